@@ -1,0 +1,38 @@
+// Package crm defines the CRM target: the database an import writes to, an
+// export reads from and a delete removes from. Two implementations exist:
+// crm/postgres (a real CRM on PostgreSQL, via a pgx pool) and crm/sandbox (the
+// same CRM in a local SQLite file). Both describe themselves as catalog
+// objects, so everything above this package is target-agnostic.
+//
+// Errors: Open returns *apperr.Error with code Invalid (bad DSN),
+// AuthFailed (wrong password), Unavailable (unreachable host or missing
+// database); Object returns an error wrapping catalog.ErrUnknownObject.
+package crm
+
+import (
+	"context"
+
+	"batchdesk/backend/catalog"
+)
+
+// Kinds of target.
+const (
+	KindPostgres = "postgres"
+	KindSandbox  = "sandbox"
+)
+
+// Target is an open CRM database.
+type Target interface {
+	// Kind is KindPostgres or KindSandbox.
+	Kind() string
+	// Describe names the target for people and logs, never with a password.
+	Describe() string
+	// Ping checks the connection is alive.
+	Ping(ctx context.Context) error
+	// Objects lists every object with its fields, sorted by API name.
+	Objects(ctx context.Context) ([]catalog.Object, error)
+	// Object returns one object by API name or table name.
+	Object(ctx context.Context, name string) (*catalog.Object, error)
+	// Close releases the connection.
+	Close() error
+}
