@@ -1,0 +1,232 @@
+package httpapi
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"batchdesk/backend/apperr"
+)
+
+type fakeAPI struct{}
+
+func (fakeAPI) Add(a, b int) (int, error)            { return a + b, nil }
+func (fakeAPI) Fail(code string) error               { return apperr.New(code, "it failed: %s", code) }
+func (fakeAPI) Hello(p struct{ Name string }) string { return "hi " + p.Name }
+func (fakeAPI) Nothing()                             {}
+func (fakeAPI) Boom() (string, error)                { panic("boom") }
+
+func newTestServer(t *testing.T) (*Server, *httptest.Server) {
+	t.Helper()
+	assets := fstest.MapFS{"index.html": {Data: []byte("<html>ok</html>")}}
+	s, err := New(fakeAPI{}, assets, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	return s, ts
+}
+
+func post(t *testing.T, ts *httptest.Server, token, path, body string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+path, strings.NewReader(body))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, strings.TrimSpace(string(b))
+}
+
+func TestTokenRequired(t *testing.T) {
+	s, ts := newTestServer(t)
+	for _, path := range []string{"/api/Add", "/api/events", "/api/upload?name=a.csv", "/", "/index.html"} {
+		res, body := post(t, ts, "", path, "[1,2]")
+		if res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, `"code":"unauthorized"`) {
+			t.Errorf("%s without token: %d %s", path, res.StatusCode, body)
+		}
+		res, _ = post(t, ts, "wrong"+s.Token(), path, "[1,2]")
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s with wrong token: %d", path, res.StatusCode)
+		}
+	}
+}
+
+func TestPageTokenSetsCookie(t *testing.T) {
+	s, ts := newTestServer(t)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Get(ts.URL + "/?token=" + s.Token())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	var cookie *http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == CookieName {
+			cookie = c
+		}
+	}
+	if cookie == nil || cookie.Value != s.Token() || !cookie.HttpOnly {
+		t.Fatalf("cookie %+v", cookie)
+	}
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/api/Add", strings.NewReader("[2,3]"))
+	req.AddCookie(cookie)
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || strings.TrimSpace(string(b)) != "5" {
+		t.Fatalf("with cookie: %d %s", res.StatusCode, b)
+	}
+}
+
+func TestCalls(t *testing.T) {
+	s, ts := newTestServer(t)
+	cases := []struct {
+		name, path, body string
+		status           int
+		want             string
+	}{
+		{"result", "/api/Add", "[1,2]", 200, "3"},
+		{"struct arg", "/api/Hello", `[{"Name":"Ann"}]`, 200, `"hi Ann"`},
+		{"no result", "/api/Nothing", "[]", 200, "null"},
+		{"empty body is no args", "/api/Nothing", "", 200, "null"},
+		{"coded error", "/api/Fail", `["not_found"]`, 404, `{"code":"not_found","message":"it failed: not_found"}`},
+		{"auth failed", "/api/Fail", `["auth_failed"]`, 403, `"code":"auth_failed"`},
+		{"unknown method", "/api/Nope", "[]", 404, `"code":"not_found"`},
+		{"wrong arg count", "/api/Add", "[1]", 400, "takes 2 arguments"},
+		{"wrong arg type", "/api/Add", `["x",1]`, 400, `"code":"invalid"`},
+		{"not an array", "/api/Add", `{"a":1}`, 400, "JSON array"},
+		{"panic is internal", "/api/Boom", "[]", 500, `"code":"internal"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res, body := post(t, ts, s.Token(), c.path, c.body)
+			if res.StatusCode != c.status || !strings.Contains(body, c.want) {
+				t.Fatalf("got %d %s, want %d containing %s", res.StatusCode, body, c.status, c.want)
+			}
+		})
+	}
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/api/Add", nil)
+	req.Header.Set("Authorization", "Bearer "+s.Token())
+	res, _ := http.DefaultClient.Do(req)
+	if res.StatusCode != http.StatusMethodNotAllowed {
+		t.Fatalf("GET on a method: %d", res.StatusCode)
+	}
+}
+
+func TestUploadStreamsToDisk(t *testing.T) {
+	s, ts := newTestServer(t)
+	data := strings.Repeat("name,phone\nAcme,123\n", 1000)
+	res, body := post(t, ts, s.Token(), "/api/upload?name=../../evil/acc%C3%B6unts.csv", data)
+	if res.StatusCode != 200 {
+		t.Fatalf("%d %s", res.StatusCode, body)
+	}
+	var up UploadResult
+	if err := json.Unmarshal([]byte(body), &up); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(up.Path, s.uploadDir) || !strings.HasSuffix(up.Path, "/accöunts.csv") || up.Size != int64(len(data)) {
+		t.Fatalf("upload landed at %s (%d bytes)", up.Path, up.Size)
+	}
+	got, _ := os.ReadFile(up.Path)
+	if string(got) != data {
+		t.Fatal("content differs")
+	}
+	res, _ = post(t, ts, s.Token(), "/api/upload?name=..", "x")
+	if res.StatusCode != 400 {
+		t.Fatalf("name '..' accepted: %d", res.StatusCode)
+	}
+}
+
+func TestEvents(t *testing.T) {
+	s, ts := newTestServer(t)
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/api/events", nil)
+	req.Header.Set("Authorization", "Bearer "+s.Token())
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	r := bufio.NewReader(res.Body)
+	if line, _ := r.ReadString('\n'); !strings.HasPrefix(line, ": connected") {
+		t.Fatalf("first line %q", line)
+	}
+	go func() {
+		// Emit until the subscriber has seen it; subscription races the first Emit.
+		for i := 0; i < 50; i++ {
+			s.Events.Emit("job:progress", map[string]any{"jobId": "j1", "done": 5})
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(line, "event: job:progress") {
+			data, _ := r.ReadString('\n')
+			if !strings.Contains(data, `"jobId":"j1"`) {
+				t.Fatalf("data %q", data)
+			}
+			return
+		}
+	}
+}
+
+func TestCheckAddr(t *testing.T) {
+	cases := []struct {
+		addr   string
+		remote bool
+		ok     bool
+	}{
+		{"127.0.0.1:8080", false, true},
+		{"127.0.0.1:0", false, true},
+		{"[::1]:8080", false, true},
+		{"localhost:8080", false, true},
+		{"0.0.0.0:8080", false, false},
+		{":8080", false, false},
+		{"192.168.1.5:8080", false, false},
+		{"example.com:80", false, false},
+		{"0.0.0.0:8080", true, true},
+		{"nonsense", false, false},
+		{"", false, false},
+	}
+	for _, c := range cases {
+		if err := CheckAddr(c.addr, c.remote); (err == nil) != c.ok {
+			t.Errorf("CheckAddr(%q, %v) = %v", c.addr, c.remote, err)
+		}
+	}
+}
+
+func FuzzSafeFileName(f *testing.F) {
+	for _, s := range []string{"a.csv", "../x", "..", "a/b/c.csv", `C:\x\y.csv`, "\x00", "客户.csv"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		name, err := SafeFileName(s)
+		if err != nil {
+			return
+		}
+		if strings.ContainsAny(name, `/\`) || name == ".." || name == "." || name == "" {
+			t.Fatalf("unsafe name %q from %q", name, s)
+		}
+	})
+}

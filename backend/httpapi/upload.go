@@ -1,0 +1,73 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode"
+
+	"batchdesk/backend/apperr"
+)
+
+// UploadResult is the answer to POST /api/upload.
+type UploadResult struct {
+	Path string `json:"path"`
+	Size int64  `json:"size"`
+}
+
+// upload streams the raw request body to a new folder below uploadDir, so a
+// 100 MB file never passes through JSON, base64 or memory.
+func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		writeError(w, http.StatusMethodNotAllowed, apperr.New(apperr.Invalid, "use POST to upload"))
+		return
+	}
+	name, err := SafeFileName(r.URL.Query().Get("name"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
+	dir, err := os.MkdirTemp(s.uploadDir, "up-")
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, apperr.Wrap(err, apperr.Internal, "cannot create the upload folder"))
+		return
+	}
+	path := filepath.Join(dir, name)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, apperr.Wrap(err, apperr.Internal, "cannot save the upload"))
+		return
+	}
+	n, err := io.Copy(f, r.Body)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.RemoveAll(dir)
+		writeError(w, http.StatusBadRequest, apperr.Wrap(err, apperr.Invalid, "upload of %s broke off after %d bytes", name, n))
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(UploadResult{Path: path, Size: n})
+}
+
+// SafeFileName keeps the last path element of name and refuses names that
+// could escape the upload folder or are not printable.
+func SafeFileName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	if name == "" || name == "." || name == ".." || len(name) > 255 {
+		return "", apperr.New(apperr.Invalid, "upload needs ?name=FILE with a plain file name")
+	}
+	for _, r := range name {
+		if !unicode.IsPrint(r) {
+			return "", apperr.New(apperr.Invalid, "the file name %q has unprintable characters", name)
+		}
+	}
+	return name, nil
+}
