@@ -1,0 +1,3 @@
+export { locale, t, format, isLanguage, Locale, type Params } from './i18n.svelte';
+export { en, type MessageKey } from './en';
+export { zh } from './zh';

@@ -1,0 +1,9 @@
+import { mount } from 'svelte';
+import './app.css';
+import App from './App.svelte';
+
+document.title = 'Batchdesk';
+
+const app = mount(App, { target: document.getElementById('app')! });
+
+export default app;
