@@ -1,0 +1,108 @@
+package load
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// LedgerSchema is the PostgreSQL schema of the resume ledger.
+const LedgerSchema = "batchdesk"
+
+// pgLedgerDDL creates the ledger: one row per committed batch, written in
+// the batch's own transaction.
+const pgLedgerDDL = `CREATE SCHEMA IF NOT EXISTS batchdesk;
+CREATE TABLE IF NOT EXISTS batchdesk.ledger (
+	job_id       text        NOT NULL,
+	stage        text        NOT NULL,
+	batch        integer     NOT NULL,
+	first_line   bigint      NOT NULL,
+	last_line    bigint      NOT NULL,
+	rows_written bigint      NOT NULL,
+	errors       jsonb       NOT NULL DEFAULT '[]',
+	committed_at timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (job_id, stage, batch)
+)`
+
+func ensurePGLedger(ctx context.Context, pool *pgxpool.Pool) error {
+	var exists bool
+	if err := pool.QueryRow(ctx, "SELECT to_regclass('batchdesk.ledger') IS NOT NULL").Scan(&exists); err != nil {
+		return fmt.Errorf("resume ledger: %w", err)
+	}
+	if exists {
+		return nil
+	}
+	_, err := pool.Exec(ctx, pgLedgerDDL)
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && (pe.Code == "23505" || pe.Code == "42P07" || pe.Code == "42P06") {
+		err = nil // created by a concurrent job
+	}
+	if err != nil {
+		return fmt.Errorf("create resume ledger: %w", err)
+	}
+	return nil
+}
+
+type ledgerError struct {
+	Line    int64  `json:"line"`
+	Code    string `json:"code"`
+	Column  string `json:"column,omitempty"`
+	Message string `json:"message"`
+}
+
+func encodeErrors(errs []RowError) []byte {
+	out := make([]ledgerError, len(errs))
+	for i, e := range errs {
+		out[i] = ledgerError{e.Line, e.Code, e.Column, e.Message}
+	}
+	b, _ := json.Marshal(out)
+	return b
+}
+
+func decodeErrors(b []byte) []RowError {
+	var in []ledgerError
+	_ = json.Unmarshal(b, &in)
+	out := make([]RowError, len(in))
+	for i, e := range in {
+		out[i] = RowError{Line: e.Line, Code: e.Code, Column: e.Column, Message: e.Message}
+	}
+	return out
+}
+
+func writePGLedger(ctx context.Context, tx pgx.Tx, p Plan, w *work) error {
+	_, err := tx.Exec(ctx, `INSERT INTO batchdesk.ledger (job_id, stage, batch, first_line, last_line, rows_written, errors)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, p.JobID, p.Stage, w.seq, w.first, w.last, w.written, string(encodeErrors(w.errs)))
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" {
+		return errAlreadyDone
+	}
+	if err != nil {
+		return fmt.Errorf("resume ledger, batch %d: %w", w.seq, err)
+	}
+	return nil
+}
+
+func (b *pgBackend) ledger(ctx context.Context, job, stage string) (map[int]LedgerEntry, error) {
+	rows, err := b.pool.Query(ctx, `SELECT batch, first_line, last_line, rows_written, errors::text
+		FROM batchdesk.ledger WHERE job_id = $1 AND stage = $2`, job, stage)
+	if err != nil {
+		return nil, fmt.Errorf("read resume ledger: %w", err)
+	}
+	defer rows.Close()
+	out := map[int]LedgerEntry{}
+	for rows.Next() {
+		var e LedgerEntry
+		var errs string
+		if err := rows.Scan(&e.Seq, &e.FirstLine, &e.LastLine, &e.Written, &errs); err != nil {
+			return nil, err
+		}
+		e.Errors = decodeErrors([]byte(errs))
+		out[e.Seq] = e
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,250 @@
+package load
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"batchdesk/backend/apperr"
+	"batchdesk/backend/catalog"
+	"batchdesk/backend/crm"
+	"batchdesk/backend/crm/crmdb"
+)
+
+// Loader writes the batches of one Plan. Load may be called from several
+// goroutines at once (except when rehearsing); Close must be called once.
+type Loader struct {
+	plan    Plan
+	obj     *catalog.Object
+	be      backend
+	res     *resolver
+	targets []*catalog.Object // per column: the referenced object (nil if none)
+	keyIdx  int               // column of the key (-1 for insert)
+	keyFld  *catalog.Field
+	hasID   bool // the object has an id column
+	genIDs  bool // new records get their ID from us (so teams and masters can link)
+	teams   []int
+	cols    cols
+}
+
+// backend is one kind of database.
+type backend interface {
+	finder
+	// ledger returns the batches of job/stage an earlier run committed.
+	ledger(ctx context.Context, job, stage string) (map[int]LedgerEntry, error)
+	// write writes w in one transaction together with its ledger entry.
+	write(ctx context.Context, l *Loader, w *work) error
+	// close ends the rehearsal transaction (rolled back) and frees resources.
+	close(ctx context.Context) error
+}
+
+// LedgerEntry is one committed batch as the resume ledger recorded it.
+type LedgerEntry struct {
+	Seq                 int
+	FirstLine, LastLine int64
+	Written             int64
+	Errors              []RowError
+}
+
+// poolTarget and dbTarget are what New needs from a crm.Target.
+type poolTarget interface{ Pool() *pgxpool.Pool }
+type dbTarget interface{ DB() *sql.DB }
+
+// New checks the plan against the object and opens what loading needs
+// (the ledger tables are created on first use). Errors are *apperr.Error
+// with code Invalid for a plan that cannot run.
+func New(ctx context.Context, target crm.Target, plan Plan) (*Loader, error) {
+	if plan.Object == nil {
+		return nil, apperr.New(apperr.Invalid, "no target object")
+	}
+	if plan.Mode == "" {
+		plan.Mode = Insert
+	}
+	l := &Loader{plan: plan, obj: plan.Object, keyIdx: -1}
+	if err := l.check(); err != nil {
+		return nil, err
+	}
+	for i := range plan.Columns {
+		f := &plan.Columns[i].Field
+		var t *catalog.Object
+		switch {
+		case f.Type == catalog.RelatedTeam:
+			l.teams = append(l.teams, i)
+			t = &catalog.Object{APIName: "User"}
+		case f.Type.References() && f.Target != "":
+			t = &catalog.Object{APIName: f.Target}
+		}
+		if t != nil {
+			o, err := target.Object(ctx, t.APIName)
+			if err != nil {
+				return nil, apperr.Wrap(err, apperr.Invalid, "%s.%s refers to object %s, which the CRM does not have", l.obj.APIName, f.APIName, t.APIName)
+			}
+			t = o
+		}
+		l.targets = append(l.targets, t)
+	}
+	if idf, err := l.obj.Field("id"); err == nil && idf.Column != "" {
+		l.hasID = true
+		l.genIDs = idf.Type == catalog.UUID && l.colIndex("id") < 0
+	}
+	var err error
+	switch t := target.(type) {
+	case poolTarget:
+		l.be, err = newPG(ctx, t.Pool(), plan)
+	case dbTarget:
+		l.be, err = newSQLite(ctx, t.DB(), plan)
+	default:
+		return nil, apperr.New(apperr.Invalid, "cannot load into a %s target", target.Kind())
+	}
+	if err != nil {
+		return nil, err
+	}
+	l.res = newResolver(l.be)
+	l.cols = l.buildCols()
+	return l, nil
+}
+
+func (l *Loader) colIndex(api string) int {
+	for i := range l.plan.Columns {
+		if l.plan.Columns[i].Field.APIName == api {
+			return i
+		}
+	}
+	return -1
+}
+
+// check refuses plans that cannot run, with a message that says why.
+func (l *Loader) check() error {
+	p := l.plan
+	switch p.Mode {
+	case Insert:
+		return nil
+	case Update, Upsert:
+	default:
+		return apperr.New(apperr.Invalid, "unknown mode %q (use insert, update or upsert)", p.Mode)
+	}
+	key := p.Key
+	switch key {
+	case "":
+		return apperr.New(apperr.Invalid, "mode %s needs a key: id, primary or a field", p.Mode)
+	case KeyPrimary:
+		if l.obj.PrimaryField() == nil {
+			return apperr.New(apperr.Invalid, "%s has no primary attribute, so records cannot be identified by it: use --key id or a unique field", l.obj.APIName)
+		}
+		key = l.obj.Primary
+	}
+	f, err := l.obj.Field(key)
+	if err != nil || f.Column == "" {
+		return apperr.New(apperr.Invalid, "%s has no field %q to identify records by", l.obj.APIName, p.Key)
+	}
+	l.keyFld = f
+	if l.keyIdx = l.colIndex(f.APIName); l.keyIdx < 0 {
+		return apperr.New(apperr.Invalid, "the key field %s is not mapped to a column of the file", f.APIName)
+	}
+	return nil
+}
+
+// Ledger returns the batches of this plan's job and stage that an earlier
+// run committed (empty without a JobID or when rehearsing).
+func (l *Loader) Ledger(ctx context.Context) (map[int]LedgerEntry, error) {
+	if l.plan.JobID == "" || l.plan.Rehearse {
+		return map[int]LedgerEntry{}, nil
+	}
+	return l.be.ledger(ctx, l.plan.JobID, l.plan.Stage)
+}
+
+// Load writes one batch. Row problems are in the result; the error is for
+// the batch as a whole (ErrInterrupted, ErrLedgerMismatch, ctx's error or
+// a database error).
+func (l *Loader) Load(ctx context.Context, b Batch) (BatchResult, error) {
+	res := BatchResult{Seq: b.Seq}
+	if len(b.Rows) == 0 {
+		return res, nil
+	}
+	var last error
+	for attempt := 0; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		if l.plan.JobID != "" && !l.plan.Rehearse && attempt > 0 {
+			// A commit whose answer was lost may have landed: ask the ledger.
+			if done, err := l.be.ledger(ctx, l.plan.JobID, l.plan.Stage); err == nil {
+				if e, ok := done[b.Seq]; ok {
+					return BatchResult{Seq: b.Seq, Written: e.Written, Errors: e.Errors, Skipped: true}, nil
+				}
+			}
+		}
+		w, err := l.prepare(ctx, b)
+		if err == nil {
+			err = l.be.write(ctx, l, w)
+		}
+		if err == nil {
+			l.recordKeys(w)
+			failpoint(FailAfterCommit, b.Seq)
+			return BatchResult{Seq: b.Seq, Written: w.written, Errors: w.errs}, nil
+		}
+		if ctx.Err() != nil {
+			return res, ctx.Err()
+		}
+		if errors.Is(err, errAlreadyDone) {
+			done, lerr := l.be.ledger(ctx, l.plan.JobID, l.plan.Stage)
+			if e, ok := done[b.Seq]; lerr == nil && ok {
+				return BatchResult{Seq: b.Seq, Written: e.Written, Errors: e.Errors, Skipped: true}, nil
+			}
+			return res, err
+		}
+		if errors.Is(err, ErrLedgerMismatch) || !connectionLost(err) || l.plan.Rehearse {
+			return res, err
+		}
+		last = err
+		if attempt >= len(retryDelays) {
+			return res, fmt.Errorf("%w: batch %d: %v", ErrInterrupted, b.Seq, last)
+		}
+		select {
+		case <-time.After(retryDelays[attempt]):
+		case <-ctx.Done():
+			return res, ctx.Err()
+		}
+	}
+}
+
+// retryDelays is the backoff between tries of a batch after a lost connection.
+var retryDelays = []time.Duration{250 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second}
+
+// Close ends the loader; when rehearsing it rolls everything back.
+func (l *Loader) Close(ctx context.Context) error { return l.be.close(ctx) }
+
+// recordKeys publishes the IDs of written rows (and failures) for details.
+func (l *Loader) recordKeys(w *work) {
+	km := l.plan.RecordKeys
+	if km == nil {
+		return
+	}
+	bad := map[int64]string{}
+	for _, e := range w.errs {
+		if bad[e.Line] == "" {
+			bad[e.Line] = e.Message
+		}
+	}
+	for i := range w.rows {
+		r := &w.rows[i]
+		if r.key == "" {
+			continue
+		}
+		if msg, ok := bad[r.line]; ok {
+			km.Fail(r.key, msg)
+		} else if r.id != "" {
+			km.Set(r.key, r.id)
+		}
+	}
+	for key, msg := range w.failedKeys {
+		km.Fail(key, msg)
+	}
+}
+
+// systemUser is the actor and default owner of every write.
+const systemUser = crmdb.SystemUserID

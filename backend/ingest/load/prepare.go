@@ -1,0 +1,348 @@
+package load
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"batchdesk/backend/catalog"
+)
+
+// Sources of a written column besides a mapped one (cols.*Src < 0).
+const (
+	srcID     = -1 // the record ID (generated for inserts)
+	srcSystem = -2 // the System user
+	srcNow    = -3 // the batch's time
+)
+
+// cols are the columns an insert and an update write, and where each value
+// comes from (>= 0: Plan.Columns index).
+type cols struct {
+	insert, update       []string
+	insertSrc, updateSrc []int
+}
+
+func (l *Loader) buildCols() cols {
+	var c cols
+	mapped := map[string]bool{}
+	if l.genIDs {
+		c.insert, c.insertSrc = append(c.insert, "id"), append(c.insertSrc, srcID)
+	}
+	for i, col := range l.plan.Columns {
+		f := col.Field
+		if f.Column == "" || f.Type == catalog.RelatedTeam {
+			continue
+		}
+		mapped[f.Column] = true
+		c.insert, c.insertSrc = append(c.insert, f.Column), append(c.insertSrc, i)
+		if f.Column != "id" && !(l.keyFld != nil && f.APIName == l.keyFld.APIName && !l.hasID) {
+			c.update, c.updateSrc = append(c.update, f.Column), append(c.updateSrc, i)
+		}
+	}
+	if !l.obj.FromCatalog {
+		return c // a plain table: its own defaults apply
+	}
+	for _, f := range l.obj.Fields {
+		if mapped[f.Column] {
+			continue
+		}
+		src := 0
+		switch f.Column {
+		case "owner_id", "created_by":
+			src = srcSystem
+		case "created_at":
+			src = srcNow
+		case "last_modified_by":
+			src = srcSystem
+			c.update, c.updateSrc = append(c.update, f.Column), append(c.updateSrc, src)
+		case "last_modified_at":
+			src = srcNow
+			c.update, c.updateSrc = append(c.update, f.Column), append(c.updateSrc, src)
+		default:
+			continue
+		}
+		c.insert, c.insertSrc = append(c.insert, f.Column), append(c.insertSrc, src)
+	}
+	return c
+}
+
+// prow is a row ready to write: references resolved, identity known.
+type prow struct {
+	line    int64
+	key     string // Row.Key
+	vals    []any  // per Plan.Columns; references replaced by IDs
+	id      string // record ID: the matched record (update) or a new one
+	insert  bool
+	team    map[string][]string // role → user IDs
+	teamSet bool                // the row's team replaces the record's
+}
+
+// work is a batch after prepare: the rows to write and the rows already
+// failed. write fills written and appends server rejections to errs.
+type work struct {
+	seq         int
+	first, last int64
+	now         time.Time
+	rows        []prow
+	errs        []RowError
+	written     int64
+	failedKeys  map[string]string
+}
+
+// prepare resolves references and keys in bulk for one batch.
+func (l *Loader) prepare(ctx context.Context, b Batch) (*work, error) {
+	w := &work{seq: b.Seq, first: b.Rows[0].Line, last: b.Rows[len(b.Rows)-1].Line,
+		now: l.plan.Now, failedKeys: map[string]string{}}
+	if w.now.IsZero() {
+		w.now = time.Now()
+	}
+	bad := map[int]bool{}
+	fail := func(i int, col, code, msg string) {
+		if !bad[i] {
+			bad[i] = true
+			w.errs = append(w.errs, RowError{Line: b.Rows[i].Line, Code: code, Column: col, Message: msg})
+			if k := b.Rows[i].Key; k != "" {
+				w.failedKeys[k] = msg
+			}
+		}
+	}
+	rows := make([]prow, len(b.Rows))
+	for i, r := range b.Rows {
+		rows[i] = prow{line: r.Line, key: r.Key, vals: append([]any(nil), r.Values...)}
+	}
+	// References, one bulk resolution per column.
+	for c, col := range l.plan.Columns {
+		obj := l.targets[c]
+		if obj == nil {
+			continue
+		}
+		f := col.Field
+		team := f.Type == catalog.RelatedTeam
+		var texts []string
+		for i := range rows {
+			if bad[i] {
+				continue
+			}
+			v := rows[i].vals[c]
+			if team {
+				texts = append(texts, splitList(v)...)
+				continue
+			}
+			s, ok := v.(string)
+			if !ok || blank(v) {
+				continue // blank, or already an ID
+			}
+			if col.MasterKeys != nil {
+				if id, why, ok := col.MasterKeys.Get(s); ok {
+					if why != "" {
+						fail(i, f.APIName, CodeMaster, fmt.Sprintf("its master %q was not imported: %s", s, why))
+					} else {
+						rows[i].vals[c] = id
+					}
+					continue
+				}
+			}
+			texts = append(texts, s)
+		}
+		if len(texts) == 0 {
+			if team {
+				for i := range rows {
+					rows[i].vals[c] = nil
+				}
+			}
+			continue
+		}
+		got, err := l.res.resolve(ctx, obj, col.Resolve, texts)
+		if err != nil {
+			return nil, err
+		}
+		for i := range rows {
+			if bad[i] {
+				continue
+			}
+			v := rows[i].vals[c]
+			if team {
+				rows[i].vals[c] = nil
+				items := splitList(v)
+				if len(items) > 0 && rows[i].team == nil {
+					rows[i].team = map[string][]string{}
+				}
+				for _, s := range items {
+					m := got[s]
+					if m.code != "" {
+						fail(i, f.APIName, m.code, f.APIName+": "+m.msg)
+						break
+					}
+					rows[i].team[f.TeamRole] = append(rows[i].team[f.TeamRole], m.id)
+				}
+				if len(items) > 0 {
+					rows[i].teamSet = true
+				}
+				continue
+			}
+			s, ok := v.(string)
+			if !ok || blank(v) {
+				continue
+			}
+			if m, ok := got[s]; ok {
+				if m.code != "" {
+					fail(i, f.APIName, m.code, f.APIName+": "+m.msg)
+				} else {
+					rows[i].vals[c] = m.id
+				}
+			}
+		}
+	}
+	if err := l.matchKeys(ctx, rows, bad, fail); err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		if bad[i] {
+			continue
+		}
+		r := rows[i]
+		if r.insert && l.genIDs {
+			r.id = newID()
+		}
+		if r.insert && l.hasID && !l.genIDs {
+			if c := l.colIndex("id"); c >= 0 {
+				r.id = canon(r.vals[c])
+			}
+		}
+		if r.insert && r.team != nil {
+			r.teamSet = true
+		}
+		w.rows = append(w.rows, r)
+	}
+	return w, nil
+}
+
+// matchKeys finds the record each update/upsert row is about: exactly one
+// match updates it; none inserts (upsert) or fails (update); several fail.
+func (l *Loader) matchKeys(ctx context.Context, rows []prow, bad map[int]bool, fail func(int, string, string, string)) error {
+	if l.plan.Mode == Insert {
+		for i := range rows {
+			rows[i].insert = true
+		}
+		return nil
+	}
+	f := l.keyFld
+	var keys []string
+	for i := range rows {
+		if bad[i] {
+			continue
+		}
+		k := canon(rows[i].vals[l.keyIdx])
+		if k == "" {
+			fail(i, f.APIName, CodeNoMatch, fmt.Sprintf("the key %s is empty", f.APIName))
+			continue
+		}
+		if isIDType(f.Type) || f.Type == catalog.UUID {
+			rows[i].vals[l.keyIdx] = k
+		}
+		if looksLike(f, k) {
+			keys = append(keys, k)
+		}
+	}
+	found := map[string][]string{}
+	if len(keys) > 0 {
+		var err error
+		if found, err = l.be.find(ctx, l.obj, f, keys); err != nil {
+			return err
+		}
+	}
+	for i := range rows {
+		if bad[i] {
+			continue
+		}
+		k := canon(rows[i].vals[l.keyIdx])
+		ids := found[k]
+		switch {
+		case len(ids) == 1:
+			rows[i].id = ids[0]
+		case len(ids) > 1:
+			fail(i, f.APIName, CodeAmbiguous, fmt.Sprintf("%d %s records have %s %q: the row is not applied to any of them", len(ids), l.obj.APIName, f.APIName, k))
+		case l.plan.Mode == Upsert:
+			rows[i].insert = true
+		default:
+			fail(i, f.APIName, CodeNoMatch, fmt.Sprintf("no %s record has %s %q", l.obj.APIName, f.APIName, k))
+		}
+	}
+	return nil
+}
+
+// insertValues returns the values of r for cols.insert.
+func (l *Loader) insertValues(r *prow, now time.Time, pg bool) []any {
+	return l.values(r, now, pg, l.cols.insertSrc)
+}
+
+// updateValues returns the record identity then the values for cols.update.
+func (l *Loader) updateValues(r *prow, now time.Time, pg bool) []any {
+	out := make([]any, 0, len(l.cols.updateSrc)+1)
+	if l.hasID {
+		out = append(out, idValue(r.id, pg))
+	} else {
+		out = append(out, r.vals[l.keyIdx])
+	}
+	return append(out, l.values(r, now, pg, l.cols.updateSrc)...)
+}
+
+func (l *Loader) values(r *prow, now time.Time, pg bool, src []int) []any {
+	out := make([]any, len(src))
+	for j, s := range src {
+		var v any
+		switch s {
+		case srcID:
+			v = idValue(r.id, pg)
+		case srcSystem:
+			v = idValue(systemUser, pg)
+		case srcNow:
+			v = now
+			if !pg {
+				v = sqliteValue(now)
+			}
+		default:
+			v = r.vals[s]
+			if blank(v) {
+				v = l.systemDefault(s, now, pg)
+			} else if f := &l.plan.Columns[s].Field; isIDType(f.Type) {
+				if str, ok := v.(string); ok {
+					v = idValue(str, pg)
+				}
+			}
+			if !pg {
+				if t, ok := v.(time.Time); ok && l.plan.Columns[s].Field.Type == catalog.Date {
+					v = t.Format("2006-01-02")
+				}
+				v = sqliteValue(v)
+			}
+		}
+		out[j] = v
+	}
+	return out
+}
+
+func idValue(id string, pg bool) any {
+	if pg {
+		return pgUUID(id)
+	}
+	return id
+}
+
+// systemDefault is the value of a blank cell in a mapped system column of a
+// catalog CRM: the System user or now, as if the column were not mapped.
+func (l *Loader) systemDefault(col int, now time.Time, pg bool) any {
+	if !l.obj.FromCatalog {
+		return nil
+	}
+	switch l.plan.Columns[col].Field.Column {
+	case "owner_id", "created_by", "last_modified_by":
+		return idValue(systemUser, pg)
+	case "created_at", "last_modified_at":
+		if pg {
+			return now
+		}
+		return sqliteValue(now)
+	}
+	return nil
+}

@@ -1,0 +1,294 @@
+package load
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+
+	"batchdesk/backend/catalog"
+	"batchdesk/backend/crm/crmdb"
+)
+
+// sqliteBackend loads into the sandbox (SQLite through database/sql). SQLite
+// has one writer, so batches are written one at a time; a rejected row is
+// rolled back to its own savepoint, which isolates it without bisection.
+type sqliteBackend struct {
+	db   *sql.DB
+	plan Plan
+	mu   sync.Mutex // one writer
+	rtx  *sql.Tx    // the rehearsal transaction
+}
+
+const sqliteLedgerDDL = `CREATE TABLE IF NOT EXISTS batchdesk_ledger (
+	job_id       TEXT    NOT NULL,
+	stage        TEXT    NOT NULL,
+	batch        INTEGER NOT NULL,
+	first_line   INTEGER NOT NULL,
+	last_line    INTEGER NOT NULL,
+	rows_written INTEGER NOT NULL,
+	errors       TEXT    NOT NULL DEFAULT '[]',
+	committed_at TEXT    NOT NULL DEFAULT CURRENT_TIMESTAMP,
+	PRIMARY KEY (job_id, stage, batch)
+)`
+
+func newSQLite(ctx context.Context, db *sql.DB, plan Plan) (*sqliteBackend, error) {
+	b := &sqliteBackend{db: db, plan: plan}
+	if plan.Rehearse {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return nil, fmt.Errorf("begin rehearsal: %w", err)
+		}
+		b.rtx = tx
+		return b, nil
+	}
+	if plan.JobID != "" {
+		if _, err := db.ExecContext(ctx, sqliteLedgerDDL); err != nil {
+			return nil, fmt.Errorf("create resume ledger: %w", err)
+		}
+	}
+	return b, nil
+}
+
+func quote(id string) string { return `"` + strings.ReplaceAll(id, `"`, `""`) + `"` }
+
+// sqlExec is a *sql.DB or *sql.Tx.
+type sqlExec interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func (b *sqliteBackend) q() sqlExec {
+	if b.rtx != nil {
+		return b.rtx
+	}
+	return b.db
+}
+
+func (b *sqliteBackend) find(ctx context.Context, obj *catalog.Object, f *catalog.Field, values []string) (map[string][]string, error) {
+	if b.rtx != nil {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+	}
+	id := identity(obj, f)
+	out := map[string][]string{}
+	for start := 0; start < len(values); start += 500 {
+		chunk := values[start:min(start+500, len(values))]
+		args := make([]any, len(chunk))
+		for i, v := range chunk {
+			args[i] = v
+		}
+		col := quote(f.Column)
+		match := col
+		if isIDType(f.Type) {
+			match = "lower(" + col + ")"
+		}
+		rows, err := b.q().QueryContext(ctx, fmt.Sprintf("SELECT CAST(%s AS TEXT), CAST(%s AS TEXT) FROM %s WHERE %s IN (?%s)",
+			match, quote(id), quote(obj.Table), match, strings.Repeat(", ?", len(chunk)-1)), args...)
+		if err != nil {
+			return nil, fmt.Errorf("look up %s by %s: %w", obj.APIName, f.APIName, err)
+		}
+		for rows.Next() {
+			var k, v string
+			if err := rows.Scan(&k, &v); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[k] = append(out[k], v)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (b *sqliteBackend) ledger(ctx context.Context, job, stage string) (map[int]LedgerEntry, error) {
+	rows, err := b.db.QueryContext(ctx, `SELECT batch, first_line, last_line, rows_written, errors
+		FROM batchdesk_ledger WHERE job_id = ? AND stage = ?`, job, stage)
+	if err != nil {
+		return nil, fmt.Errorf("read resume ledger: %w", err)
+	}
+	defer rows.Close()
+	out := map[int]LedgerEntry{}
+	for rows.Next() {
+		var e LedgerEntry
+		var errs string
+		if err := rows.Scan(&e.Seq, &e.FirstLine, &e.LastLine, &e.Written, &errs); err != nil {
+			return nil, err
+		}
+		e.Errors = decodeErrors([]byte(errs))
+		out[e.Seq] = e
+	}
+	return out, rows.Err()
+}
+
+func (b *sqliteBackend) close(ctx context.Context) error {
+	if b.rtx != nil {
+		err := b.rtx.Rollback()
+		b.rtx = nil
+		if errors.Is(err, sql.ErrTxDone) {
+			return nil
+		}
+		return err
+	}
+	return nil
+}
+
+// write runs one batch in one transaction (a savepoint when rehearsing),
+// each row in its own savepoint.
+func (b *sqliteBackend) write(ctx context.Context, l *Loader, w *work) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var tx sqlExec
+	var commit func() error
+	if b.rtx != nil {
+		if _, err := b.rtx.ExecContext(ctx, "SAVEPOINT bd_batch"); err != nil {
+			return err
+		}
+		tx = b.rtx
+		commit = func() error { _, err := b.rtx.ExecContext(ctx, "RELEASE bd_batch"); return err }
+		defer func() { _, _ = b.rtx.ExecContext(context.WithoutCancel(ctx), "ROLLBACK TO bd_batch; RELEASE bd_batch") }()
+	} else {
+		t, err := b.db.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("begin batch %d: %w", w.seq, err)
+		}
+		defer func() { _ = t.Rollback() }()
+		tx, commit = t, t.Commit
+	}
+	ins := fmt.Sprintf("INSERT INTO %s (%s) VALUES (?%s)", quote(l.obj.Table), quoteAll(l.cols.insert), strings.Repeat(", ?", len(l.cols.insert)-1))
+	set := make([]string, len(l.cols.update))
+	for i, c := range l.cols.update {
+		set[i] = quote(c) + " = ?"
+	}
+	upd := fmt.Sprintf("UPDATE %s SET %s WHERE %s = ?", quote(l.obj.Table), strings.Join(set, ", "), quote(identity(l.obj, l.keyFld)))
+	rejected := false
+	for i := range w.rows {
+		r := &w.rows[i]
+		if i == len(w.rows)/2 {
+			failpoint(FailMidCopy, w.seq)
+		}
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT bd_row"); err != nil {
+			return err
+		}
+		err := b.row(ctx, tx, l, w, r, ins, upd)
+		if err == nil {
+			if _, err := tx.ExecContext(ctx, "RELEASE bd_row"); err != nil {
+				return err
+			}
+			w.written++
+			continue
+		}
+		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO bd_row; RELEASE bd_row"); rerr != nil {
+			return rerr
+		}
+		code, col, msg, ok := sqliteReason(err)
+		if !ok {
+			return err
+		}
+		if rejected {
+			failpoint(FailDuringBisect, w.seq)
+		}
+		rejected = true
+		w.errs = append(w.errs, RowError{Line: r.line, Code: code, Column: col, Message: msg})
+	}
+	if l.obj.FromCatalog && w.written > 0 {
+		_, err := tx.ExecContext(ctx, "INSERT INTO "+quote(crmdb.TableAuditLog)+
+			" (id, at, actor_id, object, action, record_count, job_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			newID(), sqliteValue(w.now), systemUser, l.obj.APIName, "import_"+string(l.plan.Mode), w.written, l.plan.JobID,
+			fmt.Sprintf("batch %d, file lines %d–%d", w.seq, w.first, w.last))
+		if err != nil {
+			return fmt.Errorf("audit log of batch %d: %w", w.seq, err)
+		}
+	}
+	if l.plan.JobID != "" && b.rtx == nil {
+		_, err := tx.ExecContext(ctx, `INSERT INTO batchdesk_ledger (job_id, stage, batch, first_line, last_line, rows_written, errors)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, l.plan.JobID, l.plan.Stage, w.seq, w.first, w.last, w.written, string(encodeErrors(w.errs)))
+		if err != nil {
+			if strings.Contains(err.Error(), "UNIQUE") {
+				return errAlreadyDone
+			}
+			return fmt.Errorf("resume ledger, batch %d: %w", w.seq, err)
+		}
+	}
+	if err := commit(); err != nil {
+		return fmt.Errorf("commit batch %d: %w", w.seq, err)
+	}
+	return nil
+}
+
+func quoteAll(cols []string) string {
+	q := make([]string, len(cols))
+	for i, c := range cols {
+		q[i] = quote(c)
+	}
+	return strings.Join(q, ", ")
+}
+
+// row writes one record and its team.
+func (b *sqliteBackend) row(ctx context.Context, tx sqlExec, l *Loader, w *work, r *prow, ins, upd string) error {
+	if r.insert {
+		if _, err := tx.ExecContext(ctx, ins, l.insertValues(r, w.now, false)...); err != nil {
+			return err
+		}
+	} else if len(l.cols.update) > 0 {
+		v := l.updateValues(r, w.now, false)
+		if _, err := tx.ExecContext(ctx, upd, append(v[1:], v[0])...); err != nil {
+			return err
+		}
+	}
+	if !r.teamSet || len(l.teams) == 0 {
+		return nil
+	}
+	if !r.insert {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+quote(crmdb.TableTeamMembers)+" WHERE object = ? AND record_id = ?", l.obj.APIName, r.id); err != nil {
+			return err
+		}
+	}
+	seen := map[string]bool{}
+	for _, role := range []string{crmdb.RoleReadWrite, crmdb.RoleReadOnly} {
+		for _, u := range r.team[role] {
+			if seen[u] {
+				continue
+			}
+			seen[u] = true
+			if _, err := tx.ExecContext(ctx, "INSERT INTO "+quote(crmdb.TableTeamMembers)+" (id, object, record_id, user_id, role) VALUES (?, ?, ?, ?, ?)",
+				newID(), l.obj.APIName, r.id, u, role); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+var sqliteConstraint = regexp.MustCompile(`(UNIQUE|NOT NULL|CHECK|FOREIGN KEY) constraint failed(?::\s*([^\s(]+))?`)
+
+// sqliteReason translates a SQLite constraint failure like Reason does for
+// PostgreSQL; ok is false for errors that are not about the row's data.
+func sqliteReason(err error) (code, column, message string, ok bool) {
+	m := sqliteConstraint.FindStringSubmatch(err.Error())
+	if m == nil {
+		if strings.Contains(err.Error(), "datatype mismatch") {
+			return CodeBadValue, "", "invalid value for the column's type", true
+		}
+		return "", "", "", false
+	}
+	target := m[2]
+	if i := strings.LastIndex(target, "."); i >= 0 {
+		column = target[i+1:]
+	}
+	switch m[1] {
+	case "UNIQUE":
+		return CodeUnique, column, fmt.Sprintf("duplicate value: another record already has this %s (unique column %s)", column, column), true
+	case "NOT NULL":
+		return CodeNotNull, column, fmt.Sprintf("column %s is required but empty", column), true
+	case "CHECK":
+		return CodeCheck, column, "value not allowed by check " + nonEmpty(target, "constraint"), true
+	}
+	return CodeForeignKey, column, "refers to a record that does not exist", true
+}
