@@ -1,0 +1,73 @@
+package source
+
+import (
+	"io"
+	"slices"
+)
+
+// Info is what `batchdesk inspect` prints (DESIGN §4): the detected
+// encoding and delimiter, the header, the number of data records and the
+// first of them.
+type Info struct {
+	Encoding  string              `json:"encoding"`
+	Delimiter string              `json:"delimiter"`
+	Header    []string            `json:"header"`
+	RowCount  int                 `json:"rowCount"`
+	Rows      []map[string]string `json:"rows"`
+	// Records holds the same first rows as Rows, as fields in column order
+	// (Rows, being maps, lose the order in Go).
+	Records [][]string `json:"-"`
+	// Lines holds the file line each of Records starts on.
+	Lines []int `json:"-"`
+	// Problems lists the ragged or badly quoted records of the whole file
+	// (at most 100).
+	Problems []*Error `json:"-"`
+}
+
+// Inspect opens the file at path, counts its records and keeps the first
+// nRows of them (20 when nRows < 0). Errors are those of Open and Next.
+func Inspect(path string, opts Options, nRows int) (Info, error) {
+	if nRows < 0 {
+		nRows = 20
+	}
+	f, err := Open(path, opts)
+	if err != nil {
+		return Info{}, err
+	}
+	defer f.Close()
+	info := Info{
+		Encoding:  f.Encoding(),
+		Delimiter: string(f.Delimiter()),
+		Header:    slices.Clone(f.Header()),
+		Rows:      []map[string]string{},
+		Records:   [][]string{},
+	}
+	for {
+		rec, err := f.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return Info{}, err
+		}
+		info.RowCount++
+		if rec.Problem != nil && len(info.Problems) < 100 {
+			info.Problems = append(info.Problems, rec.Problem)
+		}
+		if len(info.Records) < nRows {
+			fields := slices.Clone(rec.Fields)
+			m := make(map[string]string, len(info.Header))
+			for i, h := range info.Header {
+				if i < len(fields) {
+					m[h] = fields[i]
+				} else {
+					m[h] = ""
+				}
+			}
+			info.Rows = append(info.Rows, m)
+			info.Records = append(info.Records, fields)
+			info.Lines = append(info.Lines, rec.Line)
+		}
+	}
+	return info, nil
+}

@@ -1,0 +1,364 @@
+package source
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"unicode/utf8"
+)
+
+// DefaultMaxBytes is the default size limit of one file: 100 MiB.
+const DefaultMaxBytes int64 = 100 << 20
+
+// sampleSize is how much of the file detection and sniffing look at.
+const sampleSize = 64 << 10
+
+// Options tune Open. The zero value detects everything with the default
+// size limit.
+type Options struct {
+	// MaxBytes is the size limit; 0 means DefaultMaxBytes, < 0 no limit.
+	MaxBytes int64
+	// Encoding overrides detection: one of Encodings ("" detects).
+	Encoding string
+	// Delimiter overrides sniffing: ',' ';' '\t' '|' or any other
+	// character encoding/csv accepts (0 sniffs).
+	Delimiter rune
+}
+
+// Record is one data record of the file.
+type Record struct {
+	// Line is the file line the record starts on (the header is line 1).
+	// Quoted fields that span lines make it differ from the record index.
+	Line int
+	// Offset is the byte offset in the file where the record's text
+	// starts (blank lines just before it included); File.ReadAt(Offset)
+	// reads the same record again.
+	Offset int64
+	// Fields holds the values, as decoded. The slice is reused by the next
+	// call to Next: copy what you keep.
+	Fields []string
+	// Problem is non-nil when the record is unusable but the file goes on:
+	// a ragged record (ErrRagged: more or fewer fields than the header) or
+	// a misplaced quote (ErrQuote). Fields then holds what could be read.
+	Problem *Error
+}
+
+// File is an open CSV file: detected encoding and delimiter, the header,
+// and a stream of records. It is not safe for concurrent use, except that
+// ReadAt may be called from another goroutine than Next.
+type File struct {
+	f         *os.File
+	path      string
+	size      int64
+	spec      encodingSpec
+	delim     rune
+	header    []string
+	start     int64 // file offset of the first byte after the BOM
+	text      textReader
+	csv       *csv.Reader
+	lastText  int64 // text offset after the last record read
+	read      int64 // file offset after the last record read
+	records   int
+	err       error
+	headerRec Record
+}
+
+// Open opens the CSV file at path, checks its size, detects (or takes) its
+// encoding and delimiter and reads its header. The errors are *Error with
+// code ErrTooLarge, ErrEmpty, ErrBinary, ErrEncoding, ErrDelimiter, ErrHeader
+// or ErrQuote, or an I/O error from the operating system.
+func Open(path string, opts Options) (*File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	sf, err := open(f, path, opts)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return sf, nil
+}
+
+func open(f *os.File, path string, opts Options) (*File, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	size := st.Size()
+	limit := opts.MaxBytes
+	if limit == 0 {
+		limit = DefaultMaxBytes
+	}
+	if limit > 0 && size > limit {
+		return nil, newError(0, 0, ErrTooLarge,
+			"the file is %s (%s bytes) and the limit is %s (%s bytes): split it into parts of under %s, keeping the header row in each, or raise the limit in Settings / --max-file-mb",
+			humanSize(size), groupDigits(size), humanSize(limit), groupDigits(limit), humanSize(limit))
+	}
+	if size == 0 {
+		return nil, newError(0, 0, ErrEmpty, "the file is empty (0 bytes): it needs at least a header row")
+	}
+	sample := make([]byte, min(size, sampleSize))
+	if _, err := io.ReadFull(io.NewSectionReader(f, 0, size), sample); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	truncated := int64(len(sample)) < size
+
+	sf := &File{f: f, path: path, size: size}
+	if opts.Encoding != "" {
+		spec, ok := specFor(opts.Encoding)
+		if !ok {
+			return nil, newError(0, 0, ErrEncoding, "unknown encoding %q: use one of %s", opts.Encoding, strings.Join(Encodings, ", "))
+		}
+		sf.spec = spec
+	} else {
+		spec, binary := detectEncoding(sample, truncated)
+		if binary {
+			return nil, sf.binary(&binaryError{rawOffset: int64(bytes.IndexByte(sample, 0)), char: 0})
+		}
+		sf.spec = spec
+	}
+	if len(sf.spec.bom) > 0 && bytes.HasPrefix(sample, sf.spec.bom) {
+		sf.start = int64(len(sf.spec.bom))
+	}
+	if sf.start == size {
+		return nil, newError(0, 0, ErrEmpty, "the file holds only a byte-order mark (%s): it needs at least a header row", sf.spec.name)
+	}
+
+	// Decode the start of the file for the delimiter sniffer.
+	text, err := io.ReadAll(io.LimitReader(sf.newText(sf.start, sampleSize), sampleSize))
+	var be *binaryError
+	if errors.As(err, &be) {
+		return nil, sf.binary(be)
+	} else if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if len(bytes.TrimSpace(text)) == 0 && !truncated {
+		return nil, newError(0, 0, ErrEmpty, "the file has no header row: it holds only blank lines")
+	}
+	switch d := opts.Delimiter; {
+	case d == 0:
+		sf.delim = sniffDelimiter(text, truncated)
+	case d == '"' || d == '\r' || d == '\n' || d == utf8.RuneError || d < 0:
+		return nil, newError(0, 0, ErrDelimiter, "%q cannot be a delimiter: use , ; | or tab", d)
+	default:
+		sf.delim = d
+	}
+
+	sf.text = sf.newText(sf.start, 64<<10)
+	sf.csv = sf.newCSV(sf.text)
+	sf.read = sf.start
+	rec, err := sf.Next()
+	if err == io.EOF {
+		return nil, newError(0, 0, ErrEmpty, "the file has no header row: it holds only blank lines")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if rec.Problem != nil {
+		return nil, rec.Problem
+	}
+	sf.records = 0
+	sf.headerRec = rec
+	if sf.header, err = checkHeader(rec.Fields, rec.Line); err != nil {
+		return nil, err
+	}
+	return sf, nil
+}
+
+// checkHeader trims the names and refuses blank and repeated ones.
+func checkHeader(fields []string, line int) ([]string, error) {
+	h := make([]string, len(fields))
+	seen := make(map[string]int, len(fields))
+	for i, name := range fields {
+		name = strings.TrimSpace(name)
+		h[i] = name
+		if name == "" {
+			return nil, newError(line, i+1, ErrHeader, "column %d has no name in the header row: give every column a name, or delete the empty column", i+1)
+		}
+		key := strings.ToLower(name)
+		if j, dup := seen[key]; dup {
+			return nil, newError(line, i+1, ErrHeader, "columns %d (%q) and %d (%q) have the same name: rename one of them", j+1, h[j], i+1, name)
+		}
+		seen[key] = i
+	}
+	return h, nil
+}
+
+// newText starts a text pipeline at file offset at; bufSize is the read
+// buffer (large for streaming, small for ReadAt).
+func (sf *File) newText(at int64, bufSize int) textReader {
+	r := io.NewSectionReader(sf.f, at, sf.size-at)
+	if sf.spec.enc == nil {
+		return newUTF8Reader(r, at, bufSize)
+	}
+	return newDecodeReader(r, sf.spec, at, bufSize)
+}
+
+func (sf *File) newCSV(r io.Reader) *csv.Reader {
+	c := csv.NewReader(r)
+	c.Comma = sf.delim
+	c.FieldsPerRecord = -1
+	c.ReuseRecord = true
+	return c
+}
+
+// Encoding returns the encoding name (one of Encodings).
+func (sf *File) Encoding() string { return sf.spec.name }
+
+// Delimiter returns the field delimiter.
+func (sf *File) Delimiter() rune { return sf.delim }
+
+// Header returns the column names, trimmed, in file order.
+func (sf *File) Header() []string { return sf.header }
+
+// HeaderLine returns the file line the header starts on (1 unless blank
+// lines precede it).
+func (sf *File) HeaderLine() int { return sf.headerRec.Line }
+
+// Size returns the file size in bytes.
+func (sf *File) Size() int64 { return sf.size }
+
+// Path returns the path the file was opened with.
+func (sf *File) Path() string { return sf.path }
+
+// Progress returns the bytes of the file consumed so far and its size;
+// read/size is the fraction done.
+func (sf *File) Progress() (read, size int64) { return sf.read, sf.size }
+
+// Records returns the number of data records returned so far.
+func (sf *File) Records() int { return sf.records }
+
+// Close closes the file.
+func (sf *File) Close() error { return sf.f.Close() }
+
+// Next returns the next data record, or io.EOF after the last one. A
+// ragged record or a misplaced quote is returned as a record with Problem
+// set, and reading goes on. A quote left open until the end of the file
+// (ErrQuote) or binary data (ErrBinary) is a file error: Next returns it,
+// positioned, and keeps returning it.
+func (sf *File) Next() (Record, error) {
+	if sf.err != nil {
+		return Record{}, sf.err
+	}
+	fields, err := sf.csv.Read()
+	offset := sf.text.fileOffset(sf.lastText)
+	sf.lastText = sf.csv.InputOffset()
+	if err != nil {
+		var pe *csv.ParseError
+		var be *binaryError
+		switch {
+		case err == io.EOF:
+			sf.read = sf.size
+			sf.err = io.EOF
+			return Record{}, io.EOF
+		case errors.As(err, &be):
+			sf.err = sf.binary(be)
+			return Record{}, sf.err
+		case errors.As(err, &pe) && (errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote)):
+			if sf.text.atEOF() && errors.Is(pe.Err, csv.ErrQuote) {
+				sf.err = newError(pe.StartLine, 0, ErrQuote, "a quoted field that starts on line %d is never closed: add the missing closing quote (\")", pe.StartLine)
+				return Record{}, sf.err
+			}
+			sf.records++
+			sf.read = sf.text.fileOffset(sf.lastText)
+			col := max(len(fields), 1)
+			msg := "a quote (\") appears inside a field that is not quoted: put the whole field in quotes and double the quote (\"\")"
+			if errors.Is(pe.Err, csv.ErrQuote) {
+				msg = "text follows the closing quote of a quoted field: double the quote (\"\") if it belongs to the value"
+			}
+			return Record{Line: pe.StartLine, Offset: offset, Fields: fields,
+				Problem: &Error{Line: pe.Line, Column: col, Code: ErrQuote, Message: msg}}, nil
+		default:
+			sf.err = fmt.Errorf("read %s: %w", sf.path, err)
+			return Record{}, sf.err
+		}
+	}
+	line, _ := sf.csv.FieldPos(0)
+	if r := sf.text.fileOffset(sf.lastText); r >= 0 {
+		sf.read = r
+	}
+	rec := Record{Line: line, Offset: offset, Fields: fields}
+	if sf.header != nil {
+		sf.records++
+		if len(fields) != len(sf.header) {
+			rec.Problem = raggedProblem(line, len(fields), len(sf.header))
+		}
+	}
+	return rec, nil
+}
+
+func raggedProblem(line, got, want int) *Error {
+	if got > want {
+		return newError(line, want+1, ErrRagged, "the row has %d fields but the header has %d columns: a value probably contains the delimiter without quotes", got, want)
+	}
+	return newError(line, got, ErrRagged, "the row has %d fields but the header has %d columns: values are missing or a line break splits the row", got, want)
+}
+
+// binary turns a binaryError into a positioned *Error.
+func (sf *File) binary(be *binaryError) *Error {
+	line, col := be.line, be.col
+	if line == 0 && be.rawOffset >= 0 {
+		line, col = sf.lineColAt(be.rawOffset)
+	}
+	what := fmt.Sprintf("a control character (0x%02X)", be.char)
+	if be.char == 0 {
+		what = "NUL bytes"
+	}
+	return newError(line, col, ErrBinary,
+		"the file contains %s, so it is not a CSV text file (an Excel workbook or another binary file?): save it from Excel as \"CSV UTF-8\" and try again", what)
+}
+
+// lineColAt finds the line and byte column of a file offset by scanning
+// the raw bytes (only used for error messages on UTF-8 files).
+func (sf *File) lineColAt(off int64) (int, int) {
+	line, lineStart := 1, int64(0)
+	buf := make([]byte, 64<<10)
+	var prevCR bool
+	for pos := int64(0); pos < off; {
+		n, err := sf.f.ReadAt(buf[:min(int64(len(buf)), off-pos)], pos)
+		for i := 0; i < n; i++ {
+			switch buf[i] {
+			case '\n':
+				if !prevCR {
+					line++
+				}
+				lineStart = pos + int64(i) + 1
+			case '\r':
+				line++
+				lineStart = pos + int64(i) + 1
+			}
+			prevCR = buf[i] == '\r'
+		}
+		pos += int64(n)
+		if err != nil || n == 0 {
+			break
+		}
+	}
+	return line, int(off-lineStart) + 1
+}
+
+// ReadAt reads the record whose text starts at the file offset off (a
+// Record.Offset), as a fresh slice. It does not disturb Next. It returns
+// io.EOF when nothing is left at off.
+func (sf *File) ReadAt(off int64) ([]string, error) {
+	if off < sf.start || off > sf.size {
+		return nil, fmt.Errorf("offset %d is outside the file (%d bytes)", off, sf.size)
+	}
+	c := sf.newCSV(sf.newText(off, 4<<10))
+	c.ReuseRecord = false
+	fields, err := c.Read()
+	var be *binaryError
+	if errors.As(err, &be) {
+		return nil, sf.binary(be)
+	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fields, &Error{Code: ErrQuote, Message: "misplaced quote in the record"}
+	}
+	return fields, err
+}
