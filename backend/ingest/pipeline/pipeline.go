@@ -1,0 +1,125 @@
+// Package pipeline is the one entry point of an import: it drives
+// source → mapping → validate → load for the jobs registry, the CLI and the
+// UI.
+//
+// In: a Request (target CRM, object, mapping, files, options) and a progress
+// callback. Out: a Result (counts, the error report's path, problems by code
+// and by column). Run starts a job; Resume continues a job with the same
+// JobID after a crash, a kill or a lost connection, skipping the batches the
+// CRM's resume ledger says are committed, and refuses (apperr Conflict,
+// wrapping load.ErrFileChanged) when a file changed.
+//
+// Reading and validation run in one goroutine, feeding batches through a
+// channel to Workers goroutines that each load one batch at a time (one
+// transaction each). Cancel through ctx: the job stops after the batches in
+// flight, stays resumable, and the error satisfies
+// errors.Is(err, context.Canceled).
+//
+// Errors: *apperr.Error for a job that cannot run (Invalid: bad request or
+// mapping; TooLarge/Invalid from the source for a bad file; Conflict: resume
+// refused), load.ErrInterrupted (wrapped) when the connection was lost for
+// good — Result.Interrupted is then true — and ctx's error when canceled.
+// Row problems are never errors: they are counted and written to the error
+// report.
+package pipeline
+
+import (
+	"context"
+	"time"
+
+	"batchdesk/backend/crm"
+)
+
+// Request describes one import job.
+type Request struct {
+	// Target is the open CRM.
+	Target crm.Target
+	// Object is the target object's API name (or table name).
+	Object string
+	// Mapping says which column goes to which field, the mode and the key.
+	Mapping Mapping
+	// Files are the CSV files, all with the same layout.
+	Files []string
+	// Encoding and Delimiter override detection ("" = detect/sniff).
+	Encoding, Delimiter string
+	// MaxFileBytes is the size limit per file (0 = the default 100 MiB).
+	MaxFileBytes int64
+	// BatchSize is the number of rows per batch (0 = 5,000).
+	BatchSize int
+	// Workers is the number of batches loaded in parallel (0 =
+	// runtime.NumCPU(); always 1 on the sandbox and when rehearsing).
+	Workers int
+	// Zone reads datetimes without a zone (nil = time.Local).
+	Zone *time.Location
+	// Rehearse loads everything in one transaction and rolls it back.
+	Rehearse bool
+	// ValidateOnly reads and validates without touching the CRM.
+	ValidateOnly bool
+	// JobID names the job in the CRM's resume ledger and audit log. Needed
+	// for Resume; "" makes the job not resumable.
+	JobID string
+	// ErrorsPath is where the error report is written ("" = no report).
+	ErrorsPath string
+	// MasterKey is the column of the master file holding each master row's
+	// key, which detail files refer to (master–detail import).
+	MasterKey string
+	// Details are detail files imported after the master, in one job.
+	Details []Detail
+}
+
+// Detail is one detail object of a master–detail import.
+type Detail struct {
+	// Object is the detail object (its master–detail field points at the
+	// Request's object).
+	Object string
+	// Files are its CSV files.
+	Files []string
+	// Mapping maps its columns (MasterColumn need not be in it).
+	Mapping Mapping
+	// MasterColumn is the column holding the master's key (as in the master
+	// file's MasterKey column, or a key of a master already in the CRM).
+	MasterColumn string
+}
+
+// Phases of Progress.Phase.
+const (
+	PhaseValidate = "validate"
+	PhaseLoad     = "load"
+	PhaseDone     = "done"
+)
+
+// Progress is reported at most every ~100 ms, plus once at the end.
+type Progress struct {
+	Phase                 string
+	BytesRead, BytesTotal int64
+	// Rows is the records read; Succeeded and Failed the rows written and
+	// the rows that failed (validation or server) so far.
+	Rows, Succeeded, Failed int64
+}
+
+// Result is the outcome of a job.
+type Result struct {
+	// Total is the data records read (all files, details included).
+	Total, Succeeded, Failed int64
+	// ErrorsFile is the error report's path ("" when no row failed).
+	ErrorsFile string
+	// ProblemsByCode and ProblemsByColumn count row problems by stable code
+	// and by field API name (or column header).
+	ProblemsByCode   map[string]int64
+	ProblemsByColumn map[string]int64
+	// Interrupted is true when the job stopped on a lost connection (it
+	// can be resumed).
+	Interrupted bool
+}
+
+// Run runs an import job.
+func Run(ctx context.Context, req Request, progress func(Progress)) (Result, error) {
+	return run(ctx, req, progress, false)
+}
+
+// Resume continues the job req.JobID: committed batches are skipped by the
+// CRM's ledger, so no row is written twice. It refuses, before writing
+// anything, when a file is not the one the job started with.
+func Resume(ctx context.Context, req Request, progress func(Progress)) (Result, error) {
+	return run(ctx, req, progress, true)
+}
