@@ -228,7 +228,8 @@ func (d Dialect) createTable(t table) string {
 			checks = append(checks, fmt.Sprintf("%s IN (%s)", ident(c.name), strings.Join(vals, ", ")))
 		}
 		if len(checks) > 0 {
-			fmt.Fprintf(&b, " CHECK (%s)", strings.Join(checks, " AND "))
+			// Named as PostgreSQL would name it, so SQLite reports the name.
+			fmt.Fprintf(&b, " CONSTRAINT %s CHECK (%s)", ident(t.name+"_"+c.name+"_check"), strings.Join(checks, " AND "))
 		}
 		if c.ref != "" {
 			refCol := "id"

@@ -1,0 +1,265 @@
+package crm_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"batchdesk/backend/catalog"
+	"batchdesk/backend/crm"
+	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/crm/postgres"
+	"batchdesk/backend/crm/sandbox"
+	"batchdesk/backend/pgtest"
+)
+
+// target is one CRM under test plus raw SQL access in its dialect.
+type target struct {
+	crm.Target
+	d    crmdb.Dialect
+	exec func(q string, args ...any) error
+	// count returns the number of rows of a CRM table.
+	count func(table string) int
+}
+
+// eachTarget runs fn against the demo CRM on PostgreSQL and in a sandbox
+// file: the one suite both targets must pass.
+func eachTarget(t *testing.T, fn func(t *testing.T, tg target)) {
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		tg := openTarget(t, crm.Spec{Kind: crm.KindPostgres, DSN: pgtest.NewDatabase(t)})
+		if err := crm.InstallDemo(context.Background(), tg.Target); err != nil {
+			t.Fatal(err)
+		}
+		fn(t, tg)
+	})
+	t.Run("sandbox", func(t *testing.T) {
+		t.Parallel()
+		fn(t, openTarget(t, crm.Spec{Kind: crm.KindSandbox, Path: filepath.Join(t.TempDir(), "crm.db")}))
+	})
+}
+
+func openTarget(t *testing.T, spec crm.Spec) target {
+	t.Helper()
+	ctx := context.Background()
+	opened, err := crm.Open(ctx, spec)
+	if err != nil {
+		t.Fatalf("open %s: %v", spec, err)
+	}
+	t.Cleanup(func() { opened.Close() })
+	tg := target{Target: opened}
+	switch x := opened.(type) {
+	case *postgres.Target:
+		tg.d = crmdb.Postgres
+		tg.exec = func(q string, args ...any) error { _, err := x.Pool().Exec(ctx, q, args...); return err }
+		tg.count = func(table string) (n int) {
+			if err := x.Pool().QueryRow(ctx, "SELECT count(*) FROM "+tg.d.Table(table)).Scan(&n); err != nil {
+				t.Fatalf("count %s: %v", table, err)
+			}
+			return n
+		}
+	case *sandbox.Target:
+		tg.d = crmdb.SQLite
+		tg.exec = func(q string, args ...any) error { _, err := x.DB().ExecContext(ctx, q, args...); return err }
+		tg.count = func(table string) (n int) {
+			if err := x.DB().QueryRowContext(ctx, "SELECT count(*) FROM "+tg.d.Table(table)).Scan(&n); err != nil {
+				t.Fatalf("count %s: %v", table, err)
+			}
+			return n
+		}
+	default:
+		t.Fatalf("unexpected target type %T", opened)
+	}
+	return tg
+}
+
+func TestTargetObjects(t *testing.T) {
+	eachTarget(t, func(t *testing.T, tg target) {
+		ctx := context.Background()
+		got, err := tg.Objects(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := crmdb.DemoObjects()
+		for i := range want {
+			want[i].Schema = tg.d.Schema
+		}
+		if len(got) != len(want) {
+			t.Fatalf("got %d objects, want %d", len(got), len(want))
+		}
+		for _, w := range want {
+			g, err := catalog.Find(got, w.APIName)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(*g, w) {
+				t.Errorf("%s read back differs:\n got %+v\nwant %+v", w.APIName, *g, w)
+			}
+		}
+		var names []string
+		for _, o := range got {
+			names = append(names, o.APIName)
+		}
+		if fmt.Sprint(names) != "[Account Contact Opportunity OpportunityLine Product User]" {
+			t.Errorf("objects not sorted by API name: %v", names)
+		}
+	})
+}
+
+// TestDemoContract checks the parts of DESIGN §2 other code relies on.
+func TestDemoContract(t *testing.T) {
+	eachTarget(t, func(t *testing.T, tg target) {
+		ctx := context.Background()
+		field := func(object, name string) *catalog.Field {
+			t.Helper()
+			o, err := tg.Object(ctx, object)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := o.Field(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f
+		}
+		if o, _ := tg.Object(ctx, "opportunity_line"); o == nil || o.Primary != "" || o.Master != "Opportunity" {
+			t.Errorf("OpportunityLine by table name: %+v", o)
+		}
+		if f := field("OpportunityLine", "opportunity_id"); f.Type != catalog.MasterDetail || f.Target != "Opportunity" || !f.Required {
+			t.Errorf("opportunity_id: %+v", f)
+		}
+		if f := field("Account", "account_no"); !f.Unique || f.Required {
+			t.Errorf("account_no: %+v", f)
+		}
+		if f := field("Product", "sku"); !f.Unique || !f.Required {
+			t.Errorf("sku: %+v", f)
+		}
+		if f := field("Account", "industry"); f.Type != catalog.Picklist || len(f.Options) != 10 || f.Options[0].LabelZH == "" {
+			t.Errorf("industry: %+v", f)
+		}
+		if f := field("Account", "team_read_only"); f.Type != catalog.RelatedTeam || f.TeamRole != crmdb.RoleReadOnly || f.Column != "" {
+			t.Errorf("team_read_only: %+v", f)
+		}
+		if f := field("Contact", "owner_id"); f.Type != catalog.Owner || f.Target != "User" || !f.System {
+			t.Errorf("owner_id: %+v", f)
+		}
+		objs, _ := tg.Objects(ctx)
+		for _, o := range objs {
+			if o.LabelEN == "" || o.LabelZH == "" {
+				t.Errorf("%s lacks a label", o.APIName)
+			}
+			for _, col := range catalog.SystemColumns {
+				if f, err := o.Field(col); err != nil || !f.System {
+					t.Errorf("%s.%s: not a system field (%v)", o.APIName, col, err)
+				}
+			}
+			for _, f := range o.Fields {
+				if f.LabelEN == "" || f.LabelZH == "" || !f.Type.Valid() {
+					t.Errorf("%s.%s: labels or type missing: %+v", o.APIName, f.APIName, f)
+				}
+			}
+		}
+		if _, err := tg.Object(ctx, "Lead"); err == nil {
+			t.Error("unknown object found")
+		}
+	})
+}
+
+func TestInstallDemoIdempotent(t *testing.T) {
+	eachTarget(t, func(t *testing.T, tg target) {
+		ctx := context.Background()
+		tables := []string{crmdb.TableObjects, crmdb.TableFields, crmdb.TableUsers, "account", "contact",
+			"product", "opportunity", "opportunity_line", crmdb.TableTeamMembers, crmdb.TableAuditLog}
+		before := map[string]int{}
+		for _, tb := range tables {
+			before[tb] = tg.count(tb)
+		}
+		objsBefore, _ := tg.Objects(ctx)
+		if err := crm.InstallDemo(ctx, tg.Target); err != nil {
+			t.Fatal(err)
+		}
+		for _, tb := range tables {
+			if n := tg.count(tb); n != before[tb] {
+				t.Errorf("%s: %d rows after a second install, %d before", tb, n, before[tb])
+			}
+		}
+		if objs, _ := tg.Objects(ctx); !reflect.DeepEqual(objs, objsBefore) {
+			t.Error("catalog changed by a second install")
+		}
+		minimum := map[string]int{"account": 50, "contact": 50, "product": 10, "opportunity": 10,
+			"opportunity_line": 10, crmdb.TableUsers: 3, crmdb.TableTeamMembers: 5}
+		for tb, min := range minimum {
+			if before[tb] < min {
+				t.Errorf("%s: %d demo rows, want at least %d", tb, before[tb], min)
+			}
+		}
+		if before["product"] != 10 {
+			t.Errorf("products: %d, want 10", before["product"])
+		}
+	})
+}
+
+func TestConstraints(t *testing.T) {
+	missing := "9a0b6d7e-0000-4000-8000-000000000000"
+	eachTarget(t, func(t *testing.T, tg target) {
+		p := tg.d.Param
+		ins := func(table string, cols string, n int) string {
+			ps := ""
+			for i := 1; i <= n; i++ {
+				if i > 1 {
+					ps += ", "
+				}
+				ps += p(i)
+			}
+			return fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", tg.d.Table(table), cols, ps)
+		}
+		rejected := []struct {
+			name string
+			q    string
+			args []any
+		}{
+			{"foreign key", ins("contact", "name, account_id", 2), []any{"X", missing}},
+			{"owner must be a user", ins("account", "name, owner_id", 2), []any{"X", crmdb.DemoID("Account", 1)}},
+			{"unique account_no", ins("account", "name, account_no", 2), []any{"X", "A-0001"}},
+			{"unique sku", ins("product", "name, sku", 2), []any{"X", "SKU-1001"}},
+			{"picklist", ins("account", "name, industry", 2), []any{"X", "Tech"}},
+			{"life status", ins("account", "name, life_status", 2), []any{"X", "deleted"}},
+			{"required name", ins("account", "account_no", 1), []any{"A-X"}},
+			{"required sku", ins("product", "name", 1), []any{"X"}},
+			{"invalid date", ins("account", "name, founded_on", 2), []any{"X", "2025-02-30"}},
+			{"too long", ins("account", "name, account_no", 2), []any{"X", strings.Repeat("x", 41)}},
+			{"numeric overflow", ins("opportunity", "name, account_id, probability", 3),
+				[]any{"X", crmdb.DemoID("Account", 1), "1000.00"}},
+			{"bad team role", ins(crmdb.TableTeamMembers, "object, record_id, user_id, role", 4),
+				[]any{"Account", crmdb.DemoID("Account", 1), crmdb.SystemUserID, "owner"}},
+		}
+		for _, c := range rejected {
+			if err := tg.exec(c.q, c.args...); err != nil {
+				t.Logf("%s: %v", c.name, err)
+			} else {
+				t.Errorf("%s: accepted %s %v", c.name, c.q, c.args)
+			}
+		}
+		// What the constraints must let through.
+		if err := tg.exec(ins("account", "name, industry, annual_revenue, founded_on", 4),
+			"Ok", "Retail", "-12.5", "2024-02-29"); err != nil {
+			t.Errorf("valid account refused: %v", err)
+		}
+		// Master-detail: deleting an opportunity deletes its lines.
+		opp := crmdb.DemoID("Opportunity", 2)
+		before := tg.count("opportunity_line")
+		if err := tg.exec("DELETE FROM "+tg.d.Table("opportunity")+" WHERE id = "+p(1), opp); err != nil {
+			t.Fatalf("delete opportunity: %v", err)
+		}
+		if after := tg.count("opportunity_line"); after >= before {
+			t.Errorf("lines of a deleted opportunity remain: %d before, %d after", before, after)
+		}
+		// A lookup is cleared, not blocking, when its target goes.
+		if err := tg.exec("DELETE FROM "+tg.d.Table("account")+" WHERE id = "+p(1), crmdb.DemoID("Account", 1)); err != nil {
+			t.Errorf("delete a parent account: %v", err)
+		}
+	})
+}
