@@ -18,10 +18,12 @@ import (
 func openPG(t *testing.T, demo bool) *postgres.Target {
 	t.Helper()
 	ctx := context.Background()
-	tg, err := crm.Open(ctx, crm.Spec{Kind: crm.KindPostgres, DSN: pgtest.NewDatabase(t)})
+	dsn := pgtest.NewDatabase(t)
+	tg, err := crm.Open(ctx, crm.Spec{Kind: crm.KindPostgres, DSN: dsn})
 	if err != nil {
 		t.Fatal(err)
 	}
+	killDSN[tg.Describe()] = dsn
 	t.Cleanup(func() { tg.Close() })
 	if demo {
 		if err := crm.InstallDemo(ctx, tg); err != nil {
