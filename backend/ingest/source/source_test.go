@@ -151,11 +151,15 @@ func TestRead(t *testing.T) {
 			header: []string{"名称", "行业", "电话"}, records: zhRecords, lines: []int{2, 3, 4}},
 		{name: "utf-16be BOM", data: func(t testing.TB) []byte { return encodeUTF16(t, zh, true, true) }, enc: UTF16BE, delim: ',',
 			header: []string{"名称", "行业", "电话"}, records: zhRecords, lines: []int{2, 3, 4}},
-		{name: "utf-16le no BOM tab", data: func(t testing.TB) []byte { return encodeUTF16(t, "name\tcity\r\nAnn\tOslo\r\nBo\t\"Ri\r\nga\"\r\n", false, false) }, enc: UTF16LE, delim: '\t',
+		{name: "utf-16le no BOM tab", data: func(t testing.TB) []byte {
+			return encodeUTF16(t, "name\tcity\r\nAnn\tOslo\r\nBo\t\"Ri\r\nga\"\r\n", false, false)
+		}, enc: UTF16LE, delim: '\t',
 			header: []string{"name", "city"}, records: [][]string{{"Ann", "Oslo"}, {"Bo", "Ri\nga"}}, lines: []int{2, 3}},
 		{name: "utf-16be no BOM CR only", data: func(t testing.TB) []byte { return encodeUTF16(t, "name,city\rAnn,Oslo\rBo,Riga\r", true, false) }, enc: UTF16BE, delim: ',',
 			header: []string{"name", "city"}, records: [][]string{{"Ann", "Oslo"}, {"Bo", "Riga"}}, lines: []int{2, 3}},
-		{name: "windows-1252", data: func(t testing.TB) []byte { return encode1252(t, "name;price\nCafé Crème;€5\nNaïve Façade;€7\n") }, enc: Windows1252, delim: ';',
+		{name: "windows-1252", data: func(t testing.TB) []byte {
+			return encode1252(t, "name;price\nCafé Crème;€5\nNaïve Façade;€7\n")
+		}, enc: Windows1252, delim: ';',
 			header: []string{"name", "price"}, records: [][]string{{"Café Crème", "€5"}, {"Naïve Façade", "€7"}}, lines: []int{2, 3}},
 		{name: "encoding override", data: lit("name\nCaf\xe9\n"), opts: Options{Encoding: "cp1252"}, enc: Windows1252, delim: ',',
 			header: []string{"name"}, records: [][]string{{"Café"}}, lines: []int{2}},
