@@ -1,0 +1,282 @@
+// Command benchcmd is `make bench`: it generates a realistic 100 MB account
+// CSV, then measures Batchdesk against the floors of DESIGN §5 on the test
+// PostgreSQL (BATCHDESK_TEST_PG): insert vs `psql \copy`, update by a unique
+// field vs COPY into staging + one UPDATE … FROM, validate-only vs a bare
+// encoding/csv read. Three alternating rounds; it prints a markdown table of
+// medians (and writes it to DIR/bench.md), with Batchdesk's peak RSS.
+//
+// Usage: go run ./backend/ingest/load/benchcmd -out DIR [-mb 100]
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"batchdesk/backend/crm"
+	"batchdesk/backend/ingest/pipeline"
+	"batchdesk/backend/pgtest"
+)
+
+const tableDDL = `(
+	account_no     text PRIMARY KEY,
+	name           text NOT NULL,
+	industry       text,
+	annual_revenue numeric(18,2),
+	employees      integer,
+	phone          text,
+	email          text,
+	website        text,
+	founded_on     date,
+	is_key_account boolean,
+	city           text,
+	notes          text
+)`
+
+var columns = []string{"account_no", "name", "industry", "annual_revenue", "employees", "phone",
+	"email", "website", "founded_on", "is_key_account", "city", "notes"}
+
+func main() {
+	out := flag.String("out", "test-output/bench", "output folder")
+	mb := flag.Int("mb", 100, "file size in MB")
+	child := flag.String("child", "", "internal: run one Batchdesk job (insert|update|validate) on -dsn -file")
+	dsn := flag.String("dsn", "", "internal")
+	file := flag.String("file", "", "internal")
+	flag.Parse()
+	if *child != "" {
+		if err := runChild(*child, *dsn, *file); err != nil {
+			fmt.Fprintln(os.Stderr, "bench child:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := bench(*out, *mb); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
+}
+
+func mapping(mode string) pipeline.Mapping {
+	m := pipeline.Mapping{Mode: mode}
+	if mode == "update" {
+		m.Key = "account_no"
+	}
+	for _, c := range columns {
+		m.Columns = append(m.Columns, pipeline.ColumnMap{Header: c, Field: c})
+	}
+	return m
+}
+
+// runChild is the measured Batchdesk side, in its own process for its RSS.
+func runChild(mode, dsn, file string) error {
+	ctx := context.Background()
+	tg, err := crm.Open(ctx, crm.Spec{Kind: crm.KindPostgres, DSN: dsn})
+	if err != nil {
+		return err
+	}
+	defer tg.Close()
+	req := pipeline.Request{Target: tg, Object: "bench_b", Files: []string{file}, MaxFileBytes: -1,
+		ErrorsPath: filepath.Join(filepath.Dir(file), "errors-"+mode+".csv")}
+	switch mode {
+	case "insert":
+		req.Mapping = mapping("insert")
+	case "update":
+		req.Mapping = mapping("update")
+	case "validate":
+		req.Mapping, req.ValidateOnly = mapping("insert"), true
+	}
+	res, err := pipeline.Run(ctx, req, nil)
+	if err != nil {
+		return err
+	}
+	if res.Failed > 0 {
+		return fmt.Errorf("%d rows failed (see %s)", res.Failed, res.ErrorsFile)
+	}
+	return nil
+}
+
+type sample struct {
+	secs float64
+	rss  int64 // KB, Batchdesk side only
+}
+
+func bench(out string, mb int) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	file := filepath.Join(out, "accounts.csv")
+	rows, err := generate(file, int64(mb)<<20)
+	if err != nil {
+		return err
+	}
+	st, _ := os.Stat(file)
+	fmt.Printf("generated %s: %d rows, %.1f MB\n", file, rows, float64(st.Size())/(1<<20))
+	admin := pgtest.ServerDSN()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		return fmt.Errorf("PostgreSQL at BATCHDESK_TEST_PG: %w", err)
+	}
+	dbName := fmt.Sprintf("bd_bench_%d", time.Now().UnixNano())
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{dbName}.Sanitize()); err != nil {
+		return err
+	}
+	defer func() {
+		conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{dbName}.Sanitize()+" WITH (FORCE)")
+		conn.Close(context.Background())
+	}()
+	dsn := pgtest.WithDatabase(admin, dbName)
+	db, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close(ctx)
+	for _, t := range []string{"bench_a", "bench_b"} {
+		if _, err := db.Exec(ctx, "CREATE TABLE "+t+" "+tableDDL); err != nil {
+			return err
+		}
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	truncate := func() error {
+		_, err := db.Exec(ctx, "TRUNCATE bench_a, bench_b; CHECKPOINT")
+		return err
+	}
+	cols := strings.Join(columns, ", ")
+	psql := func(script string) (sample, error) {
+		cmd := exec.Command("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", dsn)
+		cmd.Stdin = strings.NewReader(script)
+		return timed(cmd)
+	}
+	bd := func(mode string) (sample, error) {
+		return timed(exec.Command(exe, "-child", mode, "-dsn", dsn, "-file", file))
+	}
+	csvRead := func() (sample, error) {
+		t0 := time.Now()
+		f, err := os.Open(file)
+		if err != nil {
+			return sample{}, err
+		}
+		defer f.Close()
+		r := csv.NewReader(f)
+		r.ReuseRecord = true
+		for {
+			if _, err := r.Read(); err == io.EOF {
+				break
+			} else if err != nil {
+				return sample{}, err
+			}
+		}
+		return sample{secs: time.Since(t0).Seconds()}, nil
+	}
+	copyA := fmt.Sprintf("\\copy bench_a (%s) FROM '%s' WITH (FORMAT csv, HEADER true)\n", cols, file)
+	var set []string
+	for _, c := range columns[1:] {
+		set = append(set, fmt.Sprintf("%s = s.%s", c, c))
+	}
+	updateFloor := "BEGIN;\nCREATE TEMP TABLE s (LIKE bench_a) ON COMMIT DROP;\n" +
+		fmt.Sprintf("\\copy s (%s) FROM '%s' WITH (FORMAT csv, HEADER true)\n", cols, file) +
+		"UPDATE bench_a AS t SET " + strings.Join(set, ", ") + " FROM s WHERE t.account_no = s.account_no;\nCOMMIT;\n"
+	var insF, insB, updF, updB, valF, valB []sample
+	for round := 1; round <= 3; round++ {
+		fmt.Printf("round %d …\n", round)
+		if err := truncate(); err != nil {
+			return err
+		}
+		for _, step := range []struct {
+			name string
+			dst  *[]sample
+			run  func() (sample, error)
+		}{
+			{"insert psql", &insF, func() (sample, error) { return psql(copyA) }},
+			{"insert batchdesk", &insB, func() (sample, error) { return bd("insert") }},
+			{"update psql", &updF, func() (sample, error) { return psql(updateFloor) }},
+			{"update batchdesk", &updB, func() (sample, error) {
+				// bench_b must hold the rows to update: it does, from the insert.
+				return bd("update")
+			}},
+			{"validate csv", &valF, csvRead},
+			{"validate batchdesk", &valB, func() (sample, error) { return bd("validate") }},
+		} {
+			if _, err := db.Exec(ctx, "CHECKPOINT"); err != nil {
+				return err
+			}
+			s, err := step.run()
+			if err != nil {
+				return fmt.Errorf("%s: %w", step.name, err)
+			}
+			fmt.Printf("  %-20s %6.2f s\n", step.name, s.secs)
+			*step.dst = append(*step.dst, s)
+		}
+	}
+	table := render(rows, st.Size(), []line{
+		{"Import, insert mode", "psql \\copy", insF, insB, 1.0},
+		{"Import, update mode (unique field)", "COPY to staging + UPDATE … FROM", updF, updB, 1.2},
+		{"Preview (validate only)", "encoding/csv read", valF, valB, 2.0},
+	})
+	fmt.Print(table)
+	return os.WriteFile(filepath.Join(out, "bench.md"), []byte(table), 0o644)
+}
+
+type line struct {
+	name, floor string
+	f, b        []sample
+	target      float64
+}
+
+func median(s []sample, rss bool) float64 {
+	v := make([]float64, len(s))
+	for i, x := range s {
+		v[i] = x.secs
+		if rss {
+			v[i] = float64(x.rss)
+		}
+	}
+	sort.Float64s(v)
+	return v[len(v)/2]
+}
+
+func render(rows int, size int64, lines []line) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%d rows, %.1f MB, median of 3 rounds\n\n", rows, float64(size)/(1<<20))
+	b.WriteString("| step | floor | floor s | Batchdesk s | ratio | target | rows/s | peak RSS MB |\n|---|---|---|---|---|---|---|---|\n")
+	for _, l := range lines {
+		f, bd := median(l.f, false), median(l.b, false)
+		ok := "✅"
+		if bd/f > l.target {
+			ok = "❌"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %.2f | %.2f | %.2f× %s | ≤ %.1f× | %.0f | %.0f |\n", l.name, l.floor, f, bd, bd/f, ok, l.target,
+			float64(rows)/bd, median(l.b, true)/1024)
+	}
+	return b.String()
+}
+
+func timed(cmd *exec.Cmd) (sample, error) {
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	t0 := time.Now()
+	err := cmd.Run()
+	secs := time.Since(t0).Seconds()
+	if err != nil {
+		return sample{}, fmt.Errorf("%v: %s", err, stderr.String())
+	}
+	var rss int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = ru.Maxrss
+	}
+	return sample{secs: secs, rss: rss}, nil
+}
