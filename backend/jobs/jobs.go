@@ -66,6 +66,9 @@ type Outcome struct {
 	ErrorReport string // path of the error report CSV, "" when none
 	Message     string // a sentence for the history, "" for a default
 	Canceled    bool   // the job stopped early because it was canceled
+	// Interrupted: the job stopped on a lost connection and can be resumed
+	// (status interrupted rather than failed; the Func's error is kept).
+	Interrupted bool
 }
 
 // Func does a job's work. It returns when done, when ctx is canceled (then

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -185,7 +186,7 @@ func (r *Registry) execute(ctx context.Context, ru *run, j store.Job, fn Func) {
 		stored.Status = status
 	}
 	ru.job = stored
-	if status == store.StatusFailed {
+	if status == store.StatusFailed || status == store.StatusInterrupted {
 		ru.err = err
 	}
 	r.forget(ru)
@@ -203,6 +204,12 @@ func (r *Registry) classify(ctx context.Context, out Outcome, err error) (string
 			msg = fmt.Sprintf("canceled after %d rows (%d failed); resume to continue", out.Succeeded+out.Failed, out.Failed)
 		}
 		return store.StatusCanceled, msg
+	case out.Interrupted:
+		msg := out.Message
+		if msg == "" && err != nil {
+			msg = apperr.MessageOf(err)
+		}
+		return store.StatusInterrupted, strings.TrimSpace(msg + "; resume to continue")
 	case err != nil:
 		return store.StatusFailed, apperr.MessageOf(err)
 	}
@@ -319,6 +326,10 @@ func (r *Registry) Cancel(ctx context.Context, id string) error {
 	r.event(id, store.LevelWarn, "canceled")
 	return nil
 }
+
+// Event appends a line to a job's log (store.LevelInfo, LevelWarn or
+// LevelError); the log is best effort, so failures are ignored.
+func (r *Registry) Event(id, level, msg string) { r.event(id, level, msg) }
 
 // event appends a line to the job's log; the log is best effort.
 func (r *Registry) event(id, level, msg string) {

@@ -1,0 +1,409 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"batchdesk/backend/apperr"
+	"batchdesk/backend/jobs"
+	"batchdesk/backend/store"
+)
+
+func init() { register(newJobsCmd) }
+
+func newJobsCmd(env *Env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "jobs list [--json] | show ID [--json] | resume ID | restart ID [--failed-only] | cancel ID",
+		Short: "List, show, resume, restart or cancel jobs in the history",
+		Long: `The job history: every import, export and delete, newest first.
+
+A job left running by a crash or a kill is shown as interrupted. "resume"
+continues an interrupted or canceled import where it stopped (no row lost,
+none written twice); "restart" runs its rows again as a new job, or with
+--failed-only imports its error report. "cancel" stops a job running in
+another Batchdesk process (it stops within a second, between batches).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return apperr.New(apperr.Invalid, "jobs: give a subcommand: list, show, resume, restart or cancel (see 'batchdesk jobs --help')")
+		},
+	}
+	cmd.AddCommand(newJobsListCmd(env), newJobsShowCmd(env), newJobsCancelCmd(env),
+		newJobsResumeCmd(env), newJobsRestartCmd(env))
+	return cmd
+}
+
+// registry opens the workspace and the job registry over its store, after
+// marking jobs whose process is gone as interrupted.
+func registry(env *Env, cmd *cobra.Command, em jobs.Emitter) (*Services, *jobs.Registry, error) {
+	ws, err := env.services()
+	if err != nil {
+		return nil, nil, err
+	}
+	r := jobs.New(ws.Store, em, jobs.Options{})
+	if _, err := r.Recover(cmd.Context()); err != nil {
+		return nil, nil, fmt.Errorf("check for interrupted jobs: %w", err)
+	}
+	return ws, r, nil
+}
+
+// jobView is a job as `jobs list --json` and `jobs show --json` print it.
+type jobView struct {
+	JobID       string          `json:"jobId"`
+	Kind        string          `json:"kind"`
+	Status      string          `json:"status"`
+	Connection  string          `json:"connection"`
+	Object      string          `json:"object"`
+	Total       int64           `json:"total"`
+	Succeeded   int64           `json:"succeeded"`
+	Failed      int64           `json:"failed"`
+	SuccessRate *float64        `json:"successRate"`
+	CreatedAt   string          `json:"createdAt"`
+	StartedAt   *string         `json:"startedAt"`
+	FinishedAt  *string         `json:"finishedAt"`
+	Seconds     float64         `json:"seconds"`
+	RowsPerSec  float64         `json:"rowsPerSec"`
+	ErrorsFile  *string         `json:"errorsFile"`
+	Message     string          `json:"message"`
+	Files       []store.JobFile `json:"files,omitempty"`
+	Settings    json.RawMessage `json:"settings,omitempty"`
+	Events      []eventView     `json:"events,omitempty"`
+}
+
+type eventView struct {
+	At      string `json:"at"`
+	Level   string `json:"level"`
+	Message string `json:"message"`
+}
+
+func rfc3339(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339Nano)
+	return &s
+}
+
+func viewOf(j store.Job) jobView {
+	v := jobView{JobID: j.ID, Kind: j.Kind, Status: j.Status, Connection: j.Connection, Object: j.Object,
+		Total: j.Total, Succeeded: j.Succeeded, Failed: j.Failed,
+		CreatedAt: *rfc3339(j.CreatedAt), StartedAt: rfc3339(j.StartedAt), FinishedAt: rfc3339(j.FinishedAt),
+		Seconds: jobSeconds(j), Message: j.Message}
+	if done := j.Succeeded + j.Failed; done > 0 {
+		rate := float64(j.Succeeded) / float64(done)
+		v.SuccessRate = &rate
+		if v.Seconds > 0 {
+			v.RowsPerSec = float64(done) / v.Seconds
+		}
+	}
+	if j.ErrorReport != "" {
+		p := j.ErrorReport
+		v.ErrorsFile = &p
+	}
+	return v
+}
+
+func newJobsListCmd(env *Env) *cobra.Command {
+	var (
+		asJSON       bool
+		kind, status string
+		limit        int
+	)
+	cmd := &cobra.Command{
+		Use:   "list [--json] [--kind K] [--status S] [--limit N]",
+		Short: "List jobs, newest first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, r, err := registry(env, cmd, nil)
+			if err != nil {
+				return err
+			}
+			list, err := r.List(cmd.Context(), jobs.Filter{Kind: kind, Status: status, Limit: limit})
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				views := make([]jobView, 0, len(list))
+				for _, j := range list {
+					views = append(views, viewOf(j))
+				}
+				return writeJSON(env, views)
+			}
+			if len(list) == 0 {
+				fmt.Fprintln(env.Stdout, "No jobs yet.")
+				return nil
+			}
+			tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tKIND\tSTATUS\tOBJECT\tTOTAL\tSUCCEEDED\tFAILED\tSTARTED\tSECONDS")
+			for _, j := range list {
+				started := "-"
+				if !j.StartedAt.IsZero() {
+					started = j.StartedAt.Local().Format("2006-01-02 15:04:05")
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%.1f\n", j.ID, j.Kind, j.Status, dash(j.Object),
+					j.Total, j.Succeeded, j.Failed, started, jobSeconds(j))
+			}
+			return tw.Flush()
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&asJSON, "json", false, "print a JSON array")
+	f.StringVar(&kind, "kind", "", "only jobs of this kind (import, export, delete)")
+	f.StringVar(&status, "status", "", "only jobs with this status")
+	f.IntVar(&limit, "limit", 100, "at most this many jobs")
+	return cmd
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func newJobsShowCmd(env *Env) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show ID [--json]",
+		Short: "Show one job: counts, timings, files, settings, error report and log",
+		Args:  jobIDArg,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, r, err := registry(env, cmd, nil)
+			if err != nil {
+				return err
+			}
+			d, err := r.Get(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			v := viewOf(d.Job)
+			v.Files, v.Settings = d.Files, d.Settings
+			for _, e := range d.Events {
+				v.Events = append(v.Events, eventView{At: *rfc3339(e.At), Level: e.Level, Message: e.Message})
+			}
+			if asJSON {
+				return writeJSON(env, v)
+			}
+			printJob(env, v)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	return cmd
+}
+
+func printJob(env *Env, v jobView) {
+	w := env.Stdout
+	fmt.Fprintf(w, "Job:        %s\n", v.JobID)
+	fmt.Fprintf(w, "Kind:       %s\n", v.Kind)
+	fmt.Fprintf(w, "Status:     %s\n", v.Status)
+	fmt.Fprintf(w, "CRM:        %s\n", dash(v.Connection))
+	fmt.Fprintf(w, "Object:     %s\n", dash(v.Object))
+	fmt.Fprintf(w, "Rows:       %d total, %d succeeded, %d failed\n", v.Total, v.Succeeded, v.Failed)
+	if v.SuccessRate != nil {
+		fmt.Fprintf(w, "Success:    %.1f%%\n", *v.SuccessRate*100)
+	}
+	fmt.Fprintf(w, "Created:    %s\n", v.CreatedAt)
+	if v.StartedAt != nil {
+		fmt.Fprintf(w, "Started:    %s\n", *v.StartedAt)
+	}
+	if v.FinishedAt != nil {
+		fmt.Fprintf(w, "Finished:   %s\n", *v.FinishedAt)
+	}
+	fmt.Fprintf(w, "Duration:   %.1f s (%.0f rows/s)\n", v.Seconds, v.RowsPerSec)
+	if v.ErrorsFile != nil {
+		fmt.Fprintf(w, "Errors:     %s\n", *v.ErrorsFile)
+	}
+	if v.Message != "" {
+		fmt.Fprintf(w, "Message:    %s\n", v.Message)
+	}
+	for _, f := range v.Files {
+		fmt.Fprintf(w, "File:       %s (%d bytes, sha256 %.12s…)\n", f.Path, f.Size, f.Fingerprint)
+	}
+	if len(v.Settings) > 0 && string(v.Settings) != "{}" {
+		fmt.Fprintf(w, "Settings:   %s\n", v.Settings)
+	}
+	if len(v.Events) > 0 {
+		fmt.Fprintln(w, "Log:")
+		for _, e := range v.Events {
+			fmt.Fprintf(w, "  %s  %-5s  %s\n", e.At, e.Level, e.Message)
+		}
+	}
+}
+
+func newJobsCancelCmd(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "cancel ID",
+		Short: "Cancel a queued or running job (also one running in another Batchdesk process)",
+		Args:  jobIDArg,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, r, err := registry(env, cmd, nil)
+			if err != nil {
+				return err
+			}
+			if err := r.Cancel(cmd.Context(), args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "Cancel requested for job %s; resume it later with: batchdesk jobs resume %s\n", args[0], args[0])
+			return nil
+		},
+	}
+}
+
+// jobIDArg checks that exactly one job ID is given.
+func jobIDArg(cmd *cobra.Command, args []string) error {
+	if len(args) == 1 && strings.TrimSpace(args[0]) != "" {
+		return nil
+	}
+	return apperr.New(apperr.Invalid, "jobs %s: give one job ID (see 'batchdesk jobs list')", cmd.Name())
+}
+
+// writeJSON prints v as one line of JSON.
+func writeJSON(env *Env, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode JSON: %w", err)
+	}
+	_, err = fmt.Fprintf(env.Stdout, "%s\n", b)
+	return err
+}
+
+// loadJobSettings reads an import job and its saved settings.
+func loadJobSettings(cmd *cobra.Command, r *jobs.Registry, id string) (store.Job, jobSettings, error) {
+	d, err := r.Get(cmd.Context(), id)
+	if err != nil {
+		return store.Job{}, jobSettings{}, err
+	}
+	if d.Kind != store.JobImport {
+		return store.Job{}, jobSettings{}, apperr.New(apperr.Conflict, "job %s is an %s job: only import jobs can be resumed or restarted here", id, d.Kind)
+	}
+	var s jobSettings
+	if err := json.Unmarshal(d.Settings, &s); err != nil || len(s.Files) == 0 {
+		return store.Job{}, jobSettings{}, apperr.New(apperr.Conflict, "job %s has no saved import settings to run again", id)
+	}
+	return d.Job, s, nil
+}
+
+func newJobsResumeCmd(env *Env) *cobra.Command {
+	var asJSON bool
+	var crmFlag string
+	cmd := &cobra.Command{
+		Use:   "resume ID [--crm C] [--json]",
+		Short: "Continue an interrupted or canceled import where it stopped",
+		Long: `Resume continues an interrupted or canceled import job with its saved
+settings: batches already committed are skipped, so no row is lost and none
+is written twice. A file that changed since the job started is refused
+(use restart). --crm gives the CRM again, e.g. with a password.`,
+		Args: jobIDArg,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			view := newProgressView(env, "import")
+			ws, r, err := registry(env, cmd, view)
+			if err != nil {
+				return err
+			}
+			j, s, err := loadJobSettings(cmd, r, args[0])
+			if err != nil {
+				return err
+			}
+			switch j.Status {
+			case store.StatusInterrupted, store.StatusCanceled:
+			default:
+				return apperr.New(apperr.Conflict, "job %s is %s: only an interrupted or canceled job can be resumed (restart it instead)", j.ID, j.Status)
+			}
+			for _, f := range j.Files {
+				same, err := jobs.SameFile(f)
+				if err != nil {
+					return apperr.Wrap(err, apperr.Conflict, "cannot resume job %s: %s cannot be read", j.ID, f.Path)
+				}
+				if !same {
+					return apperr.New(apperr.Conflict, "cannot resume job %s: %s changed since the job started (restart it instead)", j.ID, f.Path)
+				}
+			}
+			f := s.flagsOf()
+			if crmFlag != "" {
+				f.crm = crmFlag
+			}
+			f.asJSON = asJSON
+			req, err := prepareImport(ctx, ws, &f, s.Files)
+			if err != nil {
+				return err
+			}
+			defer req.target.Close()
+			req.resume, req.validateOnly, req.priorWritten = true, s.ValidateOnly, j.Succeeded
+			req.errorsPath = j.ErrorReport
+			return runJob(env, ctx, r, j.ID, req, asJSON)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "make the last stdout line one JSON summary")
+	cmd.Flags().StringVar(&crmFlag, "crm", "", "the CRM, when the saved one needs a password again")
+	return cmd
+}
+
+func newJobsRestartCmd(env *Env) *cobra.Command {
+	var asJSON, failedOnly bool
+	var crmFlag string
+	cmd := &cobra.Command{
+		Use:   "restart ID [--failed-only] [--crm C] [--json]",
+		Short: "Run an import again as a new job: all rows, or only the failed ones",
+		Long: `Restart runs a finished import's files again as a new job with the same
+settings. With --failed-only it imports the job's error report instead (the
+failing rows with their original columns; _row and _error are ignored), e.g.
+after fixing them or the mapping.`,
+		Args: jobIDArg,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			view := newProgressView(env, "import")
+			ws, r, err := registry(env, cmd, view)
+			if err != nil {
+				return err
+			}
+			j, s, err := loadJobSettings(cmd, r, args[0])
+			if err != nil {
+				return err
+			}
+			if j.Status == store.StatusRunning || j.Status == store.StatusQueued {
+				return apperr.New(apperr.Conflict, "job %s is still %s: cancel it first", j.ID, j.Status)
+			}
+			files := s.Files
+			f := s.flagsOf()
+			if failedOnly {
+				if j.ErrorReport == "" || !fileExists(j.ErrorReport) {
+					return apperr.New(apperr.Conflict, "job %s has no error report: no row failed", j.ID)
+				}
+				files = []string{j.ErrorReport}
+				f.details, f.masterKey = nil, ""
+				f.encoding, f.delimiter = "", "" // the report is UTF-8 with BOM, comma-separated
+			}
+			if crmFlag != "" {
+				f.crm = crmFlag
+			}
+			f.errors = ""
+			f.asJSON = asJSON
+			if err := f.check(files); err != nil {
+				return err
+			}
+			req, err := prepareImport(ctx, ws, &f, files)
+			if err != nil {
+				return err
+			}
+			defer req.target.Close()
+			req.validateOnly = s.ValidateOnly
+			nj, err := r.Create(ctx, jobs.Spec{Kind: store.JobImport, Connection: req.connection,
+				Object: req.object.APIName, Settings: req.settings(), Files: req.fingerprints})
+			if err != nil {
+				return err
+			}
+			r.Event(nj.ID, store.LevelInfo, fmt.Sprintf("restart of job %s (failed rows only: %v)", j.ID, failedOnly))
+			return runJob(env, ctx, r, nj.ID, req, asJSON)
+		},
+	}
+	cmd.Flags().BoolVar(&failedOnly, "failed-only", false, "import only the rows of the job's error report")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "make the last stdout line one JSON summary")
+	cmd.Flags().StringVar(&crmFlag, "crm", "", "the CRM, when the saved one needs a password again")
+	return cmd
+}

@@ -1,0 +1,427 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"batchdesk/backend/apperr"
+	"batchdesk/backend/crm"
+	"batchdesk/backend/ingest/mapping"
+	"batchdesk/backend/store"
+)
+
+func init() { register(newPresetsCmd) }
+
+// presetVersion is the version of the preset JSON file format.
+const presetVersion = 1
+
+func newPresetsCmd(env *Env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "presets list | show NAME | save NAME [import flags] [FILE] | rename OLD NEW | delete NAME | export NAME FILE.json | import FILE.json",
+		Short: "Manage saved mappings (presets): list, show, save, rename, delete, export, import",
+		Long: `A preset is a saved mapping for one object: mode, key, column→field pairs,
+value maps and formats. "import --preset NAME" uses it; a file with the same
+headers gets it suggested. Presets are shared as JSON files ("version": 1).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return apperr.New(apperr.Invalid, "presets: give a subcommand: list, show, save, rename, delete, export or import (see 'batchdesk presets --help')")
+		},
+	}
+	cmd.AddCommand(newPresetsListCmd(env), newPresetsShowCmd(env), newPresetsSaveCmd(env),
+		newPresetsRenameCmd(env), newPresetsDeleteCmd(env), newPresetsExportCmd(env), newPresetsImportCmd(env))
+	return cmd
+}
+
+// nArgs checks a subcommand's argument count with a usage hint.
+func nArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return apperr.New(apperr.Invalid, "%s %s: give %s (see 'batchdesk %s %s --help')",
+				cmd.Parent().Name(), cmd.Name(), what, cmd.Parent().Name(), cmd.Name())
+		}
+		return nil
+	}
+}
+
+func newPresetsListCmd(env *Env) *cobra.Command {
+	var asJSON bool
+	var object string
+	cmd := &cobra.Command{
+		Use:   "list [--object O] [--json]",
+		Short: "List saved presets",
+		Args:  nArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, err := env.services()
+			if err != nil {
+				return err
+			}
+			ps, err := ws.Store.ListPresets(cmd.Context(), object)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				out := make([]map[string]any, 0, len(ps))
+				for _, p := range ps {
+					out = append(out, map[string]any{"name": p.Name, "object": p.Object,
+						"createdAt": *rfc3339(p.CreatedAt), "updatedAt": *rfc3339(p.UpdatedAt)})
+				}
+				return writeJSON(env, out)
+			}
+			if len(ps) == 0 {
+				fmt.Fprintln(env.Stdout, "No presets yet.")
+				return nil
+			}
+			tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "NAME\tOBJECT\tUPDATED")
+			for _, p := range ps {
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", p.Name, p.Object, p.UpdatedAt.Local().Format("2006-01-02 15:04"))
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
+	cmd.Flags().StringVar(&object, "object", "", "only presets of this object")
+	return cmd
+}
+
+func newPresetsShowCmd(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show NAME",
+		Short: "Print a preset as its JSON file",
+		Args:  nArgs(1, "the preset's name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, err := env.services()
+			if err != nil {
+				return err
+			}
+			p, err := ws.Store.GetPreset(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			b, err := presetFile(p)
+			if err != nil {
+				return err
+			}
+			_, err = env.Stdout.Write(b)
+			return err
+		},
+	}
+}
+
+func newPresetsSaveCmd(env *Env) *cobra.Command {
+	var f importFlags
+	cmd := &cobra.Command{
+		Use:   "save NAME [--object O] [--mode M] [--key K] [--map \"Header=field\" ...] [--crm C FILE]",
+		Short: "Save a mapping as a preset (with FILE and --crm: auto-matched from the file's headers)",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) < 1 || len(args) > 2 {
+				return apperr.New(apperr.Invalid, "presets save: give the preset's name, and optionally a CSV file to match (see 'batchdesk presets save --help')")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, err := env.services()
+			if err != nil {
+				return err
+			}
+			file := ""
+			if len(args) == 2 {
+				file = args[1]
+			}
+			p, err := buildPreset(cmd.Context(), ws, args[0], &f, file)
+			if err != nil {
+				return err
+			}
+			if _, err := ws.Store.SavePreset(cmd.Context(), p); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "Saved preset %q for %s.\n", p.Name, p.Object)
+			return nil
+		},
+	}
+	f.bind(cmd.Flags(), false)
+	return cmd
+}
+
+func newPresetsRenameCmd(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "rename OLD NEW",
+		Short: "Rename a preset",
+		Args:  nArgs(2, "the old and the new name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, err := env.services()
+			if err != nil {
+				return err
+			}
+			if err := ws.Store.RenamePreset(cmd.Context(), args[0], args[1]); err != nil {
+				return err
+			}
+			// the name inside the body follows the rename
+			if p, err := ws.Store.GetPreset(cmd.Context(), args[1]); err == nil {
+				if body, err := setPresetFields(p.Body, map[string]any{"name": args[1]}); err == nil {
+					p.Body = body
+					_, _ = ws.Store.SavePreset(cmd.Context(), p)
+				}
+			}
+			fmt.Fprintf(env.Stdout, "Renamed preset %q to %q.\n", args[0], args[1])
+			return nil
+		},
+	}
+}
+
+func newPresetsDeleteCmd(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "delete NAME",
+		Short: "Delete a preset",
+		Args:  nArgs(1, "the preset's name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, err := env.services()
+			if err != nil {
+				return err
+			}
+			if err := ws.Store.DeletePreset(cmd.Context(), args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "Deleted preset %q.\n", args[0])
+			return nil
+		},
+	}
+}
+
+func newPresetsExportCmd(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "export NAME FILE.json",
+		Short: "Write a preset to a JSON file to share it",
+		Args:  nArgs(2, "the preset's name and the JSON file to write"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, err := env.services()
+			if err != nil {
+				return err
+			}
+			p, err := ws.Store.GetPreset(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			b, err := presetFile(p)
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(args[1], b, 0o644); err != nil {
+				return apperr.Wrap(err, apperr.Invalid, "cannot write %s: %v", args[1], err)
+			}
+			fmt.Fprintf(env.Stdout, "Exported preset %q to %s.\n", p.Name, args[1])
+			return nil
+		},
+	}
+}
+
+func newPresetsImportCmd(env *Env) *cobra.Command {
+	var name string
+	cmd := &cobra.Command{
+		Use:   "import FILE.json [--name NAME]",
+		Short: "Save the preset of a JSON file (replacing one with the same name)",
+		Args:  nArgs(1, "the preset JSON file"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, err := env.services()
+			if err != nil {
+				return err
+			}
+			body, err := readPresetFile(args[0])
+			if err != nil {
+				return err
+			}
+			if name == "" {
+				name = presetString(body, "name")
+			}
+			if name == "" {
+				name = strings.TrimSuffix(filepath.Base(args[0]), filepath.Ext(args[0]))
+			}
+			if body, err = setPresetFields(body, map[string]any{"name": name}); err != nil {
+				return err
+			}
+			p, err := ws.Store.SavePreset(cmd.Context(), store.Preset{Name: name, Object: presetObject(body),
+				HeaderSignature: presetString(body, "headerSignature"), Body: body})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "Imported preset %q for %s.\n", p.Name, p.Object)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&name, "name", "", "save it under this name instead of the one in the file")
+	return cmd
+}
+
+// presetFile renders a stored preset as its versioned JSON file.
+func presetFile(p store.Preset) ([]byte, error) {
+	body, err := setPresetFields(p.Body, map[string]any{"version": presetVersion, "name": p.Name, "object": p.Object})
+	if err != nil {
+		return nil, err
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return nil, fmt.Errorf("preset %q: %w", p.Name, err)
+	}
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("preset %q: %w", p.Name, err)
+	}
+	return append(b, '\n'), nil
+}
+
+// readPresetFile reads and checks a preset JSON file.
+func readPresetFile(path string) (json.RawMessage, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fileError(path, err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, apperr.Wrap(err, apperr.Invalid, "%s is not a preset JSON file: %v", path, err)
+	}
+	var version int
+	if v, ok := m["version"]; !ok || json.Unmarshal(v, &version) != nil {
+		return nil, apperr.New(apperr.Invalid, `%s is not a preset file: it has no "version"`, path)
+	}
+	if version != presetVersion {
+		return nil, apperr.New(apperr.Invalid, "%s is a preset of version %d; this Batchdesk reads version %d", path, version, presetVersion)
+	}
+	if presetObject(b) == "" {
+		return nil, apperr.New(apperr.Invalid, `%s: the preset names no "object"`, path)
+	}
+	return b, nil
+}
+
+// loadPresetBody returns the mapping of --preset: a JSON file (a path
+// ending in .json, or an existing file) or a saved preset's name.
+func loadPresetBody(ctx context.Context, ws *Services, nameOrFile string) (json.RawMessage, error) {
+	if strings.HasSuffix(strings.ToLower(nameOrFile), ".json") || fileExists(nameOrFile) {
+		return readPresetFile(nameOrFile)
+	}
+	p, err := ws.Store.GetPreset(ctx, nameOrFile)
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.NotFound, "no preset named %q (see 'batchdesk presets list'; a preset file must end in .json)", nameOrFile)
+	}
+	return setPresetFields(p.Body, map[string]any{"version": presetVersion, "name": p.Name, "object": p.Object})
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+// presetObject is the preset's "object".
+func presetObject(body json.RawMessage) string { return presetString(body, "object") }
+
+// presetString reads a top-level string field of a preset body.
+func presetString(body json.RawMessage, key string) string {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return ""
+	}
+	var s string
+	_ = json.Unmarshal(m[key], &s)
+	return s
+}
+
+// setPresetFields sets top-level fields of a preset body, keeping the rest.
+func setPresetFields(body json.RawMessage, fields map[string]any) (json.RawMessage, error) {
+	m := map[string]any{}
+	if len(body) > 0 {
+		if err := json.Unmarshal(body, &m); err != nil {
+			return nil, apperr.Wrap(err, apperr.Invalid, "the preset is not a JSON object: %v", err)
+		}
+	}
+	for k, v := range fields {
+		m[k] = v
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("encode preset: %w", err)
+	}
+	return b, nil
+}
+
+// buildPreset makes a preset from the import flags: the object, mode, key
+// and --map pairs; with a FILE its header signature (so the preset is
+// suggested for files like it) and, when --crm is given, its headers
+// auto-matched to the object's fields under the --map pairs.
+func buildPreset(ctx context.Context, ws *Services, name string, f *importFlags, file string) (store.Preset, error) {
+	if strings.TrimSpace(f.object) == "" {
+		return store.Preset{}, apperr.New(apperr.Invalid, "presets save: add --object (the preset's target object)")
+	}
+	switch strings.ToLower(f.mode) {
+	case "", "insert", "update", "upsert":
+	default:
+		return store.Preset{}, apperr.New(apperr.Invalid, "--mode must be insert, update or upsert, not %q", f.mode)
+	}
+	for _, m := range f.maps {
+		if _, _, err := splitMap(m); err != nil {
+			return store.Preset{}, err
+		}
+	}
+	m := mapping.Mapping{Object: f.object, Mode: mapping.Mode(strings.ToLower(f.mode)), Key: f.key,
+		Columns: map[string]mapping.Column{}}
+	sig := ""
+	if file != "" {
+		opts, err := sourceOptions(f.encoding, f.delimiter, f.maxFileMB)
+		if err != nil {
+			return store.Preset{}, err
+		}
+		header, err := readHeader(file, opts, f.maxFileMB)
+		if err != nil {
+			return store.Preset{}, err
+		}
+		sig = store.HeaderSignature(header)
+		if f.crm != "" {
+			spec, err := ws.Conns.Resolve(ctx, f.crm)
+			if err != nil {
+				return store.Preset{}, err
+			}
+			t, err := crm.Open(ctx, spec)
+			if err != nil {
+				return store.Preset{}, err
+			}
+			defer t.Close()
+			obj, err := findObject(ctx, t, f.object)
+			if err != nil {
+				return store.Preset{}, err
+			}
+			m.Object = obj.APIName
+			if err := checkMaps(obj, header, f.maps); err != nil {
+				return store.Preset{}, err
+			}
+			pm, err := buildMapping(obj, header, nil, f.maps, f.mode, f.key)
+			if err != nil {
+				return store.Preset{}, err
+			}
+			for _, c := range pm.Columns {
+				m.Columns[c.Header] = mapping.Column{Field: c.Field}
+			}
+		}
+	}
+	for _, s := range f.maps {
+		h, fld, _ := splitMap(s)
+		if fld == "" {
+			delete(m.Columns, h)
+			continue
+		}
+		m.Columns[h] = mapping.Column{Field: fld}
+	}
+	body, err := json.Marshal(m)
+	if err != nil {
+		return store.Preset{}, fmt.Errorf("encode preset: %w", err)
+	}
+	body, err = setPresetFields(body, map[string]any{"version": presetVersion, "name": name})
+	if err != nil {
+		return store.Preset{}, err
+	}
+	return store.Preset{Name: name, Object: m.Object, HeaderSignature: sig, Body: body}, nil
+}

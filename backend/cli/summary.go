@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	"batchdesk/backend/apperr"
+	"batchdesk/backend/store"
+)
+
+// jobSummary is the last stdout line of a job run with --json (DESIGN §4).
+type jobSummary struct {
+	JobID      string  `json:"jobId"`
+	Status     string  `json:"status"`
+	Total      int64   `json:"total"`
+	Succeeded  int64   `json:"succeeded"`
+	Failed     int64   `json:"failed"`
+	ErrorsFile *string `json:"errorsFile"`
+	Seconds    float64 `json:"seconds"`
+}
+
+func summaryOf(j store.Job) jobSummary {
+	s := jobSummary{JobID: j.ID, Status: j.Status, Total: j.Total, Succeeded: j.Succeeded,
+		Failed: j.Failed, Seconds: jobSeconds(j)}
+	if j.ErrorReport != "" {
+		p := j.ErrorReport
+		s.ErrorsFile = &p
+	}
+	return s
+}
+
+// jobSeconds is the run's duration in seconds, to the millisecond.
+func jobSeconds(j store.Job) float64 {
+	if j.StartedAt.IsZero() {
+		return 0
+	}
+	end := j.FinishedAt
+	if end.IsZero() {
+		end = time.Now()
+	}
+	return math.Round(end.Sub(j.StartedAt).Seconds()*1000) / 1000
+}
+
+// printSummary ends a job's output: one JSON line with --json, otherwise a
+// few lines for people.
+func printSummary(env *Env, j store.Job, asJSON bool) {
+	if asJSON {
+		b, _ := json.Marshal(summaryOf(j))
+		fmt.Fprintf(env.Stdout, "%s\n", b)
+		return
+	}
+	fmt.Fprintf(env.Stdout, "Job %s: %s\n", j.ID, j.Status)
+	fmt.Fprintf(env.Stdout, "  %d rows: %d succeeded, %d failed (%.1f s)\n", j.Total, j.Succeeded, j.Failed, jobSeconds(j))
+	if j.ErrorReport != "" {
+		fmt.Fprintf(env.Stdout, "  error report: %s\n", j.ErrorReport)
+	}
+	if j.Status == store.StatusCanceled || j.Status == store.StatusInterrupted {
+		fmt.Fprintf(env.Stdout, "  continue with: batchdesk jobs resume %s\n", j.ID)
+	}
+}
+
+// jobExit maps a finished job to the command's result: nil (exit 0) when
+// every row succeeded, ErrRowsFailed (exit 1) when some failed or the job was
+// canceled, and runErr (exit 2) when it could not run to its end.
+func jobExit(j store.Job, runErr error) error {
+	switch j.Status {
+	case store.StatusDone:
+		if j.Failed > 0 {
+			return ErrRowsFailed
+		}
+		return nil
+	case store.StatusCanceled, store.StatusInterrupted:
+		return ErrRowsFailed
+	}
+	if runErr != nil {
+		return runErr
+	}
+	msg := j.Message
+	if msg == "" {
+		msg = "the job could not run to its end"
+	}
+	return apperr.New(apperr.Internal, "job %s failed: %s", j.ID, msg)
+}
