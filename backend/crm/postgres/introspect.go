@@ -189,7 +189,7 @@ func setType(f *catalog.Field, typ string, typmod int, enum []string) {
 var (
 	// inCheck matches what PostgreSQL stores for CHECK (col IN ('a', 'b')):
 	// ((col = ANY (ARRAY['a'::text, 'b'::text]))), with optional casts.
-	inCheck = regexp.MustCompile(`^CHECK \(+\(?"?[^"()]+"?\)?(::[a-z ]+)? = ANY \(+ARRAY\[(.*)\]\)?(::[a-z ]+\[\])?\)+$`)
+	inCheck = regexp.MustCompile(`^CHECK \(+\(?"?[^"()]+"?\)?(::[a-z ]+)? = ANY \(+ARRAY\[(.*?)\]\)?(::[a-z ]+\[\])?\)+$`)
 	// eqCheck matches CHECK (col IN ('a')), stored as ((col = 'a'::text)).
 	eqCheck = regexp.MustCompile(`^CHECK \(+\(?"?[^"()]+"?\)?(::[a-z ]+)? = ('(?:[^']|'')*')(::[a-z ]+)?\)+$`)
 	literal = regexp.MustCompile(`^'((?:[^']|'')*)'(::[a-z ]+)?$`)
