@@ -144,3 +144,49 @@ func ExampleOpen() {
 	fmt.Println("batch size:", n)
 	// Output: batch size: 2000
 }
+
+// TestTwoProcessesWrite opens the file twice (the app and the CLI) and
+// writes from both at once: the busy timeout must absorb the lock waits.
+func TestTwoProcessesWrite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "batchdesk.db")
+	ctx := context.Background()
+	a, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	j, err := a.CreateJob(ctx, Job{Kind: JobImport})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 2)
+	for _, s := range []*Store{a, b} {
+		go func() {
+			for i := range 40 {
+				if err := s.AddJobEvent(ctx, j.ID, LevelInfo, fmt.Sprint("event ", i)); err != nil {
+					errs <- err
+					return
+				}
+				if err := s.UpdateJob(ctx, j.ID, JobUpdate{Status: StatusRunning, Total: int64(i)}); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	evs, _ := b.JobEvents(ctx, j.ID)
+	if len(evs) != 80 {
+		t.Fatalf("%d events, want 80", len(evs))
+	}
+}
