@@ -1,0 +1,87 @@
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { locale } from '$lib/i18n';
+import { createFakeApi } from './test/fakeApi';
+import App from './App.svelte';
+
+beforeEach(() => {
+  locale.set('en');
+  history.replaceState(null, '', '#/');
+  localStorage.clear();
+});
+
+describe('App shell', () => {
+  it('has the eight pages in the navigation and signals readiness once', async () => {
+    const api = createFakeApi();
+    render(App, { props: { api } });
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    const names = ['Import', 'Export', 'Delete', 'Jobs', 'Presets', 'Connections', 'Objects', 'Settings'];
+    const links = within(nav).getAllByRole('link');
+    expect(links).toHaveLength(names.length);
+    names.forEach((name, i) => expect(links[i]).toHaveAccessibleName(name));
+    await waitFor(() => expect(api.UIReady).toHaveBeenCalledTimes(1));
+    expect(document.title).toBe('Batchdesk');
+  });
+
+  it('navigates between pages; unbuilt ones say what they will hold', async () => {
+    const user = userEvent.setup();
+    render(App, { props: { api: createFakeApi() } });
+    expect(screen.getByRole('heading', { name: /Import/ })).toBeInTheDocument();
+    expect(screen.getByText(/load CSV files into the selected CRM/)).toBeInTheDocument();
+    expect(screen.queryByRole('textbox')).toBeNull();
+
+    await user.click(screen.getByRole('link', { name: 'Objects' }));
+    expect(screen.getByRole('link', { name: 'Objects' })).toHaveAttribute('aria-current', 'page');
+    expect(await screen.findByRole('button', { name: 'Show fields of Account' })).toBeInTheDocument();
+    expect(location.hash).toBe('#/objects');
+
+    await user.click(screen.getByRole('link', { name: 'Jobs' }));
+    expect(screen.getByText(/every import, export and delete job/)).toBeInTheDocument();
+  });
+
+  it('shares the selected connection through the header picker', async () => {
+    const user = userEvent.setup();
+    const api = createFakeApi();
+    render(App, { props: { api } });
+    await user.click(screen.getByRole('link', { name: 'Objects' }));
+    await waitFor(() => expect(api.ListObjects).toHaveBeenCalledWith('sandbox'));
+    const picker = screen.getByRole('combobox', { name: 'Connection' });
+    await waitFor(() => expect(within(picker).getAllByRole('option')).toHaveLength(2));
+    await user.selectOptions(picker, 'acme');
+    await waitFor(() => expect(api.ListObjects).toHaveBeenCalledWith('acme'));
+    expect(screen.getByText('What the CRM “acme” holds: its objects and their fields.')).toBeInTheDocument();
+  });
+
+  it('applies the saved language and switches it from Settings at once', async () => {
+    const user = userEvent.setup();
+    const api = createFakeApi({ GetSettings: async () => ({ language: 'zh', maxFileMb: 100, batchSize: 5000 }) });
+    render(App, { props: { api } });
+    expect(await screen.findByRole('link', { name: '设置' })).toBeInTheDocument();
+    await user.click(screen.getByRole('link', { name: '设置' }));
+    await user.click(screen.getByRole('radio', { name: 'English' }));
+    expect(screen.getByRole('link', { name: 'Settings' })).toBeInTheDocument();
+    expect(api.SaveSettings).toHaveBeenCalledWith({ language: 'en', maxFileMb: 100, batchSize: 5000 });
+    expect(screen.getByText('/tmp/bd')).toBeInTheDocument();
+    expect(screen.getByText('an encrypted file (no keyring available)')).toBeInTheDocument();
+  });
+
+  it('saves the import defaults and refuses bad numbers', async () => {
+    const user = userEvent.setup();
+    const api = createFakeApi();
+    history.replaceState(null, '', '#/settings');
+    render(App, { props: { api } });
+    const size = await screen.findByLabelText('Maximum file size (MB)');
+    await waitFor(() => expect(size).toHaveValue('100'));
+    await user.clear(size);
+    await user.type(size, '0');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(screen.getByText('Enter a whole number from 1 to 10240.')).toBeInTheDocument();
+    expect(api.SaveSettings).not.toHaveBeenCalled();
+    await user.clear(size);
+    await user.type(size, '250');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Saved.')).toBeInTheDocument();
+    expect(api.SaveSettings).toHaveBeenCalledWith({ language: 'en', maxFileMb: 250, batchSize: 5000 });
+  });
+});

@@ -1,0 +1,20 @@
+// Renders a page inside the app context, over a fake api.
+import { render } from '@testing-library/svelte';
+import type { Component } from 'svelte';
+import { appContextMap, type AppContext } from '../shared/context';
+import { ConnectionState } from '../shared/connection.svelte';
+import { NavState } from '../shared/nav.svelte';
+import { SettingsState } from '../settings/settings.svelte';
+import { createFakeApi, type FakeApi } from './fakeApi';
+
+export async function renderPage(page: Component, api: FakeApi = createFakeApi()) {
+  const ctx: AppContext = {
+    api,
+    connections: new ConnectionState(api),
+    nav: new NavState('objects'),
+    settings: new SettingsState(api),
+  };
+  await ctx.connections.refresh();
+  const result = render(page, { context: appContextMap(ctx) });
+  return { ...result, api, ctx };
+}
