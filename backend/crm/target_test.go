@@ -263,3 +263,25 @@ func TestConstraints(t *testing.T) {
 		}
 	})
 }
+
+// TestSupportTables: the audit log and team members accept what the import
+// engine writes, on both targets.
+func TestSupportTables(t *testing.T) {
+	eachTarget(t, func(t *testing.T, tg target) {
+		q, args := tg.d.InsertAudit(crmdb.AuditEntry{Object: "Account", Action: "import.insert", Records: 5000, JobID: "job-1"})
+		if err := tg.exec(q, args...); err != nil {
+			t.Fatalf("write audit entry: %v", err)
+		}
+		if n := tg.count(crmdb.TableAuditLog); n != 1 {
+			t.Errorf("audit log has %d rows, want 1", n)
+		}
+		q = fmt.Sprintf("INSERT INTO %s (object, record_id, user_id, role) VALUES (%s, %s, %s, %s)",
+			tg.d.Table(crmdb.TableTeamMembers), tg.d.Param(1), tg.d.Param(2), tg.d.Param(3), tg.d.Param(4))
+		if err := tg.exec(q, "Account", crmdb.DemoID("Account", 40), crmdb.SystemUserID, crmdb.RoleReadOnly); err != nil {
+			t.Fatalf("add team member: %v", err)
+		}
+		if err := tg.exec(q, "Account", crmdb.DemoID("Account", 40), crmdb.SystemUserID, crmdb.RoleReadWrite); err == nil {
+			t.Error("the same user twice in one record's team")
+		}
+	})
+}
