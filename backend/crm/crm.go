@@ -2,11 +2,18 @@
 // export reads from and a delete removes from. Two implementations exist:
 // crm/postgres (a real CRM on PostgreSQL, via a pgx pool) and crm/sandbox (the
 // same CRM in a local SQLite file). Both describe themselves as catalog
-// objects, so everything above this package is target-agnostic.
+// objects, so everything above this package is target-agnostic; crm/crmdb
+// holds what they share (table names, the demo CRM, the DDL of each dialect).
 //
-// Errors: Open returns *apperr.Error with code Invalid (bad DSN),
-// AuthFailed (wrong password), Unavailable (unreachable host or missing
-// database); Object returns an error wrapping catalog.ErrUnknownObject.
+// In: a --crm value (ParseSpec) or a Spec. Out: an open Target (Open), the
+// demo CRM installed (InstallDemo), the server's version (ServerVersion), a
+// password check by fresh login (VerifyPassword). Code that needs SQL access
+// type-switches on *postgres.Target (Pool, Schema) and *sandbox.Target (DB).
+//
+// Errors: ParseSpec and Open return *apperr.Error with code Invalid (bad spec
+// or DSN), AuthFailed (wrong user name or password), Unavailable (unreachable
+// host, missing database, unusable sandbox file); messages never hold a
+// password. Object returns an error wrapping catalog.ErrUnknownObject.
 package crm
 
 import (
