@@ -1,0 +1,289 @@
+package validate
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"batchdesk/backend/catalog"
+	"batchdesk/backend/ingest/mapping"
+)
+
+// keep is the type of Keep.
+type keep struct{}
+
+// Keep is the value of a blank cell whose column means "leave the stored
+// value alone" (blank "keep", the default on update and upsert). The loader
+// must not write the column for that row; on an upsert that inserts the
+// row it writes NULL (and a required field then fails on the server).
+var Keep any = keep{}
+
+// Cell checks and converts the cells of one column. Values by field type:
+//
+//	text, long_text, email, phone, url, picklist  string (a picklist's option Value)
+//	integer                                       int64
+//	decimal, currency, percent                    Decimal (pgtype.NumericValuer)
+//	date                                          pgtype.Date (a civil date)
+//	datetime                                      time.Time
+//	boolean                                       bool
+//	multi_picklist                                []string (option Values)
+//	uuid                                          pgtype.UUID
+//	lookup, master_detail, owner                  string (to resolve; see Ref)
+//	related_team                                  []string (members to resolve)
+//
+// A blank cell is nil (NULL) or Keep.
+type Cell struct {
+	Field  *catalog.Field
+	Column mapping.Column
+	// Header is the column's header name, for problems.
+	Header string
+	blank  string // mapping.BlankNull or mapping.BlankKeep
+	zone   *time.Location
+	comma  bool
+	values map[string]string // value map, keys lower-cased
+	opts   map[string]string // picklist: lower-cased value/label → Value
+	// optionList is the options' labels for messages.
+	optionList string
+}
+
+// NewCell prepares the conversion of one column to field f. zone reads
+// datetimes without an offset (nil: time.Local).
+func NewCell(f *catalog.Field, header string, col mapping.Column, mode mapping.Mode, zone *time.Location) *Cell {
+	if zone == nil {
+		zone = time.Local
+	}
+	c := &Cell{Field: f, Column: col, Header: header, blank: col.BlankMeaning(mode), zone: zone,
+		comma: col.NumberLocale == mapping.NumberComma}
+	if mode == mapping.Insert || mode == "" {
+		c.blank = mapping.BlankNull
+	}
+	if len(col.ValueMap) > 0 {
+		c.values = make(map[string]string, len(col.ValueMap))
+		for k, v := range col.ValueMap {
+			c.values[strings.ToLower(strings.TrimSpace(k))] = v
+		}
+	}
+	if len(f.Options) > 0 {
+		c.opts = make(map[string]string, 3*len(f.Options))
+		labels := make([]string, 0, len(f.Options))
+		for _, o := range f.Options {
+			for _, k := range []string{o.Value, o.LabelEN, o.LabelZH} {
+				if k = strings.ToLower(strings.TrimSpace(k)); k != "" {
+					if _, dup := c.opts[k]; !dup {
+						c.opts[k] = o.Value
+					}
+				}
+			}
+			labels = append(labels, nonEmpty(o.LabelEN, o.Value))
+		}
+		if len(labels) > 12 {
+			labels = append(labels[:12], "…")
+		}
+		c.optionList = strings.Join(labels, ", ")
+	}
+	return c
+}
+
+func nonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func (c *Cell) label() string { return nonEmpty(c.Field.LabelEN, c.Field.APIName) }
+
+func (c *Cell) problem(code Code, value, format string, args ...any) *Problem {
+	if len(value) > 200 {
+		value = value[:200] + "…"
+	}
+	return &Problem{Column: c.Header, Field: c.Field.APIName, Code: code, Value: value, Message: fmt.Sprintf(format, args...)}
+}
+
+// Convert checks one cell and returns its typed value, or a Problem (its
+// Row is left 0 for the caller to fill in).
+func (c *Cell) Convert(raw string) (any, *Problem) {
+	s := strings.TrimSpace(raw)
+	if c.values != nil {
+		if v, ok := c.values[strings.ToLower(s)]; ok {
+			s = strings.TrimSpace(v)
+			raw = v
+		}
+	}
+	if s == "" {
+		if c.blank == mapping.BlankKeep {
+			return Keep, nil
+		}
+		if c.Field.Required && !c.Field.HasDefault {
+			return nil, c.problem(CodeRequired, raw, "%s is required but the cell is blank", c.label())
+		}
+		return nil, nil
+	}
+	f := c.Field
+	switch f.Type {
+	case catalog.Text, catalog.LongText:
+		if f.MaxLength > 0 && len(raw) > f.MaxLength {
+			if n := utf8.RuneCountInString(raw); n > f.MaxLength {
+				return nil, c.problem(CodeTooLong, raw, "the text has %d characters; %s allows at most %d", n, c.label(), f.MaxLength)
+			}
+		}
+		return raw, nil
+	case catalog.Integer:
+		n, ok := parseNumber(s, c.comma, false, false, false)
+		if !ok {
+			return nil, c.problem(CodeNotNumber, raw, "%q is not a whole number%s", s, c.localeHint(s))
+		}
+		n.trim()
+		v, whole, inRange := n.int64()
+		switch {
+		case !whole:
+			return nil, c.problem(CodeNotInteger, raw, "%q has decimals; %s takes whole numbers only", s, c.label())
+		case !inRange:
+			return nil, c.problem(CodeOutOfRange, raw, "%q is too large for %s (at most 9,223,372,036,854,775,807)", s, c.label())
+		}
+		return v, nil
+	case catalog.Decimal, catalog.Currency, catalog.Percent:
+		n, ok := parseNumber(s, c.comma, f.Type == catalog.Percent, f.Type == catalog.Currency, true)
+		if !ok {
+			return nil, c.problem(CodeNotNumber, raw, "%q is not a number%s", s, c.localeHint(s))
+		}
+		n.trim()
+		if f.Precision > 0 {
+			if maxInt := f.Precision - f.Scale; n.intDigits() > maxInt {
+				return nil, c.problem(CodeTooManyDigit, raw, "%q has %d digits before the decimal point; %s allows at most %d", s, n.intDigits(), c.label(), maxInt)
+			}
+			if n.scale > f.Scale {
+				return nil, c.problem(CodeTooManyDigit, raw, "%q has %d decimals; %s allows at most %d (round the value first)", s, n.scale, c.label(), f.Scale)
+			}
+		}
+		return n.decimal(), nil
+	case catalog.Date:
+		st, ok := parseStamp(s, c.Column.DateFormat)
+		if !ok {
+			return nil, c.problem(CodeBadDate, raw, "%q is not a date in the format %s", s, c.dateFormat())
+		}
+		if st.h != 0 || st.mi != 0 || st.s != 0 || st.ns != 0 {
+			return nil, c.problem(CodeBadDate, raw, "%q has a time of day, but %s is a date only", s, c.label())
+		}
+		return pgtype.Date{Time: st.civilDate(), Valid: true}, nil
+	case catalog.DateTime:
+		st, ok := parseStamp(s, c.Column.DateFormat)
+		if !ok {
+			return nil, c.problem(CodeBadDate, raw, "%q is not a date and time in the format %s", s, c.dateFormat()+" [HH:mm[:ss]]")
+		}
+		return st.instant(c.zone), nil
+	case catalog.Boolean:
+		v, ok := parseBool(s)
+		if !ok {
+			return nil, c.problem(CodeBadBool, raw, "%q is not yes or no: use true/false, yes/no, y/n, 1/0 or 是/否", s)
+		}
+		return v, nil
+	case catalog.Picklist:
+		v, ok := c.option(s)
+		if !ok {
+			return nil, c.problem(CodeBadPicklist, raw, "%q is not a %s option; options: %s", s, c.label(), c.optionList)
+		}
+		return v, nil
+	case catalog.MultiPicklist:
+		var out []string
+		for _, part := range strings.Split(s, ";") {
+			if part = strings.TrimSpace(part); part == "" {
+				continue
+			}
+			if c.values != nil {
+				if v, ok := c.values[strings.ToLower(part)]; ok {
+					part = strings.TrimSpace(v)
+				}
+			}
+			v, ok := c.option(part)
+			if !ok {
+				return nil, c.problem(CodeBadPicklist, raw, "%q is not a %s option; options: %s", part, c.label(), c.optionList)
+			}
+			dup := false
+			for _, o := range out {
+				dup = dup || o == v
+			}
+			if !dup {
+				out = append(out, v)
+			}
+		}
+		if len(out) == 0 {
+			return nil, nil
+		}
+		return out, nil
+	case catalog.Email:
+		if !validEmail(s) {
+			return nil, c.problem(CodeBadEmail, raw, "%q is not an email address (name@example.com)", s)
+		}
+		return c.fit(s, raw)
+	case catalog.Phone:
+		if !validPhone(s) {
+			return nil, c.problem(CodeBadPhone, raw, "%q is not a phone number: use 5–20 digits with optional + ( ) - . spaces and \"ext 123\"", s)
+		}
+		return c.fit(s, raw)
+	case catalog.URL:
+		if !validURL(s) {
+			return nil, c.problem(CodeBadURL, raw, "%q is not a web address: use https://example.com or example.com", s)
+		}
+		return c.fit(s, raw)
+	case catalog.UUID:
+		u, ok := parseUUID(s)
+		if !ok {
+			return nil, c.problem(CodeBadUUID, raw, "%q is not a record ID (a UUID such as 6f1c2a7e-0b7d-4c1e-9a55-3e0f2b1d4c88)", s)
+		}
+		return pgtype.UUID{Bytes: u, Valid: true}, nil
+	case catalog.Lookup, catalog.MasterDetail, catalog.Owner:
+		if c.Column.LookupBy == mapping.LookupID {
+			if _, ok := parseUUID(s); !ok {
+				return nil, c.problem(CodeBadReference, raw, "%q is not a record ID, and %s is looked up by ID", s, c.label())
+			}
+		}
+		return s, nil
+	case catalog.RelatedTeam:
+		var out []string
+		for _, part := range strings.Split(s, ";") {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
+			}
+		}
+		if len(out) == 0 {
+			return nil, nil
+		}
+		return out, nil
+	}
+	return raw, nil
+}
+
+// fit checks the max length of a trimmed email, phone or URL.
+func (c *Cell) fit(s, raw string) (any, *Problem) {
+	if c.Field.MaxLength > 0 && utf8.RuneCountInString(s) > c.Field.MaxLength {
+		return nil, c.problem(CodeTooLong, raw, "the value has %d characters; %s allows at most %d", utf8.RuneCountInString(s), c.label(), c.Field.MaxLength)
+	}
+	return s, nil
+}
+
+func (c *Cell) option(s string) (string, bool) {
+	v, ok := c.opts[strings.ToLower(s)]
+	return v, ok
+}
+
+func (c *Cell) dateFormat() string {
+	if c.Column.DateFormat == "" {
+		return "YYYY-MM-DD"
+	}
+	return c.Column.DateFormat
+}
+
+// localeHint explains a number that would parse in the other locale.
+func (c *Cell) localeHint(s string) string {
+	if _, ok := parseNumber(s, !c.comma, true, true, true); ok {
+		if c.comma {
+			return " in the format 1.234,56 (is the column's number format 1,234.56?)"
+		}
+		return " in the format 1,234.56 (is the column's number format 1.234,56?)"
+	}
+	return ""
+}

@@ -1,0 +1,285 @@
+package validate
+
+import (
+	"fmt"
+	"hash/maphash"
+	"strings"
+	"time"
+
+	"batchdesk/backend/catalog"
+	"batchdesk/backend/ingest/mapping"
+	"batchdesk/backend/ingest/source"
+)
+
+// Target is one mapped column: where it is in the record and where it goes.
+type Target struct {
+	// Index is the column's position in the record.
+	Index int
+	// Header is the column's header name.
+	Header string
+	// Field is the target field.
+	Field *catalog.Field
+	// Cell converts the column's cells.
+	Cell *Cell
+}
+
+// Ref is a reference a row makes to another record, for the bulk resolver:
+// a lookup, master-detail or owner cell (one value), or a related-team cell
+// (its members).
+type Ref struct {
+	// Target is the index into Validator.Targets (and Row.Values).
+	Target int
+	// Object is the referenced object's API name ("User" for owners and
+	// teams).
+	Object string
+	// By is how to find the record: mapping.LookupAuto, LookupID,
+	// LookupPrimary or a field API name.
+	By string
+	// Values are the non-blank texts to resolve.
+	Values []string
+}
+
+// Row is one validated record.
+type Row struct {
+	// Line is the file line the record starts on; Offset its byte offset.
+	Line   int
+	Offset int64
+	// Values line up with Validator.Targets: a typed value (see Cell), nil
+	// for NULL, Keep for "leave alone". Nil when the row has problems.
+	Values []any
+	// Refs lists the references to resolve in the CRM.
+	Refs []Ref
+	// Problems lists everything wrong with the row; the row is good when
+	// it is empty.
+	Problems []Problem
+}
+
+// OK reports whether the row has no problems.
+func (r *Row) OK() bool { return len(r.Problems) == 0 }
+
+// dupIndex remembers, per key column, a 64-bit hash of each value seen
+// and the line it was first seen on: memory stays a few bytes per row
+// whatever the values' length. A hash collision (odds about n²/2^65)
+// would report a false duplicate, never hide a real one.
+type dupIndex struct {
+	target int
+	seen   map[uint64]int32
+}
+
+// Validator checks the records of one file against one object and
+// mapping, one record at a time. It is not safe for concurrent use.
+type Validator struct {
+	obj     *catalog.Object
+	mode    mapping.Mode
+	targets []Target
+	dups    []dupIndex
+	seed    maphash.Seed
+	stats   Stats
+}
+
+// New prepares a validator for a file with the given header. zone reads
+// datetimes without an offset: the mapping's Zone when set, else zone, else
+// time.Local. It fails when the mapping does not fit the object (see
+// mapping.Check), names a header the file lacks, or leaves a required field
+// unmapped on insert.
+func New(obj *catalog.Object, m *mapping.Mapping, header []string, zone *time.Location) (*Validator, error) {
+	if err := m.Check(obj); err != nil {
+		return nil, err
+	}
+	if m.Zone != "" {
+		if z, err := time.LoadLocation(m.Zone); err == nil {
+			zone = z
+		}
+	}
+	v := &Validator{obj: obj, mode: m.EffectiveMode(), seed: maphash.MakeSeed(),
+		stats: Stats{ByCode: map[Code]int{}, ByColumn: map[string]int{}}}
+	mapped := map[string]bool{}
+	for i, h := range header {
+		col, ok := m.Columns[h]
+		if !ok {
+			for mh, mc := range m.Columns {
+				if strings.EqualFold(strings.TrimSpace(mh), strings.TrimSpace(h)) {
+					col, ok = mc, true
+				}
+			}
+		}
+		if !ok {
+			continue
+		}
+		f, err := obj.Field(col.Field)
+		if err != nil {
+			return nil, err
+		}
+		mapped[f.APIName] = true
+		v.targets = append(v.targets, Target{Index: i, Header: h, Field: f, Cell: NewCell(f, h, col, v.mode, zone)})
+	}
+	for mh := range m.Columns {
+		found := false
+		for _, t := range v.targets {
+			found = found || strings.EqualFold(strings.TrimSpace(t.Header), strings.TrimSpace(mh))
+		}
+		if !found {
+			return nil, fmt.Errorf("the mapping names column %q, which the file does not have", mh)
+		}
+	}
+	if v.mode == mapping.Insert {
+		for _, f := range obj.Fields {
+			if f.Required && !f.HasDefault && !f.System && !mapped[f.APIName] {
+				return nil, fmt.Errorf("%s (%s) is required but no column is mapped to it", nonEmpty(f.LabelEN, f.APIName), f.APIName)
+			}
+		}
+	}
+	key := keyField(obj, m.Key)
+	if v.mode != mapping.Insert && key != "" && !mapped[key] {
+		return nil, fmt.Errorf("records are identified by %s, but no column is mapped to it", key)
+	}
+	for i, t := range v.targets {
+		if t.Field.Unique || (v.mode != mapping.Insert && t.Field.APIName == key) {
+			v.dups = append(v.dups, dupIndex{target: i, seen: map[uint64]int32{}})
+		}
+	}
+	return v, nil
+}
+
+// keyField is the API name of the key field ("" when none).
+func keyField(obj *catalog.Object, key string) string {
+	switch key {
+	case "":
+		return ""
+	case mapping.KeyPrimary:
+		if p := obj.PrimaryField(); p != nil {
+			return p.APIName
+		}
+		return ""
+	}
+	if f, err := obj.Field(key); err == nil {
+		return f.APIName
+	}
+	return ""
+}
+
+// Targets returns the mapped columns in file order; Row.Values line up
+// with it.
+func (v *Validator) Targets() []Target { return v.targets }
+
+// Stats returns the counts so far.
+func (v *Validator) Stats() Stats { return v.stats }
+
+// Validate checks one record from the source.
+func (v *Validator) Validate(rec source.Record) Row {
+	row := Row{Line: rec.Line, Offset: rec.Offset}
+	v.stats.Rows++
+	if rec.Problem != nil {
+		code := CodeRaggedRow
+		if rec.Problem.Code == source.ErrQuote {
+			code = CodeBadQuote
+		}
+		row.Problems = append(row.Problems, Problem{Row: rec.Line, Code: code, Message: rec.Problem.Message,
+			Value: truncate(strings.Join(rec.Fields, ","))})
+		v.count(&row)
+		return row
+	}
+	values := make([]any, len(v.targets))
+	for i := range v.targets {
+		t := &v.targets[i]
+		cell := ""
+		if t.Index < len(rec.Fields) {
+			cell = rec.Fields[t.Index]
+		}
+		val, p := t.Cell.Convert(cell)
+		if p != nil {
+			p.Row = rec.Line
+			row.Problems = append(row.Problems, *p)
+			continue
+		}
+		values[i] = val
+		switch t.Field.Type {
+		case catalog.Lookup, catalog.MasterDetail, catalog.Owner:
+			if s, ok := val.(string); ok {
+				row.Refs = append(row.Refs, Ref{Target: i, Object: refObject(t.Field), By: lookupBy(t.Cell.Column), Values: []string{s}})
+			}
+		case catalog.RelatedTeam:
+			if ms, ok := val.([]string); ok {
+				row.Refs = append(row.Refs, Ref{Target: i, Object: "User", By: lookupBy(t.Cell.Column), Values: ms})
+			}
+		}
+	}
+	for d := range v.dups {
+		v.checkDup(&v.dups[d], values, &row, rec)
+	}
+	if len(row.Problems) == 0 {
+		row.Values = values
+	} else {
+		row.Refs = nil
+	}
+	v.count(&row)
+	return row
+}
+
+func (v *Validator) checkDup(d *dupIndex, values []any, row *Row, rec source.Record) {
+	val := values[d.target]
+	if val == nil || val == Keep {
+		return
+	}
+	t := &v.targets[d.target]
+	var key string
+	switch x := val.(type) {
+	case string:
+		key = x
+		if t.Field.Type == catalog.Email {
+			key = strings.ToLower(x)
+		}
+	case Decimal:
+		key = x.String()
+	default:
+		key = fmt.Sprint(x)
+	}
+	h := maphash.String(v.seed, key)
+	if first, dup := d.seen[h]; dup {
+		raw := ""
+		if t.Index < len(rec.Fields) {
+			raw = rec.Fields[t.Index]
+		}
+		row.Problems = append(row.Problems, Problem{Row: rec.Line, Column: t.Header, Field: t.Field.APIName,
+			Code: CodeDuplicateKey, Value: truncate(raw),
+			Message: fmt.Sprintf("%q appears again: row %d has the same %s, which must be unique in the file", key, first, t.Cell.label())})
+		return
+	}
+	d.seen[h] = int32(rec.Line)
+}
+
+func (v *Validator) count(row *Row) {
+	if len(row.Problems) == 0 {
+		v.stats.Valid++
+		return
+	}
+	v.stats.Invalid++
+	for _, p := range row.Problems {
+		v.stats.ByCode[p.Code]++
+		v.stats.ByColumn[p.Column]++
+	}
+}
+
+func refObject(f *catalog.Field) string {
+	if f.Target != "" {
+		return f.Target
+	}
+	if f.Type == catalog.Owner {
+		return "User"
+	}
+	return ""
+}
+
+func lookupBy(c mapping.Column) string {
+	if c.LookupBy == "" {
+		return mapping.LookupAuto
+	}
+	return c.LookupBy
+}
+
+func truncate(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "…"
+	}
+	return s
+}
