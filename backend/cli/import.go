@@ -606,28 +606,18 @@ func buildMapping(obj *catalog.Object, header []string, presetBody json.RawMessa
 	return out, nil
 }
 
-// autoMatch matches headers to fields by API name or label (English or
-// Chinese), compared normalized; the error report's _row and _error
-// columns never match.
+// autoMatch is mapping.AutoMapping's header → field pairs; the error
+// report's _row and _error columns never match.
 func autoMatch(obj *catalog.Object, header []string) map[string]string {
-	out := map[string]string{}
-	used := map[string]bool{}
+	var hs []string
 	for _, h := range header {
-		if h == "_row" || h == "_error" {
-			continue
+		if h != "_row" && h != "_error" {
+			hs = append(hs, h)
 		}
-		n := mapping.Normalize(h)
-		for _, f := range obj.Fields {
-			if used[f.APIName] {
-				continue
-			}
-			if n == mapping.Normalize(f.APIName) || (f.LabelEN != "" && n == mapping.Normalize(f.LabelEN)) ||
-				(f.LabelZH != "" && n == mapping.Normalize(f.LabelZH)) {
-				out[h] = f.APIName
-				used[f.APIName] = true
-				break
-			}
-		}
+	}
+	out := map[string]string{}
+	for h, c := range mapping.AutoMapping(obj, hs).Columns {
+		out[h] = c.Field
 	}
 	return out
 }

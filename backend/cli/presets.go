@@ -20,7 +20,7 @@ import (
 func init() { register(newPresetsCmd) }
 
 // presetVersion is the version of the preset JSON file format.
-const presetVersion = 1
+const presetVersion = mapping.PresetVersion
 
 func newPresetsCmd(env *Env) *cobra.Command {
 	cmd := &cobra.Command{
@@ -276,27 +276,21 @@ func presetFile(p store.Preset) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// readPresetFile reads and checks a preset JSON file.
+// readPresetFile reads and checks a preset JSON file (mapping.Decode:
+// strict, versioned) and returns it re-encoded.
 func readPresetFile(path string) (json.RawMessage, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fileError(path, err)
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, apperr.Wrap(err, apperr.Invalid, "%s is not a preset JSON file: %v", path, err)
+	p, err := mapping.Decode(b)
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Invalid, "%s is not a usable preset file: %v", path, err)
 	}
-	var version int
-	if v, ok := m["version"]; !ok || json.Unmarshal(v, &version) != nil {
-		return nil, apperr.New(apperr.Invalid, `%s is not a preset file: it has no "version"`, path)
-	}
-	if version != presetVersion {
-		return nil, apperr.New(apperr.Invalid, "%s is a preset of version %d; this Batchdesk reads version %d", path, version, presetVersion)
-	}
-	if presetObject(b) == "" {
+	if p.Object == "" {
 		return nil, apperr.New(apperr.Invalid, `%s: the preset names no "object"`, path)
 	}
-	return b, nil
+	return mapping.Encode(p)
 }
 
 // loadPresetBody returns the mapping of --preset: a JSON file (a path
@@ -379,7 +373,7 @@ func buildPreset(ctx context.Context, ws *Services, name string, f *importFlags,
 		if err != nil {
 			return store.Preset{}, err
 		}
-		sig = store.HeaderSignature(header)
+		sig = mapping.Signature(header)
 		if f.crm != "" {
 			spec, err := ws.Conns.Resolve(ctx, f.crm)
 			if err != nil {
@@ -415,13 +409,9 @@ func buildPreset(ctx context.Context, ws *Services, name string, f *importFlags,
 		}
 		m.Columns[h] = mapping.Column{Field: fld}
 	}
-	body, err := json.Marshal(m)
+	body, err := mapping.Encode(mapping.Preset{Name: name, Mapping: m})
 	if err != nil {
 		return store.Preset{}, fmt.Errorf("encode preset: %w", err)
-	}
-	body, err = setPresetFields(body, map[string]any{"version": presetVersion, "name": name})
-	if err != nil {
-		return store.Preset{}, err
 	}
 	return store.Preset{Name: name, Object: m.Object, HeaderSignature: sig, Body: body}, nil
 }
