@@ -26,49 +26,8 @@ type Settings struct {
 	BatchSize int `json:"batchSize"`
 }
 
-// Connection is a saved CRM connection. The password is never sent out;
-// HasPassword says whether one is stored in the keyring.
-type Connection struct {
-	Name     string `json:"name"`
-	Kind     string `json:"kind"` // "postgres" | "sandbox"
-	Host     string `json:"host"`
-	Port     int    `json:"port"`
-	Database string `json:"database"`
-	User     string `json:"user"`
-	Schema   string `json:"schema"`
-	SSLMode  string `json:"sslMode"`
-	// Path is the SQLite file of a sandbox connection.
-	Path        string `json:"path,omitempty"`
-	HasPassword bool   `json:"hasPassword"`
-	// BuiltIn marks the built-in sandbox, which cannot be removed.
-	BuiltIn   bool   `json:"builtIn"`
-	CreatedAt string `json:"createdAt"`
-}
-
-// ConnectionInput is what the Connections form sends to AddConnection.
-// Either DSN, or the separate fields, is given.
-type ConnectionInput struct {
-	Name     string `json:"name"`
-	DSN      string `json:"dsn"`
-	Host     string `json:"host"`
-	Port     int    `json:"port"`
-	Database string `json:"database"`
-	User     string `json:"user"`
-	Password string `json:"password"`
-	Schema   string `json:"schema"`
-	SSLMode  string `json:"sslMode"`
-}
-
-// TestResult is the outcome of TestConnection: a real login.
-type TestResult struct {
-	OK bool `json:"ok"`
-	// Code is "" when OK, else an apperr code (auth_failed, unavailable, …).
-	Code          string `json:"code"`
-	Message       string `json:"message"`
-	ServerVersion string `json:"serverVersion"`
-	Objects       int    `json:"objects"`
-	Millis        int64  `json:"millis"`
-}
+// Connections cross the boundary as connections.Connection, .Input and
+// .Result, which are already plain camelCase DTOs.
 
 // ObjectSummary is one row of the Objects list.
 type ObjectSummary struct {

@@ -1,0 +1,128 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestWindowScreenshot starts the real Wails window of the built binary
+// under Xvfb, waits until the page reports itself rendered (the UIReady
+// call logs "ui ready"), takes a screenshot and checks it is not blank.
+// make test passes the binary in BATCHDESK_WINDOW_BIN.
+func TestWindowScreenshot(t *testing.T) {
+	bin := os.Getenv("BATCHDESK_WINDOW_BIN")
+	if bin == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("BATCHDESK_WINDOW_BIN is not set: run the tests through make test")
+		}
+		t.Skip("SKIPPING: set BATCHDESK_WINDOW_BIN to a built batchdesk (make test does)")
+	}
+	for _, tool := range []string{"Xvfb", "import"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s not installed (make deps installs xvfb and imagemagick)", tool)
+		}
+	}
+	out := os.Getenv("BATCHDESK_TEST_OUT")
+	if out == "" {
+		out = t.TempDir()
+	}
+	shot := filepath.Join(out, "window.png")
+	display := startXvfb(t)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	home := t.TempDir()
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "BATCHDESK_HOME="+home,
+		"BATCHDESK_SECRETS=file", "BATCHDESK_PASSPHRASE=window-test")
+	stderr, _ := cmd.StderrPipe()
+	cmd.Stdout = cmd.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	ready := make(chan struct{})
+	var log strings.Builder
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			log.WriteString(sc.Text() + "\n")
+			if strings.Contains(sc.Text(), "ui ready") {
+				close(ready)
+				for sc.Scan() {
+				}
+				return
+			}
+		}
+	}()
+	select {
+	case <-ready:
+	case <-ctx.Done():
+		t.Fatalf("the window never reported ready; its output:\n%s", log.String())
+	}
+	// The page said it rendered; give WebKit one frame to paint it.
+	time.Sleep(500 * time.Millisecond)
+	if b, err := exec.Command("import", "-display", display, "-window", "root", shot).CombinedOutput(); err != nil {
+		t.Fatalf("screenshot: %v %s", err, b)
+	}
+	n := distinctColours(t, shot)
+	t.Logf("window screenshot %s: %d distinct colours", shot, n)
+	if n < 50 {
+		t.Fatalf("screenshot has only %d colours: the page did not render", n)
+	}
+}
+
+// startXvfb runs a private X server and returns its DISPLAY.
+func startXvfb(t *testing.T) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x900x24", "-nolisten", "tcp")
+	x.ExtraFiles = []*os.File{w}
+	if err := x.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	t.Cleanup(func() { _ = x.Process.Kill(); _ = x.Wait() })
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil {
+		t.Fatalf("Xvfb did not report its display: %v", err)
+	}
+	return ":" + strings.TrimSpace(line)
+}
+
+func distinctColours(t *testing.T, path string) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("decode %s: %v", path, err)
+	}
+	seen := map[uint32]struct{}{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			seen[rgbKey(img, x, y)] = struct{}{}
+		}
+	}
+	return len(seen)
+}
+
+func rgbKey(img image.Image, x, y int) uint32 {
+	r, g, b, _ := img.At(x, y).RGBA()
+	return (r>>8)<<16 | (g>>8)<<8 | b>>8
+}
