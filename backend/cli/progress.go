@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"batchdesk/backend/jobs"
+	"batchdesk/backend/store"
 )
 
 // progressView shows a job's progress on stderr: a progress bar on a
@@ -75,6 +76,9 @@ func (v *progressView) Emit(name string, payload any) {
 			_ = v.bar.Finish()
 			fmt.Fprintln(v.w)
 			v.bar = nil
+		}
+		if ev.Status == store.StatusFailed {
+			return // the command's error line says why, once
 		}
 		fmt.Fprintf(v.w, "%s: %s — %s\n", v.label, ev.Status, ev.Message)
 	}
