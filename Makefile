@@ -49,7 +49,7 @@ test-frontend: deps
 
 test-e2e: build pg
 	@mkdir -p $(TEST_OUT)
-	cd frontend && BATCHDESK_BIN=$(CURDIR)/$(BIN) E2E_OUT=$(TEST_OUT)/e2e npm run e2e
+	bash build/scripts/e2e.sh $(BIN) $(TEST_OUT)/e2e
 
 # go test runs last: CI reads its closing lines. The window test needs the binary.
 test-go: build pg
