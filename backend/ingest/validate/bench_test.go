@@ -2,6 +2,7 @@ package validate
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -73,6 +74,66 @@ func BenchmarkValidate(b *testing.B) {
 			if r := v.Validate(rec); !r.OK() {
 				b.Fatalf("line %d: %v", r.Line, r.Problems)
 			}
+		}
+		f.Close()
+	}
+}
+
+// BenchmarkReadOnly reads the same file as BenchmarkValidate without
+// validating: the floor the preview is measured against.
+func BenchmarkReadOnly(b *testing.B) {
+	data := accountFile(16 << 20)
+	p := filepath.Join(b.TempDir(), "acc.csv")
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		f, err := source.Open(p, source.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			if _, err := f.Next(); err == io.EOF {
+				break
+			} else if err != nil {
+				b.Fatal(err)
+			}
+		}
+		f.Close()
+	}
+}
+
+// BenchmarkValidateStream is BenchmarkValidate with reading and
+// converting on separate goroutines (Stream).
+func BenchmarkValidateStream(b *testing.B) {
+	data := accountFile(16 << 20)
+	p := filepath.Join(b.TempDir(), "acc.csv")
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	m := benchMapping()
+	obj := mappingtest.Object("Account")
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		f, err := source.Open(p, source.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		v, err := New(obj, &m, f.Header(), time.UTC)
+		if err != nil {
+			b.Fatal(err)
+		}
+		err = v.Stream(context.Background(), f, 0, func(r Row, _ source.Record) error {
+			if !r.OK() {
+				return fmt.Errorf("line %d: %v", r.Line, r.Problems)
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
 		}
 		f.Close()
 	}

@@ -45,8 +45,63 @@ type Cell struct {
 	comma  bool
 	values map[string]string // value map, keys lower-cased
 	opts   map[string]string // picklist: lower-cased value/label → Value
+	exact  map[string]any    // picklist: value/label as written → Value, boxed once
 	// optionList is the options' labels for messages.
 	optionList string
+	kind       kind
+}
+
+// kind is a field type as a small integer: switching on it is cheaper per
+// cell than comparing FieldType strings.
+type kind uint8
+
+const (
+	kText kind = iota
+	kInteger
+	kNumber
+	kDate
+	kDateTime
+	kBool
+	kPicklist
+	kMulti
+	kEmail
+	kPhone
+	kURL
+	kUUID
+	kRef
+	kTeam
+)
+
+func kindOf(t catalog.FieldType) kind {
+	switch t {
+	case catalog.Integer:
+		return kInteger
+	case catalog.Decimal, catalog.Currency, catalog.Percent:
+		return kNumber
+	case catalog.Date:
+		return kDate
+	case catalog.DateTime:
+		return kDateTime
+	case catalog.Boolean:
+		return kBool
+	case catalog.Picklist:
+		return kPicklist
+	case catalog.MultiPicklist:
+		return kMulti
+	case catalog.Email:
+		return kEmail
+	case catalog.Phone:
+		return kPhone
+	case catalog.URL:
+		return kURL
+	case catalog.UUID:
+		return kUUID
+	case catalog.Lookup, catalog.MasterDetail, catalog.Owner:
+		return kRef
+	case catalog.RelatedTeam:
+		return kTeam
+	}
+	return kText
 }
 
 // NewCell prepares the conversion of one column to field f. zone reads
@@ -56,7 +111,7 @@ func NewCell(f *catalog.Field, header string, col mapping.Column, mode mapping.M
 		zone = time.Local
 	}
 	c := &Cell{Field: f, Column: col, Header: header, blank: col.BlankMeaning(mode), zone: zone,
-		comma: col.NumberLocale == mapping.NumberComma}
+		comma: col.NumberLocale == mapping.NumberComma, kind: kindOf(f.Type)}
 	if mode == mapping.Insert || mode == "" {
 		c.blank = mapping.BlankNull
 	}
@@ -68,8 +123,14 @@ func NewCell(f *catalog.Field, header string, col mapping.Column, mode mapping.M
 	}
 	if len(f.Options) > 0 {
 		c.opts = make(map[string]string, 3*len(f.Options))
+		c.exact = make(map[string]any, 3*len(f.Options))
 		labels := make([]string, 0, len(f.Options))
 		for _, o := range f.Options {
+			for _, k := range []string{o.LabelZH, o.LabelEN, o.Value} {
+				if k != "" {
+					c.exact[k] = any(o.Value)
+				}
+			}
 			for _, k := range []string{o.Value, o.LabelEN, o.LabelZH} {
 				if k = strings.ToLower(strings.TrimSpace(k)); k != "" {
 					if _, dup := c.opts[k]; !dup {
@@ -123,15 +184,15 @@ func (c *Cell) Convert(raw string) (any, *Problem) {
 		return nil, nil
 	}
 	f := c.Field
-	switch f.Type {
-	case catalog.Text, catalog.LongText:
+	switch c.kind {
+	case kText:
 		if f.MaxLength > 0 && len(raw) > f.MaxLength {
 			if n := utf8.RuneCountInString(raw); n > f.MaxLength {
 				return nil, c.problem(CodeTooLong, raw, "the text has %d characters; %s allows at most %d", n, c.label(), f.MaxLength)
 			}
 		}
 		return raw, nil
-	case catalog.Integer:
+	case kInteger:
 		n, ok := parseNumber(s, c.comma, false, false, false)
 		if !ok {
 			return nil, c.problem(CodeNotNumber, raw, "%q is not a whole number%s", s, c.localeHint(s))
@@ -145,7 +206,7 @@ func (c *Cell) Convert(raw string) (any, *Problem) {
 			return nil, c.problem(CodeOutOfRange, raw, "%q is too large for %s (at most 9,223,372,036,854,775,807)", s, c.label())
 		}
 		return v, nil
-	case catalog.Decimal, catalog.Currency, catalog.Percent:
+	case kNumber:
 		n, ok := parseNumber(s, c.comma, f.Type == catalog.Percent, f.Type == catalog.Currency, true)
 		if !ok {
 			return nil, c.problem(CodeNotNumber, raw, "%q is not a number%s", s, c.localeHint(s))
@@ -160,7 +221,7 @@ func (c *Cell) Convert(raw string) (any, *Problem) {
 			}
 		}
 		return n.decimal(), nil
-	case catalog.Date:
+	case kDate:
 		st, ok := parseStamp(s, c.Column.DateFormat)
 		if !ok {
 			return nil, c.problem(CodeBadDate, raw, "%q is not a date in the format %s", s, c.dateFormat())
@@ -169,25 +230,28 @@ func (c *Cell) Convert(raw string) (any, *Problem) {
 			return nil, c.problem(CodeBadDate, raw, "%q has a time of day, but %s is a date only", s, c.label())
 		}
 		return pgtype.Date{Time: st.civilDate(), Valid: true}, nil
-	case catalog.DateTime:
+	case kDateTime:
 		st, ok := parseStamp(s, c.Column.DateFormat)
 		if !ok {
 			return nil, c.problem(CodeBadDate, raw, "%q is not a date and time in the format %s", s, c.dateFormat()+" [HH:mm[:ss]]")
 		}
 		return st.instant(c.zone), nil
-	case catalog.Boolean:
+	case kBool:
 		v, ok := parseBool(s)
 		if !ok {
 			return nil, c.problem(CodeBadBool, raw, "%q is not yes or no: use true/false, yes/no, y/n, 1/0 or 是/否", s)
 		}
 		return v, nil
-	case catalog.Picklist:
+	case kPicklist:
+		if v, ok := c.exact[s]; ok {
+			return v, nil // already boxed: no allocation
+		}
 		v, ok := c.option(s)
 		if !ok {
 			return nil, c.problem(CodeBadPicklist, raw, "%q is not a %s option; options: %s", s, c.label(), c.optionList)
 		}
 		return v, nil
-	case catalog.MultiPicklist:
+	case kMulti:
 		var out []string
 		for _, part := range strings.Split(s, ";") {
 			if part = strings.TrimSpace(part); part == "" {
@@ -214,35 +278,35 @@ func (c *Cell) Convert(raw string) (any, *Problem) {
 			return nil, nil
 		}
 		return out, nil
-	case catalog.Email:
+	case kEmail:
 		if !validEmail(s) {
 			return nil, c.problem(CodeBadEmail, raw, "%q is not an email address (name@example.com)", s)
 		}
 		return c.fit(s, raw)
-	case catalog.Phone:
+	case kPhone:
 		if !validPhone(s) {
 			return nil, c.problem(CodeBadPhone, raw, "%q is not a phone number: use 5–20 digits with optional + ( ) - . spaces and \"ext 123\"", s)
 		}
 		return c.fit(s, raw)
-	case catalog.URL:
+	case kURL:
 		if !validURL(s) {
 			return nil, c.problem(CodeBadURL, raw, "%q is not a web address: use https://example.com or example.com", s)
 		}
 		return c.fit(s, raw)
-	case catalog.UUID:
+	case kUUID:
 		u, ok := parseUUID(s)
 		if !ok {
 			return nil, c.problem(CodeBadUUID, raw, "%q is not a record ID (a UUID such as 6f1c2a7e-0b7d-4c1e-9a55-3e0f2b1d4c88)", s)
 		}
 		return pgtype.UUID{Bytes: u, Valid: true}, nil
-	case catalog.Lookup, catalog.MasterDetail, catalog.Owner:
+	case kRef:
 		if c.Column.LookupBy == mapping.LookupID {
 			if _, ok := parseUUID(s); !ok {
 				return nil, c.problem(CodeBadReference, raw, "%q is not a record ID, and %s is looked up by ID", s, c.label())
 			}
 		}
 		return s, nil
-	case catalog.RelatedTeam:
+	case kTeam:
 		var out []string
 		for _, part := range strings.Split(s, ";") {
 			if part = strings.TrimSpace(part); part != "" {
@@ -259,13 +323,16 @@ func (c *Cell) Convert(raw string) (any, *Problem) {
 
 // fit checks the max length of a trimmed email, phone or URL.
 func (c *Cell) fit(s, raw string) (any, *Problem) {
-	if c.Field.MaxLength > 0 && utf8.RuneCountInString(s) > c.Field.MaxLength {
+	if c.Field.MaxLength > 0 && len(s) > c.Field.MaxLength && utf8.RuneCountInString(s) > c.Field.MaxLength {
 		return nil, c.problem(CodeTooLong, raw, "the value has %d characters; %s allows at most %d", utf8.RuneCountInString(s), c.label(), c.Field.MaxLength)
 	}
 	return s, nil
 }
 
 func (c *Cell) option(s string) (string, bool) {
+	if v, ok := c.exact[s]; ok {
+		return v.(string), true
+	}
 	v, ok := c.opts[strings.ToLower(s)]
 	return v, ok
 }

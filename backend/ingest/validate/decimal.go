@@ -163,6 +163,9 @@ func parseNumber(s string, comma, percent, money, exponent bool) (n number, ok b
 }
 
 func trimCurrency(s string) string {
+	if s == "" || isDigitOrSign(s[0]) && isDigitOrSign(s[len(s)-1]) {
+		return s
+	}
 	for _, sym := range []string{"$", "¥", "￥", "€", "£", "US$", "RMB", "CNY", "USD", "EUR"} {
 		if strings.HasPrefix(s, sym) {
 			return strings.TrimSpace(s[len(sym):])
@@ -252,3 +255,5 @@ func (n number) int64() (v int64, whole, inRange bool) {
 	}
 	return 0, true, false
 }
+
+func isDigitOrSign(c byte) bool { return c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' }

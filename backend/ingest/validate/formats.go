@@ -1,7 +1,6 @@
 package validate
 
 import (
-	"net/url"
 	"strings"
 	"unicode/utf8"
 )
@@ -34,9 +33,14 @@ func validEmail(s string) bool {
 	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
 		return false
 	}
-	for _, r := range local {
-		if r <= ' ' || r == 0x7F || strings.ContainsRune(`<>()[]\,;:"`, r) {
+	for i := 0; i < len(local); i++ {
+		switch c := local[i]; c {
+		case '<', '>', '(', ')', '[', ']', '\\', ',', ';', ':', '"', 0x7F:
 			return false
+		default:
+			if c <= ' ' {
+				return false
+			}
 		}
 	}
 	return validHost(domain)
@@ -48,26 +52,33 @@ func validHost(h string) bool {
 	if len(h) == 0 || len(h) > 253 {
 		return false
 	}
-	labels := strings.Split(h, ".")
-	if len(labels) < 2 {
-		return false
-	}
-	for _, l := range labels {
+	labels, start := 0, 0
+	for i := 0; i <= len(h); i++ {
+		if i < len(h) && h[i] != '.' {
+			continue
+		}
+		l := h[start:i]
 		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
 			return false
 		}
-		for _, r := range l {
-			if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= 0x80 && r != utf8.RuneError) {
+		for j := 0; j < len(l); j++ {
+			c := l[j]
+			if !(c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80) {
 				return false
 			}
 		}
+		labels++
+		start = i + 1
 	}
-	tld := labels[len(labels)-1]
+	if labels < 2 || !utf8.ValidString(h) {
+		return false
+	}
+	tld := h[strings.LastIndexByte(h, '.')+1:]
 	if utf8.RuneCountInString(tld) < 2 {
 		return false
 	}
-	for _, r := range tld {
-		if r >= '0' && r <= '9' || r == '-' {
+	for i := 0; i < len(tld); i++ {
+		if c := tld[i]; c >= '0' && c <= '9' || c == '-' {
 			return strings.HasPrefix(tld, "xn--")
 		}
 	}
@@ -75,40 +86,48 @@ func validHost(h string) bool {
 }
 
 // validPhone allows digits, spaces, + (at the start), ( ) - . / and an
-// extension ("ext", "ext.", "x" or "#" then digits); it needs 5–20 digits.
+// extension ("ext", "ext.", "x", "#" or "转", then digits); it needs 5–20
+// digits in all.
 func validPhone(s string) bool {
-	main, ext := s, ""
-	low := strings.ToLower(s)
-	for _, mark := range []string{"ext.", "ext", "x", "#", "转"} {
-		if i := strings.LastIndex(low, mark); i > 0 {
-			main, ext = s[:i], strings.TrimSpace(s[i+len(mark):])
-			if ext == "" {
-				return false
-			}
-			for _, c := range []byte(ext) {
-				if c < '0' || c > '9' {
-					return false
-				}
-			}
-			break
-		}
-	}
 	digits := 0
-	for i := 0; i < len(main); i++ {
-		switch c := main[i]; {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
 		case c >= '0' && c <= '9':
 			digits++
 		case c == '+':
-			if strings.TrimSpace(main[:i]) != "" {
+			if strings.TrimSpace(s[:i]) != "" {
 				return false
 			}
 		case c == ' ' || c == '(' || c == ')' || c == '-' || c == '.' || c == '/':
 		default:
-			return false
+			ext, ok := phoneExtension(s[i:])
+			if !ok || digits == 0 {
+				return false
+			}
+			digits += ext
+			return digits >= 5 && digits <= 20
 		}
 	}
-	digits += len(ext)
 	return digits >= 5 && digits <= 20
+}
+
+// phoneExtension reads "ext 12", "x12", "#12", "转12": the digits' count.
+func phoneExtension(s string) (int, bool) {
+	for _, mark := range []string{"ext.", "ext", "x", "#", "转"} {
+		if hasPrefixFold(s, mark) {
+			rest := strings.TrimSpace(s[len(mark):])
+			if rest == "" {
+				return 0, false
+			}
+			for i := 0; i < len(rest); i++ {
+				if rest[i] < '0' || rest[i] > '9' {
+					return 0, false
+				}
+			}
+			return len(rest), true
+		}
+	}
+	return 0, false
 }
 
 // validURL accepts an http or https URL with a host name (or IP address),
@@ -116,43 +135,65 @@ func validPhone(s string) bool {
 // "example.com/about"). The value is stored as given: a bare domain gets no
 // scheme added. Other schemes (ftp:, mailto:, javascript:) are refused.
 func validURL(s string) bool {
-	if strings.ContainsAny(s, " \t\r\n") {
-		return false
-	}
-	low := strings.ToLower(s)
-	if !strings.HasPrefix(low, "http://") && !strings.HasPrefix(low, "https://") {
-		if strings.Contains(s, "://") || strings.HasPrefix(low, "mailto:") || strings.HasPrefix(low, "javascript:") {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' {
 			return false
 		}
-		host := s
-		if i := strings.IndexAny(host, "/?#"); i >= 0 {
-			host = host[:i]
-		}
-		if i := strings.LastIndexByte(host, ':'); i >= 0 {
-			host = host[:i]
-		}
-		return validHost(host)
 	}
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
+	rest := s
+	switch {
+	case len(s) > 8 && strings.EqualFold(s[:8], "https://"):
+		rest = s[8:]
+	case len(s) > 7 && strings.EqualFold(s[:7], "http://"):
+		rest = s[7:]
+	case strings.IndexByte(s, ':') >= 0 && (strings.Contains(s, ":/") || hasPrefixFold(s, "mailto:") || hasPrefixFold(s, "javascript:")):
 		return false
 	}
-	h := u.Hostname()
-	return validHost(h) || h == "localhost" || isIPv4(h) || strings.Contains(h, ":")
+	host := rest
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		host = host[:i]
+	}
+	if rest != s {
+		if i := strings.LastIndexByte(host, '@'); i >= 0 {
+			host = host[i+1:]
+		}
+		if strings.HasPrefix(host, "[") {
+			return strings.Contains(host, "]") // an IPv6 address
+		}
+	}
+	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+		port, tail, ok := digitsN(host[i+1:], 1, 5)
+		if !ok || tail != "" || port > 65535 {
+			return false
+		}
+		host = host[:i]
+	}
+	if rest != s && (host == "localhost" || isIPv4(host)) {
+		return true
+	}
+	return validHost(host)
 }
 
+func hasPrefixFold(s, p string) bool { return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) }
+
 func isIPv4(s string) bool {
-	parts := strings.Split(s, ".")
-	if len(parts) != 4 {
+	if s == "" || s[0] < '0' || s[0] > '9' {
 		return false
 	}
-	for _, p := range parts {
-		v, rest, ok := digitsN(p, 1, 3)
-		if !ok || rest != "" || v > 255 {
+	for part := 0; part < 4; part++ {
+		v, rest, ok := digitsN(s, 1, 3)
+		if !ok || v > 255 {
 			return false
 		}
+		if part == 3 {
+			return rest == ""
+		}
+		if rest, ok = sep(rest, '.'); !ok {
+			return false
+		}
+		s = rest
 	}
-	return true
+	return false
 }
 
 // parseUUID reads 8-4-4-4-12 hex, 32 hex digits, or either in braces.

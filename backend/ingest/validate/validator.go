@@ -35,7 +35,9 @@ type Ref struct {
 	// By is how to find the record: mapping.LookupAuto, LookupID,
 	// LookupPrimary or a field API name.
 	By string
-	// Values are the non-blank texts to resolve.
+	// Value is the text to resolve (lookup, master-detail, owner).
+	Value string
+	// Values are the members to resolve (related team; nil otherwise).
 	Values []string
 }
 
@@ -63,7 +65,7 @@ func (r *Row) OK() bool { return len(r.Problems) == 0 }
 // would report a false duplicate, never hide a real one.
 type dupIndex struct {
 	target int
-	seen   map[uint64]int32
+	seen   hashLines
 }
 
 // Validator checks the records of one file against one object and
@@ -75,6 +77,20 @@ type Validator struct {
 	dups    []dupIndex
 	seed    maphash.Seed
 	stats   Stats
+	nrefs   int   // reference columns
+	slab    []any // Values of the next rows, handed out in slices
+}
+
+// newValues returns a zeroed slice for one row's values, cut from a slab
+// shared by a few hundred rows (one allocation instead of one per row).
+func (v *Validator) newValues() []any {
+	n := len(v.targets)
+	if len(v.slab) < n {
+		v.slab = make([]any, n*256)
+	}
+	vals := v.slab[:n:n]
+	v.slab = v.slab[n:]
+	return vals
 }
 
 // New prepares a validator for a file with the given header. zone reads
@@ -134,8 +150,11 @@ func New(obj *catalog.Object, m *mapping.Mapping, header []string, zone *time.Lo
 		return nil, fmt.Errorf("records are identified by %s, but no column is mapped to it", key)
 	}
 	for i, t := range v.targets {
+		if t.Field.Type.References() || t.Field.Type == catalog.RelatedTeam {
+			v.nrefs++
+		}
 		if t.Field.Unique || (v.mode != mapping.Insert && t.Field.APIName == key) {
-			v.dups = append(v.dups, dupIndex{target: i, seen: map[uint64]int32{}})
+			v.dups = append(v.dups, dupIndex{target: i})
 		}
 	}
 	return v, nil
@@ -167,8 +186,15 @@ func (v *Validator) Stats() Stats { return v.stats }
 
 // Validate checks one record from the source.
 func (v *Validator) Validate(rec source.Record) Row {
+	row := v.convert(rec, v.newValues())
+	v.finish(&row, rec)
+	return row
+}
+
+// convert checks the cells of one record into vals (len(Targets)). It
+// only reads the validator, so workers may run it concurrently.
+func (v *Validator) convert(rec source.Record, vals []any) Row {
 	row := Row{Line: rec.Line, Offset: rec.Offset}
-	v.stats.Rows++
 	if rec.Problem != nil {
 		code := CodeRaggedRow
 		if rec.Problem.Code == source.ErrQuote {
@@ -176,10 +202,8 @@ func (v *Validator) Validate(rec source.Record) Row {
 		}
 		row.Problems = append(row.Problems, Problem{Row: rec.Line, Code: code, Message: rec.Problem.Message,
 			Value: truncate(strings.Join(rec.Fields, ","))})
-		v.count(&row)
 		return row
 	}
-	values := make([]any, len(v.targets))
 	for i := range v.targets {
 		t := &v.targets[i]
 		cell := ""
@@ -192,28 +216,41 @@ func (v *Validator) Validate(rec source.Record) Row {
 			row.Problems = append(row.Problems, *p)
 			continue
 		}
-		values[i] = val
-		switch t.Field.Type {
-		case catalog.Lookup, catalog.MasterDetail, catalog.Owner:
+		vals[i] = val
+		switch t.Cell.kind {
+		case kRef:
 			if s, ok := val.(string); ok {
-				row.Refs = append(row.Refs, Ref{Target: i, Object: refObject(t.Field), By: lookupBy(t.Cell.Column), Values: []string{s}})
+				if row.Refs == nil {
+					row.Refs = make([]Ref, 0, v.nrefs)
+				}
+				row.Refs = append(row.Refs, Ref{Target: i, Object: refObject(t.Field), By: lookupBy(t.Cell.Column), Value: s})
 			}
-		case catalog.RelatedTeam:
+		case kTeam:
 			if ms, ok := val.([]string); ok {
+				if row.Refs == nil {
+					row.Refs = make([]Ref, 0, v.nrefs)
+				}
 				row.Refs = append(row.Refs, Ref{Target: i, Object: "User", By: lookupBy(t.Cell.Column), Values: ms})
 			}
 		}
 	}
-	for d := range v.dups {
-		v.checkDup(&v.dups[d], values, &row, rec)
-	}
-	if len(row.Problems) == 0 {
-		row.Values = values
-	} else {
-		row.Refs = nil
-	}
-	v.count(&row)
+	row.Values = vals
 	return row
+}
+
+// finish runs the checks that need the rows before (in-file duplicates)
+// and counts; rows must come through it in file order.
+func (v *Validator) finish(row *Row, rec source.Record) {
+	v.stats.Rows++
+	if rec.Problem == nil {
+		for d := range v.dups {
+			v.checkDup(&v.dups[d], row.Values, row, rec)
+		}
+	}
+	if len(row.Problems) > 0 {
+		row.Values, row.Refs = nil, nil
+	}
+	v.count(row)
 }
 
 func (v *Validator) checkDup(d *dupIndex, values []any, row *Row, rec source.Record) {
@@ -235,7 +272,7 @@ func (v *Validator) checkDup(d *dupIndex, values []any, row *Row, rec source.Rec
 		key = fmt.Sprint(x)
 	}
 	h := maphash.String(v.seed, key)
-	if first, dup := d.seen[h]; dup {
+	if first, dup := d.seen.addOrGet(h, int32(rec.Line)); dup {
 		raw := ""
 		if t.Index < len(rec.Fields) {
 			raw = rec.Fields[t.Index]
@@ -243,9 +280,7 @@ func (v *Validator) checkDup(d *dupIndex, values []any, row *Row, rec source.Rec
 		row.Problems = append(row.Problems, Problem{Row: rec.Line, Column: t.Header, Field: t.Field.APIName,
 			Code: CodeDuplicateKey, Value: truncate(raw),
 			Message: fmt.Sprintf("%q appears again: row %d has the same %s, which must be unique in the file", key, first, t.Cell.label())})
-		return
 	}
-	d.seen[h] = int32(rec.Line)
 }
 
 func (v *Validator) count(row *Row) {

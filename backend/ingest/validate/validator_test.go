@@ -99,7 +99,7 @@ func TestValidateFile(t *testing.T) {
 		good.Refs[1].Object != "User" || !slices.Equal(good.Refs[1].Values, []string{"bo@x.com", "cy@x.com"}) {
 		t.Errorf("refs = %+v", good.Refs)
 	}
-	if r := rows[4].Refs; len(r) != 1 || r[0].Object != "Account" || r[0].By != "auto" || r[0].Values[0] != "Acme" {
+	if r := rows[4].Refs; len(r) != 1 || r[0].Object != "Account" || r[0].By != "auto" || r[0].Value != "Acme" {
 		t.Errorf("refs = %+v", r)
 	}
 	st := v.Stats()

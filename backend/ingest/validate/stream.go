@@ -1,0 +1,97 @@
+package validate
+
+import (
+	"context"
+	"io"
+	"runtime"
+	"slices"
+
+	"batchdesk/backend/ingest/source"
+)
+
+// streamBatch is the number of records a worker converts at a time.
+const streamBatch = 512
+
+type batch struct {
+	recs []source.Record
+	rows []Row
+	err  error // the read error that ended the file (io.EOF excluded)
+	done chan struct{}
+}
+
+// Stream reads every record of f and validates it, reading and converting
+// on separate goroutines (workers converters; 0 means GOMAXPROCS), and
+// calls fn with each Row in file order from the calling goroutine (fn may
+// keep the Row; it must not keep rec.Fields past the call). It stops at the
+// first error of f (a file error such as ErrBinary), of fn, or of ctx.
+// Problems are reported in rows, never as errors.
+func (v *Validator) Stream(ctx context.Context, f *source.File, workers int, fn func(Row, source.Record) error) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan *batch, workers)
+	order := make(chan *batch, 2*workers)
+	go func() { // reader
+		defer close(jobs)
+		defer close(order)
+		for {
+			b := &batch{done: make(chan struct{}), recs: make([]source.Record, 0, streamBatch)}
+			for len(b.recs) < streamBatch {
+				rec, err := f.Next()
+				if err != nil {
+					if err != io.EOF {
+						b.err = err
+					}
+					break
+				}
+				rec.Fields = slices.Clone(rec.Fields)
+				b.recs = append(b.recs, rec)
+			}
+			select {
+			case order <- b:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case jobs <- b:
+			case <-ctx.Done():
+				return
+			}
+			if len(b.recs) < streamBatch {
+				return
+			}
+		}
+	}()
+	for range workers {
+		go func() {
+			for b := range jobs {
+				n := len(v.targets)
+				slab := make([]any, n*len(b.recs))
+				b.rows = make([]Row, len(b.recs))
+				for i, rec := range b.recs {
+					b.rows[i] = v.convert(rec, slab[i*n:(i+1)*n:(i+1)*n])
+				}
+				close(b.done)
+			}
+		}()
+	}
+	for b := range order {
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		for i := range b.rows {
+			v.finish(&b.rows[i], b.recs[i])
+			if err := fn(b.rows[i], b.recs[i]); err != nil {
+				return err
+			}
+		}
+		if b.err != nil {
+			return b.err
+		}
+	}
+	return ctx.Err()
+}
