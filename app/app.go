@@ -18,6 +18,7 @@ import (
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm"
+	"batchdesk/backend/jobs"
 	"batchdesk/backend/workspace"
 )
 
@@ -38,9 +39,11 @@ type Options struct {
 type App struct {
 	ws   *workspace.Workspace
 	opts Options
+	jobs *jobs.Registry
 
 	mu      sync.Mutex
 	emitter Emitter
+	dlg     Dialogs
 	ctx     context.Context
 	cancel  context.CancelFunc
 }
@@ -48,7 +51,14 @@ type App struct {
 // New returns the App over an open workspace.
 func New(ws *workspace.Workspace, opts Options) *App {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &App{ws: ws, opts: opts, ctx: ctx, cancel: cancel}
+	a := &App{ws: ws, opts: opts, ctx: ctx, cancel: cancel}
+	a.jobs = jobs.New(ws.Store, jobs.EmitterFunc(a.emit), jobs.Options{})
+	// Jobs left "running" by a process that died are interrupted: say so,
+	// so the dashboard offers to resume them.
+	if _, err := a.jobs.Recover(ctx); err != nil {
+		fmt.Fprintf(os.Stderr, "batchdesk: checking for interrupted jobs: %v\n", err)
+	}
+	return a
 }
 
 // SetEmitter sets where events go (called by the window or the server).
@@ -65,6 +75,13 @@ func (a *App) emit(name string, payload any) {
 	if e != nil {
 		e.Emit(name, payload)
 	}
+}
+
+// SetDialogs gives the app the window's native dialogs.
+func (a *App) SetDialogs(d Dialogs) {
+	a.mu.Lock()
+	a.dlg = d
+	a.mu.Unlock()
 }
 
 // Shutdown cancels running work; the window and the server call it on exit.
@@ -182,16 +199,8 @@ func (a *App) ListObjects(connection string) ([]ObjectSummary, error) {
 func (a *App) DescribeObject(connection, object string) (catalog.Object, error) {
 	ctx, cancel := a.call(time.Minute)
 	defer cancel()
-	t, err := a.open(ctx, connection)
+	o, err := a.describe(ctx, connection, object)
 	if err != nil {
-		return catalog.Object{}, fail(err)
-	}
-	defer t.Close()
-	o, err := t.Object(ctx, object)
-	if err != nil {
-		if errors.Is(err, catalog.ErrUnknownObject) {
-			return catalog.Object{}, fail(apperr.Wrap(err, apperr.NotFound, "%s has no object %q", connection, object))
-		}
 		return catalog.Object{}, fail(err)
 	}
 	return *o, nil

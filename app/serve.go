@@ -28,6 +28,7 @@ func Serve(ctx context.Context, a *App, assets fs.FS, uploadDir, addr string, al
 		return err
 	}
 	a.SetEmitter(srv.Events)
+	srv.Download = a.download
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return apperr.Wrap(err, apperr.Unavailable, "cannot listen on %s: %v", addr, err)

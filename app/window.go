@@ -31,6 +31,7 @@ func RunWindow(a *App, assets fs.FS) int {
 		AssetServer:      &assetserver.Options{Assets: assets},
 		OnStartup: func(ctx context.Context) {
 			a.SetEmitter(wailsEmitter{ctx})
+			a.SetDialogs(wailsDialogs{ctx})
 			// Files dropped on the window arrive as absolute paths: Go reads
 			// them from disk, nothing large passes through JavaScript.
 			runtime.OnFileDrop(ctx, func(x, y int, paths []string) {

@@ -9,6 +9,7 @@
 //	POST /api/<Method>        body: JSON array of arguments → 200 JSON result
 //	GET  /api/events          server-sent events (Hub.Emit)
 //	POST /api/upload?name=F   raw body streamed to disk → {"path","size"}
+//	GET  /api/download?job=ID a job's error report, as an attachment
 //	GET  /…                   the frontend; ?token=T sets the cookie
 //
 // Every request needs the per-run token (cookie batchdesk_token or
@@ -23,6 +24,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"net/http"
@@ -42,6 +44,8 @@ type Server struct {
 	uploadDir string
 	// Events fans app events out to every /api/events subscriber.
 	Events *Hub
+	// Download opens a job's error report by job ID (nil: no downloads).
+	Download func(jobID string) (name string, r io.ReadCloser, err error)
 }
 
 // New builds a Server over api's exported methods. uploadDir receives uploads.
@@ -108,6 +112,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.Events.serve(w, r)
 	case r.URL.Path == "/api/upload":
 		s.upload(w, r)
+	case r.URL.Path == "/api/download":
+		s.download(w, r)
 	case strings.HasPrefix(r.URL.Path, "/api/"):
 		s.call(w, r, strings.TrimPrefix(r.URL.Path, "/api/"))
 	default:

@@ -230,3 +230,31 @@ func FuzzSafeFileName(f *testing.F) {
 		}
 	})
 }
+
+func TestDownload(t *testing.T) {
+	s, ts := newTestServer(t)
+	s.Download = func(id string) (string, io.ReadCloser, error) {
+		if id != "j1" {
+			return "", nil, apperr.New(apperr.NotFound, "no job %s", id)
+		}
+		return "j1-errors.csv", io.NopCloser(strings.NewReader("a,_row,_error\n")), nil
+	}
+	get := func(path string) (*http.Response, string) {
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+s.Token())
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b)
+	}
+	res, body := get("/api/download?job=j1")
+	if res.StatusCode != 200 || body != "a,_row,_error\n" || !strings.Contains(res.Header.Get("Content-Disposition"), `filename=j1-errors.csv`) {
+		t.Fatalf("%d %q %q", res.StatusCode, body, res.Header.Get("Content-Disposition"))
+	}
+	if res, _ := get("/api/download?job=nope"); res.StatusCode != 404 {
+		t.Fatalf("unknown job: %d", res.StatusCode)
+	}
+}

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"io"
+	"mime"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -70,4 +71,25 @@ func SafeFileName(name string) (string, error) {
 		}
 	}
 	return name, nil
+}
+
+// download streams a job's error report as an attachment.
+func (s *Server) download(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		writeError(w, http.StatusMethodNotAllowed, apperr.New(apperr.Invalid, "use GET to download"))
+		return
+	}
+	if s.Download == nil {
+		writeError(w, http.StatusNotFound, apperr.New(apperr.NotFound, "nothing to download here"))
+		return
+	}
+	name, rc, err := s.Download(r.URL.Query().Get("job"))
+	if err != nil {
+		writeError(w, statusOf(err), err)
+		return
+	}
+	defer rc.Close()
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	_, _ = io.Copy(w, rc)
 }

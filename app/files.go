@@ -1,0 +1,112 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"batchdesk/backend/apperr"
+	"batchdesk/backend/catalog"
+	"batchdesk/backend/imports"
+)
+
+// sampleRows is how many first rows the files step shows.
+const sampleRows = 20
+
+// InspectFile reads a file's encoding, delimiter, header, row count and
+// first rows. The file is read by Go from its path: nothing large passes
+// through the page.
+func (a *App) InspectFile(ref FileRef) (FileInfo, error) {
+	ctx, cancel := a.call(5 * time.Minute)
+	defer cancel()
+	maxMB, err := a.ws.Store.MaxFileMB(ctx)
+	if err != nil {
+		return FileInfo{}, fail(err)
+	}
+	opts, err := imports.SourceOptions(ref.Encoding, ref.Delimiter, maxMB)
+	if err != nil {
+		return FileInfo{}, fail(err)
+	}
+	fi, err := imports.Inspect(ref.Path, opts, sampleRows)
+	if err != nil {
+		return FileInfo{}, fail(err)
+	}
+	return FileInfo(fi), nil
+}
+
+// SuggestMapping auto-matches headers to the object's fields and finds
+// saved presets made for files with the same headers.
+func (a *App) SuggestMapping(connection, object string, headers []string) (MappingSuggestion, error) {
+	ctx, cancel := a.call(time.Minute)
+	defer cancel()
+	obj, err := a.describe(ctx, connection, object)
+	if err != nil {
+		return MappingSuggestion{}, fail(err)
+	}
+	s, err := imports.Suggest(ctx, a.ws.Store, obj, headers)
+	if err != nil {
+		return MappingSuggestion{}, fail(err)
+	}
+	out := MappingSuggestion{Mapping: s.Mapping, Suggestions: s.Suggestions, Presets: []PresetSummary{}}
+	for _, p := range s.Presets {
+		out.Presets = append(out.Presets, presetSummary(p))
+	}
+	return out, nil
+}
+
+// ColumnValues lists the distinct values of a column, most frequent first,
+// for the value-map editor. Cells are split on ";" (the multi-picklist
+// separator, which no option can contain).
+func (a *App) ColumnValues(ref FileRef, header string, limit int) ([]ValueCount, error) {
+	ctx, cancel := a.call(5 * time.Minute)
+	defer cancel()
+	maxMB, err := a.ws.Store.MaxFileMB(ctx)
+	if err != nil {
+		return nil, fail(err)
+	}
+	opts, err := imports.SourceOptions(ref.Encoding, ref.Delimiter, maxMB)
+	if err != nil {
+		return nil, fail(err)
+	}
+	if limit <= 0 || limit > 1000 {
+		limit = 200
+	}
+	vals, err := imports.ColumnValues(ref.Path, opts, header, true, limit)
+	if err != nil {
+		return nil, fail(err)
+	}
+	out := make([]ValueCount, len(vals))
+	for i, v := range vals {
+		out[i] = ValueCount(v)
+	}
+	return out, nil
+}
+
+// PickFiles opens the native file dialog (window only).
+func (a *App) PickFiles() ([]string, error) {
+	d := a.dialogs()
+	if d == nil {
+		return nil, fail(apperr.New(apperr.Invalid, "there is no file dialog in the browser: upload the files instead"))
+	}
+	paths, err := d.OpenFiles("Choose CSV files")
+	if err != nil {
+		return nil, fail(err)
+	}
+	if paths == nil {
+		paths = []string{}
+	}
+	return paths, nil
+}
+
+// describe opens a connection and returns one object's metadata.
+func (a *App) describe(ctx context.Context, connection, object string) (*catalog.Object, error) {
+	t, err := a.open(ctx, connection)
+	if err != nil {
+		return nil, err
+	}
+	defer t.Close()
+	obj, err := t.Object(ctx, object)
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.NotFound, "%s has no object %q", connection, object)
+	}
+	return obj, nil
+}

@@ -1,0 +1,168 @@
+package app
+
+import "batchdesk/backend/ingest/mapping"
+
+// DTOs of the import flow, the jobs dashboard and presets. Mirrored in
+// frontend/src/lib/api/types.ts.
+
+// FileRef names a CSV file on the machine running Go (a dropped or browsed
+// path in the window, an uploaded file's path in browser mode) with the
+// encoding and delimiter to read it with ("" = detect / sniff).
+type FileRef struct {
+	Path      string `json:"path"`
+	Encoding  string `json:"encoding"`
+	Delimiter string `json:"delimiter"`
+}
+
+// FileInfo is what the files step shows of one file.
+type FileInfo struct {
+	Path      string   `json:"path"`
+	Name      string   `json:"name"`
+	Size      int64    `json:"size"`
+	Encoding  string   `json:"encoding"`
+	Delimiter string   `json:"delimiter"`
+	Header    []string `json:"header"`
+	RowCount  int      `json:"rowCount"`
+	// Sample is the first rows, fields in header order.
+	Sample [][]string `json:"sample"`
+	// SampleLines are the file lines the sample rows start on.
+	SampleLines []int `json:"sampleLines"`
+	// Warnings are file-level problems worth showing (ragged rows …).
+	Warnings []string `json:"warnings"`
+}
+
+// MappingSuggestion is the mapping step's starting point.
+type MappingSuggestion struct {
+	// Mapping holds the auto-accepted pairs (confidence ≥ AutoAccept).
+	Mapping mapping.Mapping `json:"mapping"`
+	// Suggestions has one entry per header, in header order, with the best
+	// field (or "") and its confidence.
+	Suggestions []mapping.Suggestion `json:"suggestions"`
+	// Presets are saved presets whose headers match the file's.
+	Presets []PresetSummary `json:"presets"`
+}
+
+// ValueCount is one distinct value of a column and how often it occurs.
+type ValueCount struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// ImportRequest is everything an import (or its validation or rehearsal)
+// needs. Mapping has the preset shape.
+type ImportRequest struct {
+	Connection string          `json:"connection"`
+	Object     string          `json:"object"`
+	Files      []FileRef       `json:"files"`
+	Mapping    mapping.Mapping `json:"mapping"`
+	BatchSize  int             `json:"batchSize"`
+	// MasterKey is the master file's column holding each master's key, to
+	// which detail rows refer (master–detail imports).
+	MasterKey string          `json:"masterKey"`
+	Details   []DetailRequest `json:"details"`
+}
+
+// DetailRequest is one detail object of a master–detail import.
+type DetailRequest struct {
+	Object  string          `json:"object"`
+	Files   []FileRef       `json:"files"`
+	Mapping mapping.Mapping `json:"mapping"`
+	// MasterColumn is the detail file's column holding the master's key.
+	MasterColumn string `json:"masterColumn"`
+}
+
+// CellProblem is one problem of one cell (or of the whole row when Column
+// is "").
+type CellProblem struct {
+	Column  string `json:"column"`
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Value   string `json:"value"`
+}
+
+// ProblemRow is one failing row of the preview grid.
+type ProblemRow struct {
+	// Line is the file line the row starts on (the header is line 1).
+	Line int64 `json:"line"`
+	// File is the file's name (imports of several files).
+	File string `json:"file"`
+	// Cells are the row's original values, in header order.
+	Cells    []string      `json:"cells"`
+	Problems []CellProblem `json:"problems"`
+}
+
+// ProblemQuery pages and filters the preview grid.
+type ProblemQuery struct {
+	Offset int    `json:"offset"`
+	Limit  int    `json:"limit"`
+	Code   string `json:"code"`
+	Column string `json:"column"`
+}
+
+// ProblemPage is one page of failing rows and the totals.
+type ProblemPage struct {
+	Header []string `json:"header"`
+	// Total is the number of failing rows matching the query's filters.
+	Total    int              `json:"total"`
+	Rows     []ProblemRow     `json:"rows"`
+	ByCode   map[string]int64 `json:"byCode"`
+	ByColumn map[string]int64 `json:"byColumn"`
+	// Done is false while the job is still producing problems.
+	Done bool `json:"done"`
+}
+
+// JobSummary is one row of the jobs dashboard.
+type JobSummary struct {
+	JobID        string   `json:"jobId"`
+	Kind         string   `json:"kind"` // import | export | delete
+	Status       string   `json:"status"`
+	Connection   string   `json:"connection"`
+	Object       string   `json:"object"`
+	Files        []string `json:"files"`
+	ValidateOnly bool     `json:"validateOnly"`
+	Rehearse     bool     `json:"rehearse"`
+	Total        int64    `json:"total"`
+	Succeeded    int64    `json:"succeeded"`
+	Failed       int64    `json:"failed"`
+	SuccessRate  float64  `json:"successRate"` // 0..1; 0 when Total is 0
+	CreatedAt    string   `json:"createdAt"`
+	StartedAt    string   `json:"startedAt"`
+	FinishedAt   string   `json:"finishedAt"`
+	Seconds      float64  `json:"seconds"`
+	RowsPerSec   float64  `json:"rowsPerSec"`
+	HasErrors    bool     `json:"hasErrors"` // an error report exists
+	Message      string   `json:"message"`
+	Resumable    bool     `json:"resumable"`
+}
+
+// JobFilter filters the dashboard list.
+type JobFilter struct {
+	Kind   string `json:"kind"`
+	Status string `json:"status"`
+	Limit  int    `json:"limit"`
+}
+
+// JobEvent is one entry of a job's log.
+type JobEvent struct {
+	At      string `json:"at"`
+	Level   string `json:"level"`
+	Message string `json:"message"`
+}
+
+// JobDetail is the job page.
+type JobDetail struct {
+	JobSummary
+	Events []JobEvent `json:"events"`
+	// ErrorReport is the report's path on the Go side ("" when none).
+	ErrorReport string `json:"errorReport"`
+}
+
+// PresetSummary is one saved preset.
+type PresetSummary struct {
+	Name      string `json:"name"`
+	Object    string `json:"object"`
+	Mode      string `json:"mode"`
+	Columns   int    `json:"columns"`
+	UpdatedAt string `json:"updatedAt"`
+}

@@ -1,0 +1,164 @@
+package app
+
+import (
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"batchdesk/backend/apperr"
+	"batchdesk/backend/jobs"
+	"batchdesk/backend/store"
+)
+
+// jobFlags are the parts of a job's saved settings the dashboard shows.
+type jobFlags struct {
+	ValidateOnly bool `json:"validateOnly"`
+	Rehearse     bool `json:"rehearse"`
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func jobSummary(j store.Job) JobSummary {
+	s := JobSummary{JobID: j.ID, Kind: j.Kind, Status: j.Status, Connection: j.Connection, Object: j.Object,
+		Files: []string{}, Total: j.Total, Succeeded: j.Succeeded, Failed: j.Failed,
+		CreatedAt: rfc3339(j.CreatedAt), StartedAt: rfc3339(j.StartedAt), FinishedAt: rfc3339(j.FinishedAt),
+		Message: j.Message, HasErrors: j.ErrorReport != "" && fileExists(j.ErrorReport),
+		Resumable: j.Status == store.StatusInterrupted || j.Status == store.StatusCanceled}
+	for _, f := range j.Files {
+		s.Files = append(s.Files, filepath.Base(f.Path))
+	}
+	var fl jobFlags
+	_ = json.Unmarshal(j.Settings, &fl)
+	s.ValidateOnly, s.Rehearse = fl.ValidateOnly, fl.Rehearse
+	if !j.StartedAt.IsZero() {
+		end := j.FinishedAt
+		if end.IsZero() {
+			end = time.Now()
+		}
+		s.Seconds = end.Sub(j.StartedAt).Seconds()
+	}
+	if done := j.Succeeded + j.Failed; done > 0 {
+		s.SuccessRate = float64(j.Succeeded) / float64(done)
+		if s.Seconds > 0 {
+			s.RowsPerSec = float64(done) / s.Seconds
+		}
+	}
+	return s
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+// ListJobs lists the job history, newest first.
+func (a *App) ListJobs(f JobFilter) ([]JobSummary, error) {
+	ctx, cancel := a.call(10 * time.Second)
+	defer cancel()
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 200
+	}
+	js, err := a.jobs.List(ctx, jobs.Filter{Kind: f.Kind, Status: f.Status, Limit: f.Limit})
+	if err != nil {
+		return nil, fail(err)
+	}
+	out := make([]JobSummary, 0, len(js))
+	for _, j := range js {
+		out = append(out, jobSummary(j))
+	}
+	return out, nil
+}
+
+// GetJob returns one job with its event log.
+func (a *App) GetJob(id string) (JobDetail, error) {
+	ctx, cancel := a.call(10 * time.Second)
+	defer cancel()
+	d, err := a.jobs.Get(ctx, id)
+	if err != nil {
+		return JobDetail{}, fail(err)
+	}
+	out := JobDetail{JobSummary: jobSummary(d.Job), Events: []JobEvent{}}
+	if out.HasErrors {
+		out.ErrorReport = d.ErrorReport
+	}
+	for _, e := range d.Events {
+		out.Events = append(out.Events, JobEvent{At: rfc3339(e.At), Level: e.Level, Message: e.Message})
+	}
+	return out, nil
+}
+
+// CancelJob cancels a queued or running job (also one of another process);
+// it stops after the batches in flight and can be resumed.
+func (a *App) CancelJob(id string) error {
+	ctx, cancel := a.call(10 * time.Second)
+	defer cancel()
+	return fail(a.jobs.Cancel(ctx, id))
+}
+
+// errorReportPath is the error report of a job, for the HTTP download.
+func (a *App) errorReportPath(id string) (string, error) {
+	d, err := a.GetJob(id)
+	if err != nil {
+		return "", err
+	}
+	if d.ErrorReport == "" {
+		return "", fail(apperr.New(apperr.NotFound, "job %s has no error report", id))
+	}
+	return d.ErrorReport, nil
+}
+
+// SaveErrorReport asks where to save a job's error report and copies it
+// there (window only); "" when the user cancels.
+func (a *App) SaveErrorReport(id string) (string, error) {
+	src, err := a.errorReportPath(id)
+	if err != nil {
+		return "", err
+	}
+	d := a.dialogs()
+	if d == nil {
+		return "", fail(apperr.New(apperr.Invalid, "download the report from /api/download?job=%s", id))
+	}
+	dst, err := d.SaveFile("Save error report", filepath.Base(src))
+	if err != nil || dst == "" {
+		return "", fail(err)
+	}
+	return dst, fail(copyFile(src, dst))
+}
+
+// download opens a job's error report for the HTTP download route. It is
+// not a bound method: a stream does not cross the Wails bridge.
+func (a *App) download(id string) (name string, r io.ReadCloser, err error) {
+	p, err := a.errorReportPath(id)
+	if err != nil {
+		return "", nil, err
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return "", nil, apperr.Wrap(err, apperr.NotFound, "the error report of job %s is gone", id)
+	}
+	return filepath.Base(p), f, nil
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return apperr.Wrap(err, apperr.NotFound, "cannot read %s", src)
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	if err != nil {
+		return apperr.Wrap(err, apperr.Invalid, "cannot write %s", dst)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return apperr.Wrap(err, apperr.Invalid, "cannot write %s", dst)
+	}
+	return out.Close()
+}

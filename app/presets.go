@@ -1,0 +1,117 @@
+package app
+
+import (
+	"errors"
+	"os"
+	"time"
+
+	"batchdesk/backend/apperr"
+	"batchdesk/backend/imports"
+	"batchdesk/backend/ingest/mapping"
+	"batchdesk/backend/store"
+)
+
+func presetSummary(p store.Preset) PresetSummary {
+	s := PresetSummary{Name: p.Name, Object: p.Object, UpdatedAt: p.UpdatedAt.UTC().Format(time.RFC3339)}
+	if mp, err := mapping.Decode(p.Body); err == nil {
+		s.Mode = string(mp.EffectiveMode())
+		s.Columns = len(mp.Columns)
+	}
+	return s
+}
+
+// ListPresets lists saved presets ("" object: all).
+func (a *App) ListPresets(object string) ([]PresetSummary, error) {
+	ctx, cancel := a.call(10 * time.Second)
+	defer cancel()
+	ps, err := a.ws.Store.ListPresets(ctx, object)
+	if err != nil {
+		return nil, fail(err)
+	}
+	out := make([]PresetSummary, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, presetSummary(p))
+	}
+	return out, nil
+}
+
+// GetPreset returns a preset's mapping (name, object, mode, key, zone, columns).
+func (a *App) GetPreset(name string) (mapping.Preset, error) {
+	ctx, cancel := a.call(10 * time.Second)
+	defer cancel()
+	p, err := a.ws.Store.GetPreset(ctx, name)
+	if err != nil {
+		return mapping.Preset{}, fail(err)
+	}
+	mp, err := mapping.Decode(p.Body)
+	if err != nil {
+		return mapping.Preset{}, fail(apperr.Wrap(err, apperr.Invalid, "preset %q cannot be read: %v", name, err))
+	}
+	mp.Name = p.Name
+	return mp, nil
+}
+
+// SavePreset creates or replaces a preset; headers (the file's) let later
+// files with the same headers find it.
+func (a *App) SavePreset(name string, m mapping.Mapping, headers []string) (PresetSummary, error) {
+	ctx, cancel := a.call(10 * time.Second)
+	defer cancel()
+	p, err := imports.SavePreset(ctx, a.ws.Store, name, m, headers)
+	if err != nil {
+		return PresetSummary{}, fail(err)
+	}
+	return presetSummary(p), nil
+}
+
+// RenamePreset renames a preset.
+func (a *App) RenamePreset(oldName, newName string) error {
+	ctx, cancel := a.call(10 * time.Second)
+	defer cancel()
+	return fail(a.ws.Store.RenamePreset(ctx, oldName, newName))
+}
+
+// DeletePreset deletes a preset.
+func (a *App) DeletePreset(name string) error {
+	ctx, cancel := a.call(10 * time.Second)
+	defer cancel()
+	return fail(a.ws.Store.DeletePreset(ctx, name))
+}
+
+// ExportPreset returns the preset as its shareable JSON text ("version": 1).
+func (a *App) ExportPreset(name string) (string, error) {
+	p, err := a.GetPreset(name)
+	if err != nil {
+		return "", err
+	}
+	b, err := mapping.Encode(p)
+	return string(b), fail(err)
+}
+
+// ImportPreset reads preset JSON (strictly) and saves it under its name.
+func (a *App) ImportPreset(text string) (PresetSummary, error) {
+	p, err := mapping.Decode([]byte(text))
+	if err != nil {
+		return PresetSummary{}, fail(apperr.Wrap(err, apperr.Invalid, "not a Batchdesk preset: %v", err))
+	}
+	if p.Name == "" {
+		return PresetSummary{}, fail(apperr.New(apperr.Invalid, "the preset file has no \"name\""))
+	}
+	return a.SavePreset(p.Name, p.Mapping, nil)
+}
+
+// SaveTextFile asks where to save and writes content there (window only);
+// "" when the user cancels.
+func (a *App) SaveTextFile(defaultName, content string) (string, error) {
+	d := a.dialogs()
+	if d == nil {
+		return "", fail(apperr.New(apperr.Invalid, "there is no save dialog in the browser"))
+	}
+	path, err := d.SaveFile("Save", defaultName)
+	if err != nil || path == "" {
+		return "", fail(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		return "", fail(apperr.Wrap(err, apperr.Invalid, "cannot write %s: %v", path, errors.Unwrap(err)))
+	}
+	return path, nil
+}

@@ -1,0 +1,140 @@
+package imports
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"batchdesk/backend/apperr"
+	"batchdesk/backend/ingest/source"
+)
+
+// FileInfo is the shape of one file, for the files step.
+type FileInfo struct {
+	Path        string
+	Name        string
+	Size        int64
+	Encoding    string
+	Delimiter   string
+	Header      []string
+	RowCount    int
+	Sample      [][]string
+	SampleLines []int
+	Warnings    []string
+}
+
+// Inspect reads the whole file once (row count, ragged rows) and keeps the
+// first sampleRows records.
+func Inspect(path string, opts source.Options, sampleRows int) (FileInfo, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return FileInfo{}, apperr.Wrap(err, apperr.NotFound, "cannot read %s: %v", filepath.Base(path), unwrapPathError(err))
+	}
+	if st.IsDir() {
+		return FileInfo{}, apperr.New(apperr.Invalid, "%s is a folder, not a CSV file", path)
+	}
+	info, err := source.Inspect(path, opts, sampleRows)
+	if err != nil {
+		return FileInfo{}, fileError(path, err)
+	}
+	fi := FileInfo{Path: path, Name: filepath.Base(path), Size: st.Size(), Encoding: info.Encoding,
+		Delimiter: info.Delimiter, Header: info.Header, RowCount: info.RowCount,
+		Sample: info.Records, SampleLines: info.Lines, Warnings: []string{}}
+	if fi.Delimiter == "\t" {
+		fi.Delimiter = "tab"
+	}
+	for _, p := range info.Problems {
+		fi.Warnings = append(fi.Warnings, p.Error())
+	}
+	return fi, nil
+}
+
+// fileError gives source errors the code the UI needs.
+func fileError(path string, err error) error {
+	if errors.Is(err, source.ErrTooLarge) {
+		return apperr.Wrap(err, apperr.TooLarge, "%s", err.Error())
+	}
+	var se *source.Error
+	if errors.As(err, &se) {
+		return apperr.Wrap(err, apperr.Invalid, "%s: %s", filepath.Base(path), se.Error())
+	}
+	return apperr.Wrap(err, apperr.Invalid, "%s: %v", filepath.Base(path), err)
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// ValueCount is one distinct value of a column and how often it occurs.
+type ValueCount struct {
+	Value string
+	Count int
+}
+
+// maxDistinct bounds the distinct values kept per column: value maps are for
+// picklists, which have tens of values; past this the column is free text.
+const maxDistinct = 10000
+
+// ColumnValues returns the distinct values of one column (trimmed; blanks
+// skipped), most frequent first, at most limit of them. With multi, a cell
+// holds several values separated by ";" (multi-picklists), counted apart.
+func ColumnValues(path string, opts source.Options, header string, multi bool, limit int) ([]ValueCount, error) {
+	f, err := source.Open(path, opts)
+	if err != nil {
+		return nil, fileError(path, err)
+	}
+	defer f.Close()
+	col := slices.IndexFunc(f.Header(), func(h string) bool { return strings.EqualFold(strings.TrimSpace(h), strings.TrimSpace(header)) })
+	if col < 0 {
+		return nil, apperr.New(apperr.NotFound, "%s has no column %q", filepath.Base(path), header)
+	}
+	counts := map[string]int{}
+	for {
+		rec, err := f.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fileError(path, err)
+		}
+		if col >= len(rec.Fields) {
+			continue
+		}
+		cell := rec.Fields[col]
+		vals := []string{cell}
+		if multi {
+			vals = strings.Split(cell, ";")
+		}
+		for _, v := range vals {
+			v = strings.TrimSpace(v)
+			if v == "" {
+				continue
+			}
+			if _, ok := counts[v]; ok || len(counts) < maxDistinct {
+				counts[v]++
+			}
+		}
+	}
+	out := make([]ValueCount, 0, len(counts))
+	for v, n := range counts {
+		out = append(out, ValueCount{v, n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Value < out[j].Value
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
