@@ -1,0 +1,150 @@
+package imports
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"batchdesk/backend/apperr"
+	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/ingest/source"
+	"batchdesk/backend/store"
+)
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestParseDelimiter(t *testing.T) {
+	cases := []struct {
+		in   string
+		want rune
+		ok   bool
+	}{
+		{"", 0, true}, {",", ',', true}, {";", ';', true}, {"|", '|', true},
+		{"tab", '\t', true}, {"TAB", '\t', true}, {`\t`, '\t', true}, {"\t", '\t', true},
+		{"semicolon", ';', true}, {"、", '、', true},
+		{",,", 0, false}, {`"`, 0, false}, {"\n", 0, false}, {"\xff", 0, false}, {"ab", 0, false},
+	}
+	for _, c := range cases {
+		got, err := ParseDelimiter(c.in)
+		if (err == nil) != c.ok || (c.ok && got != c.want) {
+			t.Errorf("ParseDelimiter(%q) = %q, %v", c.in, got, err)
+		}
+		if err != nil && apperr.CodeOf(err) != apperr.Invalid {
+			t.Errorf("ParseDelimiter(%q): code %s", c.in, apperr.CodeOf(err))
+		}
+	}
+	if _, err := SourceOptions("", "", -1); err == nil {
+		t.Error("negative size limit accepted")
+	}
+	if o, _ := SourceOptions("gb18030", ";", 2); o.MaxBytes != 2<<20 || o.Delimiter != ';' || o.Encoding != "gb18030" {
+		t.Errorf("SourceOptions = %+v", o)
+	}
+}
+
+func FuzzParseDelimiter(f *testing.F) {
+	for _, s := range []string{"", ",", "tab", "\t", `"`, "ab", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseDelimiter(s)
+		if err == nil && (r == '"' || r == '\n' || r == '\r') {
+			t.Fatalf("accepted %q", r)
+		}
+	})
+}
+
+func TestInspect(t *testing.T) {
+	p := writeFile(t, "acc.csv", "Name;Industry\r\nAcme;Tech\r\nGlobex;Finance\r\n")
+	fi, err := Inspect(p, source.Options{}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Name != "acc.csv" || fi.Delimiter != ";" || fi.RowCount != 2 || len(fi.Sample) != 1 ||
+		fi.Sample[0][0] != "Acme" || fi.SampleLines[0] != 2 || fi.Encoding != "utf-8" {
+		t.Fatalf("Inspect = %+v", fi)
+	}
+	_, err = Inspect(filepath.Join(t.TempDir(), "missing.csv"), source.Options{}, 1)
+	if apperr.CodeOf(err) != apperr.NotFound {
+		t.Fatalf("missing file: %v (%s)", err, apperr.CodeOf(err))
+	}
+	_, err = Inspect(p, source.Options{MaxBytes: 10}, 1)
+	if apperr.CodeOf(err) != apperr.TooLarge || !errors.Is(err, source.ErrTooLarge) {
+		t.Fatalf("oversized: %v (%s)", err, apperr.CodeOf(err))
+	}
+	_, err = Inspect(writeFile(t, "empty.csv", ""), source.Options{}, 1)
+	if apperr.CodeOf(err) != apperr.Invalid {
+		t.Fatalf("empty: %v (%s)", err, apperr.CodeOf(err))
+	}
+}
+
+func TestColumnValues(t *testing.T) {
+	p := writeFile(t, "a.csv", "Name,Industry,Tags\nA,Tech,x;y\nB,tech,y\nC,,\nD,Tech, y ;z\n")
+	vals, err := ColumnValues(p, source.Options{}, "industry", false, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vals) != 2 || vals[0] != (ValueCount{"Tech", 2}) || vals[1] != (ValueCount{"tech", 1}) {
+		t.Fatalf("industry = %+v", vals)
+	}
+	vals, _ = ColumnValues(p, source.Options{}, "Tags", true, 10)
+	if len(vals) != 3 || vals[0] != (ValueCount{"y", 3}) {
+		t.Fatalf("tags = %+v", vals)
+	}
+	if vals, _ := ColumnValues(p, source.Options{}, "Tags", true, 1); len(vals) != 1 {
+		t.Fatalf("limit ignored: %+v", vals)
+	}
+	if _, err := ColumnValues(p, source.Options{}, "Nope", false, 10); apperr.CodeOf(err) != apperr.NotFound {
+		t.Fatalf("unknown column: %v", err)
+	}
+}
+
+func TestSuggestAndPresets(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(filepath.Join(t.TempDir(), "bd.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var account = crmdb.DemoObjects()[0]
+	for _, o := range crmdb.DemoObjects() {
+		if o.APIName == "Account" {
+			account = o
+		}
+	}
+	headers := []string{"Account Name", "行业", "E-mail", "Billing City"}
+	s, err := Suggest(ctx, st, &account, headers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Mapping.Columns["Account Name"].Field != "name" || s.Mapping.Columns["行业"].Field != "industry" ||
+		s.Mapping.Columns["E-mail"].Field != "email" {
+		t.Fatalf("auto mapping = %+v", s.Mapping.Columns)
+	}
+	if _, ok := s.Mapping.Columns["Billing City"]; ok || len(s.Suggestions) != 4 || len(s.Presets) != 0 {
+		t.Fatalf("suggestion = %+v", s)
+	}
+	if _, err := SavePreset(ctx, st, "acme", s.Mapping, headers); err != nil {
+		t.Fatal(err)
+	}
+	// The same headers in another order and case find the preset.
+	s, err = Suggest(ctx, st, &account, []string{"billing city", "E-mail", "行业", "Account Name"})
+	if err != nil || len(s.Presets) != 1 || s.Presets[0].Name != "acme" {
+		t.Fatalf("preset not suggested: %+v %v", s.Presets, err)
+	}
+	// Updating without headers keeps the signature.
+	if _, err := SavePreset(ctx, st, "acme", s.Mapping, nil); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ = Suggest(ctx, st, &account, headers); len(s.Presets) != 1 {
+		t.Fatal("signature lost on update")
+	}
+}
