@@ -54,7 +54,7 @@ type ProblemLog struct {
 }
 
 type rowIndex struct {
-	off           int64
+	off            int64
 	codes, columns []int32
 }
 
