@@ -2,6 +2,8 @@ package cli
 
 import (
 	"github.com/spf13/cobra"
+
+	"batchdesk/backend/httpapi"
 )
 
 func init() { register(newServeCmd) }
@@ -16,10 +18,18 @@ http://127.0.0.1:PORT/?token=TOKEN — open it in a browser. Every request needs
 that per-run token. Only loopback addresses are allowed unless --allow-remote.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkServeAddr(opts); err != nil {
+				return err
+			}
 			return env.Serve(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:0", "address to listen on (a free port when PORT is 0)")
 	cmd.Flags().BoolVar(&opts.AllowRemote, "allow-remote", false, "allow a non-loopback address (anyone who can reach it and has the token can use the app)")
 	return cmd
+}
+
+// checkServeAddr refuses a non-loopback address before anything opens.
+func checkServeAddr(o ServeOptions) error {
+	return httpapi.CheckAddr(o.Addr, o.AllowRemote)
 }
