@@ -244,7 +244,7 @@ type importRequest struct {
 	batchSize    int
 	presetBody   json.RawMessage // the preset's mapping, nil when none
 	fingerprints []store.JobFile
-	mapping      pipeline.Mapping
+	mapping      mapping.Mapping
 	details      []pipeline.Detail
 	validateOnly bool
 	resume       bool
@@ -547,14 +547,15 @@ func (q *importRequest) srcDelimiter() string {
 	return string(q.srcOpts.Delimiter)
 }
 
-// buildMapping makes the pipeline's mapping of one object's files: the
-// preset's columns (or auto-matched headers), then --map on top; mode and
-// key from the flags, else the preset.
-func buildMapping(obj *catalog.Object, header []string, presetBody json.RawMessage, maps []string, mode, key string) (pipeline.Mapping, error) {
+// buildMapping makes the mapping of one object's files: the preset's
+// columns (or auto-matched headers), then --map on top; mode and key from
+// the flags, else the preset. Its columns are keyed by the file's own
+// header names.
+func buildMapping(obj *catalog.Object, header []string, presetBody json.RawMessage, maps []string, mode, key string) (mapping.Mapping, error) {
 	var preset mapping.Mapping
 	if len(presetBody) > 0 {
 		if err := json.Unmarshal(presetBody, &preset); err != nil {
-			return pipeline.Mapping{}, apperr.Wrap(err, apperr.Invalid, "the preset's mapping cannot be read: %v", err)
+			return mapping.Mapping{}, apperr.Wrap(err, apperr.Invalid, "the preset's mapping cannot be read: %v", err)
 		}
 	}
 	cols := map[string]mapping.Column{} // by normalized header
@@ -575,33 +576,28 @@ func buildMapping(obj *catalog.Object, header []string, presetBody json.RawMessa
 		}
 		fld, err := obj.Field(f)
 		if err != nil {
-			return pipeline.Mapping{}, apperr.Wrap(err, apperr.Invalid, "--map %q: %s has no field %q", m, obj.APIName, f)
+			return mapping.Mapping{}, apperr.Wrap(err, apperr.Invalid, "--map %q: %s has no field %q", m, obj.APIName, f)
 		}
 		cols[mapping.Normalize(h)] = mapping.Column{Field: fld.APIName}
 	}
-	out := pipeline.Mapping{Mode: mode, Key: key}
+	out := mapping.Mapping{Object: obj.APIName, Mode: mapping.Mode(mode), Key: key, Zone: preset.Zone,
+		Columns: map[string]mapping.Column{}}
 	if out.Mode == "" {
-		out.Mode = string(preset.Mode)
+		out.Mode = preset.Mode
 	}
 	if out.Key == "" {
 		out.Key = preset.Key
 	}
 	for _, h := range header {
-		c, ok := cols[mapping.Normalize(h)]
-		if !ok || c.Field == "" {
-			continue
+		if c, ok := cols[mapping.Normalize(h)]; ok && c.Field != "" {
+			out.Columns[h] = c
 		}
-		cm := pipeline.ColumnMap{Header: h, Field: c.Field, Lookup: c.LookupBy, DateFormat: c.DateFormat, Values: c.ValueMap}
-		if c.NumberLocale == mapping.NumberComma {
-			cm.Decimal = ","
-		}
-		if c.Blank == mapping.BlankNull {
-			out.BlankMeansNull = true
-		}
-		out.Columns = append(out.Columns, cm)
 	}
 	if len(out.Columns) == 0 {
 		return out, apperr.New(apperr.Invalid, "no column of the file matches a field of %s: map them with --map \"Header=field\" or --preset", obj.APIName)
+	}
+	if err := out.Check(obj); err != nil {
+		return out, apperr.Wrap(err, apperr.Invalid, "the mapping does not fit %s: %v", obj.APIName, err)
 	}
 	return out, nil
 }

@@ -64,6 +64,9 @@ func New(ctx context.Context, target crm.Target, plan Plan) (*Loader, error) {
 	if plan.Mode == "" {
 		plan.Mode = Insert
 	}
+	if plan.Session != nil {
+		plan.Rehearse = true
+	}
 	l := &Loader{plan: plan, obj: plan.Object, keyIdx: -1}
 	if err := l.check(); err != nil {
 		return nil, err
@@ -212,8 +215,32 @@ func (l *Loader) Load(ctx context.Context, b Batch) (BatchResult, error) {
 	}
 }
 
+// Check resolves the references and keys of one batch in bulk, read-only,
+// and returns the rows that would fail on them: lookups that match no
+// record or several, update keys with no record. It writes nothing, so a
+// preview can show these problems before anything is sent.
+func (l *Loader) Check(ctx context.Context, b Batch) ([]RowError, error) {
+	if len(b.Rows) == 0 {
+		return nil, nil
+	}
+	w, err := l.prepare(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	return w.errs, nil
+}
+
 // retryDelays is the backoff between tries of a batch after a lost connection.
 var retryDelays = []time.Duration{250 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second}
+
+// SetRetryDelays replaces the backoff between tries of a batch after a lost
+// connection (len = the retries) and returns a func restoring the old one.
+// For tests.
+func SetRetryDelays(d []time.Duration) (restore func()) {
+	old := retryDelays
+	retryDelays = d
+	return func() { retryDelays = old }
+}
 
 // Close ends the loader; when rehearsing it rolls everything back.
 func (l *Loader) Close(ctx context.Context) error { return l.be.close(ctx) }

@@ -21,8 +21,9 @@ import (
 type pgBackend struct {
 	pool *pgxpool.Pool
 	plan Plan
-	rtx  pgx.Tx     // the rehearsal transaction (nil unless rehearsing)
-	rmu  sync.Mutex // serialises use of rtx
+	rtx  pgx.Tx      // the rehearsal transaction (nil unless rehearsing)
+	rmu  *sync.Mutex // serialises use of rtx
+	own  bool        // close rolls rtx back (not a shared Rehearsal)
 }
 
 // querier is a pool, a connection or a transaction.
@@ -31,13 +32,20 @@ type querier interface {
 }
 
 func newPG(ctx context.Context, pool *pgxpool.Pool, plan Plan) (*pgBackend, error) {
-	b := &pgBackend{pool: pool, plan: plan}
+	b := &pgBackend{pool: pool, plan: plan, rmu: &sync.Mutex{}}
+	if r := plan.Session; r != nil {
+		if r.pg == nil {
+			return nil, fmt.Errorf("the rehearsal is not on this PostgreSQL target")
+		}
+		b.rtx, b.rmu = r.pg, &r.mu
+		return b, nil
+	}
 	if plan.Rehearse {
 		tx, err := pool.Begin(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("begin rehearsal: %w", err)
 		}
-		b.rtx = tx
+		b.rtx, b.own = tx, true
 		return b, nil
 	}
 	if plan.JobID != "" {
@@ -106,6 +114,10 @@ func (b *pgBackend) find(ctx context.Context, obj *catalog.Object, f *catalog.Fi
 }
 
 func (b *pgBackend) close(ctx context.Context) error {
+	if b.rtx != nil && !b.own {
+		b.rtx = nil
+		return nil
+	}
 	if b.rtx != nil {
 		err := b.rtx.Rollback(context.WithoutCancel(ctx))
 		b.rtx = nil
@@ -211,6 +223,7 @@ func (b *pgBackend) apply(ctx context.Context, tx pgx.Tx, l *Loader, w *work, ro
 			half = len(ins) / 2
 		}
 		i := 0
+		buf := make([]any, len(l.cols.insert)) // pgx encodes a row before asking for the next
 		src := pgx.CopyFromFunc(func() ([]any, error) {
 			if i >= len(ins) {
 				return nil, nil
@@ -219,7 +232,7 @@ func (b *pgBackend) apply(ctx context.Context, tx pgx.Tx, l *Loader, w *work, ro
 				failpoint(FailMidCopy, w.seq)
 			}
 			i++
-			return l.insertValues(ins[i-1], w.now, true), nil
+			return l.insertValues(ins[i-1], w.now, true, buf), nil
 		})
 		if _, err := tx.CopyFrom(ctx, table(l.obj), l.cols.insert, src); err != nil {
 			return err
@@ -234,10 +247,12 @@ func (b *pgBackend) apply(ctx context.Context, tx pgx.Tx, l *Loader, w *work, ro
 }
 
 // update copies rows into a temporary staging table and applies them with
-// one UPDATE … FROM.
+// one UPDATE … FROM. The staging table's bd_keep array marks, per row, the
+// columns a blank "keep" cell leaves alone.
 func (b *pgBackend) update(ctx context.Context, tx pgx.Tx, l *Loader, w *work, rows []*prow, top bool) error {
 	id := identity(l.obj, l.keyFld)
-	stage := pgx.Identifier{"bd_stage_" + strings.ToLower(l.obj.Table)}.Sanitize()
+	stageName := "bd_stage_" + strings.ToLower(l.obj.Table)
+	stage := pgx.Identifier{stageName}.Sanitize()
 	cols := append([]string{id}, l.cols.update...)
 	q := make([]string, len(cols))
 	set := make([]string, len(l.cols.update))
@@ -245,9 +260,13 @@ func (b *pgBackend) update(ctx context.Context, tx pgx.Tx, l *Loader, w *work, r
 		q[i] = pgx.Identifier{c}.Sanitize()
 	}
 	for i := range l.cols.update {
-		set[i] = fmt.Sprintf("%s = s.%s", q[i+1], q[i+1])
+		if l.cols.updateSrc[i] >= 0 {
+			set[i] = fmt.Sprintf("%s = CASE WHEN s.bd_keep[%d] THEN t.%s ELSE s.%s END", q[i+1], i+1, q[i+1], q[i+1])
+		} else {
+			set[i] = fmt.Sprintf("%s = s.%s", q[i+1], q[i+1])
+		}
 	}
-	_, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE IF NOT EXISTS %s ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA",
+	_, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE IF NOT EXISTS %s ON COMMIT DROP AS SELECT %s, NULL::boolean[] AS bd_keep FROM %s WITH NO DATA",
 		stage, strings.Join(q, ", "), table(l.obj).Sanitize()))
 	if err == nil {
 		_, err = tx.Exec(ctx, "TRUNCATE "+stage)
@@ -260,6 +279,8 @@ func (b *pgBackend) update(ctx context.Context, tx pgx.Tx, l *Loader, w *work, r
 		half = len(rows) / 2
 	}
 	i := 0
+	buf := make([]any, len(cols)+1)
+	keep := make([]bool, len(l.cols.update))
 	src := pgx.CopyFromFunc(func() ([]any, error) {
 		if i >= len(rows) {
 			return nil, nil
@@ -268,9 +289,13 @@ func (b *pgBackend) update(ctx context.Context, tx pgx.Tx, l *Loader, w *work, r
 			failpoint(FailMidCopy, w.seq)
 		}
 		i++
-		return l.updateValues(rows[i-1], w.now, true), nil
+		buf[len(cols)] = nil
+		if l.updateValues(rows[i-1], w.now, true, buf[:len(cols)], keep) {
+			buf[len(cols)] = keep
+		}
+		return buf, nil
 	})
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"bd_stage_" + strings.ToLower(l.obj.Table)}, cols, src); err != nil {
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{stageName}, append(cols, "bd_keep"), src); err != nil {
 		return err
 	}
 	_, err = tx.Exec(ctx, fmt.Sprintf("UPDATE %s AS t SET %s FROM %s AS s WHERE t.%s = s.%s",

@@ -70,8 +70,8 @@ type Column struct {
 	Field catalog.Field
 	// Resolve is how a text value of a lookup, owner, master–detail or
 	// related-team field is turned into record IDs (ByID, ByUnique,
-	// ByPrimary, ByAuto). "" means ByAuto for reference fields; other fields
-	// ignore it.
+	// ByPrimary, ByAuto, or a field API name of the referenced object). ""
+	// means ByAuto for reference fields; other fields ignore it.
 	Resolve string
 	// MasterKeys, for the master–detail column of a detail object imported
 	// with its master in one job, maps the master's key (as written in the
@@ -100,6 +100,10 @@ type Plan struct {
 	// Rehearse runs every batch in one transaction that Close rolls back.
 	// Workers must then call Load one at a time.
 	Rehearse bool
+	// Session, when set, is a rehearsal shared with other plans of the job
+	// (a master and its details): batches run inside its transaction and
+	// only Session.Close rolls them back. It implies Rehearse.
+	Session *Rehearsal
 	// RecordKeys, when set, receives the ID of every written record under its
 	// Row.Key (a master's key for its details).
 	RecordKeys *KeyMap
@@ -112,10 +116,11 @@ type Plan struct {
 type Row struct {
 	// Line is the file line the record starts on (the header is line 1).
 	Line int64
-	// Values line up with Plan.Columns: nil for blank; a typed value pgx
-	// can encode (string, int64, float64, bool, time.Time, pgtype.Numeric,
-	// pgtype.Date …); for reference columns the text to resolve (string) or
-	// an ID; for related-team columns a []string or a "a;b" string of users.
+	// Values line up with Plan.Columns: the typed values of
+	// validate.Row.Values (nil for NULL; validate.Keep for a blank cell that
+	// leaves the stored value alone on update — written as NULL when the row
+	// is inserted); for reference columns the text to resolve (string) or an
+	// ID; for related-team columns a []string or a "a;b" string of users.
 	Values []any
 	// Key is the row's key for Plan.RecordKeys ("" = not recorded).
 	Key string

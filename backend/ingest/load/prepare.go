@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"batchdesk/backend/catalog"
+	"batchdesk/backend/ingest/validate"
 )
 
 // Sources of a written column besides a mapped one (cols.*Src < 0).
@@ -271,24 +272,36 @@ func (l *Loader) matchKeys(ctx context.Context, rows []prow, bad map[int]bool, f
 	return nil
 }
 
-// insertValues returns the values of r for cols.insert.
-func (l *Loader) insertValues(r *prow, now time.Time, pg bool) []any {
-	return l.values(r, now, pg, l.cols.insertSrc)
+// insertValues fills out (len(cols.insert)) with the values of r for
+// cols.insert; a kept cell (validate.Keep) is written as NULL.
+func (l *Loader) insertValues(r *prow, now time.Time, pg bool, out []any) []any {
+	l.values(r, now, pg, l.cols.insertSrc, out, nil)
+	return out
 }
 
-// updateValues returns the record identity then the values for cols.update.
-func (l *Loader) updateValues(r *prow, now time.Time, pg bool) []any {
-	out := make([]any, 0, len(l.cols.updateSrc)+1)
+// updateValues fills out (len(cols.update)+1) with the record identity
+// then the values for cols.update, and keep (len(cols.update)) with which
+// columns the row leaves alone; anyKeep says whether any is.
+func (l *Loader) updateValues(r *prow, now time.Time, pg bool, out []any, keep []bool) (anyKeep bool) {
 	if l.hasID {
-		out = append(out, idValue(r.id, pg))
+		out[0] = idValue(r.id, pg)
 	} else {
-		out = append(out, r.vals[l.keyIdx])
+		out[0] = r.vals[l.keyIdx]
+		if !pg {
+			out[0] = sqliteValue(out[0])
+		}
 	}
-	return append(out, l.values(r, now, pg, l.cols.updateSrc)...)
+	clear(keep)
+	l.values(r, now, pg, l.cols.updateSrc, out[1:], keep)
+	for _, k := range keep {
+		anyKeep = anyKeep || k
+	}
+	return anyKeep
 }
 
-func (l *Loader) values(r *prow, now time.Time, pg bool, src []int) []any {
-	out := make([]any, len(src))
+// values fills out with r's values for the columns src; keep (nil for
+// inserts) marks the columns whose cell is validate.Keep.
+func (l *Loader) values(r *prow, now time.Time, pg bool, src []int, out []any, keep []bool) {
 	for j, s := range src {
 		var v any
 		switch s {
@@ -303,6 +316,12 @@ func (l *Loader) values(r *prow, now time.Time, pg bool, src []int) []any {
 			}
 		default:
 			v = r.vals[s]
+			if v == validate.Keep {
+				if keep != nil {
+					keep[j] = true
+				}
+				v = nil
+			}
 			if blank(v) {
 				v = l.systemDefault(s, now, pg)
 			} else if f := &l.plan.Columns[s].Field; isIDType(f.Type) {
@@ -310,7 +329,9 @@ func (l *Loader) values(r *prow, now time.Time, pg bool, src []int) []any {
 					v = idValue(str, pg)
 				}
 			}
-			if !pg {
+			if pg {
+				v = pgValue(v)
+			} else {
 				if t, ok := v.(time.Time); ok && l.plan.Columns[s].Field.Type == catalog.Date {
 					v = t.Format("2006-01-02")
 				}
@@ -319,7 +340,6 @@ func (l *Loader) values(r *prow, now time.Time, pg bool, src []int) []any {
 		}
 		out[j] = v
 	}
-	return out
 }
 
 func idValue(id string, pg bool) any {

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"batchdesk/backend/catalog"
+	"batchdesk/backend/ingest/validate"
 )
 
 // finder runs one bulk lookup: for each value, the IDs of the records of obj
@@ -63,8 +64,14 @@ func steps(obj *catalog.Object, mode string) ([]*catalog.Field, error) {
 			return nil, fmt.Errorf("%s has no primary attribute to look records up by", obj.APIName)
 		}
 		out = append(out, prim)
-	default:
+	case ByAuto, "":
 		out = append(append([]*catalog.Field{id}, uniq...), prim)
+	default: // a field API name of obj
+		f, err := obj.Field(mode)
+		if err != nil || f.Column == "" {
+			return nil, fmt.Errorf("%s has no field %q to look records up by", obj.APIName, mode)
+		}
+		out = append(out, f)
 	}
 	clean := out[:0]
 	for _, f := range out {
@@ -179,6 +186,9 @@ func splitList(v any) []string {
 	case string:
 		return splitList(strings.Split(x, ";"))
 	case nil:
+		return nil
+	}
+	if v == validate.Keep {
 		return nil
 	}
 	return splitList(canon(v))

@@ -21,6 +21,7 @@ type sqliteBackend struct {
 	plan Plan
 	mu   sync.Mutex // one writer
 	rtx  *sql.Tx    // the rehearsal transaction
+	own  bool       // close rolls rtx back (not a shared Rehearsal)
 }
 
 const sqliteLedgerDDL = `CREATE TABLE IF NOT EXISTS batchdesk_ledger (
@@ -37,12 +38,19 @@ const sqliteLedgerDDL = `CREATE TABLE IF NOT EXISTS batchdesk_ledger (
 
 func newSQLite(ctx context.Context, db *sql.DB, plan Plan) (*sqliteBackend, error) {
 	b := &sqliteBackend{db: db, plan: plan}
+	if r := plan.Session; r != nil {
+		if r.db == nil {
+			return nil, fmt.Errorf("the rehearsal is not on this sandbox")
+		}
+		b.rtx = r.db
+		return b, nil
+	}
 	if plan.Rehearse {
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
 			return nil, fmt.Errorf("begin rehearsal: %w", err)
 		}
-		b.rtx = tx
+		b.rtx, b.own = tx, true
 		return b, nil
 	}
 	if plan.JobID != "" {
@@ -128,6 +136,10 @@ func (b *sqliteBackend) ledger(ctx context.Context, job, stage string) (map[int]
 }
 
 func (b *sqliteBackend) close(ctx context.Context) error {
+	if b.rtx != nil && !b.own {
+		b.rtx = nil
+		return nil
+	}
 	if b.rtx != nil {
 		err := b.rtx.Rollback()
 		b.rtx = nil
@@ -165,6 +177,9 @@ func (b *sqliteBackend) write(ctx context.Context, l *Loader, w *work) error {
 	set := make([]string, len(l.cols.update))
 	for i, c := range l.cols.update {
 		set[i] = quote(c) + " = ?"
+		if l.cols.updateSrc[i] >= 0 { // a blank "keep" cell leaves the column alone
+			set[i] = fmt.Sprintf("%s = CASE WHEN ? THEN %s ELSE ? END", quote(c), quote(c))
+		}
 	}
 	upd := fmt.Sprintf("UPDATE %s SET %s WHERE %s = ?", quote(l.obj.Table), strings.Join(set, ", "), quote(identity(l.obj, l.keyFld)))
 	rejected := false
@@ -233,12 +248,21 @@ func quoteAll(cols []string) string {
 // row writes one record and its team.
 func (b *sqliteBackend) row(ctx context.Context, tx sqlExec, l *Loader, w *work, r *prow, ins, upd string) error {
 	if r.insert {
-		if _, err := tx.ExecContext(ctx, ins, l.insertValues(r, w.now, false)...); err != nil {
+		if _, err := tx.ExecContext(ctx, ins, l.insertValues(r, w.now, false, make([]any, len(l.cols.insert)))...); err != nil {
 			return err
 		}
 	} else if len(l.cols.update) > 0 {
-		v := l.updateValues(r, w.now, false)
-		if _, err := tx.ExecContext(ctx, upd, append(v[1:], v[0])...); err != nil {
+		v := make([]any, len(l.cols.update)+1)
+		keep := make([]bool, len(l.cols.update))
+		l.updateValues(r, w.now, false, v, keep)
+		args := make([]any, 0, 2*len(v))
+		for i, x := range v[1:] {
+			if l.cols.updateSrc[i] >= 0 {
+				args = append(args, keep[i])
+			}
+			args = append(args, x)
+		}
+		if _, err := tx.ExecContext(ctx, upd, append(args, v[0])...); err != nil {
 			return err
 		}
 	}

@@ -11,17 +11,30 @@ import (
 
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/ingest/validate"
 )
 
 // canon returns the text form of a value as PostgreSQL's ::text would print
 // it for the usual key types (so a file value can be matched against a
 // query's col::text). nil gives "".
 func canon(v any) string {
+	if v == validate.Keep {
+		return ""
+	}
 	switch x := v.(type) {
 	case nil:
 		return ""
 	case string:
 		return x
+	case validate.Decimal:
+		return x.String()
+	case []string:
+		return strings.Join(x, ";")
+	case pgtype.Date:
+		if !x.Valid {
+			return ""
+		}
+		return x.Time.Format("2006-01-02")
 	case pgtype.UUID:
 		if !x.Valid {
 			return ""
@@ -77,8 +90,11 @@ func isIDType(t catalog.FieldType) bool {
 	return t == catalog.UUID || t.References()
 }
 
-// blank reports whether a value counts as empty.
+// blank reports whether a value counts as empty (validate.Keep included).
 func blank(v any) bool {
+	if v == validate.Keep {
+		return true
+	}
 	switch x := v.(type) {
 	case nil:
 		return true
@@ -103,6 +119,8 @@ func pgUUID(s string) any {
 // the way the sandbox does (text for IDs, numbers and dates).
 func sqliteValue(v any) any {
 	switch x := v.(type) {
+	case validate.Decimal:
+		return x.String()
 	case pgtype.UUID:
 		return canon(x)
 	case [16]byte, uuid.UUID:
@@ -155,6 +173,15 @@ func sqliteValue(v any) any {
 		}
 		return x.Float64
 	case []string:
+		return strings.Join(x, ";")
+	}
+	return v
+}
+
+// pgValue adapts a validated value for binary COPY into a column of field
+// f: a multi-picklist's options are stored as one "a;b" text.
+func pgValue(v any) any {
+	if x, ok := v.([]string); ok {
 		return strings.Join(x, ";")
 	}
 	return v

@@ -11,6 +11,7 @@ import (
 
 	"batchdesk/backend/crm"
 	"batchdesk/backend/ingest/load"
+	"batchdesk/backend/ingest/mapping"
 	"batchdesk/backend/ingest/pipeline"
 )
 
@@ -33,8 +34,8 @@ func init() {
 
 func killRequest(tg crm.Target, file string) pipeline.Request {
 	return pipeline.Request{Target: tg, Object: "events", Files: []string{file}, JobID: "kill-job",
-		BatchSize: 100, Workers: 2, Mapping: pipeline.Mapping{Columns: []pipeline.ColumnMap{
-			{Header: "name", Field: "name"}, {Header: "qty", Field: "qty"}}}}
+		BatchSize: 100, Workers: 2, Mapping: mapping.Mapping{Columns: map[string]mapping.Column{
+			"name": {Field: "name"}, "qty": {Field: "qty"}}}}
 }
 
 // TestKillAndResume kills an import with SIGKILL at a failpoint, resumes it,

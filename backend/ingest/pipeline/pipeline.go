@@ -2,9 +2,15 @@
 // source → mapping → validate → load for the jobs registry, the CLI and the
 // UI.
 //
-// In: a Request (target CRM, object, mapping, files, options) and a progress
-// callback. Out: a Result (counts, the error report's path, problems by code
-// and by column). Run starts a job; Resume continues a job with the same
+// In: a Request (target CRM, object, a mapping.Mapping, files, options)
+// and a progress callback. Each record is checked by the validate package
+// (types, required, formats, value maps, blank meaning, duplicate keys in
+// the file); good rows go in batches to the load package, which resolves
+// lookups in bulk and writes them. Out: a Result (counts, the error
+// report's path, problems by stable code and by field). Validate-only
+// (the preview) also resolves lookups and update keys against the CRM,
+// read-only, so references that point nowhere show before anything is
+// sent. Run starts a job; Resume continues a job with the same
 // JobID after a crash, a kill or a lost connection, skipping the batches the
 // CRM's resume ledger says are committed, and refuses (apperr Conflict,
 // wrapping load.ErrFileChanged) when a file changed.
@@ -28,16 +34,19 @@ import (
 	"time"
 
 	"batchdesk/backend/crm"
+	"batchdesk/backend/ingest/mapping"
 )
 
 // Request describes one import job.
 type Request struct {
 	// Target is the open CRM.
 	Target crm.Target
-	// Object is the target object's API name (or table name).
+	// Object is the target object's API name (or table name); "" takes
+	// Mapping.Object.
 	Object string
-	// Mapping says which column goes to which field, the mode and the key.
-	Mapping Mapping
+	// Mapping says which column goes to which field, the mode, the key,
+	// value maps, formats, blank meaning and lookup modes.
+	Mapping mapping.Mapping
 	// Files are the CSV files, all with the same layout.
 	Files []string
 	// Encoding and Delimiter override detection ("" = detect/sniff).
@@ -49,7 +58,8 @@ type Request struct {
 	// Workers is the number of batches loaded in parallel (0 =
 	// runtime.NumCPU(); always 1 on the sandbox and when rehearsing).
 	Workers int
-	// Zone reads datetimes without a zone (nil = time.Local).
+	// Zone reads datetimes without a zone when Mapping.Zone is "" (nil =
+	// time.Local).
 	Zone *time.Location
 	// Rehearse loads everything in one transaction and rolls it back.
 	Rehearse bool
@@ -74,10 +84,12 @@ type Detail struct {
 	Object string
 	// Files are its CSV files.
 	Files []string
-	// Mapping maps its columns (MasterColumn need not be in it).
-	Mapping Mapping
+	// Mapping maps its columns (insert mode). MasterColumn need not be in
+	// it: it always fills the detail's field that refers to the master.
+	Mapping mapping.Mapping
 	// MasterColumn is the column holding the master's key (as in the master
-	// file's MasterKey column, or a key of a master already in the CRM).
+	// file's MasterKey column, or a key of a master already in the CRM,
+	// looked up like any lookup).
 	MasterColumn string
 }
 
@@ -88,7 +100,8 @@ const (
 	PhaseDone     = "done"
 )
 
-// Progress is reported at most every ~100 ms, plus once at the end.
+// Progress is reported at most every ~100 ms (ProgressInterval), plus
+// once at the end.
 type Progress struct {
 	Phase                 string
 	BytesRead, BytesTotal int64
@@ -104,7 +117,8 @@ type Result struct {
 	// ErrorsFile is the error report's path ("" when no row failed).
 	ErrorsFile string
 	// ProblemsByCode and ProblemsByColumn count row problems by stable code
-	// and by field API name (or column header).
+	// (validate.Code values and load's Code* constants) and by field API
+	// name (or column header when no field; "" for a row problem).
 	ProblemsByCode   map[string]int64
 	ProblemsByColumn map[string]int64
 	// Interrupted is true when the job stopped on a lost connection (it

@@ -9,9 +9,12 @@ import (
 	"testing"
 
 	"batchdesk/backend/crm"
+	"batchdesk/backend/crm/crmdb"
 	"batchdesk/backend/crm/postgres"
 	"batchdesk/backend/ingest/load"
+	"batchdesk/backend/ingest/mapping"
 	"batchdesk/backend/ingest/pipeline"
+	"batchdesk/backend/ingest/validate"
 	"batchdesk/backend/pgtest"
 )
 
@@ -42,11 +45,11 @@ func write(t *testing.T, name, content string) string {
 	return p
 }
 
-func accountMapping() pipeline.Mapping {
-	return pipeline.Mapping{Mode: "insert", Columns: []pipeline.ColumnMap{
-		{Header: "Name", Field: "name"}, {Header: "No", Field: "account_no"},
-		{Header: "Employees", Field: "employees"}, {Header: "Revenue", Field: "annual_revenue"},
-		{Header: "Owner", Field: "owner_id"},
+func accountMapping() mapping.Mapping {
+	return mapping.Mapping{Mode: mapping.Insert, Columns: map[string]mapping.Column{
+		"Name": {Field: "name"}, "No": {Field: "account_no"},
+		"Employees": {Field: "employees"}, "Revenue": {Field: "annual_revenue"},
+		"Owner": {Field: "owner_id"},
 	}}
 }
 
@@ -56,8 +59,12 @@ func TestRunInsertWithReport(t *testing.T) {
 	csv := "Name,No,Employees,Revenue,Owner,Note\n" +
 		"Alpha,ZZ-1,10,1234.50,System,x\n" +
 		"Beta,ZZ-2,ten,1,,y\n" + // bad integer
-		"Gamma,ZZ-1,3,2.25,,z\n" + // duplicate account_no: server rejects
+		"Gamma,ZZ-3,3,2.25,,z\n" + // account_no already in the CRM: server rejects
+		"Gamma2,ZZ-1,3,2.25,,z\n" + // duplicate account_no in the file
 		"Delta,ZZ-4,4,\"1,000.10\",nobody,w\n" // owner not found
+	if _, err := tg.Pool().Exec(ctx, "INSERT INTO crm.account (id, name, account_no, owner_id, created_by, last_modified_by) VALUES (gen_random_uuid(), 'Old', 'ZZ-3', $1, $1, $1)", crmdb.SystemUserID); err != nil {
+		t.Fatal(err)
+	}
 	file := write(t, "acc.csv", csv)
 	report := filepath.Join(t.TempDir(), "errors.csv")
 	var last pipeline.Progress
@@ -66,7 +73,7 @@ func TestRunInsertWithReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Total != 4 || res.Succeeded != 1 || res.Failed != 3 || res.ErrorsFile != report {
+	if res.Total != 5 || res.Succeeded != 1 || res.Failed != 4 || res.ErrorsFile != report {
 		t.Fatalf("result = %+v", res)
 	}
 	if last.Phase != pipeline.PhaseDone || last.Succeeded != 1 || last.BytesRead != last.BytesTotal {
@@ -74,23 +81,23 @@ func TestRunInsertWithReport(t *testing.T) {
 	}
 	b, _ := os.ReadFile(report)
 	got := string(b)
-	for _, want := range []string{"\uFEFFName,No,Employees,Revenue,Owner,Note,_row,_error\n", "Beta,ZZ-2,ten,1,,y,3,", `Gamma,ZZ-1,3,2.25,,z,4,"duplicate value`, `"1,000.10"`} {
+	for _, want := range []string{"\uFEFFName,No,Employees,Revenue,Owner,Note,_row,_error\n", "Beta,ZZ-2,ten,1,,y,3,", `Gamma,ZZ-3,3,2.25,,z,4,"duplicate value`, `Gamma2,ZZ-1,3,2.25,,z,5,"No: ""ZZ-1"" appears again: row 2`, `"1,000.10"`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("report lacks %q:\n%s", want, got)
 		}
 	}
-	if res.ProblemsByCode[load.CodeUnique] != 1 || res.ProblemsByCode[load.CodeNoMatch] != 1 || res.ProblemsByCode[pipeline.CodeType] != 1 {
+	if res.ProblemsByCode[load.CodeUnique] != 1 || res.ProblemsByCode[load.CodeNoMatch] != 1 || res.ProblemsByCode[string(validate.CodeDuplicateKey)] != 1 || res.ProblemsByCode[string(validate.CodeNotNumber)] != 1 {
 		t.Errorf("by code = %v", res.ProblemsByCode)
 	}
 	// Resume of a finished job writes nothing again.
 	res2, err := pipeline.Resume(ctx, pipeline.Request{Target: tg, Object: "Account", Mapping: accountMapping(),
 		Files: []string{file}, JobID: "j1", BatchSize: 2}, nil)
-	if err != nil || res2.Succeeded != 1 || res2.Failed != 3 {
+	if err != nil || res2.Succeeded != 1 || res2.Failed != 4 {
 		t.Fatalf("resume = %+v, %v", res2, err)
 	}
 	var n int
 	tg.Pool().QueryRow(ctx, "SELECT count(*) FROM crm.account WHERE account_no LIKE 'ZZ-%'").Scan(&n)
-	if n != 1 {
+	if n != 2 { // Alpha and the account that was there before
 		t.Fatalf("%d rows", n)
 	}
 	// A changed file refuses to resume.

@@ -43,11 +43,18 @@ func newReport(path string, header []string) *report {
 
 // add writes one failing row.
 func (r *report) add(raw []string, line int64, problems []string) {
+	r.addLazy(func() []string { return raw }, line, problems)
+}
+
+// addLazy writes one failing row whose values raw returns (called only
+// when the report is written, under its lock).
+func (r *report) addLazy(rawOf func() []string, line int64, problems []string) {
 	if r == nil || r.path == "" {
 		return
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	raw := rawOf()
 	if r.err != nil {
 		return
 	}

@@ -14,7 +14,7 @@ import (
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm"
 	"batchdesk/backend/ingest/load"
-	"batchdesk/backend/ingest/source"
+	"batchdesk/backend/ingest/mapping"
 )
 
 // DefaultBatchSize is the rows per batch when Request.BatchSize is 0.
@@ -26,7 +26,7 @@ type job struct {
 	resume     bool
 	bytesTotal int64
 	bytesDone  atomic.Int64 // bytes of finished files
-	cur        atomic.Pointer[source.File]
+	fileRead   atomic.Int64 // bytes read of the current file (by its reader)
 	rows       atomic.Int64
 	ok         atomic.Int64
 	failed     atomic.Int64
@@ -35,6 +35,8 @@ type job struct {
 	byCode     map[string]int64
 	byColumn   map[string]int64
 	seq        int // batches numbered so far in the current stage
+	// rehearsal is the transaction all stages rehearse in (Rehearse only).
+	rehearsal *load.Rehearsal
 }
 
 func (j *job) tally(cols, codes []string) {
@@ -51,11 +53,7 @@ func (j *job) tally(cols, codes []string) {
 }
 
 func (j *job) progress() Progress {
-	read := j.bytesDone.Load()
-	if f := j.cur.Load(); f != nil {
-		r, _ := f.Progress()
-		read += r
-	}
+	read := j.bytesDone.Load() + j.fileRead.Load()
 	return Progress{Phase: j.phase.Load().(string), BytesRead: min(read, j.bytesTotal), BytesTotal: j.bytesTotal,
 		Rows: j.rows.Load(), Succeeded: j.ok.Load(), Failed: j.failed.Load()}
 }
@@ -101,10 +99,13 @@ func checkRequest(req *Request) error {
 		return apperr.New(apperr.Invalid, "no CRM to import into")
 	case req.Target == nil:
 		return apperr.New(apperr.Invalid, "validation needs the CRM's metadata: no CRM given")
-	case req.Object == "":
+	case req.Object == "" && req.Mapping.Object == "":
 		return apperr.New(apperr.Invalid, "no target object")
 	case len(req.Files) == 0:
 		return apperr.New(apperr.Invalid, "no file to import")
+	}
+	if req.Object == "" {
+		req.Object = req.Mapping.Object
 	}
 	if req.BatchSize <= 0 {
 		req.BatchSize = DefaultBatchSize
@@ -171,7 +172,10 @@ func (j *job) stampFiles(ctx context.Context, files []string) (func(), error) {
 	}, nil
 }
 
-// reportProgress calls fn every 100 ms until stop, then once more.
+// ProgressInterval is how often Run reports progress while a job runs.
+const ProgressInterval = 100 * time.Millisecond
+
+// reportProgress calls fn every ProgressInterval until stop, then once more.
 func (j *job) reportProgress(fn func(Progress)) (stop func()) {
 	if fn == nil {
 		return func() {}
@@ -181,7 +185,7 @@ func (j *job) reportProgress(fn func(Progress)) (stop func()) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		t := time.NewTicker(100 * time.Millisecond)
+		t := time.NewTicker(ProgressInterval)
 		defer t.Stop()
 		for {
 			select {
@@ -214,6 +218,12 @@ func (j *job) stages(ctx context.Context) (Result, error) {
 	if err != nil {
 		return res, apperr.Wrap(err, apperr.Invalid, "the CRM has no object %q", req.Object)
 	}
+	if req.Rehearse {
+		if j.rehearsal, err = load.BeginRehearsal(ctx, req.Target); err != nil {
+			return res, err
+		}
+		defer j.rehearsal.Close(ctx)
+	}
 	j.seq = 0
 	path, err := j.stage(ctx, stageSpec{obj: master, mapping: req.Mapping, files: req.Files,
 		report: req.ErrorsPath, masterKey: req.MasterKey, keys: keys})
@@ -242,8 +252,8 @@ func (j *job) stages(ctx context.Context) (Result, error) {
 			rp = strings.TrimSuffix(req.ErrorsPath, ext) + "." + obj.APIName + nonEmpty(ext, ".csv")
 		}
 		j.seq = 0
-		p, err := j.stage(ctx, stageSpec{obj: obj, mapping: d.Mapping, files: d.Files, report: rp,
-			stage: "detail:" + obj.APIName, link: link, linkColumn: d.MasterColumn, linkKeys: keys})
+		p, err := j.stage(ctx, stageSpec{obj: obj, mapping: detailMapping(d, obj, link), files: d.Files, report: rp,
+			stage: "detail:" + obj.APIName, link: link, linkKeys: keys})
 		if res.ErrorsFile == "" {
 			res.ErrorsFile = p
 		}
@@ -252,4 +262,20 @@ func (j *job) stages(ctx context.Context) (Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// detailMapping is a detail's mapping with its master column mapped to the
+// field that refers to the master (and no other column on that field).
+func detailMapping(d Detail, obj *catalog.Object, link *catalog.Field) mapping.Mapping {
+	m := d.Mapping
+	m.Object, m.Mode, m.Key = obj.APIName, mapping.Insert, ""
+	m.Columns = make(map[string]mapping.Column, len(d.Mapping.Columns)+1)
+	for h, c := range d.Mapping.Columns {
+		if strings.EqualFold(c.Field, link.APIName) || strings.EqualFold(strings.TrimSpace(h), strings.TrimSpace(d.MasterColumn)) {
+			continue
+		}
+		m.Columns[h] = c
+	}
+	m.Columns[d.MasterColumn] = mapping.Column{Field: link.APIName}
+	return m
 }

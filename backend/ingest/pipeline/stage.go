@@ -2,9 +2,9 @@ package pipeline
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -13,30 +13,46 @@ import (
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/ingest/load"
+	"batchdesk/backend/ingest/mapping"
 	"batchdesk/backend/ingest/source"
+	"batchdesk/backend/ingest/validate"
 )
 
 // stageSpec is one object of the job: the master (or only) one, or a detail.
 type stageSpec struct {
 	obj     *catalog.Object
-	mapping Mapping
+	mapping mapping.Mapping
 	files   []string
 	report  string
 	stage   string // ledger stage ("" for the master)
 	// masterKey is the master file's key column; keys collects its rows.
 	masterKey string
 	keys      *load.KeyMap
-	// link is a detail's field to its master, filled from linkColumn,
-	// resolved through linkKeys first.
-	link       *catalog.Field
-	linkColumn string
-	linkKeys   *load.KeyMap
+	// link is a detail's field to its master, filled from the mapping's
+	// column for it (the master column), resolved through linkKeys first.
+	link     *catalog.Field
+	linkKeys *load.KeyMap
 }
 
-// batch is a load.Batch plus the raw records, for the error report.
+// batch is a load.Batch plus where its records are in the file, to read
+// the failing ones again for the error report.
 type batch struct {
 	load.Batch
-	raws map[int64][]string
+	file    *source.File
+	offsets []int64 // per row
+}
+
+// rawOf reads the record of line again (the error report's columns).
+func (b *batch) rawOf(line int64) []string {
+	for i := range b.Rows {
+		if b.Rows[i].Line == line {
+			if raw, err := b.file.ReadAt(b.offsets[i]); err == nil {
+				return raw
+			}
+			break
+		}
+	}
+	return nil
 }
 
 func statSize(p string) (int64, error) {
@@ -55,62 +71,6 @@ func quickStamp(p string) (load.FileStamp, error) {
 	return load.FileStamp{Path: p, Size: st.Size(), ModTime: st.ModTime().UTC().Truncate(time.Microsecond)}, nil
 }
 
-// layout is how the columns of a file feed the plan.
-type layout struct {
-	idx   []int // per plan column: index in the record (-1: link column)
-	conv  []*converter
-	key   int // master key column index (-1)
-	link  int // detail link column index (-1)
-	cols  []load.Column
-	heads []string
-}
-
-func (j *job) layout(s *stageSpec, header []string, path string) (*layout, error) {
-	find := func(h string) int {
-		for i, x := range header {
-			if strings.EqualFold(strings.TrimSpace(x), strings.TrimSpace(h)) {
-				return i
-			}
-		}
-		return -1
-	}
-	lay := &layout{key: -1, link: -1, heads: header}
-	insert := s.mapping.Mode == "" || s.mapping.Mode == string(load.Insert)
-	for _, cm := range s.mapping.Columns {
-		if strings.EqualFold(cm.Header, ReportRow) || strings.EqualFold(cm.Header, ReportError) {
-			continue
-		}
-		i := find(cm.Header)
-		if i < 0 {
-			return nil, apperr.New(apperr.Invalid, "%s has no column %q (mapped to %s)", path, cm.Header, cm.Field)
-		}
-		f, err := s.obj.Field(cm.Field)
-		if err != nil {
-			return nil, apperr.Wrap(err, apperr.Invalid, "%s has no field %q (mapped from column %q)", s.obj.APIName, cm.Field, cm.Header)
-		}
-		if s.link != nil && f.APIName == s.link.APIName {
-			continue // filled from the master column
-		}
-		lay.idx = append(lay.idx, i)
-		lay.conv = append(lay.conv, newConverter(*f, cm, j.req.Zone, insert))
-		lay.cols = append(lay.cols, load.Column{Field: *f, Resolve: cm.Lookup})
-	}
-	if s.masterKey != "" {
-		if lay.key = find(s.masterKey); lay.key < 0 {
-			return nil, apperr.New(apperr.Invalid, "%s has no master key column %q", path, s.masterKey)
-		}
-	}
-	if s.link != nil {
-		if lay.link = find(s.linkColumn); lay.link < 0 {
-			return nil, apperr.New(apperr.Invalid, "%s has no master column %q", path, s.linkColumn)
-		}
-		lay.idx = append(lay.idx, lay.link)
-		lay.conv = append(lay.conv, nil)
-		lay.cols = append(lay.cols, load.Column{Field: *s.link, Resolve: load.ByAuto, MasterKeys: s.linkKeys})
-	}
-	return lay, nil
-}
-
 func (j *job) openFile(path string) (*source.File, error) {
 	var delim rune
 	if d := j.req.Delimiter; d != "" {
@@ -120,6 +80,43 @@ func (j *job) openFile(path string) (*source.File, error) {
 		delim, _ = utf8.DecodeRuneInString(d)
 	}
 	return source.Open(path, source.Options{MaxBytes: j.req.MaxFileBytes, Encoding: j.req.Encoding, Delimiter: delim})
+}
+
+// validator prepares the checks of one file's header.
+func (j *job) validator(s *stageSpec, header []string, path string) (*validate.Validator, error) {
+	m := s.mapping
+	if m.Object == "" {
+		m.Object = s.obj.APIName
+	}
+	v, err := validate.New(s.obj, &m, header, j.req.Zone)
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Invalid, "%s: %v", path, err)
+	}
+	return v, nil
+}
+
+// plan is the load plan of a stage, from the validator's columns.
+func (j *job) plan(s *stageSpec, v *validate.Validator) load.Plan {
+	req := j.req
+	ts := v.Targets()
+	cols := make([]load.Column, len(ts))
+	for i, t := range ts {
+		cols[i] = load.Column{Field: *t.Field, Resolve: t.Cell.Column.LookupBy}
+		if s.link != nil && t.Field.APIName == s.link.APIName {
+			cols[i].MasterKeys = s.linkKeys
+		}
+	}
+	p := load.Plan{Object: s.obj, Columns: cols, Mode: load.Mode(s.mapping.EffectiveMode()), Key: s.mapping.Key,
+		Stage: s.stage, RecordKeys: s.keys}
+	switch {
+	case req.ValidateOnly:
+		p.RecordKeys = nil // nothing is written: keys are noted by the pipeline
+	case req.Rehearse:
+		p.Session = j.rehearsal
+	default:
+		p.JobID = req.JobID
+	}
+	return p
 }
 
 // stage reads, validates and loads one object's files; it returns the
@@ -138,14 +135,9 @@ func (j *job) stage(ctx context.Context, s stageSpec) (string, error) {
 	fail := func(err error) {
 		once.Do(func() { firstErr = err; cancel(err) })
 	}
-	startWorkers := func(lay *layout) error {
-		if req.ValidateOnly {
-			return nil
-		}
-		plan := load.Plan{Object: s.obj, Columns: lay.cols, Mode: load.Mode(s.mapping.Mode), Key: s.mapping.Key,
-			JobID: req.JobID, Stage: s.stage, Rehearse: req.Rehearse, RecordKeys: s.keys}
+	startWorkers := func(v *validate.Validator) error {
 		var err error
-		if loader, err = load.New(ctx, req.Target, plan); err != nil {
+		if loader, err = load.New(ctx, req.Target, j.plan(&s, v)); err != nil {
 			return err
 		}
 		if done, err = loader.Ledger(ctx); err != nil {
@@ -160,12 +152,12 @@ func (j *job) stage(ctx context.Context, s stageSpec) (string, error) {
 					if jobCtx.Err() != nil {
 						continue
 					}
-					r, err := loader.Load(loadCtx, b.Batch)
+					r, err := j.loadBatch(loadCtx, &s, loader, b)
 					if err != nil {
 						fail(err)
 						continue
 					}
-					j.batchDone(s, rep, b, r)
+					j.batchDone(&s, rep, &b, r)
 				}
 			}()
 		}
@@ -173,32 +165,40 @@ func (j *job) stage(ctx context.Context, s stageSpec) (string, error) {
 	}
 
 	var readErr error
-	started := false
+	var v *validate.Validator
+	var header []string
+	var open []*source.File
 	for fi, path := range s.files {
 		sf, err := j.openFile(path)
 		if err != nil {
 			readErr = err
 			break
 		}
+		open = append(open, sf)
 		if fi == 0 {
 			rep = newReport(s.report, sf.Header())
 		}
-		lay, err := j.layout(&s, sf.Header(), path)
-		if err == nil && !started {
-			err = startWorkers(lay)
-			started = true
+		if v == nil || !slices.Equal(header, sf.Header()) {
+			if v, err = j.validator(&s, sf.Header(), path); err == nil && loader == nil {
+				err = startWorkers(v)
+			}
+			header = sf.Header()
 		}
 		if err != nil {
-			sf.Close()
 			readErr = err
 			break
 		}
-		j.cur.Store(sf)
-		err = j.read(jobCtx, &s, sf, lay, rep, done, batches)
+		keyIdx := -1
+		if s.masterKey != "" {
+			if keyIdx = column(sf.Header(), s.masterKey); keyIdx < 0 {
+				readErr = apperr.New(apperr.Invalid, "%s has no master key column %q", path, s.masterKey)
+				break
+			}
+		}
+		err = j.read(jobCtx, &s, sf, v, keyIdx, rep, done, batches)
 		r, _ := sf.Progress()
 		j.bytesDone.Add(r)
-		j.cur.Store(nil)
-		sf.Close()
+		j.fileRead.Store(0)
 		if err != nil {
 			readErr = err
 			break
@@ -206,6 +206,9 @@ func (j *job) stage(ctx context.Context, s stageSpec) (string, error) {
 	}
 	close(batches)
 	wg.Wait()
+	for _, sf := range open {
+		sf.Close()
+	}
 	if loader != nil {
 		if err := loader.Close(context.WithoutCancel(ctx)); err != nil && readErr == nil && firstErr == nil {
 			readErr = err
@@ -225,11 +228,62 @@ func (j *job) stage(ctx context.Context, s stageSpec) (string, error) {
 	return path, nil
 }
 
+// placeholderID stands for a master that validate-only found good: its
+// details link to it without a lookup in the CRM.
+const placeholderID = "00000000-0000-0000-0000-000000000000"
+
+// loadBatch writes one batch, or (validate-only) checks its lookups and
+// keys against the CRM without writing.
+func (j *job) loadBatch(ctx context.Context, s *stageSpec, l *load.Loader, b batch) (load.BatchResult, error) {
+	if !j.req.ValidateOnly {
+		return l.Load(ctx, b.Batch)
+	}
+	errs, err := l.Check(ctx, b.Batch)
+	if err != nil {
+		return load.BatchResult{}, err
+	}
+	bad := make(map[int64]string, len(errs))
+	for _, e := range errs {
+		if bad[e.Line] == "" {
+			bad[e.Line] = e.Message
+		}
+	}
+	if s.keys != nil {
+		for _, r := range b.Rows {
+			if r.Key == "" {
+				continue
+			}
+			if msg, ok := bad[r.Line]; ok {
+				s.keys.Fail(r.Key, msg)
+			} else {
+				s.keys.Set(r.Key, placeholderID)
+			}
+		}
+	}
+	return load.BatchResult{Seq: b.Seq, Written: int64(len(b.Rows) - len(bad)), Errors: errs}, nil
+}
+
+func column(header []string, name string) int {
+	for i, h := range header {
+		if strings.EqualFold(strings.TrimSpace(h), strings.TrimSpace(name)) {
+			return i
+		}
+	}
+	return -1
+}
+
+// progressEvery is how many records the reader reads between two updates
+// of the bytes-read counter.
+const progressEvery = 512
+
 // read streams one file: each record is validated; good ones are batched.
-func (j *job) read(ctx context.Context, s *stageSpec, sf *source.File, lay *layout, rep *report,
+func (j *job) read(ctx context.Context, s *stageSpec, sf *source.File, v *validate.Validator, keyIdx int, rep *report,
 	done map[int]load.LedgerEntry, out chan<- batch) error {
 	size := j.req.BatchSize
-	cur := batch{raws: map[int64][]string{}}
+	newBatch := func() batch {
+		return batch{Batch: load.Batch{Rows: make([]load.Row, 0, size)}, file: sf, offsets: make([]int64, 0, size)}
+	}
+	cur := newBatch()
 	flush := func() error {
 		if len(cur.Rows) == 0 {
 			return nil
@@ -237,18 +291,14 @@ func (j *job) read(ctx context.Context, s *stageSpec, sf *source.File, lay *layo
 		j.seq++
 		cur.Seq = j.seq
 		b := cur
-		cur = batch{raws: map[int64][]string{}}
+		cur = newBatch()
 		if e, ok := done[b.Seq]; ok {
 			if e.FirstLine != b.Rows[0].Line || e.LastLine != b.Rows[len(b.Rows)-1].Line {
 				return apperr.Wrap(load.ErrLedgerMismatch, apperr.Conflict,
 					"cannot resume: batch %d held file lines %d–%d, now %d–%d (the file or the mapping changed)",
 					b.Seq, e.FirstLine, e.LastLine, b.Rows[0].Line, b.Rows[len(b.Rows)-1].Line)
 			}
-			j.batchDone(*s, rep, b, load.BatchResult{Seq: b.Seq, Written: e.Written, Errors: e.Errors, Skipped: true})
-			return nil
-		}
-		if j.req.ValidateOnly {
-			j.ok.Add(int64(len(b.Rows)))
+			j.batchDone(s, rep, &b, load.BatchResult{Seq: b.Seq, Written: e.Written, Errors: e.Errors, Skipped: true})
 			return nil
 		}
 		select {
@@ -258,9 +308,13 @@ func (j *job) read(ctx context.Context, s *stageSpec, sf *source.File, lay *layo
 			return context.Cause(ctx)
 		}
 	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return context.Cause(ctx)
+	for n := 1; ; n++ {
+		if n%progressEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return context.Cause(ctx)
+			}
+			r, _ := sf.Progress()
+			j.fileRead.Store(r)
 		}
 		rec, err := sf.Next()
 		if err == io.EOF {
@@ -270,41 +324,17 @@ func (j *job) read(ctx context.Context, s *stageSpec, sf *source.File, lay *layo
 			return err
 		}
 		j.rows.Add(1)
-		line := int64(rec.Line)
 		key := ""
-		if lay.key >= 0 && lay.key < len(rec.Fields) {
-			key = strings.TrimSpace(rec.Fields[lay.key])
+		if keyIdx >= 0 && keyIdx < len(rec.Fields) {
+			key = strings.TrimSpace(rec.Fields[keyIdx])
 		}
-		if rec.Problem != nil {
-			j.rowFailed(s, rep, rec.Fields, line, key, []problem{{code: CodeRecord, msg: rec.Problem.Message}})
+		row := v.Validate(rec)
+		if !row.OK() {
+			j.rowFailed(s, rep, rec.Fields, int64(rec.Line), key, row.Problems)
 			continue
 		}
-		vals := make([]any, len(lay.idx))
-		var probs []problem
-		for c, i := range lay.idx {
-			cell := rec.Fields[i]
-			conv := lay.conv[c]
-			if conv == nil { // a detail's master column
-				if t := strings.TrimSpace(cell); t != "" {
-					vals[c] = t
-				} else {
-					probs = append(probs, problem{column: s.link.APIName, code: CodeRequired, msg: fmt.Sprintf("%s: the master column %q is empty", s.link.APIName, s.linkColumn)})
-				}
-				continue
-			}
-			v, p := conv.convert(cell)
-			if p != nil {
-				probs = append(probs, *p)
-				continue
-			}
-			vals[c] = v
-		}
-		if len(probs) > 0 {
-			j.rowFailed(s, rep, rec.Fields, line, key, probs)
-			continue
-		}
-		cur.Rows = append(cur.Rows, load.Row{Line: line, Values: vals, Key: key})
-		cur.raws[line] = append([]string(nil), rec.Fields...)
+		cur.Rows = append(cur.Rows, load.Row{Line: int64(rec.Line), Values: row.Values, Key: key})
+		cur.offsets = append(cur.offsets, rec.Offset)
 		if len(cur.Rows) >= size {
 			if err := flush(); err != nil {
 				return err
@@ -314,14 +344,17 @@ func (j *job) read(ctx context.Context, s *stageSpec, sf *source.File, lay *layo
 	return flush()
 }
 
-// rowFailed reports a row that failed before loading.
-func (j *job) rowFailed(s *stageSpec, rep *report, raw []string, line int64, key string, probs []problem) {
+// rowFailed reports a row that failed validation.
+func (j *job) rowFailed(s *stageSpec, rep *report, raw []string, line int64, key string, probs []validate.Problem) {
 	j.failed.Add(1)
 	msgs := make([]string, len(probs))
 	cols := make([]string, len(probs))
 	codes := make([]string, len(probs))
 	for i, p := range probs {
-		msgs[i], cols[i], codes[i] = p.msg, p.column, p.code
+		msgs[i], cols[i], codes[i] = p.Message, nonEmpty(p.Field, p.Column), string(p.Code)
+		if p.Column != "" {
+			msgs[i] = p.Column + ": " + p.Message
+		}
 	}
 	j.tally(cols, codes)
 	rep.add(raw, line, msgs)
@@ -331,8 +364,11 @@ func (j *job) rowFailed(s *stageSpec, rep *report, raw []string, line int64, key
 }
 
 // batchDone counts a loaded (or skipped) batch and reports its failed rows.
-func (j *job) batchDone(s stageSpec, rep *report, b batch, r load.BatchResult) {
+func (j *job) batchDone(s *stageSpec, rep *report, b *batch, r load.BatchResult) {
 	j.ok.Add(r.Written)
+	if len(r.Errors) == 0 {
+		return
+	}
 	byLine := map[int64][]load.RowError{}
 	var order []int64
 	for _, e := range r.Errors {
@@ -351,6 +387,13 @@ func (j *job) batchDone(s stageSpec, rep *report, b batch, r load.BatchResult) {
 		}
 		j.failed.Add(1)
 		j.tally(cols, codes)
-		rep.add(b.raws[line], line, msgs)
+		rep.addLazy(func() []string { return b.rawOf(line) }, line, msgs)
 	}
+}
+
+func nonEmpty(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"batchdesk/backend/crm"
+	"batchdesk/backend/ingest/mapping"
 	"batchdesk/backend/ingest/pipeline"
 	"batchdesk/backend/pgtest"
 )
@@ -67,13 +68,13 @@ func main() {
 	}
 }
 
-func mapping(mode string) pipeline.Mapping {
-	m := pipeline.Mapping{Mode: mode}
-	if mode == "update" {
+func benchMapping(mode mapping.Mode) mapping.Mapping {
+	m := mapping.Mapping{Mode: mode, Columns: map[string]mapping.Column{}}
+	if mode == mapping.Update {
 		m.Key = "account_no"
 	}
 	for _, c := range columns {
-		m.Columns = append(m.Columns, pipeline.ColumnMap{Header: c, Field: c})
+		m.Columns[c] = mapping.Column{Field: c}
 	}
 	return m
 }
@@ -90,11 +91,11 @@ func runChild(mode, dsn, file string) error {
 		ErrorsPath: filepath.Join(filepath.Dir(file), "errors-"+mode+".csv")}
 	switch mode {
 	case "insert":
-		req.Mapping = mapping("insert")
+		req.Mapping = benchMapping(mapping.Insert)
 	case "update":
-		req.Mapping = mapping("update")
+		req.Mapping = benchMapping(mapping.Update)
 	case "validate":
-		req.Mapping, req.ValidateOnly = mapping("insert"), true
+		req.Mapping, req.ValidateOnly = benchMapping(mapping.Insert), true
 	}
 	res, err := pipeline.Run(ctx, req, nil)
 	if err != nil {
