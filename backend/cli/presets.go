@@ -396,8 +396,8 @@ func buildPreset(ctx context.Context, ws *Services, name string, f *importFlags,
 			if err != nil {
 				return store.Preset{}, err
 			}
-			for _, c := range pm.Columns {
-				m.Columns[c.Header] = mapping.Column{Field: c.Field}
+			for h, c := range pm.Columns {
+				m.Columns[h] = mapping.Column{Field: c.Field}
 			}
 		}
 	}
