@@ -153,10 +153,30 @@ func utf16Pattern(b []byte) string {
 	return ""
 }
 
-// looksGB18030 asks chardet; when it names a CJK multi-byte charset (short
-// GBK text is often taken for Big5 or EUC-KR) and the bytes decode as
-// GB18030 without errors, the file is GB18030.
+// looksGB18030 decides between GB18030 and windows-1252 for text that is
+// not UTF-8. The bytes must decode as GB18030 without errors. Then either
+// most two-byte characters fall in the GB2312 range (lead 0xA1–0xF7, trail
+// 0xA1–0xFE: Chinese text; accented Latin letters are followed by ASCII
+// bytes instead), which catches short files chardet takes for Latin-1, or
+// chardet names a CJK multi-byte charset (short GBK text is often taken for
+// Big5 or EUC-KR).
 func looksGB18030(sample []byte, truncated bool) bool {
+	if !decodesCleanly(sample, truncated) {
+		return false
+	}
+	var pairs, gb2312 int
+	for i := 0; i+1 < len(sample); i++ {
+		if c := sample[i]; c >= 0x81 {
+			pairs++
+			if c >= 0xA1 && c <= 0xF7 && sample[i+1] >= 0xA1 && sample[i+1] <= 0xFE {
+				gb2312++
+			}
+			i++
+		}
+	}
+	if pairs > 0 && gb2312*10 >= pairs*8 {
+		return true
+	}
 	r, err := chardet.NewTextDetector().DetectBest(sample)
 	if err != nil || r == nil {
 		return false
@@ -166,7 +186,7 @@ func looksGB18030(sample []byte, truncated bool) bool {
 	default:
 		return false
 	}
-	return decodesCleanly(sample, truncated)
+	return true
 }
 
 // decodesCleanly reports whether b is well-formed GB18030 (a cut character
