@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"unicode/utf8"
 
 	"golang.org/x/text/transform"
 )
@@ -117,13 +118,64 @@ type decodeReader struct {
 	textPos  int64 // text bytes produced so far
 	lines    int   // line ends produced so far
 	lineText int64 // text offset where the current line starts
-	quotes   int   // parity of '"' seen
+	q        quoteState
 	marks    []boundary
 }
 
-func newDecodeReader(r io.Reader, spec encodingSpec, base int64, bufSize int) *decodeReader {
+// quoteState follows encoding/csv's quoting rules over the decoded text, so
+// that only line ends outside quoted fields count as record boundaries: a
+// quote opens a quoted field only at the start of a field; inside, "" is a
+// quote and a lone " closes the field; a bare or stray quote makes csv drop
+// the rest of the line, so the next line end is a boundary again.
+type quoteState struct {
+	delim      byte // the delimiter's last byte (0: no tracking)
+	inQuotes   bool
+	quoteSeen  bool // a '"' inside quotes, not yet known to be doubled
+	fieldStart bool
+}
+
+// scan advances over b and reports, for a b that ends with '\n', whether
+// that line end is a record boundary.
+func (q *quoteState) scan(b []byte) (boundary bool) {
+	for _, c := range b {
+		if q.quoteSeen {
+			q.quoteSeen = false
+			if c == '"' {
+				continue // doubled quote: still inside
+			}
+			q.inQuotes = false
+		}
+		if q.inQuotes {
+			if c == '"' {
+				q.quoteSeen = true
+			}
+			continue
+		}
+		switch {
+		case c == '"' && q.fieldStart:
+			q.inQuotes, q.fieldStart = true, false
+		case c == '\n':
+			q.fieldStart = true
+		case c == q.delim:
+			q.fieldStart = true
+		default:
+			q.fieldStart = false
+		}
+	}
+	return !q.inQuotes && !q.quoteSeen
+}
+
+func newDecodeReader(r io.Reader, spec encodingSpec, base int64, bufSize int, delim rune) *decodeReader {
 	d := &decodeReader{src: r, t: spec.enc.NewDecoder(), unit: spec.unit, be: spec.be,
 		raw: make([]byte, bufSize), filePos: base}
+	d.q.fieldStart = true
+	if delim > 0 {
+		// The last byte of a multi-byte delimiter stands for it: a
+		// continuation byte never starts a field anyway.
+		var b [4]byte
+		n := utf8.EncodeRune(b[:], delim)
+		d.q.delim = b[n-1]
+	}
 	d.marks = append(d.marks, boundary{0, base})
 	return d
 }
@@ -266,7 +318,7 @@ func (d *decodeReader) produce() error {
 			return d.binaryAt(i, c)
 		}
 	}
-	d.quotes += bytes.Count(d.out, []byte{'"'})
+	atBoundary := d.q.scan(d.out)
 	if nls := bytes.Count(d.out, []byte{'\n'}); nls > 0 {
 		d.lines += nls
 		d.lineText = d.textPos + int64(bytes.LastIndexByte(d.out, '\n')+1)
@@ -274,7 +326,7 @@ func (d *decodeReader) produce() error {
 	d.rs += used
 	d.filePos += int64(used)
 	d.textPos += int64(len(d.out))
-	if nl && used == len(seg) && d.quotes%2 == 0 {
+	if nl && used == len(seg) && atBoundary {
 		d.marks = append(d.marks, boundary{d.textPos, d.filePos})
 	}
 	return nil

@@ -196,7 +196,7 @@ func (sf *File) newText(at int64, bufSize int) textReader {
 	if sf.spec.enc == nil {
 		return newUTF8Reader(r, at, bufSize)
 	}
-	return newDecodeReader(r, sf.spec, at, bufSize)
+	return newDecodeReader(r, sf.spec, at, bufSize, sf.delim)
 }
 
 func (sf *File) newCSV(r io.Reader) *csv.Reader {

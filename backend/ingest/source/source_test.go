@@ -165,10 +165,16 @@ func TestRead(t *testing.T) {
 			header: []string{"名称", "电话"}},
 		{name: "short gbk", data: func(t testing.TB) []byte { return encodeGB(t, "name;city\n张三;北京\n") }, enc: GB18030, delim: ';',
 			header: []string{"name", "city"}, records: [][]string{{"张三", "北京"}}, lines: []int{2}},
-		{name: "short windows-1252", data: func(t testing.TB) []byte { return encode1252(t, "Name,Street\nMüller,Hauptstraße 5\nCafé Noël,Rue de l'Été\n") }, enc: Windows1252, delim: ',',
+		{name: "short windows-1252", data: func(t testing.TB) []byte {
+			return encode1252(t, "Name,Street\nMüller,Hauptstraße 5\nCafé Noël,Rue de l'Été\n")
+		}, enc: Windows1252, delim: ',',
 			header: []string{"Name", "Street"}, records: [][]string{{"Müller", "Hauptstraße 5"}, {"Café Noël", "Rue de l'Été"}}, lines: []int{2, 3}},
 		{name: "windows-1252 accents only", data: func(t testing.TB) []byte { return encode1252(t, "nom\nélève\nça\n") }, enc: Windows1252, delim: ',',
 			header: []string{"nom"}, records: [][]string{{"élève"}, {"ça"}}, lines: []int{2, 3}},
+		{name: "quotes in a decoded file", data: func(t testing.TB) []byte {
+			return encodeUTF16(t, "a,b\n5\" screen,1\n\"x\"\"\ny\",2\nz\"q\"\"r,3\n\"\",4\n", false, true)
+		}, enc: UTF16LE, delim: ',', header: []string{"a", "b"},
+			records: [][]string{{}, {"x\"\ny", "2"}, {}, {"", "4"}}, lines: []int{2, 3, 5, 6}},
 		{name: "encoding override", data: lit("name\nCaf\xe9\n"), opts: Options{Encoding: "cp1252"}, enc: Windows1252, delim: ',',
 			header: []string{"name"}, records: [][]string{{"Café"}}, lines: []int{2}},
 		{name: "ragged rows are row problems", data: lit("a,b\n1,2,3\n4\n5,6\n"), enc: UTF8, delim: ',',
