@@ -38,8 +38,23 @@ func parseFailpoint(v string) (string, int) {
 	return name, seq
 }
 
+// failHook, when set, is called at every failpoint (tests).
+var failHook func(name string, seq int)
+
+// SetFailpointHook makes every failpoint call fn (name, batch Seq) in the
+// loading goroutine, e.g. to cut the connection mid-COPY; it returns a func
+// that removes the hook. For tests; not safe to call while loading.
+func SetFailpointHook(fn func(name string, seq int)) (restore func()) {
+	old := failHook
+	failHook = fn
+	return func() { failHook = old }
+}
+
 // failpoint kills the process when the failpoint name:seq is armed.
 func failpoint(name string, seq int) {
+	if failHook != nil {
+		failHook(name, seq)
+	}
 	if failName == "" || name != failName || seq != failSeq {
 		return
 	}
