@@ -87,4 +87,3 @@ func TestLostConnection(t *testing.T) {
 		})
 	}
 }
-
