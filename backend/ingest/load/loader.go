@@ -220,7 +220,7 @@ func (l *Loader) Load(ctx context.Context, b Batch) (BatchResult, error) {
 // record or several, update keys with no record. It writes nothing, so a
 // preview can show these problems before anything is sent.
 func (l *Loader) Check(ctx context.Context, b Batch) ([]RowError, error) {
-	if len(b.Rows) == 0 {
+	if len(b.Rows) == 0 || (l.plan.Mode == Insert && !l.resolves()) {
 		return nil, nil
 	}
 	w, err := l.prepare(ctx, b)
@@ -228,6 +228,16 @@ func (l *Loader) Check(ctx context.Context, b Batch) ([]RowError, error) {
 		return nil, err
 	}
 	return w.errs, nil
+}
+
+// resolves reports whether some column holds references to resolve.
+func (l *Loader) resolves() bool {
+	for _, t := range l.targets {
+		if t != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // retryDelays is the backoff between tries of a batch after a lost connection.

@@ -11,10 +11,12 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/ingest/validate"
 )
 
 // pgBackend loads into PostgreSQL through a pgx pool.
@@ -148,6 +150,7 @@ func (b *pgBackend) write(ctx context.Context, l *Loader, w *work) error {
 		return fmt.Errorf("begin batch %d: %w", w.seq, err)
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	fastNumeric(tx.Conn())
 	if err := b.bisect(ctx, tx, l, w, w.rows, true); err != nil {
 		return err
 	}
@@ -366,4 +369,17 @@ func connectionLost(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "conn closed") || strings.Contains(msg, "connection reset") ||
 		strings.Contains(msg, "broken pipe") || strings.Contains(msg, "unexpected EOF")
+}
+
+// numericType encodes validate.Decimal values without math/big.
+var numericType = &pgtype.Type{Name: "numeric", OID: pgtype.NumericOID, Codec: validate.NumericCodec{}}
+
+// fastNumeric makes conn encode numerics with validate.NumericCodec (once
+// per connection).
+func fastNumeric(conn *pgx.Conn) {
+	m := conn.TypeMap()
+	if t, ok := m.TypeForOID(pgtype.NumericOID); ok && t == numericType {
+		return
+	}
+	m.RegisterType(numericType)
 }

@@ -2,8 +2,7 @@ package pipeline
 
 import (
 	"context"
-	"io"
-	"os"
+		"os"
 	"slices"
 	"strings"
 	"sync"
@@ -308,38 +307,32 @@ func (j *job) read(ctx context.Context, s *stageSpec, sf *source.File, v *valida
 			return context.Cause(ctx)
 		}
 	}
-	for n := 1; ; n++ {
-		if n%progressEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return context.Cause(ctx)
-			}
-			r, _ := sf.Progress()
-			j.fileRead.Store(r)
-		}
-		rec, err := sf.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
+	n := 0
+	err := v.Stream(ctx, sf, 0, func(row validate.Row, rec source.Record) error {
+		if n++; n%progressEvery == 0 {
+			j.fileRead.Store(rec.Offset) // Stream reads on its own goroutine: no sf.Progress here
 		}
 		j.rows.Add(1)
 		key := ""
 		if keyIdx >= 0 && keyIdx < len(rec.Fields) {
 			key = strings.TrimSpace(rec.Fields[keyIdx])
 		}
-		row := v.Validate(rec)
 		if !row.OK() {
 			j.rowFailed(s, rep, rec.Fields, int64(rec.Line), key, row.Problems)
-			continue
+			return nil
 		}
 		cur.Rows = append(cur.Rows, load.Row{Line: int64(rec.Line), Values: row.Values, Key: key})
 		cur.offsets = append(cur.offsets, rec.Offset)
 		if len(cur.Rows) >= size {
-			if err := flush(); err != nil {
-				return err
-			}
+			return flush()
 		}
+		return nil
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
+		return err
 	}
 	return flush()
 }
