@@ -2,7 +2,7 @@ package pipeline
 
 import (
 	"context"
-		"os"
+	"os"
 	"slices"
 	"strings"
 	"sync"
