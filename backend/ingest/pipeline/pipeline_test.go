@@ -18,7 +18,7 @@ import (
 	"batchdesk/backend/pgtest"
 )
 
-func openPG(t *testing.T, demo bool) *postgres.Target {
+func openPG(t testing.TB, demo bool) *postgres.Target {
 	t.Helper()
 	ctx := context.Background()
 	dsn := pgtest.NewDatabase(t)
