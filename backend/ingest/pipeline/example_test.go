@@ -30,7 +30,7 @@ func ExampleRun() {
 	os.WriteFile(file, []byte("Name,Staff\nAcme,120\nBeta,lots\n"), 0o644)
 	res, err := pipeline.Run(ctx, pipeline.Request{Target: tg, Object: "Account", Files: []string{file},
 		ErrorsPath: filepath.Join(dir, "errors.csv"),
-		Mapping: mapping.Mapping{Columns: map[string]mapping.Column{"Name": {Field: "name"}, "Staff": {Field: "employees"}}}}, nil)
+		Mapping:    mapping.Mapping{Columns: map[string]mapping.Column{"Name": {Field: "name"}, "Staff": {Field: "employees"}}}}, nil)
 	fmt.Println(res.Total, res.Succeeded, res.Failed, res.ProblemsByCode, err)
 	// Output: 2 1 1 map[not_number:1] <nil>
 }
