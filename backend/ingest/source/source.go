@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -60,8 +61,8 @@ type File struct {
 	start     int64 // file offset of the first byte after the BOM
 	text      textReader
 	csv       *csv.Reader
-	lastText  int64 // text offset after the last record read
-	read      int64 // file offset after the last record read
+	lastText  int64        // text offset after the last record read
+	read      atomic.Int64 // file offset after the last record read
 	records   int
 	err       error
 	headerRec Record
@@ -151,7 +152,7 @@ func open(f *os.File, path string, opts Options) (*File, error) {
 
 	sf.text = sf.newText(sf.start, 64<<10)
 	sf.csv = sf.newCSV(sf.text)
-	sf.read = sf.start
+	sf.read.Store(sf.start)
 	rec, err := sf.Next()
 	if err == io.EOF {
 		return nil, newError(0, 0, ErrEmpty, "the file has no header row: it holds only blank lines")
@@ -227,8 +228,8 @@ func (sf *File) Size() int64 { return sf.size }
 func (sf *File) Path() string { return sf.path }
 
 // Progress returns the bytes of the file consumed so far and its size;
-// read/size is the fraction done.
-func (sf *File) Progress() (read, size int64) { return sf.read, sf.size }
+// read/size is the fraction done. It may be called from any goroutine.
+func (sf *File) Progress() (read, size int64) { return sf.read.Load(), sf.size }
 
 // Records returns the number of data records returned so far.
 func (sf *File) Records() int { return sf.records }
@@ -253,7 +254,7 @@ func (sf *File) Next() (Record, error) {
 		var be *binaryError
 		switch {
 		case err == io.EOF:
-			sf.read = sf.size
+			sf.read.Store(sf.size)
 			sf.err = io.EOF
 			return Record{}, io.EOF
 		case errors.As(err, &be):
@@ -265,7 +266,9 @@ func (sf *File) Next() (Record, error) {
 				return Record{}, sf.err
 			}
 			sf.records++
-			sf.read = sf.text.fileOffset(sf.lastText)
+			if r := sf.text.fileOffset(sf.lastText); r >= 0 {
+				sf.read.Store(r)
+			}
 			col := max(len(fields), 1)
 			msg := "a quote (\") appears inside a field that is not quoted: put the whole field in quotes and double the quote (\"\")"
 			if errors.Is(pe.Err, csv.ErrQuote) {
@@ -280,7 +283,7 @@ func (sf *File) Next() (Record, error) {
 	}
 	line, _ := sf.csv.FieldPos(0)
 	if r := sf.text.fileOffset(sf.lastText); r >= 0 {
-		sf.read = r
+		sf.read.Store(r)
 	}
 	rec := Record{Line: line, Offset: offset, Fields: fields}
 	if sf.header != nil {
