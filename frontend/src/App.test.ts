@@ -24,12 +24,11 @@ describe('App shell', () => {
     expect(document.title).toBe('Batchdesk');
   });
 
-  it('navigates between pages; unbuilt ones say what they will hold', async () => {
+  it('navigates between pages', async () => {
     const user = userEvent.setup();
     render(App, { props: { api: createFakeApi() } });
-    expect(screen.getByRole('heading', { name: /Import/ })).toBeInTheDocument();
-    expect(screen.getByText(/load CSV files into the selected CRM/)).toBeInTheDocument();
-    expect(screen.queryByRole('textbox')).toBeNull();
+    expect(screen.getByRole('heading', { name: 'Import' })).toBeInTheDocument();
+    expect(screen.getByText(/Load CSV files into the CRM “sandbox”/)).toBeInTheDocument();
 
     await user.click(screen.getByRole('link', { name: 'Objects' }));
     expect(screen.getByRole('link', { name: 'Objects' })).toHaveAttribute('aria-current', 'page');
@@ -37,7 +36,37 @@ describe('App shell', () => {
     expect(location.hash).toBe('#/objects');
 
     await user.click(screen.getByRole('link', { name: 'Jobs' }));
-    expect(screen.getByText(/every import, export and delete job/)).toBeInTheDocument();
+    expect(screen.getByText('Every import, export and delete, newest first.')).toBeInTheDocument();
+  });
+
+  it('opens the files step with the files given on the command line', async () => {
+    const api = createFakeApi({
+      Info: async () => ({ version: 't', mode: 'desktop', dataDir: '/tmp/bd', secretsMode: 'file', startFiles: ['/data/accounts.csv'] }),
+    });
+    history.replaceState(null, '', '#/objects');
+    render(App, { props: { api } });
+    expect(await screen.findByRole('article', { name: 'File accounts.csv' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /Files/, current: 'step' })).toBeInTheDocument();
+    expect(api.InspectFile).toHaveBeenCalledWith({ path: '/data/accounts.csv', encoding: '', delimiter: '' });
+  });
+
+  it('shows a running job in the header on every page, linked to its job page', async () => {
+    const user = userEvent.setup();
+    let emit: (e: unknown) => void = () => {};
+    const api = createFakeApi({
+      on: ((name: string, cb: (e: unknown) => void) => {
+        if (name === 'job:progress') emit = cb;
+        return () => {};
+      }) as never,
+    });
+    render(App, { props: { api } });
+    await waitFor(() => expect(api.UIReady).toHaveBeenCalled());
+    emit({ jobId: 'j9', kind: 'import', status: 'running', total: 200, done: 50, succeeded: 50, failed: 0, bytesRead: 0, bytesTotal: 0, rowsPerSec: 10, message: '' });
+    const ind = await screen.findByRole('link', { name: /Import running \(1\)/ });
+    expect(ind).toHaveTextContent('25%');
+    await user.click(ind);
+    expect(location.hash).toBe('#/jobs/j9');
+    expect(await screen.findByRole('heading', { name: /Job j9/ })).toBeInTheDocument();
   });
 
   it('shares the selected connection through the header picker', async () => {

@@ -5,12 +5,18 @@ import type { Api } from '$lib/api';
 import type { ConnectionState } from './connection.svelte';
 import type { NavState } from './nav.svelte';
 import type { SettingsState } from '../settings/settings.svelte';
+import type { ImportFlow } from '../import/flow.svelte';
+import type { RunningJobs } from './running.svelte';
 
 export interface AppContext {
   api: Api;
   connections: ConnectionState;
   nav: NavState;
   settings: SettingsState;
+  /** The import in progress: kept while the user visits other pages. */
+  importFlow: ImportFlow;
+  /** Jobs running now, from job events (the header's indicator). */
+  running: RunningJobs;
 }
 
 const KEY = Symbol('batchdesk');

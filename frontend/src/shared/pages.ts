@@ -42,6 +42,13 @@ export function pageFromHash(hash: string): PageId {
   return isPageId(id) ? id : DEFAULT_PAGE;
 }
 
-export function hashFor(page: PageId): string {
-  return `#/${page}`;
+
+/** What follows the page in the hash (#/jobs/<id> → "<id>"), or "". */
+export function subFromHash(hash: string): string {
+  const parts = hash.replace(/^#\/?/, '').split('/');
+  return parts.length > 1 ? decodeURIComponent(parts.slice(1).join('/')) : '';
+}
+
+export function hashFor(page: PageId, sub = ''): string {
+  return sub ? `#/${page}/${encodeURIComponent(sub)}` : `#/${page}`;
 }

@@ -1,7 +1,19 @@
 // A fake of the api module for component tests: the sandbox's shape, with
 // every method a vi.fn that tests can override.
 import { vi } from 'vitest';
-import type { Api, Connection, CrmObject, ObjectSummary } from '$lib/api';
+import type {
+  Api,
+  Connection,
+  CrmObject,
+  FileInfo,
+  JobSummary,
+  MappingSuggestion,
+  ObjectSummary,
+  PresetSummary,
+  ProblemPage,
+  ProblemQuery,
+  ProblemRow,
+} from '$lib/api';
 
 export const sandboxConnection: Connection = {
   name: 'sandbox',
@@ -66,11 +78,72 @@ export const account: CrmObject = {
   ],
 };
 
+export const accountFile: FileInfo = {
+  path: '/tmp/accounts.csv',
+  name: 'accounts.csv',
+  size: 2048,
+  encoding: 'gb18030',
+  delimiter: ',',
+  header: ['客户名称', '行业', '年收入', 'Notes'],
+  rowCount: 120,
+  sample: [
+    ['华为', '科技', '1000', 'a'],
+    ['招商银行', 'Bank', 'abc', 'b'],
+    ['Acme', 'Tech', '12.5', 'c'],
+  ],
+  sampleLines: [2, 3, 4],
+  warnings: [],
+};
+
+export const accountSuggestion: MappingSuggestion = {
+  mapping: {
+    object: 'Account',
+    mode: 'insert',
+    columns: { 客户名称: { field: 'name' }, 行业: { field: 'industry' } },
+  },
+  suggestions: [
+    { header: '客户名称', field: 'name', confidence: 1, reason: 'Chinese label', auto: true },
+    { header: '行业', field: 'industry', confidence: 0.95, reason: 'Chinese label', auto: true },
+    { header: '年收入', field: 'annual_revenue', confidence: 0.62, reason: 'similar spelling', auto: false },
+    { header: 'Notes', field: '', confidence: 0, reason: '', auto: false },
+  ],
+  presets: [],
+};
+
+export function job(over: Partial<JobSummary> = {}): JobSummary {
+  return {
+    jobId: 'j1', kind: 'import', status: 'done', connection: 'sandbox', object: 'Account', files: ['accounts.csv'],
+    validateOnly: false, rehearse: false, total: 120, succeeded: 118, failed: 2, successRate: 118 / 120,
+    createdAt: '2026-01-03T10:00:00Z', startedAt: '2026-01-03T10:00:00Z', finishedAt: '2026-01-03T10:00:04Z',
+    seconds: 4, rowsPerSec: 30, hasErrors: true, message: '', resumable: false, ...over,
+  };
+}
+
+/** A problem source of n failing rows, made on demand (100,000 rows cost nothing). */
+export function problemRows(n: number, header = accountFile.header) {
+  const row = (i: number): ProblemRow => ({
+    line: i + 2,
+    file: 'accounts.csv',
+    cells: header.map((h, c) => `${h}-${i}-${c}`),
+    problems: [{ column: header[1], field: 'industry', code: 'picklist', message: `row ${i}: not an option`, value: `v${i}` }],
+  });
+  return (_id: string, q: ProblemQuery): Promise<ProblemPage> => {
+    const total = q.code && q.code !== 'picklist' ? 0 : n;
+    const rows: ProblemRow[] = [];
+    for (let i = q.offset; i < Math.min(total, q.offset + q.limit); i++) rows.push(row(i));
+    return Promise.resolve({ header, total, rows, byCode: { picklist: n }, byColumn: { [header[1]]: n }, done: true });
+  };
+}
+
 export type FakeApi = { [K in keyof Api]: Api[K] & ReturnType<typeof vi.fn> };
 
 /** A fake client; pass overrides for the methods a test cares about. */
 export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
   let connections = [sandboxConnection, pgConnection];
+  let presets: PresetSummary[] = [
+    { name: 'Accounts CN', object: 'Account', mode: 'insert', columns: 4, updatedAt: '2026-01-02T08:00:00Z' },
+    { name: 'Contacts', object: 'Contact', mode: 'upsert', columns: 6, updatedAt: '2026-01-01T08:00:00Z' },
+  ];
   const base: Api = {
     Info: async () => ({ version: '0.1.0-test', mode: 'browser', dataDir: '/tmp/bd', secretsMode: 'file', startFiles: [] }),
     UIReady: async () => null,
@@ -89,6 +162,59 @@ export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
     },
     ListObjects: async () => summaries,
     DescribeObject: async (_c, o) => ({ ...account, apiName: o }),
+    InspectFile: async (ref) => ({
+      ...accountFile,
+      path: ref.path,
+      name: ref.path.split('/').pop() ?? ref.path,
+      encoding: ref.encoding || accountFile.encoding,
+      delimiter: ref.delimiter || accountFile.delimiter,
+    }),
+    PickFiles: async () => ['/home/me/accounts.csv'],
+    SuggestMapping: async () => structuredClone(accountSuggestion),
+    ColumnValues: async () => [
+      { value: '科技', count: 40 },
+      { value: 'Tech', count: 12 },
+      { value: 'Finance', count: 8 },
+      { value: 'Bank', count: 3 },
+    ],
+    StartValidate: async () => 'v1',
+    StartRehearse: async () => 'r1',
+    StartImport: async () => 'i1',
+    GetProblems: problemRows(3),
+    CancelJob: async () => null,
+    ListJobs: async () => [
+      job({ jobId: 'j2', status: 'failed', succeeded: 50, failed: 70, successRate: 50 / 120, createdAt: '2026-01-04T10:00:00Z', rowsPerSec: 60 }),
+      job(),
+    ],
+    GetJob: async (id) => ({ ...job({ jobId: id }), events: [{ at: '2026-01-03T10:00:01Z', level: 'info', message: 'batch 1 committed' }], errorReport: '/tmp/r.csv' }),
+    ResumeJob: async (id) => `${id}-resumed`,
+    RestartJob: async (id) => `${id}-restart`,
+    SaveErrorReport: async () => '/home/me/errors.csv',
+    ListPresets: async () => presets,
+    GetPreset: async (name) => ({ name, object: 'Account', mode: 'insert', columns: { 客户名称: { field: 'name' }, 年收入: { field: 'annual_revenue', numberLocale: '1.234,56' } } }),
+    SavePreset: async (name, m) => {
+      const p: PresetSummary = { name, object: m.object, mode: m.mode || 'insert', columns: Object.keys(m.columns).length, updatedAt: '2026-01-05T00:00:00Z' };
+      presets = [...presets.filter((x) => x.name !== name), p];
+      return p;
+    },
+    RenamePreset: async (o, n) => {
+      presets = presets.map((p) => (p.name === o ? { ...p, name: n } : p));
+      return null;
+    },
+    DeletePreset: async (name) => {
+      presets = presets.filter((p) => p.name !== name);
+      return null;
+    },
+    ExportPreset: async (name) => JSON.stringify({ name, object: 'Account', mode: 'insert', columns: {} }),
+    ImportPreset: async (json) => {
+      const m = JSON.parse(json) as { name: string; object: string };
+      const p: PresetSummary = { name: m.name, object: m.object, mode: 'insert', columns: 0, updatedAt: '2026-01-06T00:00:00Z' };
+      presets = [...presets, p];
+      return p;
+    },
+    SaveTextFile: async () => '/home/me/preset.json',
+    saveErrorReport: async () => 'download',
+    saveText: async () => 'download',
     on: () => () => {},
     upload: async (f) => ({ path: `/tmp/${f.name}`, size: f.size }),
     transport: () => 'http',

@@ -5,14 +5,19 @@ import { appContextMap, type AppContext } from '../shared/context';
 import { ConnectionState } from '../shared/connection.svelte';
 import { NavState } from '../shared/nav.svelte';
 import { SettingsState } from '../settings/settings.svelte';
+import { ImportFlow } from '../import/flow.svelte';
+import { RunningJobs } from '../shared/running.svelte';
+import type { PageId } from '../shared/pages';
 import { createFakeApi, type FakeApi } from './fakeApi';
 
-export async function renderPage(page: Component, api: FakeApi = createFakeApi()) {
+export async function renderPage(page: Component, api: FakeApi = createFakeApi(), opts: { page?: PageId; sub?: string; flow?: ImportFlow } = {}) {
   const ctx: AppContext = {
     api,
     connections: new ConnectionState(api),
-    nav: new NavState('objects'),
+    nav: new NavState(opts.page ?? 'objects', opts.sub ?? ''),
     settings: new SettingsState(api),
+    importFlow: opts.flow ?? new ImportFlow(api),
+    running: new RunningJobs(api),
   };
   await ctx.connections.refresh();
   const result = render(page, { context: appContextMap(ctx) });

@@ -1,16 +1,72 @@
-// The typed client: one method per bound Go method, plus events and uploads.
+// The typed client: one method per bound Go method, plus events, uploads and
+// the browser-mode stand-ins of the window's native dialogs.
 
 import { currentTransport, type Transport } from './transport';
-import type { AppMethods, EventMap, EventName, MethodName, UploadResult } from './types';
+import type {
+  AppMethods,
+  EventMap,
+  EventName,
+  FileInfo,
+  JobDetail,
+  MappingSuggestion,
+  MethodName,
+  ProblemPage,
+  UploadResult,
+} from './types';
 
 /** Everything the UI may ask of Go. */
 export interface Api extends AppMethods {
   /** Subscribes to a typed event; returns the unsubscribe function. */
   on<K extends EventName>(name: K, cb: (payload: EventMap[K]) => void): () => void;
   /** Browser mode: streams a file to the server, which saves it to disk. */
-  upload(file: File): Promise<UploadResult>;
+  upload(file: File, onProgress?: (sent: number, total: number) => void): Promise<UploadResult>;
   /** Which transport serves this page. */
   transport(): 'wails' | 'http';
+  /**
+   * Saves a job's error report: a native save dialog in the window (the
+   * saved path, "" when canceled), a download in the browser ("download").
+   */
+  saveErrorReport(jobId: string): Promise<string>;
+  /** Saves a text file: save dialog in the window, a Blob download in the browser. */
+  saveText(defaultName: string, content: string): Promise<string>;
+}
+
+/** Go sends nil slices and maps as null: the UI always gets arrays and objects. */
+const arr = <T>(v: T[] | null | undefined): T[] => v ?? [];
+const obj = <T extends object>(v: T | null | undefined): T => v ?? ({} as T);
+
+function normFile(f: FileInfo): FileInfo {
+  return { ...f, header: arr(f.header), sample: arr(f.sample).map(arr), sampleLines: arr(f.sampleLines), warnings: arr(f.warnings) };
+}
+
+function normSuggestion(s: MappingSuggestion): MappingSuggestion {
+  const m = s?.mapping ?? { object: '', mode: '', columns: {} };
+  return { mapping: { ...m, columns: obj(m.columns) }, suggestions: arr(s?.suggestions), presets: arr(s?.presets) };
+}
+
+function normProblems(p: ProblemPage): ProblemPage {
+  return {
+    ...p,
+    header: arr(p.header),
+    rows: arr(p.rows).map((r) => ({ ...r, cells: arr(r.cells), problems: arr(r.problems) })),
+    byCode: obj(p.byCode),
+    byColumn: obj(p.byColumn),
+  };
+}
+
+function normJob<T extends { files: string[] | null }>(j: T): T {
+  return { ...j, files: arr(j.files) };
+}
+
+/** Clicks a temporary link: the browser downloads url (same-origin cookie auth). */
+function browserDownload(url: string, name: string): void {
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
 }
 
 /** Builds a client over a transport getter (the default picks per call). */
@@ -28,9 +84,56 @@ export function createApi(get: () => Transport = currentTransport): Api {
     RemoveConnection: (name) => call('RemoveConnection', name),
     ListObjects: async (connection) => ((await call('ListObjects', connection)) ?? []),
     DescribeObject: (connection, object) => call('DescribeObject', connection, object),
+
+    InspectFile: async (ref) => normFile(await call('InspectFile', ref)),
+    PickFiles: async () => arr(await call('PickFiles')),
+    SuggestMapping: async (c, o, h) => normSuggestion(await call('SuggestMapping', c, o, h)),
+    ColumnValues: async (ref, header, limit) => arr(await call('ColumnValues', ref, header, limit)),
+    StartValidate: (req) => call('StartValidate', req),
+    StartRehearse: (req) => call('StartRehearse', req),
+    StartImport: (req) => call('StartImport', req),
+    GetProblems: async (id, q) => normProblems(await call('GetProblems', id, q)),
+
+    CancelJob: (id) => call('CancelJob', id),
+    ListJobs: async (f) => arr(await call('ListJobs', f)).map(normJob),
+    GetJob: async (id) => {
+      const j: JobDetail = normJob(await call('GetJob', id));
+      return { ...j, events: arr(j.events) };
+    },
+    ResumeJob: (id) => call('ResumeJob', id),
+    RestartJob: (id, failedOnly) => call('RestartJob', id, failedOnly),
+    SaveErrorReport: (id) => call('SaveErrorReport', id),
+
+    ListPresets: async (object) => arr(await call('ListPresets', object)),
+    GetPreset: async (name) => {
+      const p = await call('GetPreset', name);
+      return { ...p, columns: obj(p.columns) };
+    },
+    SavePreset: (name, mapping, headers) => call('SavePreset', name, mapping, headers),
+    RenamePreset: (o, n) => call('RenamePreset', o, n),
+    DeletePreset: (name) => call('DeletePreset', name),
+    ExportPreset: (name) => call('ExportPreset', name),
+    ImportPreset: (json) => call('ImportPreset', json),
+    SaveTextFile: (name, content) => call('SaveTextFile', name, content),
+
     on: (name, cb) => get().on(name, cb as (p: unknown) => void),
-    upload: (file) => get().upload(file),
+    upload: (file, onProgress) => get().upload(file, onProgress),
     transport: () => get().kind,
+    saveErrorReport: async (jobId) => {
+      if (get().kind === 'wails') return call('SaveErrorReport', jobId);
+      browserDownload(`/api/download?job=${encodeURIComponent(jobId)}`, '');
+      return 'download';
+    },
+    saveText: async (name, content) => {
+      if (get().kind === 'wails') return call('SaveTextFile', name, content);
+      const url = URL.createObjectURL(new Blob([content], { type: 'application/json' }));
+      try {
+        browserDownload(url, name);
+      } finally {
+        setTimeout(() => URL.revokeObjectURL(url), 1000);
+      }
+      return 'download';
+    },
   };
 }
 

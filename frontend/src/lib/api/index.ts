@@ -3,4 +3,4 @@
 export { api, createApi, type Api } from './client';
 export { AppError, isAppError, toAppError, type ErrorCode } from './errors';
 export type * from './types';
-export { SSL_MODES, FIELD_TYPES } from './types';
+export { SSL_MODES, FIELD_TYPES, IMPORT_MODES, DATE_FORMATS, NUMBER_LOCALES } from './types';

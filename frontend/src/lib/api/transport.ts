@@ -12,7 +12,7 @@ export interface Transport {
   call(method: string, args: unknown[]): Promise<unknown>;
   /** Subscribes to an event; returns the unsubscribe function. */
   on(name: string, cb: Listener): () => void;
-  upload(file: File): Promise<UploadResult>;
+  upload(file: File, onProgress?: (sent: number, total: number) => void): Promise<UploadResult>;
 }
 
 /** What Wails v2 injects into the page. */
@@ -66,6 +66,33 @@ export interface HttpDeps {
   EventSource?: typeof EventSource;
   /** Base URL; "" means the page's own origin. */
   base?: string;
+  /** Never use XMLHttpRequest for uploads (tests that mock fetch). */
+  noXhr?: boolean;
+}
+
+/** An upload that reports its progress (fetch cannot). */
+function xhrUpload(url: string, file: File, onProgress: (sent: number, total: number) => void): Promise<UploadResult> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onerror = () => reject(new AppError('unavailable', 'Cannot reach the Batchdesk server (upload failed).'));
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        try {
+          resolve(JSON.parse(xhr.responseText) as UploadResult);
+        } catch {
+          reject(new AppError('internal', 'The server sent a response that is not JSON.'));
+        }
+        return;
+      }
+      const text = xhr.responseText?.trim() ?? '';
+      reject(text ? toAppError(text, codeForStatus(xhr.status)) : new AppError(codeForStatus(xhr.status), xhr.statusText || `HTTP ${xhr.status}`));
+    };
+    xhr.send(file);
+  });
 }
 
 async function readError(res: Response): Promise<AppError> {
@@ -151,7 +178,10 @@ export function createHttpTransport(deps: HttpDeps): Transport {
         }
       };
     },
-    async upload(file) {
+    async upload(file, onProgress) {
+      if (onProgress && typeof XMLHttpRequest !== 'undefined' && !deps.noXhr) {
+        return xhrUpload(`${base}/api/upload?name=${encodeURIComponent(file.name)}`, file, onProgress);
+      }
       return (await send(deps, `${base}/api/upload?name=${encodeURIComponent(file.name)}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/octet-stream' },

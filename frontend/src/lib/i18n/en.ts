@@ -1,4 +1,6 @@
 // English texts: the reference dictionary. zh.ts must have every key.
+import { enWork } from './en.work';
+
 export const en = {
   'app.name': 'Batchdesk',
   'app.tagline': 'Bulk data for your CRM',
@@ -205,6 +207,7 @@ export const en = {
   'set.secrets': 'Secrets are kept in',
   'set.secrets.keyring': 'the system keyring',
   'set.secrets.file': 'an encrypted file (no keyring available)',
+  ...enWork,
 } as const;
 
 export type MessageKey = keyof typeof en;

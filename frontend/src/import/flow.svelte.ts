@@ -1,0 +1,531 @@
+// The import flow as an explicit step machine:
+//   target → files → mapping → preview → send → result
+// Each step has a blocking rule (why you cannot go on); going back and forth
+// keeps every choice. Long work (validate, rehearse, import) runs as Go jobs
+// whose events this class follows.
+import {
+  toAppError,
+  type Api,
+  type AppError,
+  type CrmObject,
+  type DetailRequest,
+  type FileInfo,
+  type FileRef,
+  type ImportMode,
+  type ImportRequest,
+  type JobEvent,
+  type JobSummary,
+  type ObjectSummary,
+  type PresetSummary,
+} from '$lib/api';
+import type { MessageKey, Params } from '$lib/i18n';
+import { MappingModel } from './mapping.svelte';
+import { ProblemsState } from './problems.svelte';
+import { sameHeader } from './rules';
+
+export const STEPS = ['target', 'files', 'mapping', 'preview', 'send', 'result'] as const;
+export type Step = (typeof STEPS)[number];
+
+/** A reason in the user's language, resolved when shown. */
+export interface Reason {
+  key: MessageKey;
+  params?: Params;
+}
+
+/** The detail part of a master–detail import. */
+export class DetailPart {
+  object = $state('');
+  meta = $state<CrmObject | null>(null);
+  files = $state<FileInfo[]>([]);
+  masterColumn = $state('');
+  mapping = new MappingModel();
+  constructor(object: string) {
+    this.object = object;
+  }
+}
+
+export type FlowApi = Pick<
+  Api,
+  | 'ListObjects'
+  | 'DescribeObject'
+  | 'InspectFile'
+  | 'SuggestMapping'
+  | 'StartValidate'
+  | 'StartRehearse'
+  | 'StartImport'
+  | 'GetProblems'
+  | 'CancelJob'
+  | 'RestartJob'
+  | 'GetJob'
+  | 'on'
+>;
+
+export const refOf = (f: FileInfo): FileRef => ({ path: f.path, encoding: f.encoding, delimiter: f.delimiter });
+
+export class ImportFlow {
+  step = $state<Step>('target');
+  connection = $state('');
+  objects = $state<ObjectSummary[]>([]);
+  objectsError = $state<AppError | null>(null);
+  object = $state('');
+  meta = $state<CrmObject | null>(null);
+  mode = $state<ImportMode>('insert');
+  key = $state('');
+
+  files = $state<FileInfo[]>([]);
+  fileError = $state<Reason | null>(null);
+  appError = $state<AppError | null>(null);
+  busy = $state(false);
+  details = $state<DetailPart[]>([]);
+  masterKey = $state('');
+
+  mapping = new MappingModel();
+  /** Which board is shown: "" the master object, else a detail object. */
+  board = $state('');
+  presetHints = $state<PresetSummary[]>([]);
+  /** The preset loaded or last saved, offered for "Update preset". */
+  preset = $state('');
+
+  validateJob = $state('');
+  validateProgress = $state<JobEvent | null>(null);
+  validateFinished = $state<JobEvent | null>(null);
+  rehearseJob = $state('');
+  rehearseProgress = $state<JobEvent | null>(null);
+  rehearseFinished = $state<JobEvent | null>(null);
+  problems: ProblemsState;
+  serverProblems: ProblemsState;
+  /** Which problems the grid shows. */
+  source = $state<'local' | 'server'>('local');
+
+  importJob = $state('');
+  progress = $state<JobEvent | null>(null);
+  finished = $state<JobEvent | null>(null);
+  summary = $state<JobSummary | null>(null);
+
+  batchSize = 5000;
+  #api: FlowApi;
+  #validatedSig = '';
+  #objSeq = 0;
+
+  constructor(api: FlowApi) {
+    this.#api = api;
+    this.problems = new ProblemsState(api);
+    this.serverProblems = new ProblemsState(api);
+  }
+
+  /** Follows job events; returns the unsubscribe function. */
+  attach(): () => void {
+    const offP = this.#api.on('job:progress', (e) => this.#onEvent(e, false));
+    const offF = this.#api.on('job:finished', (e) => this.#onEvent(e, true));
+    return () => {
+      offP();
+      offF();
+    };
+  }
+
+  #onEvent(e: JobEvent, final: boolean): void {
+    if (!e?.jobId) return;
+    if (e.jobId === this.validateJob) {
+      this.validateProgress = e;
+      if (final) this.validateFinished = e;
+    } else if (e.jobId === this.rehearseJob) {
+      this.rehearseProgress = e;
+      if (final) {
+        this.rehearseFinished = e;
+        void this.serverProblems.open(e.jobId);
+      }
+    } else if (e.jobId === this.importJob) {
+      this.progress = e;
+      if (final) {
+        this.finished = e;
+        this.step = 'result';
+        void this.#loadSummary(e.jobId);
+      }
+    }
+  }
+
+  async #loadSummary(id: string): Promise<void> {
+    try {
+      const j = await this.#api.GetJob(id);
+      if (id === this.importJob) this.summary = j;
+    } catch {
+      // the event's counts still show
+    }
+  }
+
+  // ---- target ----
+
+  async loadObjects(connection: string): Promise<void> {
+    if (connection === this.connection && this.objects.length) return;
+    const seq = ++this.#objSeq;
+    const changed = this.connection !== '' && connection !== this.connection;
+    this.connection = connection;
+    this.objectsError = null;
+    if (changed) {
+      this.object = '';
+      this.meta = null;
+      this.details = [];
+      this.mapping.basis = '';
+      this.#validatedSig = '';
+      if (STEPS.indexOf(this.step) > 1 && this.step !== 'send' && this.step !== 'result') this.step = 'target';
+    }
+    try {
+      const list = await this.#api.ListObjects(connection);
+      if (seq === this.#objSeq) this.objects = list;
+    } catch (e) {
+      if (seq === this.#objSeq) this.objectsError = toAppError(e);
+    }
+  }
+
+  /** Objects whose master is the chosen object (master–detail). */
+  get detailObjects(): ObjectSummary[] {
+    return this.object ? this.objects.filter((o) => o.master === this.object) : [];
+  }
+
+  async chooseObject(apiName: string): Promise<void> {
+    this.object = apiName;
+    this.meta = null;
+    this.details = [];
+    this.appError = null;
+    if (this.key && this.key !== 'id' && this.key !== 'primary') this.key = '';
+    if (!apiName) return;
+    try {
+      const meta = await this.#api.DescribeObject(this.connection, apiName);
+      if (this.object !== apiName) return;
+      this.meta = meta;
+      if (this.key === 'primary' && !meta.primary) this.key = '';
+    } catch (e) {
+      this.appError = toAppError(e);
+    }
+  }
+
+  setMode(mode: ImportMode): void {
+    this.mode = mode;
+    if (mode !== 'insert' && !this.key) this.key = 'id';
+  }
+
+  // ---- files ----
+
+  /** Reads and checks files by path (dropped, browsed, uploaded or given on the command line). */
+  async addPaths(paths: string[], detail?: DetailPart): Promise<void> {
+    this.fileError = null;
+    this.appError = null;
+    this.busy = true;
+    try {
+      for (const path of paths) {
+        let info: FileInfo;
+        try {
+          info = await this.#api.InspectFile({ path, encoding: '', delimiter: '' });
+        } catch (e) {
+          this.appError = toAppError(e);
+          continue;
+        }
+        const list = detail ? detail.files : this.files;
+        if (list.some((f) => f.path === info.path)) continue;
+        if (list.length && !sameHeader(list[0].header, info.header)) {
+          this.fileError = { key: 'imp.files.otherLayout', params: { name: info.name, first: list[0].name, diff: headerDiff(list[0].header, info.header) } };
+          continue;
+        }
+        if (detail) detail.files = [...detail.files, info];
+        else this.files = [...this.files, info];
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  removeFile(path: string, detail?: DetailPart): void {
+    if (detail) detail.files = detail.files.filter((f) => f.path !== path);
+    else this.files = this.files.filter((f) => f.path !== path);
+    this.fileError = null;
+  }
+
+  /** Reads a file again with a chosen encoding or delimiter. */
+  async reinspect(path: string, encoding: string, delimiter: string, detail?: DetailPart): Promise<void> {
+    this.appError = null;
+    try {
+      const info = await this.#api.InspectFile({ path, encoding, delimiter });
+      const swap = (l: FileInfo[]) => l.map((f) => (f.path === path ? info : f));
+      if (detail) detail.files = swap(detail.files);
+      else this.files = swap(this.files);
+    } catch (e) {
+      this.appError = toAppError(e);
+    }
+  }
+
+  async addDetail(object: string): Promise<DetailPart> {
+    let d = this.details.find((x) => x.object === object);
+    if (d) return d;
+    d = new DetailPart(object);
+    this.details = [...this.details, d];
+    try {
+      d.meta = await this.#api.DescribeObject(this.connection, object);
+    } catch (e) {
+      this.appError = toAppError(e);
+    }
+    return d;
+  }
+
+  removeDetail(object: string): void {
+    this.details = this.details.filter((d) => d.object !== object);
+    if (this.board === object) this.board = '';
+  }
+
+  get header(): string[] {
+    return this.files[0]?.header ?? [];
+  }
+
+  // ---- rules ----
+
+  /** Why the flow cannot go past a step, or null. */
+  blocker(step: Step): Reason | null {
+    switch (step) {
+      case 'target':
+        if (!this.object) return { key: 'imp.block.object' };
+        if (!this.meta) return { key: 'imp.block.loading' };
+        if (this.mode !== 'insert' && !this.key) return { key: 'imp.block.key' };
+        if (this.key === 'primary' && this.mode !== 'insert' && !this.meta.primary) return { key: 'imp.block.key' };
+        return null;
+      case 'files':
+        if (this.busy) return { key: 'imp.block.loading' };
+        if (!this.files.length) return { key: 'imp.block.files' };
+        if (this.fileError) return this.fileError;
+        for (const d of this.details) {
+          if (!d.files.length) return { key: 'imp.block.detailFiles', params: { object: d.object } };
+          if (!this.masterKey) return { key: 'imp.block.masterKey' };
+          if (!d.masterColumn) return { key: 'imp.block.masterColumn', params: { object: d.object } };
+        }
+        return null;
+      case 'mapping': {
+        if (!this.mapping.object) return { key: 'imp.block.loading' };
+        const miss = this.mapping.missing(this.mode, this.key);
+        if (miss.length) return { key: 'imp.block.required', params: { fields: miss.map((f) => f.apiName).join(', ') } };
+        if (!Object.keys(this.mapping.columns).length) return { key: 'imp.block.nothingMapped' };
+        for (const d of this.details) {
+          const dm = d.mapping.missing('insert', '').filter((f) => f.type !== 'master_detail');
+          if (dm.length) return { key: 'imp.block.detailRequired', params: { object: d.object, fields: dm.map((f) => f.apiName).join(', ') } };
+        }
+        return null;
+      }
+      case 'preview':
+        if (!this.validateFinished) return { key: 'imp.block.validating' };
+        if (this.validateFinished.status !== 'done') return { key: 'imp.block.validateFailed' };
+        if (this.sendable <= 0) return { key: 'imp.block.nothingToSend' };
+        return null;
+      case 'send':
+        return this.finished ? null : { key: 'imp.block.running' };
+      case 'result':
+        return null;
+    }
+  }
+
+  /** Rows that will be sent: all rows minus failing ones. */
+  get sendable(): number {
+    const rows = this.files.reduce((n, f) => n + f.rowCount, 0);
+    const total = this.validateFinished?.total || rows;
+    return Math.max(0, total - this.problems.allTotal);
+  }
+
+  /** Whether the stepper may jump to a step now. */
+  canGo(to: Step): boolean {
+    const i = STEPS.indexOf(to);
+    const cur = STEPS.indexOf(this.step);
+    if (this.step === 'send') return false;
+    if (this.step === 'result') return i <= 3;
+    if (i > 3) return false;
+    for (let k = 0; k < i; k++) if (this.blocker(STEPS[k])) return false;
+    return i <= cur + 1 || i < cur;
+  }
+
+  async goTo(to: Step): Promise<boolean> {
+    if (to === this.step) return true;
+    if (!this.canGo(to)) return false;
+    if (this.step === 'result') this.#resetRun();
+    this.step = to;
+    if (to === 'mapping') await this.prepareMapping();
+    if (to === 'preview') await this.validate();
+    return true;
+  }
+
+  next(): Promise<boolean> {
+    const i = STEPS.indexOf(this.step);
+    return i < 3 ? this.goTo(STEPS[i + 1]) : Promise.resolve(false);
+  }
+
+  back(): Promise<boolean> {
+    const i = STEPS.indexOf(this.step);
+    return i > 0 && i < 4 ? this.goTo(STEPS[i - 1]) : Promise.resolve(false);
+  }
+
+  // ---- mapping ----
+
+  /** Builds the boards (suggestions) unless already built for this object and layout. */
+  async prepareMapping(): Promise<void> {
+    const parts: [MappingModel, CrmObject | null, FileInfo[]][] = [
+      [this.mapping, this.meta, this.files],
+      ...this.details.map((d): [MappingModel, CrmObject | null, FileInfo[]] => [d.mapping, d.meta, d.files]),
+    ];
+    for (const [model, meta, files] of parts) {
+      if (!meta || !files.length) continue;
+      const header = files[0].header;
+      if (model.basis === MappingModel.basisOf(meta.apiName, header)) continue;
+      try {
+        const s = await this.#api.SuggestMapping(this.connection, meta.apiName, header);
+        model.init(meta, header, files[0].sample, s);
+        if (model === this.mapping) this.presetHints = s.presets;
+      } catch (e) {
+        this.appError = toAppError(e);
+      }
+    }
+  }
+
+  /** The board shown (master or a detail's). */
+  get boardModel(): MappingModel {
+    return this.details.find((d) => d.object === this.board)?.mapping ?? this.mapping;
+  }
+
+  // ---- preview ----
+
+  request(): ImportRequest {
+    const details: DetailRequest[] = this.details.map((d) => ({
+      object: d.object,
+      files: d.files.map(refOf),
+      mapping: d.mapping.toMapping('insert', ''),
+      masterColumn: d.masterColumn,
+    }));
+    return {
+      connection: this.connection,
+      object: this.object,
+      files: this.files.map(refOf),
+      mapping: this.mapping.toMapping(this.mode, this.key),
+      batchSize: this.batchSize,
+      masterKey: this.details.length ? this.masterKey : '',
+      details,
+    };
+  }
+
+  /** Validates the whole file unless the same request was validated already. */
+  async validate(force = false): Promise<void> {
+    const req = this.request();
+    const sig = JSON.stringify(req);
+    if (!force && sig === this.#validatedSig && this.validateJob) return;
+    this.appError = null;
+    this.validateFinished = null;
+    this.validateProgress = null;
+    this.rehearseJob = '';
+    this.rehearseFinished = null;
+    this.rehearseProgress = null;
+    this.serverProblems.close();
+    this.source = 'local';
+    try {
+      const id = await this.#api.StartValidate(req);
+      this.validateJob = id;
+      this.#validatedSig = sig;
+      await this.problems.open(id);
+      // A job that finished before its events were followed: trust the page.
+      if (this.problems.done && !this.validateFinished && this.validateJob === id) {
+        this.validateFinished = this.validateProgress ?? syntheticFinished(id, this.files.reduce((n, f) => n + f.rowCount, 0));
+      }
+    } catch (e) {
+      this.appError = toAppError(e);
+    }
+  }
+
+  /** Marks a validation finished when the poll says done (events may be missed). */
+  noteProblemsDone(): void {
+    if (this.problems.done && this.validateJob && !this.validateFinished) {
+      this.validateFinished = this.validateProgress ?? syntheticFinished(this.validateJob, this.files.reduce((n, f) => n + f.rowCount, 0));
+    }
+  }
+
+  async rehearse(): Promise<void> {
+    this.appError = null;
+    this.rehearseFinished = null;
+    this.rehearseProgress = null;
+    try {
+      this.rehearseJob = await this.#api.StartRehearse(this.request());
+      this.source = 'server';
+      await this.serverProblems.open(this.rehearseJob);
+    } catch (e) {
+      this.appError = toAppError(e);
+    }
+  }
+
+  // ---- send, result ----
+
+  async send(): Promise<void> {
+    if (this.blocker('preview')) return;
+    this.appError = null;
+    try {
+      const id = await this.#api.StartImport(this.request());
+      this.#follow(id);
+    } catch (e) {
+      this.appError = toAppError(e);
+    }
+  }
+
+  #follow(id: string): void {
+    this.importJob = id;
+    this.progress = null;
+    this.finished = null;
+    this.summary = null;
+    this.step = 'send';
+  }
+
+  async cancel(): Promise<void> {
+    if (!this.importJob) return;
+    try {
+      await this.#api.CancelJob(this.importJob);
+    } catch (e) {
+      this.appError = toAppError(e);
+    }
+  }
+
+  /** Sends the failed rows of the finished import again, following the new job. */
+  async restartFailed(): Promise<void> {
+    if (!this.importJob) return;
+    try {
+      const id = await this.#api.RestartJob(this.importJob, true);
+      this.#follow(id);
+    } catch (e) {
+      this.appError = toAppError(e);
+    }
+  }
+
+  #resetRun(): void {
+    this.importJob = '';
+    this.progress = null;
+    this.finished = null;
+    this.summary = null;
+    this.#validatedSig = '';
+  }
+
+  /** Starts over with new files, keeping the target. */
+  startOver(): void {
+    this.#resetRun();
+    this.files = [];
+    this.details = [];
+    this.masterKey = '';
+    this.fileError = null;
+    this.validateJob = '';
+    this.validateFinished = null;
+    this.problems.close();
+    this.serverProblems.close();
+    this.mapping.basis = '';
+    this.step = 'files';
+  }
+}
+
+function syntheticFinished(jobId: string, total: number): JobEvent {
+  return { jobId, kind: 'import', status: 'done', total, done: total, succeeded: 0, failed: 0, bytesRead: 0, bytesTotal: 0, rowsPerSec: 0, message: '' };
+}
+
+/** Which columns differ between two headers, shortly. */
+export function headerDiff(a: string[], b: string[]): string {
+  const missing = a.filter((h) => !b.includes(h));
+  const extra = b.filter((h) => !a.includes(h));
+  const parts: string[] = [];
+  if (missing.length) parts.push(`− ${missing.slice(0, 5).join(', ')}`);
+  if (extra.length) parts.push(`+ ${extra.slice(0, 5).join(', ')}`);
+  return parts.length ? parts.join('; ') : a.join(', ');
+}
