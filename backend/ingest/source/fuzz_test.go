@@ -5,12 +5,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
 // FuzzSource opens arbitrary bytes as a CSV file under every encoding
 // override: it must never panic, and every error must be an *Error (or
-// io.EOF), every record must have a line and an offset ReadAt accepts.
+// io.EOF), every record must have a line and an offset from which ReadAt
+// reads the same record again.
 func FuzzSource(f *testing.F) {
 	for _, s := range []string{"a,b\n1,2\n", "a;b\r3;4\r", "\xEF\xBB\xBFx\n\"q\"\"\n\"\n", "\xFF\xFEa\x00,\x00b\x00\n\x00",
 		"a,b\n\"open\n", "a,a\n", "h\n\x00", "名称\n华为\n", "a\tb\n1\t2\t3\n"} {
@@ -52,7 +54,10 @@ func FuzzSource(f *testing.F) {
 				t.Fatalf("record line %d (prev %d) offset %d", rec.Line, prev, rec.Offset)
 			}
 			prev = rec.Line
-			_, _ = sf.ReadAt(rec.Offset)
+			again, err := sf.ReadAt(rec.Offset)
+			if rec.Problem == nil && (err != nil || !slices.Equal(again, rec.Fields)) {
+				t.Fatalf("line %d: ReadAt(%d) = %q, %v; want %q", rec.Line, rec.Offset, again, err, rec.Fields)
+			}
 		}
 	})
 }
