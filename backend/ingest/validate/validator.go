@@ -77,6 +77,7 @@ type Validator struct {
 	dups    []dupIndex
 	seed    maphash.Seed
 	stats   Stats
+	missing []string
 	nrefs   int   // reference columns
 	slab    []any // Values of the next rows, handed out in slices
 }
@@ -96,8 +97,10 @@ func (v *Validator) newValues() []any {
 // New prepares a validator for a file with the given header. zone reads
 // datetimes without an offset: the mapping's Zone when set, else zone, else
 // time.Local. It fails when the mapping does not fit the object (see
-// mapping.Check), names a header the file lacks, or leaves a required field
-// unmapped on insert.
+// mapping.Check), when a required field has no column in the file on
+// insert, or when the key field has none on update and upsert. Mapped
+// columns the file lacks are otherwise skipped (see Missing): a preset made
+// for a wider file still applies.
 func New(obj *catalog.Object, m *mapping.Mapping, header []string, zone *time.Location) (*Validator, error) {
 	if err := m.Check(obj); err != nil {
 		return nil, err
@@ -129,19 +132,19 @@ func New(obj *catalog.Object, m *mapping.Mapping, header []string, zone *time.Lo
 		mapped[f.APIName] = true
 		v.targets = append(v.targets, Target{Index: i, Header: h, Field: f, Cell: NewCell(f, h, col, v.mode, zone)})
 	}
-	for mh := range m.Columns {
+	for _, mh := range m.Headers() {
 		found := false
 		for _, t := range v.targets {
 			found = found || strings.EqualFold(strings.TrimSpace(t.Header), strings.TrimSpace(mh))
 		}
 		if !found {
-			return nil, fmt.Errorf("the mapping names column %q, which the file does not have", mh)
+			v.missing = append(v.missing, mh)
 		}
 	}
 	if v.mode == mapping.Insert {
 		for _, f := range obj.Fields {
 			if f.Required && !f.HasDefault && !f.System && !mapped[f.APIName] {
-				return nil, fmt.Errorf("%s (%s) is required but no column is mapped to it", nonEmpty(f.LabelEN, f.APIName), f.APIName)
+				return nil, fmt.Errorf("%s (%s) is required but no column of the file is mapped to it", nonEmpty(f.LabelEN, f.APIName), f.APIName)
 			}
 		}
 	}
@@ -176,6 +179,9 @@ func keyField(obj *catalog.Object, key string) string {
 	}
 	return ""
 }
+
+// Missing returns the mapping's headers that the file does not have.
+func (v *Validator) Missing() []string { return v.missing }
 
 // Targets returns the mapped columns in file order; Row.Values line up
 // with it.

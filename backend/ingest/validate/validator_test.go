@@ -140,7 +140,7 @@ func TestNewErrors(t *testing.T) {
 		err    string
 	}{
 		{name: "required unmapped", m: mapping.Mapping{Columns: map[string]mapping.Column{"Phone": {Field: "phone"}}}, header: []string{"Phone"}, err: "Account Name (name) is required"},
-		{name: "missing column", m: mapping.Mapping{Columns: map[string]mapping.Column{"Company": {Field: "name"}}}, header: []string{"Name"}, err: `column "Company"`},
+		{name: "required column missing", m: mapping.Mapping{Columns: map[string]mapping.Column{"Company": {Field: "name"}}}, header: []string{"Name"}, err: "Account Name (name) is required"},
 		{name: "key unmapped", m: mapping.Mapping{Mode: mapping.Update, Key: "account_no", Columns: map[string]mapping.Column{"Company": {Field: "name"}}}, header: []string{"Company"}, err: "identified by account_no"},
 		{name: "bad mapping", m: mapping.Mapping{Columns: map[string]mapping.Column{"Company": {Field: "nom"}}}, header: []string{"Company"}, err: "has no field"},
 	}
@@ -173,5 +173,16 @@ func TestEveryCode(t *testing.T) {
 		if !ok || strings.Count(all, n) < 2 {
 			t.Errorf("code %s has no test case", c)
 		}
+	}
+}
+
+func TestMissingColumns(t *testing.T) {
+	m := mapping.Mapping{Columns: map[string]mapping.Column{"Company": {Field: "name"}, "Fax": {Field: "phone"}}}
+	v, err := New(mappingtest.Object("Account"), &m, []string{"company"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(v.Missing(), []string{"Fax"}) || len(v.Targets()) != 1 || v.Targets()[0].Header != "company" {
+		t.Errorf("missing %v, targets %+v", v.Missing(), v.Targets())
 	}
 }
