@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"runtime"
-	"slices"
 
 	"batchdesk/backend/ingest/source"
 )
@@ -34,6 +33,7 @@ func (v *Validator) Stream(ctx context.Context, f *source.File, workers int, fn 
 	jobs := make(chan *batch, workers)
 	order := make(chan *batch, 2*workers)
 	go func() { // reader
+		var fieldSlab []string // record fields, copied out of the reused slice
 		defer close(jobs)
 		defer close(order)
 		for {
@@ -46,7 +46,11 @@ func (v *Validator) Stream(ctx context.Context, f *source.File, workers int, fn 
 					}
 					break
 				}
-				rec.Fields = slices.Clone(rec.Fields)
+				if len(fieldSlab) < len(rec.Fields) {
+					fieldSlab = make([]string, max(len(rec.Fields)*streamBatch, 4096))
+				}
+				rec.Fields = fieldSlab[:copy(fieldSlab, rec.Fields):len(rec.Fields)]
+				fieldSlab = fieldSlab[len(rec.Fields):]
 				b.recs = append(b.recs, rec)
 			}
 			select {
@@ -67,11 +71,12 @@ func (v *Validator) Stream(ctx context.Context, f *source.File, workers int, fn 
 	for range workers {
 		go func() {
 			for b := range jobs {
-				n := len(v.targets)
+				n, nr := len(v.targets), v.nrefs
 				slab := make([]any, n*len(b.recs))
+				refSlab := make([]Ref, nr*len(b.recs))
 				b.rows = make([]Row, len(b.recs))
 				for i, rec := range b.recs {
-					b.rows[i] = v.convert(rec, slab[i*n:(i+1)*n:(i+1)*n])
+					b.rows[i] = v.convert(rec, slab[i*n:(i+1)*n:(i+1)*n], refSlab[i*nr:i*nr:(i+1)*nr])
 				}
 				close(b.done)
 			}

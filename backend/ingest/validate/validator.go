@@ -80,18 +80,28 @@ type Validator struct {
 	missing []string
 	nrefs   int   // reference columns
 	slab    []any // Values of the next rows, handed out in slices
+	refSlab []Ref // Refs of the next rows, likewise
 }
 
-// newValues returns a zeroed slice for one row's values, cut from a slab
-// shared by a few hundred rows (one allocation instead of one per row).
-func (v *Validator) newValues() []any {
+// newValues returns a zeroed slice for one row's values and an empty one
+// for its references, cut from slabs shared by a few hundred rows (one
+// allocation instead of two per row).
+func (v *Validator) newValues() ([]any, []Ref) {
 	n := len(v.targets)
 	if len(v.slab) < n {
 		v.slab = make([]any, n*256)
 	}
 	vals := v.slab[:n:n]
 	v.slab = v.slab[n:]
-	return vals
+	if v.nrefs == 0 {
+		return vals, nil
+	}
+	if len(v.refSlab) < v.nrefs {
+		v.refSlab = make([]Ref, v.nrefs*256)
+	}
+	refs := v.refSlab[:0:v.nrefs]
+	v.refSlab = v.refSlab[v.nrefs:]
+	return vals, refs
 }
 
 // New prepares a validator for a file with the given header. zone reads
@@ -192,14 +202,16 @@ func (v *Validator) Stats() Stats { return v.stats }
 
 // Validate checks one record from the source.
 func (v *Validator) Validate(rec source.Record) Row {
-	row := v.convert(rec, v.newValues())
+	vals, refs := v.newValues()
+	row := v.convert(rec, vals, refs)
 	v.finish(&row, rec)
 	return row
 }
 
 // convert checks the cells of one record into vals (len(Targets)). It
 // only reads the validator, so workers may run it concurrently.
-func (v *Validator) convert(rec source.Record, vals []any) Row {
+// refs has length 0 and room for every reference column.
+func (v *Validator) convert(rec source.Record, vals []any, refs []Ref) Row {
 	row := Row{Line: rec.Line, Offset: rec.Offset}
 	if rec.Problem != nil {
 		code := CodeRaggedRow
@@ -226,17 +238,13 @@ func (v *Validator) convert(rec source.Record, vals []any) Row {
 		switch t.Cell.kind {
 		case kRef:
 			if s, ok := val.(string); ok {
-				if row.Refs == nil {
-					row.Refs = make([]Ref, 0, v.nrefs)
-				}
-				row.Refs = append(row.Refs, Ref{Target: i, Object: refObject(t.Field), By: lookupBy(t.Cell.Column), Value: s})
+				row.Refs = append(refs, Ref{Target: i, Object: refObject(t.Field), By: lookupBy(t.Cell.Column), Value: s})
+				refs = row.Refs
 			}
 		case kTeam:
 			if ms, ok := val.([]string); ok {
-				if row.Refs == nil {
-					row.Refs = make([]Ref, 0, v.nrefs)
-				}
-				row.Refs = append(row.Refs, Ref{Target: i, Object: "User", By: lookupBy(t.Cell.Column), Values: ms})
+				row.Refs = append(refs, Ref{Target: i, Object: "User", By: lookupBy(t.Cell.Column), Values: ms})
+				refs = row.Refs
 			}
 		}
 	}
