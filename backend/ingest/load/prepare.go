@@ -107,9 +107,16 @@ func (l *Loader) prepare(ctx context.Context, b Batch) (*work, error) {
 			}
 		}
 	}
+	// prepare replaces references (and ID keys) in place: it works on a
+	// copy so a retried batch starts from the file's values again. A plain
+	// insert changes nothing and shares the rows' values.
+	share := l.plan.Mode == Insert && !l.resolves()
 	rows := make([]prow, len(b.Rows))
 	for i, r := range b.Rows {
-		rows[i] = prow{line: r.Line, key: r.Key, vals: append([]any(nil), r.Values...)}
+		rows[i] = prow{line: r.Line, key: r.Key, vals: r.Values}
+		if !share {
+			rows[i].vals = append([]any(nil), r.Values...)
+		}
 	}
 	// References, one bulk resolution per column.
 	for c, col := range l.plan.Columns {
