@@ -125,7 +125,7 @@ func ValidDateFormat(f string) bool {
 	if !slices.Contains(DateFormats, date) {
 		return false
 	}
-	return tm == "" || tm == "HH:mm" || tm == "HH:mm:ss" || !strings.Contains(f, " ")
+	return tm == "" || tm == "HH:mm" || tm == "HH:mm:ss"
 }
 
 // Check verifies the mapping against the object: mode, key, each column's

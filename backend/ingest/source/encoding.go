@@ -77,8 +77,8 @@ func normalizeEncodingName(s string) string {
 // detectEncoding picks the encoding of a file from its first bytes:
 // byte-order mark, then valid UTF-8, then UTF-16 without a BOM (the NUL
 // pattern of mostly-ASCII text), then chardet (GBK and GB2312 are read as
-// their superset GB18030), then windows-1252. It reports binary data (NUL
-// bytes that are not a UTF-16 pattern) as ok=false.
+// their superset GB18030), then windows-1252. binary is true for NUL bytes
+// that are not a UTF-16 pattern.
 func detectEncoding(sample []byte, truncated bool) (spec encodingSpec, binary bool) {
 	switch {
 	case bytes.HasPrefix(sample, bomUTF8):

@@ -5,8 +5,9 @@ import (
 	"io"
 )
 
-// This file holds the two byte pipelines that feed encoding/csv: utf8Reader
-// (no decoding: the fast path) and decodeReader (any other encoding). Both
+// This file and decode.go hold the two byte pipelines that feed
+// encoding/csv: utf8Reader (no decoding: the fast path) and decodeReader
+// (any other encoding). Both
 // turn a lone CR into LF (encoding/csv only splits records on LF; CRLF it
 // handles itself) and stop at bytes no CSV text holds. Both map an offset in
 // the text they produce back to a byte offset in the file.

@@ -26,6 +26,12 @@
 // otherwise; a duplicate is reported on its second occurrence, naming the
 // row of the first.
 //
+// Validate checks one record; Stream runs a whole file with reading and
+// converting on separate goroutines (rows still come out in file order).
+// NumericCodec, registered on a pgx connection, writes Decimals in binary
+// without math/big.
+//
 // New returns an error when the mapping does not fit the object or the
-// file; Validate never fails, it reports.
+// file; Validate never fails, it reports; Stream returns only file errors
+// (source.ErrBinary, an unclosed quote), the callback's error or ctx's.
 package validate
