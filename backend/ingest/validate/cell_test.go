@@ -3,8 +3,10 @@ package validate
 import (
 	"math/big"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgtype"
 
@@ -240,5 +242,12 @@ func TestDecimalString(t *testing.T) {
 		if !n.Valid || n.Int.Int64() != tt.d.Int || n.Exp != -tt.d.Scale {
 			t.Errorf("NumericValue = %+v", n)
 		}
+	}
+}
+
+func TestLongValueCut(t *testing.T) {
+	_, p := NewCell(field(catalog.Text, maxLen(10)), "C", mapping.Column{}, mapping.Insert, nil).Convert(strings.Repeat("华", 5000))
+	if p == nil || p.Code != CodeTooLong || !utf8.ValidString(p.Value) || len(p.Value) > 204 {
+		t.Errorf("problem value not cut cleanly: %d bytes, valid %v", len(p.Value), utf8.ValidString(p.Value))
 	}
 }

@@ -3,6 +3,7 @@ package validate
 import (
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/ingest/mapping"
@@ -31,7 +32,7 @@ func FuzzValidateCell(f *testing.F) {
 		}
 		v, p := NewCell(fld, "C", col, mapping.Insert, time.UTC).Convert(s)
 		if p != nil {
-			if p.Code == "" || p.Message == "" || v != nil {
+			if p.Code == "" || p.Message == "" || v != nil || len(p.Value) > 204 || utf8.ValidString(s) && !utf8.ValidString(p.Value) {
 				t.Fatalf("bad problem %+v (value %v)", p, v)
 			}
 			return

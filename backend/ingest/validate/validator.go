@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/ingest/mapping"
@@ -326,9 +327,14 @@ func lookupBy(c mapping.Column) string {
 	return c.LookupBy
 }
 
+// truncate cuts s to at most 200 bytes, on a character boundary.
 func truncate(s string) string {
-	if len(s) > 200 {
-		return s[:200] + "…"
+	if len(s) <= 200 {
+		return s
 	}
-	return s
+	cut := 200
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
