@@ -52,7 +52,7 @@ func validHost(h string) bool {
 	if len(h) == 0 || len(h) > 253 {
 		return false
 	}
-	labels, start := 0, 0
+	labels, start, ascii := 0, 0, true
 	for i := 0; i <= len(h); i++ {
 		if i < len(h) && h[i] != '.' {
 			continue
@@ -66,15 +66,16 @@ func validHost(h string) bool {
 			if !(c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80) {
 				return false
 			}
+			ascii = ascii && c < 0x80
 		}
 		labels++
 		start = i + 1
 	}
-	if labels < 2 || !utf8.ValidString(h) {
+	if labels < 2 || !ascii && !utf8.ValidString(h) {
 		return false
 	}
 	tld := h[strings.LastIndexByte(h, '.')+1:]
-	if utf8.RuneCountInString(tld) < 2 {
+	if len(tld) < 2 || !ascii && utf8.RuneCountInString(tld) < 2 {
 		return false
 	}
 	for i := 0; i < len(tld); i++ {
@@ -150,8 +151,11 @@ func validURL(s string) bool {
 		return false
 	}
 	host := rest
-	if i := strings.IndexAny(host, "/?#"); i >= 0 {
-		host = host[:i]
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; c == '/' || c == '?' || c == '#' {
+			host = host[:i]
+			break
+		}
 	}
 	if rest != s {
 		if i := strings.LastIndexByte(host, '@'); i >= 0 {
