@@ -125,13 +125,13 @@ export function problemRows(n: number, header = accountFile.header) {
     line: i + 2,
     file: 'accounts.csv',
     cells: header.map((h, c) => `${h}-${i}-${c}`),
-    problems: [{ column: header[1], field: 'industry', code: 'picklist', message: `row ${i}: not an option`, value: `v${i}` }],
+    problems: [{ column: header[1], field: 'industry', code: 'bad_picklist', message: `row ${i}: not an option`, value: `v${i}` }],
   });
   return (_id: string, q: ProblemQuery): Promise<ProblemPage> => {
-    const total = q.code && q.code !== 'picklist' ? 0 : n;
+    const total = q.code && q.code !== 'bad_picklist' ? 0 : n;
     const rows: ProblemRow[] = [];
     for (let i = q.offset; i < Math.min(total, q.offset + q.limit); i++) rows.push(row(i));
-    return Promise.resolve({ header, total, rows, byCode: { picklist: n }, byColumn: { [header[1]]: n }, done: true });
+    return Promise.resolve({ header, total, rows, byCode: { bad_picklist: n }, byColumn: { [header[1]]: n }, done: true });
   };
 }
 
@@ -223,4 +223,24 @@ export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
   const fake = {} as Record<string, unknown>;
   for (const [k, fn] of Object.entries(base)) fake[k] = vi.fn(fn as (...a: unknown[]) => unknown);
   return fake as FakeApi;
+}
+
+/** An event bus for the fake api: pass `on` as an override, then emit. */
+export function fakeEvents() {
+  const handlers = new Map<string, Set<(p: unknown) => void>>();
+  return {
+    on: ((name: string, cb: (p: unknown) => void) => {
+      if (!handlers.has(name)) handlers.set(name, new Set());
+      handlers.get(name)!.add(cb);
+      return () => handlers.get(name)!.delete(cb);
+    }) as Api['on'],
+    emit(name: string, payload: unknown) {
+      for (const cb of handlers.get(name) ?? []) cb(payload);
+    },
+  };
+}
+
+/** A job event with defaults. */
+export function jobEvent(over: Partial<import('$lib/api').JobEvent> = {}): import('$lib/api').JobEvent {
+  return { jobId: 'i1', kind: 'import', status: 'running', total: 120, done: 0, succeeded: 0, failed: 0, bytesRead: 0, bytesTotal: 0, rowsPerSec: 0, message: '', ...over };
 }

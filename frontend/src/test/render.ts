@@ -10,7 +10,7 @@ import { RunningJobs } from '../shared/running.svelte';
 import type { PageId } from '../shared/pages';
 import { createFakeApi, type FakeApi } from './fakeApi';
 
-export async function renderPage(page: Component, api: FakeApi = createFakeApi(), opts: { page?: PageId; sub?: string; flow?: ImportFlow } = {}) {
+export async function renderPage(page: Component, api: FakeApi = createFakeApi(), opts: { page?: PageId; sub?: string; flow?: ImportFlow; props?: Record<string, unknown> } = {}) {
   const ctx: AppContext = {
     api,
     connections: new ConnectionState(api),
@@ -20,6 +20,6 @@ export async function renderPage(page: Component, api: FakeApi = createFakeApi()
     running: new RunningJobs(api),
   };
   await ctx.connections.refresh();
-  const result = render(page, { context: appContextMap(ctx) });
+  const result = render(page, { props: opts.props ?? {}, context: appContextMap(ctx) });
   return { ...result, api, ctx };
 }

@@ -1,0 +1,95 @@
+import { screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { locale } from '$lib/i18n';
+import { createFakeApi, fakeEvents, jobEvent } from '../test/fakeApi';
+import { renderPage } from '../test/render';
+import ImportPage from './ImportPage.svelte';
+
+beforeEach(() => locale.set('en'));
+
+describe('ImportPage', () => {
+  it('walks target → files → mapping → preview → send → result', async () => {
+    const user = userEvent.setup();
+    const bus = fakeEvents();
+    const api = createFakeApi({ on: bus.on });
+    const { ctx } = await renderPage(ImportPage, api, { page: 'import' });
+    const off = ctx.importFlow.attach();
+    const next = () => screen.getByRole('button', { name: /^Next/ });
+
+    // Target: Next is blocked with the reason shown.
+    expect(screen.getByRole('button', { name: /Target/, current: 'step' })).toBeInTheDocument();
+    expect(next()).toBeDisabled();
+    expect(screen.getByText('Choose the object to import into.')).toBeInTheDocument();
+    await user.selectOptions(await screen.findByRole('combobox', { name: 'Object' }), 'Account');
+    await user.click(screen.getByRole('radio', { name: /Add or update/ }));
+    const key = screen.getByRole('combobox', { name: 'Find existing records by' });
+    expect(within(key).getByRole('option', { name: 'Primary attribute (Account Name)' })).toBeEnabled();
+    await user.selectOptions(key, 'account_no');
+    await waitFor(() => expect(next()).toBeEnabled());
+    await user.click(next());
+
+    // Files: browse (browser mode: file input + upload).
+    expect(screen.getByText('No files yet.')).toBeInTheDocument();
+    await user.upload(screen.getByTestId('file-input'), new File(['x'], 'accounts.csv', { type: 'text/csv' }));
+    const card = await screen.findByRole('article', { name: 'File accounts.csv' });
+    expect(api.upload).toHaveBeenCalled();
+    expect(within(card).getByRole('combobox', { name: 'Encoding' })).toHaveValue('gb18030');
+    expect(within(card).getByText(/120 rows/)).toBeInTheDocument();
+    expect(within(card).getByRole('table', { name: 'First rows of accounts.csv' })).toHaveTextContent('招商银行');
+    await user.click(next());
+
+    // Mapping: the key field must be mapped in upsert mode.
+    await screen.findByRole('region', { name: 'Fields' });
+    expect(screen.getByText('Map the required fields first: account_no.')).toBeInTheDocument();
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Field for column Notes' }), 'account_no');
+    await user.click(screen.getByRole('button', { name: /Check every row/ }));
+
+    // Preview: problems with counts; send the rest.
+    expect(api.StartValidate).toHaveBeenCalled();
+    const grid = await screen.findByRole('grid', { name: 'Rows with problems' });
+    expect(grid).toBeInTheDocument();
+    expect(screen.getByText('3 of 120 rows have problems.')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /Not an option/ })).toBeInTheDocument();
+    expect(screen.getByText('3 rows with problems will be skipped and reported; 117 rows will be sent.')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Send 117 rows' }));
+
+    // Send: live progress, then the result.
+    expect(await screen.findByRole('heading', { name: 'Sending' })).toBeInTheDocument();
+    bus.emit('job:progress', jobEvent({ done: 59, total: 117, rowsPerSec: 20, succeeded: 59 }));
+    expect(await screen.findByText('50%')).toBeInTheDocument();
+    expect(screen.getByText('20 rows/s')).toBeInTheDocument();
+    bus.emit('job:finished', jobEvent({ status: 'done', done: 117, total: 117, succeeded: 115, failed: 2 }));
+    expect(await screen.findByRole('heading', { name: 'Result' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Download error report' }));
+    expect(api.saveErrorReport).toHaveBeenCalledWith('i1');
+    await user.click(screen.getByRole('button', { name: /Send the .* failed rows again/ }));
+    expect(api.RestartJob).toHaveBeenCalledWith('i1', true);
+    expect(await screen.findByRole('heading', { name: 'Sending' })).toBeInTheDocument();
+    off();
+  }, 30_000);
+
+  it('suggests a saved preset whose headers match and loads it', async () => {
+    const user = userEvent.setup();
+    const api = createFakeApi();
+    api.SuggestMapping.mockImplementation(async () => ({
+      ...(await createFakeApi().SuggestMapping('', '', [])),
+      presets: [{ name: 'Accounts CN', object: 'Account', mode: 'insert', columns: 4, updatedAt: '' }],
+    }));
+    const { ctx } = await renderPage(ImportPage, api, { page: 'import' });
+    const flow = ctx.importFlow;
+    await flow.loadObjects('sandbox');
+    await flow.chooseObject('Account');
+    await flow.next();
+    await flow.addPaths(['/tmp/accounts.csv']);
+    await flow.next();
+    await user.click(await screen.findByRole('button', { name: 'Use “Accounts CN”' }));
+    expect(await screen.findByText('Preset “Accounts CN” loaded.')).toBeInTheDocument();
+    expect(flow.mapping.columns['年收入']).toEqual({ field: 'annual_revenue', numberLocale: '1.234,56' });
+    await user.click(screen.getByRole('button', { name: 'Save as…' }));
+    await user.type(screen.getByLabelText('Preset name'), 'Mine');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(api.SavePreset).toHaveBeenCalledWith('Mine', expect.objectContaining({ object: 'Account' }), ['客户名称', '行业', '年收入', 'Notes']);
+    expect(await screen.findByRole('button', { name: 'Update “Mine”' })).toBeInTheDocument();
+  }, 20_000);
+});

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { createFakeApi, fakeEvents, jobEvent, problemRows } from '../test/fakeApi';
+import { ImportFlow } from './flow.svelte';
+
+async function flowAt(step: 'files' | 'mapping' | 'preview', over: Parameters<typeof createFakeApi>[0] = {}) {
+  const bus = fakeEvents();
+  const api = createFakeApi({ on: bus.on, ...over });
+  const flow = new ImportFlow(api);
+  flow.attach();
+  await flow.loadObjects('sandbox');
+  await flow.chooseObject('Account');
+  await flow.next();
+  if (step === 'files') return { flow, api, bus };
+  await flow.addPaths(['/tmp/accounts.csv']);
+  await flow.next();
+  if (step === 'mapping') return { flow, api, bus };
+  await flow.next();
+  return { flow, api, bus };
+}
+
+describe('ImportFlow', () => {
+  it('starts at the target and blocks until an object is chosen', async () => {
+    const flow = new ImportFlow(createFakeApi());
+    await flow.loadObjects('sandbox');
+    expect(flow.step).toBe('target');
+    expect(flow.blocker('target')).toEqual({ key: 'imp.block.object' });
+    expect(await flow.next()).toBe(false);
+    await flow.chooseObject('Account');
+    expect(flow.blocker('target')).toBeNull();
+    expect(await flow.next()).toBe(true);
+    expect(flow.step).toBe('files');
+  });
+
+  it('asks for a key on update and refuses the primary attribute where there is none', async () => {
+    const api = createFakeApi({ DescribeObject: async (_c, o) => ({ ...(await createFakeApi().DescribeObject('', o)), primary: '' }) });
+    const flow = new ImportFlow(api);
+    await flow.loadObjects('sandbox');
+    await flow.chooseObject('OpportunityLine');
+    flow.setMode('update');
+    expect(flow.key).toBe('id');
+    flow.key = 'primary';
+    expect(flow.blocker('target')).toEqual({ key: 'imp.block.key' });
+    flow.key = '';
+    expect(flow.blocker('target')).toEqual({ key: 'imp.block.key' });
+  });
+
+  it('refuses a file of another layout with a clear reason', async () => {
+    const api = createFakeApi();
+    api.InspectFile.mockImplementationOnce(async (ref) => ({ ...(await createFakeApi().InspectFile(ref)) }));
+    api.InspectFile.mockImplementationOnce(async (ref) => ({ ...(await createFakeApi().InspectFile(ref)), header: ['客户名称', 'Phone'] }));
+    const flow = new ImportFlow(api);
+    await flow.addPaths(['/tmp/a.csv', '/tmp/b.csv']);
+    expect(flow.files.map((f) => f.name)).toEqual(['a.csv']);
+    expect(flow.fileError).toMatchObject({ key: 'imp.files.otherLayout', params: { name: 'b.csv', first: 'a.csv' } });
+    expect(flow.blocker('files')).toBe(flow.fileError);
+    flow.removeFile('/tmp/a.csv');
+    expect(flow.fileError).toBeNull();
+  });
+
+  it('re-reads a file with a chosen encoding', async () => {
+    const { flow, api } = await flowAt('files');
+    await flow.addPaths(['/tmp/accounts.csv']);
+    await flow.reinspect('/tmp/accounts.csv', 'utf-8', ';');
+    expect(api.InspectFile).toHaveBeenLastCalledWith({ path: '/tmp/accounts.csv', encoding: 'utf-8', delimiter: ';' });
+    expect(flow.files[0]).toMatchObject({ encoding: 'utf-8', delimiter: ';' });
+  });
+
+  it('builds the mapping from the suggestion and blocks on unmapped required fields', async () => {
+    const { flow, api } = await flowAt('mapping');
+    expect(flow.step).toBe('mapping');
+    expect(api.SuggestMapping).toHaveBeenCalledWith('sandbox', 'Account', ['客户名称', '行业', '年收入', 'Notes']);
+    expect(flow.blocker('mapping')).toBeNull();
+    flow.mapping.unmap('客户名称');
+    expect(flow.blocker('mapping')).toEqual({ key: 'imp.block.required', params: { fields: 'name' } });
+    expect(flow.canGo('preview')).toBe(false);
+    // Update mode needs only the key.
+    flow.mode = 'update';
+    flow.key = 'account_no';
+    expect(flow.blocker('mapping')).toEqual({ key: 'imp.block.required', params: { fields: 'account_no' } });
+    flow.mapping.map('Notes', 'account_no');
+    expect(flow.blocker('mapping')).toBeNull();
+  });
+
+  it('keeps every choice going back and forth, without asking Go again', async () => {
+    const { flow, api } = await flowAt('mapping');
+    flow.mapping.map('年收入', 'annual_revenue');
+    await flow.back();
+    await flow.back();
+    expect(flow.step).toBe('target');
+    expect(flow.object).toBe('Account');
+    flow.setMode('upsert');
+    flow.key = 'account_no';
+    await flow.next();
+    expect(flow.files).toHaveLength(1);
+    await flow.next();
+    expect(flow.mapping.columns['年收入']).toEqual({ field: 'annual_revenue' });
+    expect(api.SuggestMapping).toHaveBeenCalledTimes(1);
+    expect(flow.mode).toBe('upsert');
+  });
+
+  it('validates on entering the preview, and again only when something changed', async () => {
+    const { flow, api, bus } = await flowAt('preview');
+    expect(flow.step).toBe('preview');
+    expect(api.StartValidate).toHaveBeenCalledTimes(1);
+    const req = api.StartValidate.mock.calls[0][0];
+    expect(req).toMatchObject({ connection: 'sandbox', object: 'Account', files: [{ path: '/tmp/accounts.csv', encoding: 'gb18030', delimiter: ',' }], batchSize: 5000 });
+    expect(req.mapping.columns).toEqual({ 客户名称: { field: 'name' }, 行业: { field: 'industry' } });
+    bus.emit('job:finished', jobEvent({ jobId: 'v1', status: 'done', total: 120, done: 120 }));
+    expect(flow.blocker('preview')).toBeNull();
+    expect(flow.sendable).toBe(117);
+
+    await flow.goTo('mapping');
+    await flow.goTo('preview');
+    expect(api.StartValidate).toHaveBeenCalledTimes(1);
+    await flow.goTo('mapping');
+    flow.mapping.map('年收入', 'annual_revenue');
+    await flow.goTo('preview');
+    expect(api.StartValidate).toHaveBeenCalledTimes(2);
+  });
+
+  it('sends, follows progress to the result, and restarts failed rows as a new job', async () => {
+    const { flow, api, bus } = await flowAt('preview', { GetProblems: problemRows(2) });
+    expect(flow.blocker('preview')).toBeNull(); // the page said done
+    await flow.send();
+    expect(flow.step).toBe('send');
+    expect(flow.canGo('mapping')).toBe(false);
+    bus.emit('job:progress', jobEvent({ jobId: 'i1', done: 60, total: 118, rowsPerSec: 30 }));
+    expect(flow.progress?.done).toBe(60);
+    bus.emit('job:progress', jobEvent({ jobId: 'other', done: 1 }));
+    expect(flow.progress?.done).toBe(60);
+    bus.emit('job:finished', jobEvent({ jobId: 'i1', status: 'done', done: 118, succeeded: 116, failed: 2 }));
+    expect(flow.step).toBe('result');
+    await flow.cancel();
+    await flow.restartFailed();
+    expect(api.RestartJob).toHaveBeenCalledWith('i1', true);
+    expect(flow.importJob).toBe('i1-restart');
+    expect(flow.step).toBe('send');
+  });
+
+  it('rehearses on the server and shows its problems apart', async () => {
+    const { flow, api, bus } = await flowAt('preview');
+    await flow.rehearse();
+    expect(api.StartRehearse).toHaveBeenCalled();
+    expect(flow.source).toBe('server');
+    expect(flow.serverProblems.jobId).toBe('r1');
+    bus.emit('job:finished', jobEvent({ jobId: 'r1', status: 'done' }));
+    expect(flow.rehearseFinished?.status).toBe('done');
+  });
+
+  it('adds detail files for a master–detail object and requires the key columns', async () => {
+    const { flow } = await flowAt('files');
+    await flow.chooseObject('Opportunity');
+    expect(flow.detailObjects.map((o) => o.apiName)).toEqual(['OpportunityLine']);
+    await flow.addPaths(['/tmp/opps.csv']);
+    const d = await flow.addDetail('OpportunityLine');
+    expect(flow.blocker('files')).toEqual({ key: 'imp.block.detailFiles', params: { object: 'OpportunityLine' } });
+    await flow.addPaths(['/tmp/lines.csv'], d);
+    expect(flow.blocker('files')).toEqual({ key: 'imp.block.masterKey' });
+    flow.masterKey = '客户名称';
+    d.masterColumn = 'Notes';
+    expect(flow.blocker('files')).toBeNull();
+    expect(flow.request()).toMatchObject({ masterKey: '客户名称', details: [{ object: 'OpportunityLine', masterColumn: 'Notes', files: [{ path: '/tmp/lines.csv' }] }] });
+  });
+});
