@@ -1,6 +1,9 @@
 package app
 
-import "batchdesk/backend/ingest/mapping"
+import (
+	"batchdesk/backend/imports"
+	"batchdesk/backend/ingest/mapping"
+)
 
 // DTOs of the import flow, the jobs dashboard and presets. Mirrored in
 // frontend/src/lib/api/types.ts.
@@ -72,25 +75,12 @@ type DetailRequest struct {
 }
 
 // CellProblem is one problem of one cell (or of the whole row when Column
-// is "").
-type CellProblem struct {
-	Column  string `json:"column"`
-	Field   string `json:"field"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Value   string `json:"value"`
-}
-
-// ProblemRow is one failing row of the preview grid.
-type ProblemRow struct {
-	// Line is the file line the row starts on (the header is line 1).
-	Line int64 `json:"line"`
-	// File is the file's name (imports of several files).
-	File string `json:"file"`
-	// Cells are the row's original values, in header order.
-	Cells    []string      `json:"cells"`
-	Problems []CellProblem `json:"problems"`
-}
+// is ""); ProblemRow is one failing row of the preview grid: its file line,
+// file name, original cells in header order and problems.
+type (
+	CellProblem = imports.CellProblem
+	ProblemRow  = imports.ProblemRow
+)
 
 // ProblemQuery pages and filters the preview grid.
 type ProblemQuery struct {
