@@ -10,7 +10,8 @@ import { RunningJobs } from '../shared/running.svelte';
 import type { PageId } from '../shared/pages';
 import { createFakeApi, type FakeApi } from './fakeApi';
 
-export async function renderPage(page: Component, api: FakeApi = createFakeApi(), opts: { page?: PageId; sub?: string; flow?: ImportFlow; props?: Record<string, unknown> } = {}) {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function renderPage(page: Component<any>, api: FakeApi = createFakeApi(), opts: { page?: PageId; sub?: string; flow?: ImportFlow; props?: Record<string, unknown> } = {}) {
   const ctx: AppContext = {
     api,
     connections: new ConnectionState(api),
