@@ -20,8 +20,9 @@ type batch struct {
 
 // Stream reads every record of f and validates it, reading and converting
 // on separate goroutines (workers converters; 0 means GOMAXPROCS), and
-// calls fn with each Row in file order from the calling goroutine (fn may
-// keep the Row; it must not keep rec.Fields past the call). It stops at the
+// calls fn with each Row and its record in file order from the calling
+// goroutine (fn may keep both: rec.Fields is a copy, for an error report).
+// It stops at the
 // first error of f (a file error such as ErrBinary), of fn, or of ctx.
 // Problems are reported in rows, never as errors.
 func (v *Validator) Stream(ctx context.Context, f *source.File, workers int, fn func(Row, source.Record) error) error {
