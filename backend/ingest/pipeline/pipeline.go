@@ -75,6 +75,20 @@ type Request struct {
 	MasterKey string
 	// Details are detail files imported after the master, in one job.
 	Details []Detail
+	// Formats override Encoding and Delimiter for the files named by their
+	// path (master and detail files alike).
+	Formats map[string]Format
+	// OnFailedRow, when set, is called for each row as it fails —
+	// validation problems as they are found, server rejections as their
+	// batch returns — with the row's original cells, whether or not an
+	// error report is written. Calls never overlap; a slow hook slows the
+	// job.
+	OnFailedRow func(FailedRow)
+}
+
+// Format says how to read one file ("" = detect / sniff).
+type Format struct {
+	Encoding, Delimiter string
 }
 
 // Detail is one detail object of a master–detail import.

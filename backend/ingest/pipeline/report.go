@@ -15,24 +15,33 @@ const (
 	ReportError = "_error"
 )
 
-// report writes the error report: the input's columns with the original
-// values, then _row (the file line) and _error (the row's problems joined by
-// "; "). It is created on the first failing row. Safe for concurrent use.
+// report is where failing rows go: the error report — the input's columns
+// with the original values, then _row (the file line) and _error (the
+// row's problems joined by "; "), created on the first failing row — and
+// the request's OnFailedRow hook. Safe for concurrent use; the hook is
+// called under its lock.
 type report struct {
 	mu     sync.Mutex
 	path   string
-	header []string
-	keep   []int // input columns written (the input's own _row/_error dropped)
+	object string
+	hook   func(FailedRow)
+	header []string       // the report's columns (the input's own _row/_error dropped)
+	keep   []int          // input columns written
+	index  map[string]int // input column by trimmed header, for problem values
 	f      *os.File
 	bw     *bufio.Writer
 	w      *csv.Writer
 	err    error
 }
 
-func newReport(path string, header []string) *report {
-	r := &report{path: path}
+func newReport(path, object string, header []string, hook func(FailedRow)) *report {
+	r := &report{path: path, object: object, hook: hook, index: make(map[string]int, len(header))}
 	for i, h := range header {
-		if t := strings.TrimSpace(h); strings.EqualFold(t, ReportRow) || strings.EqualFold(t, ReportError) {
+		t := strings.TrimSpace(h)
+		if _, dup := r.index[t]; !dup {
+			r.index[t] = i
+		}
+		if strings.EqualFold(t, ReportRow) || strings.EqualFold(t, ReportError) {
 			continue
 		}
 		r.keep = append(r.keep, i)
@@ -41,21 +50,27 @@ func newReport(path string, header []string) *report {
 	return r
 }
 
-// add writes one failing row.
-func (r *report) add(raw []string, line int64, problems []string) {
-	r.addLazy(func() []string { return raw }, line, problems)
-}
-
-// addLazy writes one failing row whose values raw returns (called only
-// when the report is written, under its lock).
-func (r *report) addLazy(rawOf func() []string, line int64, problems []string) {
-	if r == nil || r.path == "" {
+// add reports one failing row of file whose values rawOf returns (called
+// only when needed, under the report's lock): msgs are the report's texts,
+// probs the hook's problems.
+func (r *report) add(file string, rawOf func() []string, line int64, msgs []string, probs []RowProblem) {
+	if r == nil || (r.path == "" && r.hook == nil) {
 		return
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	raw := rawOf()
-	if r.err != nil {
+	if r.hook != nil {
+		for i := range probs {
+			if p := &probs[i]; p.Value == "" && p.Column != "" {
+				if c, ok := r.index[strings.TrimSpace(p.Column)]; ok && c < len(raw) {
+					p.Value = raw[c]
+				}
+			}
+		}
+		r.hook(FailedRow{File: file, Object: r.object, Line: line, Cells: raw, Problems: probs})
+	}
+	if r.path == "" || r.err != nil {
 		return
 	}
 	if r.f == nil {
@@ -75,7 +90,7 @@ func (r *report) addLazy(rawOf func() []string, line int64, problems []string) {
 		}
 		rec = append(rec, v)
 	}
-	rec = append(rec, strconv.FormatInt(line, 10), strings.Join(problems, "; "))
+	rec = append(rec, strconv.FormatInt(line, 10), strings.Join(msgs, "; "))
 	if err := r.w.Write(rec); err != nil && r.err == nil {
 		r.err = err
 	}

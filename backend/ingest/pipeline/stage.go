@@ -31,12 +31,16 @@ type stageSpec struct {
 	// column for it (the master column), resolved through linkKeys first.
 	link     *catalog.Field
 	linkKeys *load.KeyMap
+	// headers are the mapped columns' headers by lowercase field API name
+	// (set by stage), to place server problems in their column.
+	headers map[string]string
 }
 
 // batch is a load.Batch plus where its records are in the file, to read
 // the failing ones again for the error report.
 type batch struct {
 	load.Batch
+	path    string
 	file    *source.File
 	offsets []int64 // per row
 }
@@ -71,14 +75,18 @@ func quickStamp(p string) (load.FileStamp, error) {
 }
 
 func (j *job) openFile(path string) (*source.File, error) {
+	enc, d := j.req.Encoding, j.req.Delimiter
+	if f, ok := j.req.Formats[path]; ok {
+		enc, d = f.Encoding, f.Delimiter
+	}
 	var delim rune
-	if d := j.req.Delimiter; d != "" {
+	if d != "" {
 		if d == `\t` || strings.EqualFold(d, "tab") {
 			d = "\t"
 		}
 		delim, _ = utf8.DecodeRuneInString(d)
 	}
-	return source.Open(path, source.Options{MaxBytes: j.req.MaxFileBytes, Encoding: j.req.Encoding, Delimiter: delim})
+	return source.Open(path, source.Options{MaxBytes: j.req.MaxFileBytes, Encoding: enc, Delimiter: delim})
 }
 
 // validator prepares the checks of one file's header.
@@ -122,6 +130,10 @@ func (j *job) plan(s *stageSpec, v *validate.Validator) load.Plan {
 // error report's path.
 func (j *job) stage(ctx context.Context, s stageSpec) (string, error) {
 	req := j.req
+	s.headers = make(map[string]string, len(s.mapping.Columns))
+	for h, c := range s.mapping.Columns {
+		s.headers[strings.ToLower(c.Field)] = h
+	}
 	var rep *report
 	var loader *load.Loader
 	var done map[int]load.LedgerEntry
@@ -175,7 +187,7 @@ func (j *job) stage(ctx context.Context, s stageSpec) (string, error) {
 		}
 		open = append(open, sf)
 		if fi == 0 {
-			rep = newReport(s.report, sf.Header())
+			rep = newReport(s.report, s.obj.APIName, sf.Header(), req.OnFailedRow)
 		}
 		if v == nil || !slices.Equal(header, sf.Header()) {
 			if v, err = j.validator(&s, sf.Header(), path); err == nil && loader == nil {
@@ -194,7 +206,7 @@ func (j *job) stage(ctx context.Context, s stageSpec) (string, error) {
 				break
 			}
 		}
-		err = j.read(jobCtx, &s, sf, v, keyIdx, rep, done, batches)
+		err = j.read(jobCtx, &s, path, sf, v, keyIdx, rep, done, batches)
 		r, _ := sf.Progress()
 		j.bytesDone.Add(r)
 		j.fileRead.Store(0)
@@ -276,11 +288,11 @@ func column(header []string, name string) int {
 const progressEvery = 512
 
 // read streams one file: each record is validated; good ones are batched.
-func (j *job) read(ctx context.Context, s *stageSpec, sf *source.File, v *validate.Validator, keyIdx int, rep *report,
-	done map[int]load.LedgerEntry, out chan<- batch) error {
+func (j *job) read(ctx context.Context, s *stageSpec, path string, sf *source.File, v *validate.Validator, keyIdx int,
+	rep *report, done map[int]load.LedgerEntry, out chan<- batch) error {
 	size := j.req.BatchSize
 	newBatch := func() batch {
-		return batch{Batch: load.Batch{Rows: make([]load.Row, 0, size)}, file: sf, offsets: make([]int64, 0, size)}
+		return batch{Batch: load.Batch{Rows: make([]load.Row, 0, size)}, path: path, file: sf, offsets: make([]int64, 0, size)}
 	}
 	cur := newBatch()
 	flush := func() error {
@@ -318,7 +330,7 @@ func (j *job) read(ctx context.Context, s *stageSpec, sf *source.File, v *valida
 			key = strings.TrimSpace(rec.Fields[keyIdx])
 		}
 		if !row.OK() {
-			j.rowFailed(s, rep, rec.Fields, int64(rec.Line), key, row.Problems)
+			j.rowFailed(s, rep, path, rec.Fields, int64(rec.Line), key, row.Problems)
 			return nil
 		}
 		cur.Rows = append(cur.Rows, load.Row{Line: int64(rec.Line), Values: row.Values, Key: key})
@@ -338,19 +350,26 @@ func (j *job) read(ctx context.Context, s *stageSpec, sf *source.File, v *valida
 }
 
 // rowFailed reports a row that failed validation.
-func (j *job) rowFailed(s *stageSpec, rep *report, raw []string, line int64, key string, probs []validate.Problem) {
+func (j *job) rowFailed(s *stageSpec, rep *report, path string, raw []string, line int64, key string, probs []validate.Problem) {
 	j.failed.Add(1)
 	msgs := make([]string, len(probs))
 	cols := make([]string, len(probs))
 	codes := make([]string, len(probs))
+	var hooked []RowProblem
+	if rep != nil && rep.hook != nil {
+		hooked = make([]RowProblem, len(probs))
+	}
 	for i, p := range probs {
 		msgs[i], cols[i], codes[i] = p.Message, nonEmpty(p.Field, p.Column), string(p.Code)
 		if p.Column != "" {
 			msgs[i] = p.Column + ": " + p.Message
 		}
+		if hooked != nil {
+			hooked[i] = RowProblem{Column: p.Column, Field: p.Field, Code: string(p.Code), Message: p.Message, Value: p.Value}
+		}
 	}
 	j.tally(cols, codes)
-	rep.add(raw, line, msgs)
+	rep.add(path, func() []string { return raw }, line, msgs, hooked)
 	if s.keys != nil && key != "" {
 		s.keys.Fail(key, strings.Join(msgs, "; "))
 	}
@@ -375,12 +394,14 @@ func (j *job) batchDone(s *stageSpec, rep *report, b *batch, r load.BatchResult)
 		msgs := make([]string, len(es))
 		cols := make([]string, len(es))
 		codes := make([]string, len(es))
+		probs := make([]RowProblem, len(es))
 		for i, e := range es {
 			msgs[i], cols[i], codes[i] = e.Message, e.Column, e.Code
+			probs[i] = RowProblem{Column: s.headers[strings.ToLower(e.Column)], Field: e.Column, Code: e.Code, Message: e.Message}
 		}
 		j.failed.Add(1)
 		j.tally(cols, codes)
-		rep.addLazy(func() []string { return b.rawOf(line) }, line, msgs)
+		rep.add(b.path, func() []string { return b.rawOf(line) }, line, msgs, probs)
 	}
 }
 
