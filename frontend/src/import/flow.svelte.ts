@@ -167,7 +167,7 @@ export class ImportFlow {
       this.details = [];
       this.mapping.basis = '';
       this.#validatedSig = '';
-      if (STEPS.indexOf(this.step) > 1 && this.step !== 'send' && this.step !== 'result') this.step = 'target';
+      if (STEPS.indexOf(this.step) > 0 && this.step !== 'send' && this.step !== 'result') this.step = 'target';
     }
     try {
       const list = await this.#api.ListObjects(connection);
