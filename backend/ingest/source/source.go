@@ -1,6 +1,7 @@
 package source
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -60,6 +61,7 @@ type File struct {
 	header    []string
 	start     int64 // file offset of the first byte after the BOM
 	text      textReader
+	buf       *bufio.Reader // encoding/csv's buffer over text
 	csv       *csv.Reader
 	lastText  int64        // text offset after the last record read
 	read      atomic.Int64 // file offset after the last record read
@@ -151,7 +153,10 @@ func open(f *os.File, path string, opts Options) (*File, error) {
 	}
 
 	sf.text = sf.newText(sf.start, 64<<10)
-	sf.csv = sf.newCSV(sf.text)
+	// encoding/csv reads from this bufio.Reader as is (it wraps only
+	// smaller ones): the UTF-8 reader fills its buffer in place.
+	sf.buf = bufio.NewReaderSize(sf.text, 64<<10)
+	sf.csv = sf.newCSV(sf.buf)
 	sf.read.Store(sf.start)
 	rec, err := sf.Next()
 	if err == io.EOF {
@@ -195,7 +200,7 @@ func checkHeader(fields []string, line int) ([]string, error) {
 func (sf *File) newText(at int64, bufSize int) textReader {
 	r := io.NewSectionReader(sf.f, at, sf.size-at)
 	if sf.spec.enc == nil {
-		return newUTF8Reader(r, at, bufSize)
+		return newUTF8Reader(r, at)
 	}
 	return newDecodeReader(r, sf.spec, at, bufSize, sf.delim)
 }
@@ -261,7 +266,7 @@ func (sf *File) Next() (Record, error) {
 			sf.err = sf.binary(be)
 			return Record{}, sf.err
 		case errors.As(err, &pe) && (errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote)):
-			if sf.text.atEOF() && errors.Is(pe.Err, csv.ErrQuote) {
+			if sf.text.atEOF() && sf.buf.Buffered() == 0 && errors.Is(pe.Err, csv.ErrQuote) {
 				sf.err = newError(pe.StartLine, 0, ErrQuote, "a quoted field that starts on line %d is never closed: add the missing closing quote (\")", pe.StartLine)
 				return Record{}, sf.err
 			}
