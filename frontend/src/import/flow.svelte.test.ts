@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createFakeApi, fakeEvents, jobEvent, problemRows } from '../test/fakeApi';
 import { ImportFlow } from './flow.svelte';
 
@@ -160,5 +160,50 @@ describe('ImportFlow', () => {
     d.masterColumn = 'Notes';
     expect(flow.blocker('files')).toBeNull();
     expect(flow.request()).toMatchObject({ masterKey: '客户名称', details: [{ object: 'OpportunityLine', masterColumn: 'Notes', files: [{ path: '/tmp/lines.csv' }] }] });
+  });
+});
+
+describe('ImportFlow with missed or early events', () => {
+  it('takes an import that finished before StartImport returned', async () => {
+    const bus = fakeEvents();
+    const api = createFakeApi({ on: bus.on });
+    api.StartImport.mockImplementation(async () => {
+      bus.emit('job:finished', jobEvent({ jobId: 'fast', status: 'done', succeeded: 117 }));
+      return 'fast';
+    });
+    const flow = new ImportFlow(api);
+    flow.attach();
+    await flow.loadObjects('sandbox');
+    await flow.chooseObject('Account');
+    await flow.next();
+    await flow.addPaths(['/tmp/accounts.csv']);
+    await flow.next();
+    await flow.next();
+    await flow.send();
+    expect(flow.step).toBe('result');
+    expect(flow.finished?.succeeded).toBe(117);
+  });
+
+  it('finds a finished import by GetJob when no event came', async () => {
+    vi.useFakeTimers();
+    try {
+      const api = createFakeApi();
+      const flow = new ImportFlow(api);
+      flow.pollMs = 100;
+      await flow.loadObjects('sandbox');
+      await flow.chooseObject('Account');
+      await flow.next();
+      await flow.addPaths(['/tmp/accounts.csv']);
+      await flow.next();
+      await flow.next();
+      await flow.send();
+      expect(flow.step).toBe('send');
+      await vi.advanceTimersByTimeAsync(150);
+      expect(api.GetJob).toHaveBeenCalledWith('i1');
+      expect(flow.step).toBe('result');
+      expect(flow.finished).toMatchObject({ status: 'done', succeeded: 118, failed: 2 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -106,6 +106,10 @@ export class ImportFlow {
   #api: FlowApi;
   #validatedSig = '';
   #objSeq = 0;
+  #finishedEarly = new Map<string, JobEvent>();
+  #pollTimer: ReturnType<typeof setTimeout> | null = null;
+  /** How often a followed import is checked by GetJob (events may be missed). */
+  pollMs = 1500;
 
   constructor(api: FlowApi) {
     this.#api = api;
@@ -125,6 +129,11 @@ export class ImportFlow {
 
   #onEvent(e: JobEvent, final: boolean): void {
     if (!e?.jobId) return;
+    if (final) {
+      // A fast job can finish before its Start call returns: remember it.
+      this.#finishedEarly.set(e.jobId, e);
+      if (this.#finishedEarly.size > 20) this.#finishedEarly.delete(this.#finishedEarly.keys().next().value!);
+    }
     if (e.jobId === this.validateJob) {
       this.validateProgress = e;
       if (final) this.validateFinished = e;
@@ -423,9 +432,7 @@ export class ImportFlow {
       this.#validatedSig = sig;
       await this.problems.open(id);
       // A job that finished before its events were followed: trust the page.
-      if (this.problems.done && !this.validateFinished && this.validateJob === id) {
-        this.validateFinished = this.validateProgress ?? syntheticFinished(id, this.files.reduce((n, f) => n + f.rowCount, 0));
-      }
+      if (this.validateJob === id) this.noteProblemsDone();
     } catch (e) {
       this.appError = toAppError(e);
     }
@@ -433,8 +440,12 @@ export class ImportFlow {
 
   /** Marks a validation finished when the poll says done (events may be missed). */
   noteProblemsDone(): void {
+    const rows = this.files.reduce((n, f) => n + f.rowCount, 0);
     if (this.problems.done && this.validateJob && !this.validateFinished) {
-      this.validateFinished = this.validateProgress ?? syntheticFinished(this.validateJob, this.files.reduce((n, f) => n + f.rowCount, 0));
+      this.validateFinished = this.#finishedEarly.get(this.validateJob) ?? this.validateProgress ?? syntheticFinished(this.validateJob, rows);
+    }
+    if (this.serverProblems.done && this.rehearseJob && !this.rehearseFinished) {
+      this.rehearseFinished = this.#finishedEarly.get(this.rehearseJob) ?? this.rehearseProgress ?? syntheticFinished(this.rehearseJob, rows);
     }
   }
 
@@ -443,9 +454,13 @@ export class ImportFlow {
     this.rehearseFinished = null;
     this.rehearseProgress = null;
     try {
-      this.rehearseJob = await this.#api.StartRehearse(this.request());
+      const id = await this.#api.StartRehearse(this.request());
+      this.rehearseJob = id;
       this.source = 'server';
-      await this.serverProblems.open(this.rehearseJob);
+      const early = this.#finishedEarly.get(id);
+      if (early) this.#onEvent(early, true);
+      else await this.serverProblems.open(id);
+      if (this.rehearseJob === id) this.noteProblemsDone();
     } catch (e) {
       this.appError = toAppError(e);
     }
@@ -470,6 +485,34 @@ export class ImportFlow {
     this.finished = null;
     this.summary = null;
     this.step = 'send';
+    const early = this.#finishedEarly.get(id);
+    if (early) this.#onEvent(early, true);
+    else this.#poll(id);
+  }
+
+  /** Checks a followed import now and then, in case its events are missed. */
+  #poll(id: string): void {
+    if (this.#pollTimer) clearTimeout(this.#pollTimer);
+    this.#pollTimer = setTimeout(async () => {
+      this.#pollTimer = null;
+      if (this.importJob !== id || this.step !== 'send') return;
+      try {
+        const j = await this.#api.GetJob(id);
+        if (this.importJob !== id || this.step !== 'send') return;
+        if (j.status !== 'running' && j.status !== 'queued') {
+          this.summary = j;
+          this.finished = {
+            jobId: id, kind: j.kind, status: j.status as JobEvent['status'], total: j.total, done: j.succeeded + j.failed,
+            succeeded: j.succeeded, failed: j.failed, bytesRead: 0, bytesTotal: 0, rowsPerSec: j.rowsPerSec, message: j.message,
+          };
+          this.step = 'result';
+          return;
+        }
+      } catch {
+        // try again
+      }
+      this.#poll(id);
+    }, this.pollMs);
   }
 
   async cancel(): Promise<void> {
