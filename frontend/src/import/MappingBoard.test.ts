@@ -14,7 +14,7 @@ function setup(mode = 'insert', recordKey = '') {
   model.init(account, accountFile.header, accountFile.sample, structuredClone(accountSuggestion));
   const api = createFakeApi();
   const file = { path: accountFile.path, encoding: 'gb18030', delimiter: ',' };
-  return { model, api, render: () => renderPage(MappingBoard, api, { props: { model, mode, recordKey, file } }) };
+  return { model, api, render: () => renderPage(MappingBoard, api, { props: { model, mode, recordKey, file, connection: 'sandbox' } }) };
 }
 
 /** A drag's dataTransfer, as jsdom has none. */
@@ -109,5 +109,18 @@ describe('MappingBoard', () => {
     await user.selectOptions(within(table).getByRole('combobox', { name: 'Option for Bank' }), 'Finance');
     await waitFor(() => expect(screen.getByText('Every value maps to an option')).toBeInTheDocument());
     expect(model.columns['行业'].valueMap).toEqual({ 科技: 'Technology', Tech: 'Technology', Bank: 'Finance' });
+  });
+
+  it('chooses how a lookup column finds its record, including by a unique field of the target', async () => {
+    const user = userEvent.setup();
+    const { render, model, api } = setup();
+    await render();
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Field for column Notes' }), 'parent_account_id');
+    await user.click(screen.getByRole('button', { name: 'Options of Notes' }));
+    const by = screen.getByRole('combobox', { name: 'Find the Account by' });
+    await waitFor(() => expect(within(by).getByRole('option', { name: 'Account Number (account_no) · Unique' })).toBeInTheDocument());
+    expect(api.DescribeObject).toHaveBeenCalledWith('sandbox', 'Account');
+    await user.selectOptions(by, 'account_no');
+    expect(model.columns.Notes).toEqual({ field: 'parent_account_id', lookupBy: 'account_no' });
   });
 });
