@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -272,22 +273,6 @@ func writeJSON(env *Env, v any) error {
 	return err
 }
 
-// loadJobSettings reads an import job and its saved settings.
-func loadJobSettings(cmd *cobra.Command, r *jobs.Registry, id string) (store.Job, jobSettings, error) {
-	d, err := r.Get(cmd.Context(), id)
-	if err != nil {
-		return store.Job{}, jobSettings{}, err
-	}
-	if d.Kind != store.JobImport {
-		return store.Job{}, jobSettings{}, apperr.New(apperr.Conflict, "job %s is an %s job: only import jobs can be resumed or restarted here", id, d.Kind)
-	}
-	var s jobSettings
-	if err := json.Unmarshal(d.Settings, &s); err != nil || len(s.Files) == 0 {
-		return store.Job{}, jobSettings{}, apperr.New(apperr.Conflict, "job %s has no saved import settings to run again", id)
-	}
-	return d.Job, s, nil
-}
-
 func newJobsResumeCmd(env *Env) *cobra.Command {
 	var asJSON bool
 	var crmFlag string
@@ -300,43 +285,13 @@ is written twice. A file that changed since the job started is refused
 (use restart). --crm gives the CRM again, e.g. with a password.`,
 		Args: jobIDArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			view := newProgressView(env, "import")
-			ws, r, err := registry(env, cmd, view)
+			svc, r, err := importService(env, cmd, newProgressView(env, "import"))
 			if err != nil {
 				return err
 			}
-			j, s, err := loadJobSettings(cmd, r, args[0])
-			if err != nil {
-				return err
-			}
-			switch j.Status {
-			case store.StatusInterrupted, store.StatusCanceled:
-			default:
-				return apperr.New(apperr.Conflict, "job %s is %s: only an interrupted or canceled job can be resumed (restart it instead)", j.ID, j.Status)
-			}
-			for _, f := range j.Files {
-				same, err := jobs.SameFile(f)
-				if err != nil {
-					return apperr.Wrap(err, apperr.Conflict, "cannot resume job %s: %s cannot be read", j.ID, f.Path)
-				}
-				if !same {
-					return apperr.New(apperr.Conflict, "cannot resume job %s: %s changed since the job started (restart it instead)", j.ID, f.Path)
-				}
-			}
-			f := s.flagsOf()
-			if crmFlag != "" {
-				f.crm = crmFlag
-			}
-			f.asJSON = asJSON
-			req, err := prepareImport(ctx, ws, &f, s.Files)
-			if err != nil {
-				return err
-			}
-			defer req.target.Close()
-			req.resume, req.validateOnly, req.priorWritten = true, s.ValidateOnly, j.Succeeded
-			req.errorsPath = j.ErrorReport
-			return runJob(env, ctx, r, j.ID, req, asJSON)
+			return runJob(env, cmd.Context(), r, asJSON, func(ctx context.Context) (string, error) {
+				return args[0], svc.Resume(ctx, args[0], crmFlag)
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "make the last stdout line one JSON summary")
@@ -356,50 +311,13 @@ failing rows with their original columns; _row and _error are ignored), e.g.
 after fixing them or the mapping.`,
 		Args: jobIDArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			view := newProgressView(env, "import")
-			ws, r, err := registry(env, cmd, view)
+			svc, r, err := importService(env, cmd, newProgressView(env, "import"))
 			if err != nil {
 				return err
 			}
-			j, s, err := loadJobSettings(cmd, r, args[0])
-			if err != nil {
-				return err
-			}
-			if j.Status == store.StatusRunning || j.Status == store.StatusQueued {
-				return apperr.New(apperr.Conflict, "job %s is still %s: cancel it first", j.ID, j.Status)
-			}
-			files := s.Files
-			f := s.flagsOf()
-			if failedOnly {
-				if j.ErrorReport == "" || !fileExists(j.ErrorReport) {
-					return apperr.New(apperr.Conflict, "job %s has no error report: no row failed", j.ID)
-				}
-				files = []string{j.ErrorReport}
-				f.details, f.masterKey = nil, ""
-				f.encoding, f.delimiter = "", "" // the report is UTF-8 with BOM, comma-separated
-			}
-			if crmFlag != "" {
-				f.crm = crmFlag
-			}
-			f.errors = ""
-			f.asJSON = asJSON
-			if err := f.check(files); err != nil {
-				return err
-			}
-			req, err := prepareImport(ctx, ws, &f, files)
-			if err != nil {
-				return err
-			}
-			defer req.target.Close()
-			req.validateOnly = s.ValidateOnly
-			nj, err := r.Create(ctx, jobs.Spec{Kind: store.JobImport, Connection: req.connection,
-				Object: req.object.APIName, Settings: req.settings(), Files: req.fingerprints})
-			if err != nil {
-				return err
-			}
-			r.Event(nj.ID, store.LevelInfo, fmt.Sprintf("restart of job %s (failed rows only: %v)", j.ID, failedOnly))
-			return runJob(env, ctx, r, nj.ID, req, asJSON)
+			return runJob(env, cmd.Context(), r, asJSON, func(ctx context.Context) (string, error) {
+				return svc.Restart(ctx, args[0], failedOnly, crmFlag)
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&failedOnly, "failed-only", false, "import only the rows of the job's error report")

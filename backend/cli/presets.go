@@ -13,6 +13,7 @@ import (
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/crm"
+	"batchdesk/backend/imports"
 	"batchdesk/backend/ingest/mapping"
 	"batchdesk/backend/store"
 )
@@ -165,7 +166,7 @@ func newPresetsRenameCmd(env *Env) *cobra.Command {
 			}
 			// the name inside the body follows the rename
 			if p, err := ws.Store.GetPreset(cmd.Context(), args[1]); err == nil {
-				if body, err := setPresetFields(p.Body, map[string]any{"name": args[1]}); err == nil {
+				if body, err := imports.SetPresetFields(p.Body, map[string]any{"name": args[1]}); err == nil {
 					p.Body = body
 					_, _ = ws.Store.SavePreset(cmd.Context(), p)
 				}
@@ -233,21 +234,21 @@ func newPresetsImportCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			body, err := readPresetFile(args[0])
+			body, err := imports.ReadPresetFile(args[0])
 			if err != nil {
 				return err
 			}
 			if name == "" {
-				name = presetString(body, "name")
+				name = imports.PresetString(body, "name")
 			}
 			if name == "" {
 				name = strings.TrimSuffix(filepath.Base(args[0]), filepath.Ext(args[0]))
 			}
-			if body, err = setPresetFields(body, map[string]any{"name": name}); err != nil {
+			if body, err = imports.SetPresetFields(body, map[string]any{"name": name}); err != nil {
 				return err
 			}
-			p, err := ws.Store.SavePreset(cmd.Context(), store.Preset{Name: name, Object: presetObject(body),
-				HeaderSignature: presetString(body, "headerSignature"), Body: body})
+			p, err := ws.Store.SavePreset(cmd.Context(), store.Preset{Name: name, Object: imports.PresetString(body, "object"),
+				HeaderSignature: imports.PresetString(body, "headerSignature"), Body: body})
 			if err != nil {
 				return err
 			}
@@ -261,7 +262,7 @@ func newPresetsImportCmd(env *Env) *cobra.Command {
 
 // presetFile renders a stored preset as its versioned JSON file.
 func presetFile(p store.Preset) ([]byte, error) {
-	body, err := setPresetFields(p.Body, map[string]any{"version": presetVersion, "name": p.Name, "object": p.Object})
+	body, err := imports.SetPresetFields(p.Body, map[string]any{"version": presetVersion, "name": p.Name, "object": p.Object})
 	if err != nil {
 		return nil, err
 	}
@@ -274,73 +275,6 @@ func presetFile(p store.Preset) ([]byte, error) {
 		return nil, fmt.Errorf("preset %q: %w", p.Name, err)
 	}
 	return append(b, '\n'), nil
-}
-
-// readPresetFile reads and checks a preset JSON file (mapping.Decode:
-// strict, versioned) and returns it re-encoded.
-func readPresetFile(path string) (json.RawMessage, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fileError(path, err)
-	}
-	p, err := mapping.Decode(b)
-	if err != nil {
-		return nil, apperr.Wrap(err, apperr.Invalid, "%s is not a usable preset file: %v", path, err)
-	}
-	if p.Object == "" {
-		return nil, apperr.New(apperr.Invalid, `%s: the preset names no "object"`, path)
-	}
-	return mapping.Encode(p)
-}
-
-// loadPresetBody returns the mapping of --preset: a JSON file (a path
-// ending in .json, or an existing file) or a saved preset's name.
-func loadPresetBody(ctx context.Context, ws *Services, nameOrFile string) (json.RawMessage, error) {
-	if strings.HasSuffix(strings.ToLower(nameOrFile), ".json") || fileExists(nameOrFile) {
-		return readPresetFile(nameOrFile)
-	}
-	p, err := ws.Store.GetPreset(ctx, nameOrFile)
-	if err != nil {
-		return nil, apperr.Wrap(err, apperr.NotFound, "no preset named %q (see 'batchdesk presets list'; a preset file must end in .json)", nameOrFile)
-	}
-	return setPresetFields(p.Body, map[string]any{"version": presetVersion, "name": p.Name, "object": p.Object})
-}
-
-func fileExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && !st.IsDir()
-}
-
-// presetObject is the preset's "object".
-func presetObject(body json.RawMessage) string { return presetString(body, "object") }
-
-// presetString reads a top-level string field of a preset body.
-func presetString(body json.RawMessage, key string) string {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(body, &m) != nil {
-		return ""
-	}
-	var s string
-	_ = json.Unmarshal(m[key], &s)
-	return s
-}
-
-// setPresetFields sets top-level fields of a preset body, keeping the rest.
-func setPresetFields(body json.RawMessage, fields map[string]any) (json.RawMessage, error) {
-	m := map[string]any{}
-	if len(body) > 0 {
-		if err := json.Unmarshal(body, &m); err != nil {
-			return nil, apperr.Wrap(err, apperr.Invalid, "the preset is not a JSON object: %v", err)
-		}
-	}
-	for k, v := range fields {
-		m[k] = v
-	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return nil, fmt.Errorf("encode preset: %w", err)
-	}
-	return b, nil
 }
 
 // buildPreset makes a preset from the import flags: the object, mode, key
@@ -357,7 +291,7 @@ func buildPreset(ctx context.Context, ws *Services, name string, f *importFlags,
 		return store.Preset{}, apperr.New(apperr.Invalid, "--mode must be insert, update or upsert, not %q", f.mode)
 	}
 	for _, m := range f.maps {
-		if _, _, err := splitMap(m); err != nil {
+		if _, _, err := imports.SplitMap(m); err != nil {
 			return store.Preset{}, err
 		}
 	}
@@ -365,11 +299,7 @@ func buildPreset(ctx context.Context, ws *Services, name string, f *importFlags,
 		Columns: map[string]mapping.Column{}}
 	sig := ""
 	if file != "" {
-		opts, err := sourceOptions(f.encoding, f.delimiter, f.maxFileMB)
-		if err != nil {
-			return store.Preset{}, err
-		}
-		header, err := readHeader(file, opts, f.maxFileMB)
+		header, err := imports.ReadHeader(file, imports.Format{Encoding: f.encoding, Delimiter: f.delimiter}, f.maxFileMB)
 		if err != nil {
 			return store.Preset{}, err
 		}
@@ -384,15 +314,12 @@ func buildPreset(ctx context.Context, ws *Services, name string, f *importFlags,
 				return store.Preset{}, err
 			}
 			defer t.Close()
-			obj, err := findObject(ctx, t, f.object)
+			obj, err := imports.FindObject(ctx, t, f.object)
 			if err != nil {
 				return store.Preset{}, err
 			}
 			m.Object = obj.APIName
-			if err := checkMaps(obj, header, f.maps); err != nil {
-				return store.Preset{}, err
-			}
-			pm, err := buildMapping(obj, header, nil, f.maps, f.mode, f.key)
+			pm, err := imports.MapColumns(obj, header, f.maps, f.mode, f.key)
 			if err != nil {
 				return store.Preset{}, err
 			}
@@ -402,7 +329,7 @@ func buildPreset(ctx context.Context, ws *Services, name string, f *importFlags,
 		}
 	}
 	for _, s := range f.maps {
-		h, fld, _ := splitMap(s)
+		h, fld, _ := imports.SplitMap(s)
 		if fld == "" {
 			delete(m.Columns, h)
 			continue

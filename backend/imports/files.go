@@ -3,6 +3,7 @@ package imports
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -53,14 +54,25 @@ func Inspect(path string, opts source.Options, sampleRows int) (FileInfo, error)
 	return fi, nil
 }
 
-// fileError gives source errors the code the UI needs.
+// fileError gives a file problem one clear line naming the file, with the
+// code the UI needs (NotFound, TooLarge, Invalid).
 func fileError(path string, err error) error {
-	if errors.Is(err, source.ErrTooLarge) {
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return apperr.Wrap(err, apperr.NotFound, "%s: no such file", path)
+	case errors.As(err, &pe):
+		return apperr.Wrap(err, apperr.Invalid, "%s: cannot read the file: %v", path, pe.Err)
+	case errors.Is(err, source.ErrTooLarge):
 		return apperr.Wrap(err, apperr.TooLarge, "%s", err.Error())
 	}
 	var se *source.Error
 	if errors.As(err, &se) {
 		return apperr.Wrap(err, apperr.Invalid, "%s: %s", filepath.Base(path), se.Error())
+	}
+	var ae *apperr.Error
+	if errors.As(err, &ae) {
+		return err
 	}
 	return apperr.Wrap(err, apperr.Invalid, "%s: %v", filepath.Base(path), err)
 }

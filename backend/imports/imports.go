@@ -2,12 +2,16 @@
 // mapping — into what the import pipeline runs, for the window, the browser
 // and the command line alike: reading a file's shape for the files step,
 // suggesting a mapping (and matching presets), the distinct values of a
-// column for value maps, and the problem rows of the preview grid.
+// column for value maps, running imports, validations and rehearsals as
+// jobs (Service: Start, Resume, Restart) and the problem rows of the
+// preview grid (Service.Problems, over a ProblemLog per job).
 //
-// In: paths of CSV files on this machine, catalog objects, the app's store.
-// Out: plain values for the app layer. Errors are *apperr.Error (Invalid for
-// bad input, TooLarge for files over the limit, NotFound for unknown names)
-// or the source package's positioned *source.Error.
+// In: Settings (the saved shape of an import job), paths of CSV files on
+// this machine, catalog objects, the app's workspace and job registry.
+// Out: job IDs and plain values for the app layer and the command line.
+// Errors are *apperr.Error (Invalid for bad input, TooLarge for files over
+// the limit, NotFound for unknown names, Conflict for a job that cannot be
+// resumed or restarted) or the source package's positioned *source.Error.
 package imports
 
 import (

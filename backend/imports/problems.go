@@ -32,6 +32,10 @@ type ProblemPage struct {
 	Rows     []ProblemRow
 	ByCode   map[string]int64
 	ByColumn map[string]int64
+	// Header is the files' header and Done whether the job has finished
+	// (set by Service.Problems).
+	Header []string
+	Done   bool
 }
 
 // ProblemLog keeps the failing rows of a job on disk (one JSON line each)

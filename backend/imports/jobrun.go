@@ -1,0 +1,125 @@
+package imports
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"batchdesk/backend/apperr"
+	"batchdesk/backend/ingest/pipeline"
+	"batchdesk/backend/jobs"
+)
+
+// run is how a prepared import runs: from the start, or resumed.
+type run struct {
+	resume bool
+	prior  int64 // rows a resumed job had written before
+}
+
+// launch starts the job id running p; the job closes p.target when it
+// ends (launch does when the job cannot start).
+func (s *Service) launch(ctx context.Context, id string, p *prepared, how run) error {
+	dir, err := s.reportsDir()
+	if err != nil {
+		p.target.Close()
+		return err
+	}
+	if p.errorsPath == "" {
+		p.errorsPath = filepath.Join(dir, id+"-errors.csv")
+	}
+	var log *ProblemLog
+	if s.opt.ProblemLogs {
+		if log, err = s.openLog(id, filepath.Join(dir, id+problemsSuffix), p.header); err != nil {
+			p.target.Close()
+			return err
+		}
+	}
+	if err := s.jobs.Start(ctx, id, p.jobFunc(id, how, log)); err != nil {
+		p.target.Close()
+		if log != nil {
+			log.Close()
+		}
+		return err
+	}
+	return nil
+}
+
+// jobFunc is the job's function: the import pipeline (Resume when
+// resuming), its failing rows into log when there is one.
+func (p *prepared) jobFunc(id string, how run, log *ProblemLog) jobs.Func {
+	return func(ctx context.Context, report func(jobs.Progress)) (jobs.Outcome, error) {
+		defer p.target.Close()
+		if log != nil {
+			defer log.Close()
+		}
+		req := p.request(id, log)
+		progress := func(pr pipeline.Progress) {
+			report(jobs.Progress{Total: pr.Rows, Done: pr.Succeeded + pr.Failed, Succeeded: pr.Succeeded, Failed: pr.Failed,
+				BytesRead: pr.BytesRead, BytesTotal: pr.BytesTotal, Message: pr.Phase})
+		}
+		start := pipeline.Run
+		if how.resume {
+			start = pipeline.Resume
+		}
+		res, err := start(ctx, req, progress)
+		if how.resume && how.prior == 0 && apperr.CodeOf(err) == apperr.NotFound {
+			// The job stopped before its first batch reached the CRM: nothing
+			// was written, so running it from the start is the resume.
+			res, err = pipeline.Run(ctx, req, progress)
+		}
+		out := jobs.Outcome{Total: res.Total, Succeeded: res.Succeeded, Failed: res.Failed, ErrorReport: res.ErrorsFile}
+		if err != nil && ctx.Err() != nil {
+			out.Canceled = true
+			return out, nil
+		}
+		if res.Interrupted {
+			out.Interrupted = true
+			return out, err
+		}
+		if err == nil && p.saved.ValidateOnly {
+			out.Message = fmt.Sprintf("validated %d rows: %d valid, %d with problems", res.Total, res.Succeeded, res.Failed)
+		}
+		return out, err
+	}
+}
+
+// request is the pipeline's request for the job id.
+func (p *prepared) request(id string, log *ProblemLog) pipeline.Request {
+	set := p.saved
+	req := pipeline.Request{Target: p.target, Object: p.object.APIName, Mapping: p.mapping, Files: set.Files,
+		Encoding: set.Encoding, Delimiter: delimiter(set.Delimiter), MaxFileBytes: p.maxBytes, BatchSize: p.batchSize,
+		Rehearse: set.Rehearse, ValidateOnly: set.ValidateOnly, JobID: id, ErrorsPath: p.errorsPath,
+		MasterKey: set.MasterKey, Details: p.details}
+	if len(set.Formats) > 0 {
+		req.Formats = make(map[string]pipeline.Format, len(set.Formats))
+		for path, f := range set.Formats {
+			req.Formats[path] = pipeline.Format{Encoding: f.Encoding, Delimiter: delimiter(f.Delimiter)}
+		}
+	}
+	if log != nil {
+		req.OnFailedRow = func(r pipeline.FailedRow) { _ = log.Add(problemRow(r)) }
+	}
+	return req
+}
+
+// problemRow is a failing row as the problem log keeps it.
+func problemRow(r pipeline.FailedRow) ProblemRow {
+	row := ProblemRow{Line: r.Line, File: filepath.Base(r.File), Cells: r.Cells, Problems: make([]CellProblem, len(r.Problems))}
+	if row.Cells == nil {
+		row.Cells = []string{}
+	}
+	for i, p := range r.Problems {
+		row.Problems[i] = CellProblem(p)
+	}
+	return row
+}
+
+// delimiter is a delimiter as people write it ("tab", "semicolon" …) as
+// the pipeline takes it: the character ("" = sniff). Settings are checked
+// when prepared, so a bad one cannot reach here.
+func delimiter(s string) string {
+	if r, err := ParseDelimiter(s); err == nil && r != 0 {
+		return string(r)
+	}
+	return ""
+}

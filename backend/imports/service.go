@@ -1,0 +1,161 @@
+package imports
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"batchdesk/backend/apperr"
+	"batchdesk/backend/jobs"
+	"batchdesk/backend/store"
+	"batchdesk/backend/workspace"
+)
+
+// Service runs imports (and their validations and rehearsals) as jobs of
+// one registry: the command line's, or the window's. It is safe for
+// concurrent use.
+type Service struct {
+	ws   *workspace.Workspace
+	jobs *jobs.Registry
+	opt  Options
+
+	mu   sync.Mutex
+	logs map[string]*jobLog // open problem logs by job ID
+}
+
+// Options tune a Service.
+type Options struct {
+	// ProblemLogs keeps each job's failing rows in the data folder's
+	// reports/<jobId>-problems.jsonl, for Problems (the preview grid).
+	ProblemLogs bool
+}
+
+// New returns a Service over an open workspace and a job registry.
+func New(ws *workspace.Workspace, reg *jobs.Registry, opt Options) *Service {
+	return &Service{ws: ws, jobs: reg, opt: opt, logs: map[string]*jobLog{}}
+}
+
+// Start checks and resolves set, then runs it as a new import job and
+// returns its ID at once. Every "cannot run" problem (bad settings, an
+// unreadable or oversized file, no connection, an unknown object, a
+// mapping that does not fit) is returned before a job exists. The job's
+// context derives from ctx.
+func (s *Service) Start(ctx context.Context, set Settings) (string, error) {
+	p, err := s.prepare(ctx, set)
+	if err != nil {
+		return "", err
+	}
+	return s.startNew(ctx, p, "")
+}
+
+// startNew records a new job for p (with a first log line note, if any)
+// and starts it.
+func (s *Service) startNew(ctx context.Context, p *prepared, note string) (string, error) {
+	j, err := s.jobs.Create(ctx, jobs.Spec{Kind: store.JobImport, Connection: p.saved.CRM,
+		Object: p.object.APIName, Settings: p.saved, Files: p.fingerprints})
+	if err != nil {
+		p.target.Close()
+		return "", err
+	}
+	if note != "" {
+		s.jobs.Event(j.ID, store.LevelInfo, note)
+	}
+	return j.ID, s.launch(ctx, j.ID, p, run{})
+}
+
+// Resume continues the interrupted or canceled import job id where it
+// stopped (no row lost, none written twice), with its saved settings; crm,
+// when not "", replaces the saved CRM (e.g. with a password). It refuses
+// (code Conflict) a job in another state or whose files changed.
+func (s *Service) Resume(ctx context.Context, id, crm string) error {
+	j, set, err := s.load(ctx, id)
+	if err != nil {
+		return err
+	}
+	switch j.Status {
+	case store.StatusInterrupted, store.StatusCanceled:
+	default:
+		return apperr.New(apperr.Conflict, "job %s is %s: only an interrupted or canceled job can be resumed (restart it instead)", j.ID, j.Status)
+	}
+	for _, f := range j.Files {
+		same, err := jobs.SameFile(f)
+		if err != nil {
+			return apperr.Wrap(err, apperr.Conflict, "cannot resume job %s: %s cannot be read", j.ID, f.Path)
+		}
+		if !same {
+			return apperr.New(apperr.Conflict, "cannot resume job %s: %s changed since the job started (restart it instead)", j.ID, f.Path)
+		}
+	}
+	if crm != "" {
+		set.CRM = crm
+	}
+	p, err := s.prepare(ctx, set)
+	if err != nil {
+		return err
+	}
+	if j.ErrorReport != "" {
+		p.errorsPath = j.ErrorReport
+	}
+	return s.launch(ctx, j.ID, p, run{resume: true, prior: j.Succeeded})
+}
+
+// Restart runs the finished import job id again as a new job with its
+// saved settings and returns the new job's ID: all its files, or with
+// failedOnly its error report (the failing rows with their original
+// columns; _row and _error are ignored). crm, when not "", replaces the
+// saved CRM.
+func (s *Service) Restart(ctx context.Context, id string, failedOnly bool, crm string) (string, error) {
+	j, set, err := s.load(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if j.Status == store.StatusRunning || j.Status == store.StatusQueued {
+		return "", apperr.New(apperr.Conflict, "job %s is still %s: cancel it first", j.ID, j.Status)
+	}
+	if failedOnly {
+		if j.ErrorReport == "" || !fileExists(j.ErrorReport) {
+			return "", apperr.New(apperr.Conflict, "job %s has no error report: no row failed", j.ID)
+		}
+		set.Files = []string{j.ErrorReport}
+		set.Details, set.DetailFiles, set.MasterKey = nil, nil, ""
+		// The report is UTF-8 with BOM, comma-separated.
+		set.Encoding, set.Delimiter, set.Formats = "", "", nil
+	}
+	if crm != "" {
+		set.CRM = crm
+	}
+	set.Errors = ""
+	p, err := s.prepare(ctx, set)
+	if err != nil {
+		return "", err
+	}
+	return s.startNew(ctx, p, fmt.Sprintf("restart of job %s (failed rows only: %v)", j.ID, failedOnly))
+}
+
+// load reads an import job and its saved settings.
+func (s *Service) load(ctx context.Context, id string) (store.Job, Settings, error) {
+	d, err := s.jobs.Get(ctx, id)
+	if err != nil {
+		return store.Job{}, Settings{}, err
+	}
+	if d.Kind != store.JobImport {
+		return store.Job{}, Settings{}, apperr.New(apperr.Conflict, "job %s is an %s job: only import jobs can be resumed or restarted here", id, d.Kind)
+	}
+	var set Settings
+	if err := json.Unmarshal(d.Settings, &set); err != nil || len(set.Files) == 0 {
+		return store.Job{}, Settings{}, apperr.New(apperr.Conflict, "job %s has no saved import settings to run again", id)
+	}
+	return d.Job, set, nil
+}
+
+// reportsDir is the data folder's reports/, created when missing.
+func (s *Service) reportsDir() (string, error) {
+	dir := filepath.Join(s.ws.Home, "reports")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("create %s: %w", dir, err)
+	}
+	return dir, nil
+}
