@@ -215,6 +215,20 @@ async function main() {
     await page.getByRole('heading', { name: '设置' }).waitFor();
   });
 
+  await step('import-chinese', page, async () => {
+    await link('导入').click();
+    await page.getByRole('heading', { name: '导入' }).waitFor();
+    for (const s of ['目标', '文件', '映射', '预览', '发送', '结果']) {
+      await page.getByRole('navigation', { name: '导入步骤' }).getByText(s, { exact: true }).waitFor();
+    }
+  });
+
+  await step('jobs-chinese', page, async () => {
+    await link('任务').click();
+    await page.getByRole('heading', { name: '任务' }).waitFor();
+    await page.getByRole('table', { name: '任务' }).or(page.getByText(/还没有任务/)).first().waitFor();
+  });
+
   await ctx.close();
 }
 
