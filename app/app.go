@@ -18,6 +18,7 @@ import (
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm"
+	"batchdesk/backend/imports"
 	"batchdesk/backend/jobs"
 	"batchdesk/backend/workspace"
 )
@@ -40,6 +41,8 @@ type App struct {
 	ws   *workspace.Workspace
 	opts Options
 	jobs *jobs.Registry
+	// imports runs import jobs on jobs and keeps their problem logs.
+	imports *imports.Service
 
 	mu      sync.Mutex
 	emitter Emitter
@@ -53,6 +56,7 @@ func New(ws *workspace.Workspace, opts Options) *App {
 	ctx, cancel := context.WithCancel(context.Background())
 	a := &App{ws: ws, opts: opts, ctx: ctx, cancel: cancel}
 	a.jobs = jobs.New(ws.Store, jobs.EmitterFunc(a.emit), jobs.Options{})
+	a.imports = imports.New(ws, a.jobs, imports.Options{ProblemLogs: true})
 	// Jobs left "running" by a process that died are interrupted: say so,
 	// so the dashboard offers to resume them.
 	if _, err := a.jobs.Recover(ctx); err != nil {

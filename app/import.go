@@ -1,0 +1,111 @@
+package app
+
+import (
+	"time"
+
+	"batchdesk/backend/imports"
+)
+
+// StartValidate validates req's files against the object (and checks
+// lookups and keys against the CRM, read-only) as a job; it returns the
+// job's ID at once. Failing rows appear in GetProblems as they are found.
+func (a *App) StartValidate(req ImportRequest) (string, error) {
+	set := importSettings(req)
+	set.ValidateOnly = true
+	return a.startImport(set)
+}
+
+// StartRehearse runs req's whole load in one transaction on the CRM and
+// rolls it back, as a job; it returns the job's ID at once.
+func (a *App) StartRehearse(req ImportRequest) (string, error) {
+	set := importSettings(req)
+	set.Rehearse = true
+	return a.startImport(set)
+}
+
+// StartImport imports req's files as a job; it returns the job's ID at
+// once. The job can be canceled (CancelJob) and resumed (ResumeJob, or
+// `batchdesk jobs resume ID`).
+func (a *App) StartImport(req ImportRequest) (string, error) {
+	return a.startImport(importSettings(req))
+}
+
+// startImport starts a job on the app's context (it outlives the call).
+func (a *App) startImport(set imports.Settings) (string, error) {
+	id, err := a.imports.Start(a.ctx, set)
+	return id, fail(err)
+}
+
+// ResumeJob continues an interrupted or canceled import where it stopped;
+// it returns the job's ID (the same).
+func (a *App) ResumeJob(id string) (string, error) {
+	if err := a.imports.Resume(a.ctx, id, ""); err != nil {
+		return "", fail(err)
+	}
+	return id, nil
+}
+
+// RestartJob runs a finished import again as a new job — all rows, or
+// with failedOnly those of its error report — and returns the new job's ID.
+func (a *App) RestartJob(id string, failedOnly bool) (string, error) {
+	nid, err := a.imports.Restart(a.ctx, id, failedOnly, "")
+	return nid, fail(err)
+}
+
+// GetProblems returns one page of a job's failing rows (original cells in
+// header order, problems per cell), filtered by problem code and column,
+// with the counts by code and by column. Done is false while the job runs.
+func (a *App) GetProblems(jobID string, q ProblemQuery) (ProblemPage, error) {
+	ctx, cancel := a.call(time.Minute)
+	defer cancel()
+	if q.Limit <= 0 || q.Limit > 1000 {
+		q.Limit = 100
+	}
+	p, err := a.imports.Problems(ctx, jobID, q.Offset, q.Limit, q.Code, q.Column)
+	if err != nil {
+		return ProblemPage{}, fail(err)
+	}
+	out := ProblemPage{Header: p.Header, Total: p.Total, Rows: make([]ProblemRow, len(p.Rows)),
+		ByCode: p.ByCode, ByColumn: p.ByColumn, Done: p.Done}
+	for i, r := range p.Rows {
+		out.Rows[i] = ProblemRow{Line: r.Line, File: r.File, Cells: r.Cells, Problems: make([]CellProblem, len(r.Problems))}
+		for k, c := range r.Problems {
+			out.Rows[i].Problems[k] = CellProblem(c)
+		}
+	}
+	return out, nil
+}
+
+// importSettings is an import request as a job's settings: the mapping is
+// used as it comes (no auto-matching); BatchSize 0 takes the setting.
+func importSettings(req ImportRequest) imports.Settings {
+	m := req.Mapping
+	set := imports.Settings{CRM: req.Connection, Object: req.Object, Mode: string(m.Mode), Key: m.Key,
+		Mapping: &m, BatchSize: req.BatchSize, MasterKey: req.MasterKey}
+	set.Files, set.Formats = fileRefs(req.Files, nil)
+	for _, d := range req.Details {
+		dm := d.Mapping
+		var files []string
+		files, set.Formats = fileRefs(d.Files, set.Formats)
+		set.DetailFiles = append(set.DetailFiles, imports.DetailFiles{Object: d.Object, Files: files,
+			Mapping: &dm, MasterColumn: d.MasterColumn})
+	}
+	return set
+}
+
+// fileRefs splits file references into paths and, for those read with a
+// chosen encoding or delimiter, formats (added to formats).
+func fileRefs(refs []FileRef, formats map[string]imports.Format) ([]string, map[string]imports.Format) {
+	paths := make([]string, 0, len(refs))
+	for _, r := range refs {
+		paths = append(paths, r.Path)
+		if r.Encoding == "" && r.Delimiter == "" {
+			continue
+		}
+		if formats == nil {
+			formats = map[string]imports.Format{}
+		}
+		formats[r.Path] = imports.Format{Encoding: r.Encoding, Delimiter: r.Delimiter}
+	}
+	return paths, formats
+}
