@@ -200,7 +200,7 @@ func TestCancelThenResume(t *testing.T) {
 	}
 	file := writeCSV(t, "many.csv", b.String())
 	req := ImportRequest{Connection: "sandbox", Object: "Account", BatchSize: 100,
-		Files: []FileRef{{Path: file, Delimiter: ";"}},
+		Files:   []FileRef{{Path: file, Delimiter: ";"}},
 		Mapping: mapping.Mapping{Object: "Account", Columns: map[string]mapping.Column{"Name": {Field: "name"}, "Employees": {Field: "employees"}}}}
 	id, err := a.StartImport(req)
 	if err != nil {
