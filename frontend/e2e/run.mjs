@@ -217,7 +217,7 @@ async function main() {
 
   await step('import-chinese', page, async () => {
     await link('导入').click();
-    await page.getByRole('heading', { name: '导入' }).waitFor();
+    await page.getByRole('heading', { name: '导入', exact: true }).waitFor();
     for (const s of ['目标', '文件', '映射', '预览', '发送', '结果']) {
       await page.getByRole('navigation', { name: '导入步骤' }).getByText(s, { exact: true }).waitFor();
     }
@@ -225,7 +225,7 @@ async function main() {
 
   await step('jobs-chinese', page, async () => {
     await link('任务').click();
-    await page.getByRole('heading', { name: '任务' }).waitFor();
+    await page.getByRole('heading', { name: '任务', exact: true }).waitFor();
     await page.getByRole('table', { name: '任务' }).or(page.getByText(/还没有任务/)).first().waitFor();
   });
 
