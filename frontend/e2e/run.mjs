@@ -313,7 +313,6 @@ async function importSteps(page, link, connection, full) {
       const failedR = page.getByText(/^The rehearsal did not finish/);
       await clean.or(refused).or(failedR).first().waitFor({ timeout: 60_000 });
       if (await failedR.count()) throw new Error(await failedR.innerText());
-      await page.getByRole('tab', { name: 'Local check' }).click();
     });
   }
 

@@ -381,7 +381,10 @@ export class ImportFlow {
       try {
         const s = await this.#api.SuggestMapping(this.connection, meta.apiName, header);
         model.init(meta, header, files[0].sample, s);
-        if (model === this.mapping) this.presetHints = s.presets;
+        if (model === this.mapping) {
+          this.presetHints = s.presets;
+          this.preset = '';
+        }
       } catch (e) {
         this.appError = toAppError(e);
       }
