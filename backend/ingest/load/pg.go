@@ -26,6 +26,9 @@ type pgBackend struct {
 	rtx  pgx.Tx      // the rehearsal transaction (nil unless rehearsing)
 	rmu  *sync.Mutex // serialises use of rtx
 	own  bool        // close rolls rtx back (not a shared Rehearsal)
+
+	copyOnce sync.Once
+	copy     *copyPlan // binary COPY of inserts (nil: pgx.CopyFrom)
 }
 
 // querier is a pool, a connection or a transaction.
@@ -221,23 +224,7 @@ func (b *pgBackend) apply(ctx context.Context, tx pgx.Tx, l *Loader, w *work, ro
 		}
 	}
 	if len(ins) > 0 {
-		half := -1
-		if top {
-			half = len(ins) / 2
-		}
-		i := 0
-		buf := make([]any, len(l.cols.insert)) // pgx encodes a row before asking for the next
-		src := pgx.CopyFromFunc(func() ([]any, error) {
-			if i >= len(ins) {
-				return nil, nil
-			}
-			if i == half {
-				failpoint(FailMidCopy, w.seq)
-			}
-			i++
-			return l.insertValues(ins[i-1], w.now, true, buf), nil
-		})
-		if _, err := tx.CopyFrom(ctx, table(l.obj), l.cols.insert, src); err != nil {
+		if err := b.insert(ctx, tx, l, w, ins, top); err != nil {
 			return err
 		}
 	}
@@ -247,6 +234,38 @@ func (b *pgBackend) apply(ctx context.Context, tx pgx.Tx, l *Loader, w *work, ro
 		}
 	}
 	return b.teams(ctx, tx, l, rows)
+}
+
+// insert writes rows by COPY: binary rows encoded here when the table's
+// column types allow, else pgx.CopyFrom. top: the failpoint halfway.
+func (b *pgBackend) insert(ctx context.Context, tx pgx.Tx, l *Loader, w *work, ins []*prow, top bool) error {
+	half := -1
+	if top {
+		half = len(ins) / 2
+	}
+	if p := b.binaryCopy(ctx, l); p != nil {
+		ok, err := b.copyBinary(ctx, tx, l, p, w, ins, half)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return nil
+		}
+	}
+	i := 0
+	buf := make([]any, len(l.cols.insert)) // pgx encodes a row before asking for the next
+	src := pgx.CopyFromFunc(func() ([]any, error) {
+		if i >= len(ins) {
+			return nil, nil
+		}
+		if i == half {
+			failpoint(FailMidCopy, w.seq)
+		}
+		i++
+		return l.insertValues(ins[i-1], w.now, true, buf), nil
+	})
+	_, err := tx.CopyFrom(ctx, table(l.obj), l.cols.insert, src)
+	return err
 }
 
 // update copies rows into a temporary staging table and applies them with

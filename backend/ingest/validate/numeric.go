@@ -31,17 +31,17 @@ type decimalPlan struct{}
 // Encode appends d in binary numeric format.
 func (decimalPlan) Encode(value any, buf []byte) ([]byte, error) {
 	d := value.(Decimal)
-	if out, ok := d.appendNumericBinary(buf); ok {
+	if out, ok := d.AppendNumericBinary(buf); ok {
 		return out, nil
 	}
 	n, _ := d.NumericValue()
 	return pgtype.NumericCodec{}.PlanEncode(nil, pgtype.NumericOID, pgtype.BinaryFormatCode, n).Encode(n, buf)
 }
 
-// appendNumericBinary writes d as PostgreSQL's binary numeric: ndigits,
-// weight, sign, dscale, then base-10000 digits. ok is false outside the
-// fast path (Big set, scale outside 0..15).
-func (d Decimal) appendNumericBinary(buf []byte) ([]byte, bool) {
+// AppendNumericBinary appends d as PostgreSQL's binary numeric: ndigits,
+// weight, sign, dscale, then base-10000 digits. ok is false (buf
+// unchanged) outside the fast path (Big set, scale outside 0..15).
+func (d Decimal) AppendNumericBinary(buf []byte) ([]byte, bool) {
 	if d.Big != nil || d.Scale < 0 || d.Scale > 15 {
 		return buf, false
 	}

@@ -49,7 +49,7 @@ func TestNumericCodec(t *testing.T) {
 		if rat(got).Cmp(rat(want)) != 0 {
 			t.Errorf("%s came back as %v", d, rat(got).FloatString(20))
 		}
-		if _, fast := d.appendNumericBinary(nil); fast && (buf[6] != 0 || int32(buf[7]) != d.Scale) {
+		if _, fast := d.AppendNumericBinary(nil); fast && (buf[6] != 0 || int32(buf[7]) != d.Scale) {
 			t.Errorf("%s: display scale %d written as %v", d, d.Scale, buf[6:8])
 		}
 	}
