@@ -298,8 +298,14 @@ async function importSteps(page, link, connection, full) {
     const grid = page.getByRole('grid', { name: 'Rows with problems' });
     await grid.waitFor();
     await page.getByText(`${GBK_BAD} of ${GBK_ROWS} rows have problems.`).waitFor();
-    const bad = await grid.locator('.cell.bad').count();
-    if (bad < GBK_BAD) throw new Error(`${bad} bad cells marked, want at least ${GBK_BAD}`);
+    // Bad cells are marked once their page of rows has arrived.
+    await page
+      .waitForFunction((n) => document.querySelectorAll('[role="grid"] .cell.bad').length >= n, GBK_BAD, { timeout: 10_000 })
+      .catch(async () => {
+        throw new Error(`${await grid.locator('.cell.bad').count()} bad cells marked, want at least ${GBK_BAD}`);
+      });
+    const title = await grid.locator('.cell.bad').first().getAttribute('title');
+    if (!title) throw new Error('a bad cell has no message on hover');
     await grid.getByRole('row').nth(1).click();
     await page.getByRole('complementary', { name: 'Problems of the selected row' }).getByText(/^Line \d+/).waitFor();
   });
