@@ -163,7 +163,10 @@ func (c *Cell) problem(code Code, value, format string, args ...any) *Problem {
 
 // Convert checks one cell and returns its typed value, or a Problem (its
 // Row is left 0 for the caller to fill in).
-func (c *Cell) Convert(raw string) (any, *Problem) {
+func (c *Cell) Convert(raw string) (any, *Problem) { return c.convert(raw, nil) }
+
+// convert is Convert boxing the value in a (nil: the usual way).
+func (c *Cell) convert(raw string, a *arena) (any, *Problem) {
 	s := strings.TrimSpace(raw)
 	if c.values != nil {
 		if v, ok := c.values[strings.ToLower(s)]; ok {
@@ -188,7 +191,7 @@ func (c *Cell) Convert(raw string) (any, *Problem) {
 				return nil, c.problem(CodeTooLong, raw, "the text has %d characters; %s allows at most %d", n, c.label(), f.MaxLength)
 			}
 		}
-		return raw, nil
+		return a.str(raw), nil
 	case kInteger:
 		n, ok := parseNumber(s, c.comma, false, false, false)
 		if !ok {
@@ -202,7 +205,7 @@ func (c *Cell) Convert(raw string) (any, *Problem) {
 		case !inRange:
 			return nil, c.problem(CodeOutOfRange, raw, "%q is too large for %s (at most 9,223,372,036,854,775,807)", s, c.label())
 		}
-		return v, nil
+		return a.int(v), nil
 	case kNumber:
 		n, ok := parseNumber(s, c.comma, f.Type == catalog.Percent, f.Type == catalog.Currency, true)
 		if !ok {
@@ -217,7 +220,7 @@ func (c *Cell) Convert(raw string) (any, *Problem) {
 				return nil, c.problem(CodeTooManyDigit, raw, "%q has %d decimals; %s allows at most %d (round the value first)", s, n.scale, c.label(), f.Scale)
 			}
 		}
-		return n.decimal(), nil
+		return a.dec(n.decimal()), nil
 	case kDate:
 		st, ok := parseStamp(s, c.Column.DateFormat)
 		if !ok {
@@ -226,13 +229,13 @@ func (c *Cell) Convert(raw string) (any, *Problem) {
 		if st.h != 0 || st.mi != 0 || st.s != 0 || st.ns != 0 {
 			return nil, c.problem(CodeBadDate, raw, "%q has a time of day, but %s is a date only", s, c.label())
 		}
-		return pgtype.Date{Time: st.civilDate(), Valid: true}, nil
+		return a.date(pgtype.Date{Time: st.civilDate(), Valid: true}), nil
 	case kDateTime:
 		st, ok := parseStamp(s, c.Column.DateFormat)
 		if !ok {
 			return nil, c.problem(CodeBadDate, raw, "%q is not a date and time in the format %s", s, c.dateFormat()+" [HH:mm[:ss]]")
 		}
-		return st.instant(c.zone), nil
+		return a.time(st.instant(c.zone)), nil
 	case kBool:
 		v, ok := parseBool(s)
 		if !ok {
@@ -279,17 +282,17 @@ func (c *Cell) Convert(raw string) (any, *Problem) {
 		if !validEmail(s) {
 			return nil, c.problem(CodeBadEmail, raw, "%q is not an email address (name@example.com)", s)
 		}
-		return c.fit(s, raw)
+		return c.fit(s, raw, a)
 	case kPhone:
 		if !validPhone(s) {
 			return nil, c.problem(CodeBadPhone, raw, "%q is not a phone number: use 5–20 digits with optional + ( ) - . spaces and \"ext 123\"", s)
 		}
-		return c.fit(s, raw)
+		return c.fit(s, raw, a)
 	case kURL:
 		if !validURL(s) {
 			return nil, c.problem(CodeBadURL, raw, "%q is not a web address: use https://example.com or example.com", s)
 		}
-		return c.fit(s, raw)
+		return c.fit(s, raw, a)
 	case kUUID:
 		u, ok := parseUUID(s)
 		if !ok {
@@ -302,7 +305,7 @@ func (c *Cell) Convert(raw string) (any, *Problem) {
 				return nil, c.problem(CodeBadReference, raw, "%q is not a record ID, and %s is looked up by ID", s, c.label())
 			}
 		}
-		return s, nil
+		return a.str(s), nil
 	case kTeam:
 		var out []string
 		for _, part := range strings.Split(s, ";") {
@@ -315,15 +318,15 @@ func (c *Cell) Convert(raw string) (any, *Problem) {
 		}
 		return out, nil
 	}
-	return raw, nil
+	return a.str(raw), nil
 }
 
 // fit checks the max length of a trimmed email, phone or URL.
-func (c *Cell) fit(s, raw string) (any, *Problem) {
+func (c *Cell) fit(s, raw string, a *arena) (any, *Problem) {
 	if c.Field.MaxLength > 0 && len(s) > c.Field.MaxLength && utf8.RuneCountInString(s) > c.Field.MaxLength {
 		return nil, c.problem(CodeTooLong, raw, "the value has %d characters; %s allows at most %d", utf8.RuneCountInString(s), c.label(), c.Field.MaxLength)
 	}
-	return s, nil
+	return a.str(s), nil
 }
 
 func (c *Cell) option(s string) (string, bool) {

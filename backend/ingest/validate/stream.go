@@ -71,13 +71,14 @@ func (v *Validator) Stream(ctx context.Context, f *source.File, workers int, fn 
 	}()
 	for range workers {
 		go func() {
+			var a arena
 			for b := range jobs {
 				n, nr := len(v.targets), v.nrefs
 				slab := make([]any, n*len(b.recs))
 				refSlab := make([]Ref, nr*len(b.recs))
 				b.rows = make([]Row, len(b.recs))
 				for i, rec := range b.recs {
-					b.rows[i] = v.convert(rec, slab[i*n:(i+1)*n:(i+1)*n], refSlab[i*nr:i*nr:(i+1)*nr])
+					b.rows[i] = v.convert(rec, slab[i*n:(i+1)*n:(i+1)*n], refSlab[i*nr:i*nr:(i+1)*nr], &a)
 				}
 				close(b.done)
 			}

@@ -82,6 +82,7 @@ type Validator struct {
 	nrefs   int   // reference columns
 	slab    []any // Values of the next rows, handed out in slices
 	refSlab []Ref // Refs of the next rows, likewise
+	arena   arena // boxes the values of Validate
 }
 
 // newValues returns a zeroed slice for one row's values and an empty one
@@ -204,15 +205,16 @@ func (v *Validator) Stats() Stats { return v.stats }
 // Validate checks one record from the source.
 func (v *Validator) Validate(rec source.Record) Row {
 	vals, refs := v.newValues()
-	row := v.convert(rec, vals, refs)
+	row := v.convert(rec, vals, refs, &v.arena)
 	v.finish(&row, rec)
 	return row
 }
 
 // convert checks the cells of one record into vals (len(Targets)). It
-// only reads the validator, so workers may run it concurrently.
+// only reads the validator, so workers may run it concurrently (each
+// with its own arena).
 // refs has length 0 and room for every reference column.
-func (v *Validator) convert(rec source.Record, vals []any, refs []Ref) Row {
+func (v *Validator) convert(rec source.Record, vals []any, refs []Ref, a *arena) Row {
 	row := Row{Line: rec.Line, Offset: rec.Offset}
 	if rec.Problem != nil {
 		code := CodeRaggedRow
@@ -229,7 +231,7 @@ func (v *Validator) convert(rec source.Record, vals []any, refs []Ref) Row {
 		if t.Index < len(rec.Fields) {
 			cell = rec.Fields[t.Index]
 		}
-		val, p := t.Cell.Convert(cell)
+		val, p := t.Cell.convert(cell, a)
 		if p != nil {
 			p.Row = rec.Line
 			row.Problems = append(row.Problems, *p)
