@@ -315,7 +315,7 @@ async function importSteps(page, link, connection, full) {
       await page.getByRole('button', { name: 'Rehearse on server' }).click();
       await page.getByRole('tab', { name: /Server rehearsal/, selected: true }).waitFor();
       const clean = page.getByText('The server accepted every row (rolled back).');
-      const refused = page.getByText(/rows were refused by the server\./);
+      const refused = page.getByText(/rows would fail \(nothing was kept\)\./);
       const failedR = page.getByText(/^The rehearsal did not finish/);
       await clean.or(refused).or(failedR).first().waitFor({ timeout: 60_000 });
       if (await failedR.count()) throw new Error(await failedR.innerText());
@@ -358,7 +358,10 @@ async function importSteps(page, link, connection, full) {
     const imports = table.getByRole('row').filter({ hasText: 'Account' });
     await imports.nth(1).waitFor();
     await page.getByRole('img', { name: /Throughput \(bars\)/ }).waitFor();
-    await table.getByRole('link').first().click();
+  });
+
+  await step('job-page', page, async () => {
+    await page.getByRole('table', { name: 'Jobs' }).getByRole('link').first().click();
     await page.getByRole('heading', { name: /^Job / }).waitFor();
     await page.getByRole('table', { name: 'Events' }).or(page.getByText('No events recorded.')).first().waitFor();
   });
