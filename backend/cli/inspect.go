@@ -3,9 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"strings"
 	"text/tabwriter"
 	"unicode/utf8"
@@ -13,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"batchdesk/backend/apperr"
+	"batchdesk/backend/imports"
 	"batchdesk/backend/ingest/source"
 )
 
@@ -37,14 +36,14 @@ It needs no CRM and writes nothing.`,
 			if rows < 0 {
 				return apperr.New(apperr.Invalid, "--rows must be 0 or more, not %d", rows)
 			}
-			opts, err := sourceOptions(encoding, delimiter, 0)
+			opts, err := imports.SourceOptions(encoding, delimiter, 0)
 			if err != nil {
 				return err
 			}
 			opts.MaxBytes = -1 // inspecting is reading: no import size limit
 			info, err := source.Inspect(args[0], opts, rows)
 			if err != nil {
-				return fileError(args[0], err)
+				return imports.FileError(args[0], err)
 			}
 			if asJSON {
 				_, err := env.Stdout.Write(inspectJSON(info))
@@ -152,54 +151,6 @@ func delimiterName(d string) string {
 		return "| (pipe)"
 	}
 	return d
-}
-
-// sourceOptions turns --encoding, --delimiter and --max-file-mb into
-// source.Options (maxMB 0: the default limit).
-func sourceOptions(encoding, delimiter string, maxMB int) (source.Options, error) {
-	opts := source.Options{Encoding: strings.TrimSpace(encoding)}
-	switch strings.ToLower(delimiter) {
-	case "":
-	case "tab", `\t`, "\t":
-		opts.Delimiter = '\t'
-	case "comma":
-		opts.Delimiter = ','
-	case "semicolon":
-		opts.Delimiter = ';'
-	case "pipe":
-		opts.Delimiter = '|'
-	default:
-		r, n := utf8.DecodeRuneInString(delimiter)
-		if n != len(delimiter) || r == utf8.RuneError {
-			return opts, apperr.New(apperr.Invalid, `--delimiter must be one character ("," ";" "|" or tab), not %q`, delimiter)
-		}
-		opts.Delimiter = r
-	}
-	if maxMB < 0 {
-		return opts, apperr.New(apperr.Invalid, "--max-file-mb must be positive, not %d", maxMB)
-	}
-	if maxMB > 0 {
-		opts.MaxBytes = int64(maxMB) << 20
-	}
-	return opts, nil
-}
-
-// fileError gives a file problem one clear line naming the file.
-func fileError(path string, err error) error {
-	var pe *fs.PathError
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return apperr.Wrap(err, apperr.NotFound, "%s: no such file", path)
-	case errors.As(err, &pe):
-		return apperr.Wrap(err, apperr.Invalid, "%s: cannot read the file: %v", path, pe.Err)
-	case errors.Is(err, source.ErrTooLarge):
-		return apperr.Wrap(err, apperr.TooLarge, "%s: %s", path, apperr.MessageOf(err))
-	}
-	var ae *apperr.Error
-	if errors.As(err, &ae) {
-		return err
-	}
-	return apperr.Wrap(err, apperr.Invalid, "%s: %s", path, err.Error())
 }
 
 // exactFiles is cobra.ExactArgs with a message that names what is missing.

@@ -40,7 +40,7 @@ func Inspect(path string, opts source.Options, sampleRows int) (FileInfo, error)
 	}
 	info, err := source.Inspect(path, opts, sampleRows)
 	if err != nil {
-		return FileInfo{}, fileError(path, err)
+		return FileInfo{}, FileError(path, err)
 	}
 	fi := FileInfo{Path: path, Name: filepath.Base(path), Size: st.Size(), Encoding: info.Encoding,
 		Delimiter: info.Delimiter, Header: info.Header, RowCount: info.RowCount,
@@ -54,9 +54,9 @@ func Inspect(path string, opts source.Options, sampleRows int) (FileInfo, error)
 	return fi, nil
 }
 
-// fileError gives a file problem one clear line naming the file, with the
+// FileError gives a file problem one clear line naming the file, with the
 // code the UI needs (NotFound, TooLarge, Invalid).
-func fileError(path string, err error) error {
+func FileError(path string, err error) error {
 	var pe *fs.PathError
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -101,7 +101,7 @@ const maxDistinct = 10000
 func ColumnValues(path string, opts source.Options, header string, multi bool, limit int) ([]ValueCount, error) {
 	f, err := source.Open(path, opts)
 	if err != nil {
-		return nil, fileError(path, err)
+		return nil, FileError(path, err)
 	}
 	defer f.Close()
 	col := slices.IndexFunc(f.Header(), func(h string) bool { return strings.EqualFold(strings.TrimSpace(h), strings.TrimSpace(header)) })
@@ -115,7 +115,7 @@ func ColumnValues(path string, opts source.Options, header string, multi bool, l
 			break
 		}
 		if err != nil {
-			return nil, fileError(path, err)
+			return nil, FileError(path, err)
 		}
 		if col >= len(rec.Fields) {
 			continue

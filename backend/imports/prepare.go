@@ -111,7 +111,7 @@ func (s *Service) prepare(ctx context.Context, set Settings) (*prepared, error) 
 	for _, f := range set.Files {
 		fp, err := jobs.Fingerprint(f)
 		if err != nil {
-			return nil, fileError(f, err)
+			return nil, FileError(f, err)
 		}
 		p.fingerprints = append(p.fingerprints, fp)
 	}
@@ -207,7 +207,7 @@ func ReadHeader(path string, f Format, maxMB int) ([]string, error) {
 			path, maxMB)
 	}
 	if err != nil {
-		return nil, fileError(path, err)
+		return nil, FileError(path, err)
 	}
 	defer sf.Close()
 	return slices.Clone(sf.Header()), nil

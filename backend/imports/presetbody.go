@@ -17,7 +17,7 @@ import (
 func ReadPresetFile(path string) (json.RawMessage, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fileError(path, err)
+		return nil, FileError(path, err)
 	}
 	p, err := mapping.Decode(b)
 	if err != nil {

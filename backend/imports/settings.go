@@ -143,7 +143,7 @@ func (s *Settings) details() []DetailFiles {
 func checkReadable(path string) error {
 	st, err := os.Stat(path)
 	if err != nil {
-		return fileError(path, err)
+		return FileError(path, err)
 	}
 	if st.IsDir() {
 		return apperr.New(apperr.Invalid, "%s is a folder, not a CSV file", path)
