@@ -22,13 +22,14 @@ type batch struct {
 // on separate goroutines (workers converters; 0 means GOMAXPROCS), and
 // calls fn with each Row and its record in file order from the calling
 // goroutine (fn may keep both: rec.Fields is a copy, for an error report).
-// It stops at the
+// While it runs the GC runs less often (see tuneGC). It stops at the
 // first error of f (a file error such as ErrBinary), of fn, or of ctx.
 // Problems are reported in rows, never as errors.
 func (v *Validator) Stream(ctx context.Context, f *source.File, workers int, fn func(Row, source.Record) error) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	defer tuneGC()()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := make(chan *batch, workers)
