@@ -49,6 +49,8 @@ describe('ImportFlow', () => {
     api.InspectFile.mockImplementationOnce(async (ref) => ({ ...(await createFakeApi().InspectFile(ref)) }));
     api.InspectFile.mockImplementationOnce(async (ref) => ({ ...(await createFakeApi().InspectFile(ref)), header: ['客户名称', 'Phone'] }));
     const flow = new ImportFlow(api);
+    await flow.loadObjects('sandbox');
+    await flow.chooseObject('Account');
     await flow.addPaths(['/tmp/a.csv', '/tmp/b.csv']);
     expect(flow.files.map((f) => f.name)).toEqual(['a.csv']);
     expect(flow.fileError).toMatchObject({ key: 'imp.files.otherLayout', params: { name: 'b.csv', first: 'a.csv' } });
@@ -205,5 +207,22 @@ describe('ImportFlow with missed or early events', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('ImportFlow with files first', () => {
+  it('keeps files given before the target, and asks for the target before going on', async () => {
+    const flow = new ImportFlow(createFakeApi());
+    await flow.loadObjects('sandbox');
+    flow.step = 'files';
+    await flow.addPaths(['/tmp/accounts.csv']);
+    expect(flow.blocker('files')).toEqual({ key: 'imp.block.object' });
+    expect(await flow.next()).toBe(false);
+    await flow.goTo('target');
+    await flow.chooseObject('Account');
+    await flow.next();
+    expect(flow.files).toHaveLength(1);
+    expect(await flow.next()).toBe(true);
+    expect(flow.step).toBe('mapping');
   });
 });

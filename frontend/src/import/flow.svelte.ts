@@ -295,7 +295,10 @@ export class ImportFlow {
         if (this.mode !== 'insert' && !this.key) return { key: 'imp.block.key' };
         if (this.key === 'primary' && this.mode !== 'insert' && !this.meta.primary) return { key: 'imp.block.key' };
         return null;
-      case 'files':
+      case 'files': {
+        // Files can arrive first (command line, a drop): the target is still needed.
+        const target = this.blocker('target');
+        if (target) return target;
         if (this.busy) return { key: 'imp.block.loading' };
         if (!this.files.length) return { key: 'imp.block.files' };
         if (this.fileError) return this.fileError;
@@ -305,6 +308,7 @@ export class ImportFlow {
           if (!d.masterColumn) return { key: 'imp.block.masterColumn', params: { object: d.object } };
         }
         return null;
+      }
       case 'mapping': {
         if (!this.mapping.object) return { key: 'imp.block.loading' };
         const miss = this.mapping.missing(this.mode, this.key);
