@@ -89,6 +89,7 @@ describe('helpers', () => {
     [3 * 1024 * 1024, '3.0 MB'],
   ])('formatBytes(%d)', (n, s) => expect(formatBytes(n)).toBe(s));
   it.each([
+    [0.01, '< 0.1 s'],
     [4.24, '4.2 s'],
     [65, '1 min 05 s'],
     [3720, '1 h 02 min'],

@@ -127,6 +127,7 @@ export function formatBytes(n: number): string {
 /** Duration in seconds as 1 h 02 min, 3 min 05 s, 4.2 s. */
 export function formatDuration(s: number): string {
   if (!isFinite(s) || s < 0) return '—';
+  if (s < 0.05) return '< 0.1 s';
   if (s < 10) return `${s.toFixed(1)} s`;
   const sec = Math.round(s);
   const h = Math.floor(sec / 3600);
