@@ -128,6 +128,12 @@ func (a *App) UIReady() {
 	fmt.Fprintln(os.Stderr, "batchdesk: ui ready")
 }
 
+// UIStep is called by the page when the import flow shows a step; it logs
+// the line the window test of the mapping step waits for.
+func (a *App) UIStep(step string) {
+	fmt.Fprintf(os.Stderr, "batchdesk: ui step %s\n", step)
+}
+
 // Info describes the running app.
 func (a *App) Info() (AppInfo, error) {
 	files := a.opts.StartFiles

@@ -81,6 +81,19 @@ func (a *App) ColumnValues(ref FileRef, header string, limit int) ([]ValueCount,
 	return out, nil
 }
 
+// GuessObject names the object of the connection that a file with these
+// headers most likely belongs to ("" when none fits), so files opened with
+// the app start on the mapping step.
+func (a *App) GuessObject(connection string, headers []string) (string, error) {
+	ctx, cancel := a.call(time.Minute)
+	defer cancel()
+	objs, err := a.objects(ctx, connection)
+	if err != nil {
+		return "", fail(err)
+	}
+	return imports.GuessObject(objs, headers), nil
+}
+
 // PickFiles opens the native file dialog (window only).
 func (a *App) PickFiles() ([]string, error) {
 	d := a.dialogs()

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -18,6 +19,27 @@ import (
 // call logs "ui ready"), takes a screenshot and checks it is not blank.
 // make test passes the binary in BATCHDESK_WINDOW_BIN.
 func TestWindowScreenshot(t *testing.T) {
+	shootWindow(t, "window.png", "ui ready")
+}
+
+// TestWindowMappingStep opens the window as a file association would
+// (`batchdesk FILE.csv`): the page guesses the object from the headers and
+// shows the mapping step, which it reports with UIStep.
+func TestWindowMappingStep(t *testing.T) {
+	csv := filepath.Join(t.TempDir(), "accounts.csv")
+	data := "Account Name,Industry,Annual Revenue,Phone,Website,Billing City\n" +
+		"Acme Corporation,Technology,1200000,(415) 555-0100,acme.example,San Francisco\n" +
+		"Globex,Tech,n/a,555-0101,globex.example,Springfield\n"
+	if err := os.WriteFile(csv, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	shootWindow(t, "window-mapping.png", "ui step mapping", csv)
+}
+
+// shootWindow runs the built binary with args under a private Xvfb, waits
+// for a log line from the page, screenshots the screen into the test output
+// and checks it rendered.
+func shootWindow(t *testing.T, name, readyLine string, args ...string) {
 	bin := os.Getenv("BATCHDESK_WINDOW_BIN")
 	if bin == "" {
 		if os.Getenv("CI") == "true" {
@@ -34,13 +56,13 @@ func TestWindowScreenshot(t *testing.T) {
 	if out == "" {
 		out = t.TempDir()
 	}
-	shot := filepath.Join(out, "window.png")
+	shot := filepath.Join(out, name)
 	display := startXvfb(t)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	home := t.TempDir()
-	cmd := exec.CommandContext(ctx, bin)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = append(os.Environ(), "DISPLAY="+display, "BATCHDESK_HOME="+home,
 		"BATCHDESK_SECRETS=file", "BATCHDESK_PASSPHRASE=window-test")
 	stderr, _ := cmd.StderrPipe()
@@ -50,12 +72,17 @@ func TestWindowScreenshot(t *testing.T) {
 	}
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 	ready := make(chan struct{})
-	var log strings.Builder
+	var (
+		logMu sync.Mutex
+		log   strings.Builder
+	)
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
+			logMu.Lock()
 			log.WriteString(sc.Text() + "\n")
-			if strings.Contains(sc.Text(), "ui ready") {
+			logMu.Unlock()
+			if strings.Contains(sc.Text(), readyLine) {
 				close(ready)
 				for sc.Scan() {
 				}
@@ -66,7 +93,9 @@ func TestWindowScreenshot(t *testing.T) {
 	select {
 	case <-ready:
 	case <-ctx.Done():
-		t.Fatalf("the window never reported ready; its output:\n%s", log.String())
+		logMu.Lock()
+		defer logMu.Unlock()
+		t.Fatalf("the window never logged %q; its output:\n%s", readyLine, log.String())
 	}
 	// The page said it rendered; give WebKit one frame to paint it.
 	time.Sleep(500 * time.Millisecond)

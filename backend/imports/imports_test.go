@@ -148,3 +148,24 @@ func TestSuggestAndPresets(t *testing.T) {
 		t.Fatal("signature lost on update")
 	}
 }
+
+func TestGuessObject(t *testing.T) {
+	objs := crmdb.DemoObjects()
+	cases := []struct {
+		headers []string
+		want    string
+	}{
+		{[]string{"Account Name", "Industry", "Annual Revenue", "Website"}, "Account"},
+		{[]string{"客户名称", "行业", "电话"}, "Account"},
+		{[]string{"Name", "Email", "Title", "Birthday", "Lead Source"}, "Contact"},
+		{[]string{"SKU", "Product Name", "Unit Price", "Category"}, "Product"},
+		{[]string{"Stage", "Close Date", "Amount", "Probability"}, "Opportunity"},
+		{[]string{"foo", "bar"}, ""},
+		{nil, ""},
+	}
+	for _, c := range cases {
+		if got := GuessObject(objs, c.headers); got != c.want {
+			t.Errorf("GuessObject(%v) = %q, want %q", c.headers, got, c.want)
+		}
+	}
+}
