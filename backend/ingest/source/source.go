@@ -3,9 +3,12 @@ package source
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"strings"
@@ -29,6 +32,9 @@ type Options struct {
 	// Delimiter overrides sniffing: ',' ';' '\t' '|' or any other
 	// character encoding/csv accepts (0 sniffs).
 	Delimiter rune
+	// Hash computes the SHA-256 of the file's bytes as Next reads them
+	// (see File.SHA256): no second pass over the file for its stamp.
+	Hash bool
 }
 
 // Record is one data record of the file.
@@ -68,6 +74,7 @@ type File struct {
 	records   int
 	err       error
 	headerRec Record
+	hash      hash.Hash // of the bytes read so far (Options.Hash)
 }
 
 // Open opens the CSV file at path, checks its size, detects (or takes) its
@@ -152,7 +159,13 @@ func open(f *os.File, path string, opts Options) (*File, error) {
 		sf.delim = d
 	}
 
-	sf.text = sf.newText(sf.start, 64<<10)
+	var stream io.Reader = io.NewSectionReader(f, sf.start, size-sf.start)
+	if opts.Hash {
+		sf.hash = sha256.New()
+		sf.hash.Write(sample[:sf.start]) // the byte-order mark
+		stream = io.TeeReader(stream, sf.hash)
+	}
+	sf.text = sf.newTextFrom(stream, sf.start, 64<<10)
 	// encoding/csv reads from this bufio.Reader as is (it wraps only
 	// smaller ones): the UTF-8 reader fills its buffer in place.
 	sf.buf = bufio.NewReaderSize(sf.text, 64<<10)
@@ -198,7 +211,11 @@ func checkHeader(fields []string, line int) ([]string, error) {
 // newText starts a text pipeline at file offset at; bufSize is the read
 // buffer (large for streaming, small for ReadAt).
 func (sf *File) newText(at int64, bufSize int) textReader {
-	r := io.NewSectionReader(sf.f, at, sf.size-at)
+	return sf.newTextFrom(io.NewSectionReader(sf.f, at, sf.size-at), at, bufSize)
+}
+
+// newTextFrom is newText on r, which reads the file from offset at.
+func (sf *File) newTextFrom(r io.Reader, at int64, bufSize int) textReader {
 	if sf.spec.enc == nil {
 		return newUTF8Reader(r, at)
 	}
@@ -235,6 +252,15 @@ func (sf *File) Path() string { return sf.path }
 // Progress returns the bytes of the file consumed so far and its size;
 // read/size is the fraction done. It may be called from any goroutine.
 func (sf *File) Progress() (read, size int64) { return sf.read.Load(), sf.size }
+
+// SHA256 returns the hex SHA-256 of the whole file once Next has returned
+// io.EOF, when it was opened with Options.Hash; ok is false otherwise.
+func (sf *File) SHA256() (sum string, ok bool) {
+	if sf.hash == nil || sf.err != io.EOF {
+		return "", false
+	}
+	return hex.EncodeToString(sf.hash.Sum(nil)), true
+}
 
 // Records returns the number of data records returned so far.
 func (sf *File) Records() int { return sf.records }

@@ -2,7 +2,9 @@ package source
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -355,5 +357,52 @@ func TestInspect(t *testing.T) {
 	if info.Encoding != "utf-8" || info.Delimiter != ";" || info.RowCount != 3 || len(info.Rows) != 2 ||
 		info.Rows[1]["City"] != "Riga" || !slices.Equal(info.Records[0], []string{"Ann", "Oslo"}) || info.Lines[1] != 3 {
 		t.Errorf("Inspect = %+v", info)
+	}
+}
+
+// TestHashWhileReading: with Options.Hash, File.SHA256 is the file's
+// SHA-256 (BOM, lone CRs and all) once Next reached the end, in every
+// encoding; before that, or without the option, there is none.
+func TestHashWhileReading(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string][]byte{
+		"utf8":    []byte("a,b\r1,2\r\n3,\"x\ry\"\n"),
+		"bom":     append([]byte{0xEF, 0xBB, 0xBF}, "a,b\n1,2\n"...),
+		"utf16le": {0xFF, 0xFE, 'a', 0, ',', 0, 'b', 0, '\n', 0, '1', 0, ',', 0, '2', 0, '\n', 0},
+		"big":     accountCSV(300 << 10),
+	} {
+		p := filepath.Join(dir, name+".csv")
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("%x", sha256.Sum256(data))
+		f, err := Open(p, Options{Hash: true})
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		if _, ok := f.SHA256(); ok {
+			t.Errorf("%s: a sum before the end", name)
+		}
+		for {
+			if _, err := f.Next(); err == io.EOF {
+				break
+			} else if err != nil {
+				t.Fatal(name, err)
+			}
+		}
+		if got, ok := f.SHA256(); !ok || got != want {
+			t.Errorf("%s: %q %v, want %q", name, got, ok, want)
+		}
+		f.Close()
+		f, _ = Open(p, Options{})
+		for f.Next(); ; {
+			if _, err := f.Next(); err != nil {
+				break
+			}
+		}
+		if _, ok := f.SHA256(); ok {
+			t.Errorf("%s: a sum without Options.Hash", name)
+		}
+		f.Close()
 	}
 }
