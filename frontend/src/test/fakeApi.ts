@@ -147,6 +147,7 @@ export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
   const base: Api = {
     Info: async () => ({ version: '0.1.0-test', mode: 'browser', dataDir: '/tmp/bd', secretsMode: 'file', startFiles: [] }),
     UIReady: async () => null,
+    UIStep: async () => null,
     GetSettings: async () => ({ language: 'en', maxFileMb: 100, batchSize: 5000 }),
     SaveSettings: async (s) => s,
     ListConnections: async () => connections,
@@ -169,6 +170,7 @@ export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
       encoding: ref.encoding || accountFile.encoding,
       delimiter: ref.delimiter || accountFile.delimiter,
     }),
+    GuessObject: async () => '',
     PickFiles: async () => ['/home/me/accounts.csv'],
     SuggestMapping: async () => structuredClone(accountSuggestion),
     ColumnValues: async () => [

@@ -76,6 +76,7 @@ export function createApi(get: () => Transport = currentTransport): Api {
   return {
     Info: () => call('Info'),
     UIReady: () => call('UIReady'),
+    UIStep: (step) => call('UIStep', step),
     GetSettings: () => call('GetSettings'),
     SaveSettings: (s) => call('SaveSettings', s),
     ListConnections: async () => ((await call('ListConnections')) ?? []),
@@ -86,6 +87,7 @@ export function createApi(get: () => Transport = currentTransport): Api {
     DescribeObject: (connection, object) => call('DescribeObject', connection, object),
 
     InspectFile: async (ref) => normFile(await call('InspectFile', ref)),
+    GuessObject: async (connection, headers) => (await call('GuessObject', connection, headers)) ?? '',
     PickFiles: async () => arr(await call('PickFiles')),
     SuggestMapping: async (c, o, h) => normSuggestion(await call('SuggestMapping', c, o, h)),
     ColumnValues: async (ref, header, limit) => arr(await call('ColumnValues', ref, header, limit)),

@@ -194,6 +194,8 @@ export interface UploadResult {
 export interface AppMethods {
   Info(): Promise<AppInfo>;
   UIReady(): Promise<null>;
+  /** Logs "batchdesk: ui step <step>" once the import flow shows a step (the window test waits for it). */
+  UIStep(step: string): Promise<null>;
   GetSettings(): Promise<Settings>;
   SaveSettings(s: Settings): Promise<Settings>;
   ListConnections(): Promise<Connection[]>;
@@ -205,6 +207,8 @@ export interface AppMethods {
 
   // Import (app/import_dto.go)
   InspectFile(ref: FileRef): Promise<FileInfo>;
+  /** The API name of the object of the connection these headers match best, "" when none fits. */
+  GuessObject(connection: string, headers: string[]): Promise<string>;
   /** Window only: native open dialog (several CSV files); [] when canceled. */
   PickFiles(): Promise<string[]>;
   SuggestMapping(connection: string, object: string, headers: string[]): Promise<MappingSuggestion>;
