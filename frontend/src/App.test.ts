@@ -2,7 +2,7 @@ import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { locale } from '$lib/i18n';
-import { createFakeApi } from './test/fakeApi';
+import { createFakeApi, fakeEvents } from './test/fakeApi';
 import App from './App.svelte';
 
 beforeEach(() => {
@@ -48,6 +48,35 @@ describe('App shell', () => {
     expect(await screen.findByRole('article', { name: 'File accounts.csv' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: /Files/, current: 'step' })).toBeInTheDocument();
     expect(api.InspectFile).toHaveBeenCalledWith({ path: '/data/accounts.csv', encoding: '', delimiter: '' });
+  });
+
+  it('opens the mapping board for command-line files whose object it can guess, and tells Go', async () => {
+    const api = createFakeApi({
+      Info: async () => ({ version: 't', mode: 'desktop', dataDir: '/tmp/bd', secretsMode: 'file', startFiles: ['/data/accounts.csv'] }),
+      GuessObject: async () => 'Account',
+    });
+    history.replaceState(null, '', '#/objects');
+    render(App, { props: { api } });
+    expect(await screen.findByRole('region', { name: 'Fields' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /Mapping/, current: 'step' })).toBeInTheDocument();
+    expect(api.GuessObject).toHaveBeenCalledWith('sandbox', ['客户名称', '行业', '年收入', 'Notes']);
+    expect(screen.getByRole('combobox', { name: 'Field for column 客户名称' })).toHaveValue('name');
+    await waitFor(() => expect(api.UIStep).toHaveBeenLastCalledWith('mapping'));
+    expect(api.UIStep.mock.calls.filter(([s]) => s === 'mapping')).toHaveLength(1);
+  });
+
+  it('guesses the object of files dropped before a target, but keeps one the user chose', async () => {
+    const user = userEvent.setup();
+    const bus = fakeEvents();
+    const api = createFakeApi({ on: bus.on, GuessObject: async () => 'Account' });
+    render(App, { props: { api } });
+    await waitFor(() => expect(api.UIReady).toHaveBeenCalled());
+    await user.selectOptions(await screen.findByRole('combobox', { name: 'Object' }), 'Contact');
+    bus.emit('files:dropped', { paths: ['/data/contacts.csv'] });
+    expect(await screen.findByRole('article', { name: 'File contacts.csv' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /Files/, current: 'step' })).toBeInTheDocument();
+    expect(screen.getByText('into Contact')).toBeInTheDocument();
+    expect(api.GuessObject).not.toHaveBeenCalled();
   });
 
   it('shows a running job in the header on every page, linked to its job page', async () => {

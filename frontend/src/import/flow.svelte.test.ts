@@ -226,3 +226,73 @@ describe('ImportFlow with files first', () => {
     expect(flow.step).toBe('mapping');
   });
 });
+
+describe('ImportFlow opening files from outside', () => {
+  it('guesses the object from the header and goes straight to the mapping board', async () => {
+    const api = createFakeApi({ GuessObject: async () => 'Account' });
+    const flow = new ImportFlow(api);
+    flow.mode = 'update';
+    await flow.openFiles('sandbox', ['/data/accounts.csv']);
+    expect(api.GuessObject).toHaveBeenCalledWith('sandbox', ['客户名称', '行业', '年收入', 'Notes']);
+    expect(flow.step).toBe('mapping');
+    expect(flow.object).toBe('Account');
+    expect(flow.mode).toBe('insert');
+    expect(flow.files.map((f) => f.path)).toEqual(['/data/accounts.csv']);
+    expect(api.SuggestMapping).toHaveBeenCalledWith('sandbox', 'Account', flow.header);
+    expect(flow.boardReady).toBe(true);
+    expect(flow.mapping.columns).toEqual({ 客户名称: { field: 'name' }, 行业: { field: 'industry' } });
+  });
+
+  it('keeps the files waiting for the target when nothing fits, as before', async () => {
+    const api = createFakeApi({ GuessObject: async () => '' });
+    const flow = new ImportFlow(api);
+    await flow.openFiles('sandbox', ['/data/accounts.csv']);
+    expect(api.GuessObject).toHaveBeenCalledTimes(1);
+    expect(flow.object).toBe('');
+    expect(flow.step).toBe('files');
+    expect(flow.files).toHaveLength(1);
+    expect(flow.blocker('files')).toEqual({ key: 'imp.block.object' });
+    expect(api.SuggestMapping).not.toHaveBeenCalled();
+  });
+
+  it('treats a failing guess as no guess', async () => {
+    const api = createFakeApi({ GuessObject: async () => Promise.reject(new Error('offline')) });
+    const flow = new ImportFlow(api);
+    await flow.openFiles('sandbox', ['/data/accounts.csv']);
+    expect(flow.object).toBe('');
+    expect(flow.files).toHaveLength(1);
+    expect(flow.appError).toBeNull();
+  });
+
+  it('never replaces an object the user chose, before or while guessing', async () => {
+    const api = createFakeApi({ GuessObject: async () => 'Account' });
+    const flow = new ImportFlow(api);
+    await flow.loadObjects('sandbox');
+    await flow.chooseObject('Contact');
+    await flow.openFiles('sandbox', ['/data/a.csv']);
+    expect(api.GuessObject).not.toHaveBeenCalled();
+    expect(flow.object).toBe('Contact');
+    expect(flow.step).toBe('files');
+
+    // The user picks an object while Go is still guessing.
+    let answer: (o: string) => void = () => {};
+    const slow = createFakeApi({ GuessObject: () => new Promise<string>((r) => (answer = r)) });
+    const other = new ImportFlow(slow);
+    const opening = other.openFiles('sandbox', ['/data/b.csv']);
+    await vi.waitFor(() => expect(slow.GuessObject).toHaveBeenCalled());
+    await other.chooseObject('Product');
+    answer('Account');
+    await opening;
+    expect(other.object).toBe('Product');
+    expect(other.step).toBe('files');
+    expect(slow.DescribeObject).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves a flow past the files step alone', async () => {
+    const { flow, api } = await flowAt('mapping', { GuessObject: async () => 'Contact' });
+    await flow.openFiles('sandbox', ['/data/other.csv']);
+    expect(api.InspectFile).toHaveBeenCalledTimes(1);
+    expect(flow.step).toBe('mapping');
+    expect(flow.object).toBe('Account');
+  });
+});

@@ -49,6 +49,7 @@ export type FlowApi = Pick<
   | 'ListObjects'
   | 'DescribeObject'
   | 'InspectFile'
+  | 'GuessObject'
   | 'SuggestMapping'
   | 'StartValidate'
   | 'StartRehearse'
@@ -243,6 +244,35 @@ export class ImportFlow {
     }
   }
 
+  /**
+   * Files that arrive from outside the flow (the command line, a drop on the
+   * window) while the target or files step shows. Without a chosen object,
+   * the object is guessed from the first file's header: a guess is taken
+   * (insert) and the flow goes straight to the mapping board; no guess leaves
+   * the files waiting for the target. A chosen object is never replaced.
+   */
+  async openFiles(connection: string, paths: string[]): Promise<void> {
+    const open = () => this.step === 'target' || this.step === 'files';
+    if (!paths.length || !open()) return;
+    // First the connection's objects (another connection resets the target).
+    await this.loadObjects(connection);
+    if (!open()) return;
+    this.step = 'files';
+    await this.addPaths(paths);
+    if (this.object || !this.files.length) return;
+    let guess = '';
+    try {
+      guess = await this.#api.GuessObject(this.connection, this.header);
+    } catch {
+      return; // no guess: the user picks the object
+    }
+    // The user may have chosen an object or moved on meanwhile.
+    if (!guess || this.object || this.step !== 'files') return;
+    this.mode = 'insert';
+    await this.chooseObject(guess);
+    if (this.object === guess && this.step === 'files') await this.goTo('mapping');
+  }
+
   removeFile(path: string, detail?: DetailPart): void {
     if (detail) detail.files = detail.files.filter((f) => f.path !== path);
     else this.files = this.files.filter((f) => f.path !== path);
@@ -393,6 +423,11 @@ export class ImportFlow {
         this.appError = toAppError(e);
       }
     }
+  }
+
+  /** Whether the main board is built for the chosen object and the files' header. */
+  get boardReady(): boolean {
+    return !!this.meta && this.mapping.basis === MappingModel.basisOf(this.meta.apiName, this.header);
   }
 
   /** The board shown (master or a detail's). */
