@@ -92,4 +92,40 @@ describe('ImportPage', () => {
     expect(api.SavePreset).toHaveBeenCalledWith('Mine', expect.objectContaining({ object: 'Account' }), ['客户名称', '行业', '年收入', 'Notes']);
     expect(await screen.findByRole('button', { name: 'Update “Mine”' })).toBeInTheDocument();
   }, 20_000);
+
+  it('tells Go each step it shows, the mapping step once its board is built', async () => {
+    const api = createFakeApi();
+    let suggest: () => void = () => {};
+    api.SuggestMapping.mockImplementation(async (c: string, o: string, h: string[]) => {
+      await new Promise<void>((r) => (suggest = r));
+      return createFakeApi().SuggestMapping(c, o, h);
+    });
+    const { ctx } = await renderPage(ImportPage, api, { page: 'import' });
+    const flow = ctx.importFlow;
+    await waitFor(() => expect(api.UIStep).toHaveBeenCalledWith('target'));
+    await flow.loadObjects('sandbox');
+    await flow.chooseObject('Account');
+    await flow.next();
+    await waitFor(() => expect(api.UIStep).toHaveBeenLastCalledWith('files'));
+    await flow.addPaths(['/tmp/accounts.csv']);
+    const going = flow.next();
+    expect(await screen.findByText('Loading…')).toBeInTheDocument();
+    expect(api.UIStep).not.toHaveBeenCalledWith('mapping');
+    suggest();
+    await going;
+    await waitFor(() => expect(api.UIStep).toHaveBeenLastCalledWith('mapping'));
+    // The board is on screen when Go hears of it.
+    expect(screen.getByRole('region', { name: 'Fields' })).toBeInTheDocument();
+    expect(api.UIStep.mock.calls.map(([s]) => s)).toEqual(['target', 'files', 'mapping']);
+  });
+
+  it('does not mind a Go without UIStep', async () => {
+    const api = createFakeApi({ UIStep: () => Promise.reject(new Error('no such method')) });
+    const { ctx } = await renderPage(ImportPage, api, { page: 'import' });
+    await waitFor(() => expect(api.UIStep).toHaveBeenCalledWith('target'));
+    await ctx.importFlow.loadObjects('sandbox');
+    await ctx.importFlow.chooseObject('Account');
+    expect(await ctx.importFlow.next()).toBe(true);
+    expect(await screen.findByRole('heading', { name: 'Files' })).toBeInTheDocument();
+  });
 });
