@@ -167,7 +167,7 @@ func (c *Cell) Convert(raw string) (any, *Problem) { return c.convert(raw, nil) 
 
 // convert is Convert boxing the value in a (nil: the usual way).
 func (c *Cell) convert(raw string, a *arena) (any, *Problem) {
-	s := strings.TrimSpace(raw)
+	s := trim(raw)
 	if c.values != nil {
 		if v, ok := c.values[strings.ToLower(s)]; ok {
 			s = strings.TrimSpace(v)
@@ -353,4 +353,13 @@ func (c *Cell) localeHint(s string) string {
 		return " in the format 1,234.56 (is the column's number format 1.234,56?)"
 	}
 	return ""
+}
+
+// trim is strings.TrimSpace, skipping the call for the usual cell that
+// starts and ends with a printable ASCII character.
+func trim(s string) string {
+	if n := len(s); n > 0 && s[0]-'!' < 0x7f-'!' && s[n-1]-'!' < 0x7f-'!' {
+		return s
+	}
+	return strings.TrimSpace(s)
 }

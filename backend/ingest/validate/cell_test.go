@@ -251,3 +251,17 @@ func TestLongValueCut(t *testing.T) {
 		t.Errorf("problem value not cut cleanly: %d bytes, valid %v", len(p.Value), utf8.ValidString(p.Value))
 	}
 }
+
+func TestTrimIsTrimSpace(t *testing.T) {
+	edges := []string{"", " ", "\t", "\r\n", "\u00a0", "\u3000", "\u0085", "\x7f", "!", "~", "a", "é", "客"}
+	for _, a := range edges {
+		for _, b := range edges {
+			for _, mid := range []string{"", "x", " y z "} {
+				s := a + mid + b
+				if got, want := trim(s), strings.TrimSpace(s); got != want {
+					t.Errorf("trim(%q) = %q, want %q", s, got, want)
+				}
+			}
+		}
+	}
+}

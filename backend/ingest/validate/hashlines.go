@@ -41,3 +41,22 @@ func (t *hashLines) grow() {
 		}
 	}
 }
+
+// reserve makes room for n entries in all, so that adding them does not
+// rehash the table again and again.
+func (t *hashLines) reserve(n int) {
+	size := 1024
+	for size < 2*(n+1) {
+		size *= 2
+	}
+	if size <= len(t.keys) {
+		return
+	}
+	old, oldLines := t.keys, t.lines
+	t.keys, t.lines, t.n = make([]uint64, size), make([]int32, size), 0
+	for i, k := range old {
+		if k != 0 {
+			t.addOrGet(k, oldLines[i])
+		}
+	}
+}

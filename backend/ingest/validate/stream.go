@@ -85,11 +85,16 @@ func (v *Validator) Stream(ctx context.Context, f *source.File, workers int, fn 
 			}
 		}()
 	}
+	first := true
 	for b := range order {
 		select {
 		case <-b.done:
 		case <-ctx.Done():
 			return ctx.Err()
+		}
+		if first {
+			first = false
+			v.reserveDups(f, b.recs)
 		}
 		for i := range b.rows {
 			v.finish(&b.rows[i], b.recs[i])
@@ -102,4 +107,24 @@ func (v *Validator) Stream(ctx context.Context, f *source.File, workers int, fn 
 		}
 	}
 	return ctx.Err()
+}
+
+// maxReserve bounds the entries reserveDups makes room for at once.
+const maxReserve = 1 << 23
+
+// reserveDups sizes the in-file duplicate indexes for the rows the file
+// probably holds, estimated from the first records' length.
+func (v *Validator) reserveDups(f *source.File, recs []source.Record) {
+	if len(v.dups) == 0 || len(recs) < 2 {
+		return
+	}
+	span := recs[len(recs)-1].Offset - recs[0].Offset
+	if span <= 0 {
+		return
+	}
+	perRow := float64(span) / float64(len(recs)-1)
+	n := int(min(float64(f.Size())/perRow*1.1, maxReserve))
+	for d := range v.dups {
+		v.dups[d].seen.reserve(n)
+	}
 }
