@@ -61,8 +61,23 @@ describe('App shell', () => {
     expect(screen.getByRole('button', { name: /Mapping/, current: 'step' })).toBeInTheDocument();
     expect(api.GuessObject).toHaveBeenCalledWith('sandbox', ['客户名称', '行业', '年收入', 'Notes']);
     expect(screen.getByRole('combobox', { name: 'Field for column 客户名称' })).toHaveValue('name');
+    expect(screen.getByText('Importing into Account: picked from the columns of accounts.csv.')).toBeInTheDocument();
     await waitFor(() => expect(api.UIStep).toHaveBeenLastCalledWith('mapping'));
     expect(api.UIStep.mock.calls.filter(([s]) => s === 'mapping')).toHaveLength(1);
+
+    // Wrong guess: back to the target, where another object replaces it.
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Choose another object' }));
+    expect(screen.getByRole('button', { name: /Target/, current: 'step' })).toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: 'Object' })).toHaveValue('Account');
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Object' }), 'Contact');
+    const next = () => screen.getByRole('button', { name: /^Next/ });
+    await waitFor(() => expect(next()).toBeEnabled());
+    await user.click(next());
+    await user.click(next());
+    await waitFor(() => expect(api.SuggestMapping).toHaveBeenLastCalledWith('sandbox', 'Contact', expect.any(Array)));
+    expect(await screen.findByRole('region', { name: 'Fields' })).toBeInTheDocument();
+    expect(screen.queryByText(/picked from the columns/)).not.toBeInTheDocument();
   });
 
   it('guesses the object of files dropped before a target, but keeps one the user chose', async () => {

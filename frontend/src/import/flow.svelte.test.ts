@@ -241,6 +241,10 @@ describe('ImportFlow opening files from outside', () => {
     expect(api.SuggestMapping).toHaveBeenCalledWith('sandbox', 'Account', flow.header);
     expect(flow.boardReady).toBe(true);
     expect(flow.mapping.columns).toEqual({ 客户名称: { field: 'name' }, 行业: { field: 'industry' } });
+    expect(flow.guessed).toBe('Account');
+    await flow.goTo('target');
+    await flow.chooseObject('Contact');
+    expect(flow.guessed).toBe('');
   });
 
   it('keeps the files waiting for the target when nothing fits, as before', async () => {
@@ -249,6 +253,7 @@ describe('ImportFlow opening files from outside', () => {
     await flow.openFiles('sandbox', ['/data/accounts.csv']);
     expect(api.GuessObject).toHaveBeenCalledTimes(1);
     expect(flow.object).toBe('');
+    expect(flow.guessed).toBe('');
     expect(flow.step).toBe('files');
     expect(flow.files).toHaveLength(1);
     expect(flow.blocker('files')).toEqual({ key: 'imp.block.object' });

@@ -69,6 +69,8 @@ export class ImportFlow {
   objects = $state<ObjectSummary[]>([]);
   objectsError = $state<AppError | null>(null);
   object = $state('');
+  /** The object openFiles picked from the files' header ("" once the user chooses). */
+  guessed = $state('');
   meta = $state<CrmObject | null>(null);
   mode = $state<ImportMode>('insert');
   key = $state('');
@@ -194,6 +196,7 @@ export class ImportFlow {
 
   async chooseObject(apiName: string): Promise<void> {
     this.object = apiName;
+    this.guessed = '';
     this.meta = null;
     this.details = [];
     this.appError = null;
@@ -270,7 +273,9 @@ export class ImportFlow {
     if (!guess || this.object || this.step !== 'files') return;
     this.mode = 'insert';
     await this.chooseObject(guess);
-    if (this.object === guess && this.step === 'files') await this.goTo('mapping');
+    if (this.object !== guess) return;
+    this.guessed = guess;
+    if (this.step === 'files') await this.goTo('mapping');
   }
 
   removeFile(path: string, detail?: DetailPart): void {
@@ -588,6 +593,7 @@ export class ImportFlow {
   /** Starts over with new files, keeping the target. */
   startOver(): void {
     this.#resetRun();
+    this.guessed = '';
     this.files = [];
     this.details = [];
     this.masterKey = '';

@@ -82,6 +82,8 @@ export const enWork = {
   'imp.detail.pickColumn': 'Choose a column…',
 
   'imp.map.title': 'Mapping',
+  'imp.map.guessed': 'Importing into {object}: picked from the columns of {file}.',
+  'imp.map.otherObject': 'Choose another object',
   'imp.map.intro': 'Drag a file column onto a field of {object}, or choose the field in the list. Columns left unmapped are ignored.',
   'imp.map.boards': 'Mapping of',
   'imp.map.columns': 'File columns',

@@ -84,6 +84,8 @@ export const zhWork: Record<keyof typeof enWork, string> = {
   'imp.detail.pickColumn': '请选择列…',
 
   'imp.map.title': '映射',
+  'imp.map.guessed': '导入到 {object}：根据 {file} 的列自动选择。',
+  'imp.map.otherObject': '选择其他对象',
   'imp.map.intro': '把文件列拖到 {object} 的字段上，或在列表中选择字段。未映射的列会被忽略。',
   'imp.map.boards': '映射对象',
   'imp.map.columns': '文件列',
