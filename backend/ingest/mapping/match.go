@@ -156,7 +156,7 @@ func scoreHeader(obj *catalog.Object, f *catalog.Field, forms []form, header str
 			continue
 		}
 		if stripped != "" && stripped == fm.compact {
-			try(fm.score*0.97, fm.reason+" after the object's name")
+			try(fm.score*0.96, fm.reason+" after the object's name") // below an exact label (0.97)
 			continue
 		}
 		if sim := similarity(c, fm.compact); sim >= 0.6 && utf8.RuneCountInString(fm.compact) >= 4 && utf8.RuneCountInString(c) >= 4 {

@@ -92,3 +92,12 @@ func TestSignature(t *testing.T) {
 		t.Errorf("different headers, same signature")
 	}
 }
+
+func TestExactLabelBeatsStrippedName(t *testing.T) {
+	obj := mappingtest.Object("Account")
+	for _, s := range Match(obj, []string{"Account Name"}) {
+		if s.Field != "name" || s.Reason != "English label" {
+			t.Fatalf("Account Name: %+v", s)
+		}
+	}
+}
