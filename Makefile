@@ -7,7 +7,9 @@ export PATH  := /usr/local/go/bin:$(shell go env GOPATH 2>/dev/null)/bin:$(PATH)
 BIN          := build/bin/batchdesk
 GO_TAGS      := desktop,production
 TEST_OUT     := $(CURDIR)/test-output
-GO_TEST_ARGS ?= -timeout 40m
+# -count=1: tests talk to PostgreSQL, Xvfb and a built binary, which go test's
+# cache cannot see, so every run really runs them.
+GO_TEST_ARGS ?= -count=1 -timeout 40m
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
 GO_SRC       := $(shell find . -name '*.go' -not -path './frontend/*' 2>/dev/null) go.mod go.sum
 
