@@ -19,7 +19,7 @@ import (
 // Someone who set GOGC or GOMEMLIMIT in the environment keeps them.
 const (
 	streamGCPercent = 400
-	streamHeadroom  = 112 << 20
+	streamHeadroom  = 80 << 20
 )
 
 var streamGC struct {
