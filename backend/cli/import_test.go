@@ -63,7 +63,7 @@ func TestImportSandboxRoundTrip(t *testing.T) {
 	if s.Status != "done" || s.Total != 3 || s.Succeeded != 2 || s.Failed != 1 || s.ErrorsFile == nil {
 		t.Fatalf("summary = %+v", s)
 	}
-	if !strings.Contains(*s.ErrorsFile, filepath.Join("reports", s.JobID+"-errors.csv")) {
+	if !strings.Contains(*s.ErrorsFile, filepath.Join("reports", s.JobID, "accounts-errors.csv")) {
 		t.Fatalf("default error report path = %s", *s.ErrorsFile)
 	}
 

@@ -3,7 +3,9 @@ package imports
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/ingest/pipeline"
@@ -25,7 +27,12 @@ func (s *Service) launch(ctx context.Context, id string, p *prepared, how run) e
 		return err
 	}
 	if p.errorsPath == "" {
-		p.errorsPath = filepath.Join(dir, id+"-errors.csv")
+		// A folder per job keeps reports apart; the file keeps the input's
+		// name, so a downloaded report (and a restart of it) reads well.
+		if p.errorsPath, err = defaultReportPath(dir, id, p.saved.Files); err != nil {
+			p.target.Close()
+			return err
+		}
 	}
 	var log *ProblemLog
 	if s.opt.ProblemLogs {
@@ -122,4 +129,17 @@ func delimiter(s string) string {
 		return string(r)
 	}
 	return ""
+}
+
+// defaultReportPath is reports/<jobId>/<first input's name>-errors.csv.
+func defaultReportPath(dir, id string, files []string) (string, error) {
+	base := "import"
+	if len(files) > 0 {
+		base = strings.TrimSuffix(filepath.Base(files[0]), filepath.Ext(files[0]))
+	}
+	jobDir := filepath.Join(dir, id)
+	if err := os.MkdirAll(jobDir, 0o700); err != nil {
+		return "", fmt.Errorf("create the report folder: %w", err)
+	}
+	return filepath.Join(jobDir, base+"-errors.csv"), nil
 }

@@ -43,7 +43,7 @@ type Settings struct {
 	Rehearse     bool `json:"rehearse,omitempty"`
 	ValidateOnly bool `json:"validateOnly,omitempty"`
 	// Errors is where the error report goes ("" = the data folder's
-	// reports/<jobId>-errors.csv).
+	// reports/<jobId>/<file>-errors.csv).
 	Errors string `json:"errors,omitempty"`
 	// MasterKey is the master file's column holding each master's key;
 	// Details are detail files as OBJECT=FILE, whose column MasterKey
