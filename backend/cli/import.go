@@ -48,7 +48,7 @@ func (f *importFlags) bind(fs *pflag.FlagSet, job bool) {
 	fs.StringArrayVar(&f.details, "detail", nil, "a detail file imported with the master, OBJECT=FILE (repeatable)")
 	if job {
 		fs.BoolVar(&f.rehearse, "rehearse", false, "run the whole load in a transaction on the CRM and roll it back")
-		fs.StringVar(&f.errors, "errors", "", "write the failing rows here (default: the data folder's reports/<jobId>-errors.csv)")
+		fs.StringVar(&f.errors, "errors", "", "write the failing rows here (default: the data folder's reports/<jobId>/<file>-errors.csv)")
 		fs.BoolVar(&f.asJSON, "json", false, "make the last stdout line one JSON summary")
 	}
 }
