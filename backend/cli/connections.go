@@ -29,11 +29,7 @@ func newConnectionsCmd(env *Env) *cobra.Command {
 		Use:   "list [--json]",
 		Short: "List the built-in sandbox and the saved connections",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := env.services()
-			if err != nil {
-				return err
-			}
+		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
 			cs, err := ws.Conns.List(cmd.Context())
 			if err != nil {
 				return err
@@ -55,7 +51,7 @@ func newConnectionsCmd(env *Env) *cobra.Command {
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", c.Name, c.Kind, where, pw)
 			}
 			return w.Flush()
-		},
+		}),
 	}
 	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 
@@ -64,16 +60,14 @@ func newConnectionsCmd(env *Env) *cobra.Command {
 		Use:   "add NAME DSN",
 		Short: "Save a connection (postgres://user[:pass]@host:port/db?search_path=…); the password goes to the keyring",
 		Args:  cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := env.services()
-			if err != nil {
-				return err
-			}
+		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
 			in := connections.Input{Name: args[0], DSN: args[1]}
 			if password {
-				if in.Password, err = readPasswordLine(env.Stdin); err != nil {
+				pw, err := readPasswordLine(env.Stdin)
+				if err != nil {
 					return err
 				}
+				in.Password = pw
 			}
 			c, err := ws.Conns.Add(cmd.Context(), in)
 			if err != nil {
@@ -81,7 +75,7 @@ func newConnectionsCmd(env *Env) *cobra.Command {
 			}
 			fmt.Fprintf(env.Stdout, "saved %s (%s)\n", c.Name, c.URL)
 			return nil
-		},
+		}),
 	}
 	add.Flags().BoolVar(&password, "password-stdin", false, "read the password from the first line of stdin")
 
@@ -89,11 +83,7 @@ func newConnectionsCmd(env *Env) *cobra.Command {
 		Use:   "test NAME",
 		Short: "Log in for real and report the server version and object count",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := env.services()
-			if err != nil {
-				return err
-			}
+		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
 			r, err := ws.Conns.Test(cmd.Context(), args[0])
 			if err != nil {
 				return err
@@ -103,23 +93,19 @@ func newConnectionsCmd(env *Env) *cobra.Command {
 			}
 			fmt.Fprintf(env.Stdout, "ok: %s — %s, %d objects, %d ms\n", args[0], r.ServerVersion, r.Objects, r.Millis)
 			return nil
-		},
+		}),
 	}
 	remove := &cobra.Command{
 		Use:   "remove NAME",
 		Short: "Delete a saved connection and its stored password",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := env.services()
-			if err != nil {
-				return err
-			}
+		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
 			if err := ws.Conns.Remove(cmd.Context(), args[0]); err != nil {
 				return err
 			}
 			fmt.Fprintf(env.Stdout, "removed %s\n", args[0])
 			return nil
-		},
+		}),
 	}
 	cmd.AddCommand(list, add, test, remove)
 	return cmd

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -134,21 +135,15 @@ func newJobsListCmd(env *Env) *cobra.Command {
 				}
 				return writeJSON(env, views)
 			}
-			if len(list) == 0 {
-				fmt.Fprintln(env.Stdout, "No jobs yet.")
-				return nil
-			}
-			tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tKIND\tSTATUS\tOBJECT\tTOTAL\tSUCCEEDED\tFAILED\tSTARTED\tSECONDS")
-			for _, j := range list {
+			return printTable(env, len(list), "No jobs yet.", "ID\tKIND\tSTATUS\tOBJECT\tTOTAL\tSUCCEEDED\tFAILED\tSTARTED\tSECONDS", func(w io.Writer, i int) {
+				j := list[i]
 				started := "-"
 				if !j.StartedAt.IsZero() {
 					started = j.StartedAt.Local().Format("2006-01-02 15:04:05")
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%.1f\n", j.ID, j.Kind, j.Status, dash(j.Object),
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%.1f\n", j.ID, j.Kind, j.Status, dash(j.Object),
 					j.Total, j.Succeeded, j.Failed, started, jobSeconds(j))
-			}
-			return tw.Flush()
+			})
 		},
 	}
 	f := cmd.Flags()
@@ -261,6 +256,21 @@ func jobIDArg(cmd *cobra.Command, args []string) error {
 		return nil
 	}
 	return apperr.New(apperr.Invalid, "jobs %s: give one job ID (see 'batchdesk jobs list')", cmd.Name())
+}
+
+// printTable prints n rows under a tab-aligned header, or the empty message
+// alone when there are none.
+func printTable(env *Env, n int, empty, header string, row func(w io.Writer, i int)) error {
+	if n == 0 {
+		fmt.Fprintln(env.Stdout, empty)
+		return nil
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, header)
+	for i := 0; i < n; i++ {
+		row(tw, i)
+	}
+	return tw.Flush()
 }
 
 // writeJSON prints v as one line of JSON.

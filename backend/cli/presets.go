@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -58,11 +58,7 @@ func newPresetsListCmd(env *Env) *cobra.Command {
 		Use:   "list [--object O] [--json]",
 		Short: "List saved presets",
 		Args:  nArgs(0, "no arguments"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := env.services()
-			if err != nil {
-				return err
-			}
+		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
 			ps, err := ws.Store.ListPresets(cmd.Context(), object)
 			if err != nil {
 				return err
@@ -75,17 +71,11 @@ func newPresetsListCmd(env *Env) *cobra.Command {
 				}
 				return writeJSON(env, out)
 			}
-			if len(ps) == 0 {
-				fmt.Fprintln(env.Stdout, "No presets yet.")
-				return nil
-			}
-			tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tOBJECT\tUPDATED")
-			for _, p := range ps {
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", p.Name, p.Object, p.UpdatedAt.Local().Format("2006-01-02 15:04"))
-			}
-			return tw.Flush()
-		},
+			return printTable(env, len(ps), "No presets yet.", "NAME\tOBJECT\tUPDATED", func(w io.Writer, i int) {
+				p := ps[i]
+				fmt.Fprintf(w, "%s\t%s\t%s\n", p.Name, p.Object, p.UpdatedAt.Local().Format("2006-01-02 15:04"))
+			})
+		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
 	cmd.Flags().StringVar(&object, "object", "", "only presets of this object")
@@ -97,22 +87,14 @@ func newPresetsShowCmd(env *Env) *cobra.Command {
 		Use:   "show NAME",
 		Short: "Print a preset as its JSON file",
 		Args:  nArgs(1, "the preset's name"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := env.services()
-			if err != nil {
-				return err
-			}
-			p, err := ws.Store.GetPreset(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			b, err := presetFile(p)
+		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+			_, b, err := storedPresetFile(cmd.Context(), ws, args[0])
 			if err != nil {
 				return err
 			}
 			_, err = env.Stdout.Write(b)
 			return err
-		},
+		}),
 	}
 }
 
@@ -127,11 +109,7 @@ func newPresetsSaveCmd(env *Env) *cobra.Command {
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := env.services()
-			if err != nil {
-				return err
-			}
+		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
 			file := ""
 			if len(args) == 2 {
 				file = args[1]
@@ -145,7 +123,7 @@ func newPresetsSaveCmd(env *Env) *cobra.Command {
 			}
 			fmt.Fprintf(env.Stdout, "Saved preset %q for %s.\n", p.Name, p.Object)
 			return nil
-		},
+		}),
 	}
 	f.bind(cmd.Flags(), false)
 	return cmd
@@ -156,11 +134,7 @@ func newPresetsRenameCmd(env *Env) *cobra.Command {
 		Use:   "rename OLD NEW",
 		Short: "Rename a preset",
 		Args:  nArgs(2, "the old and the new name"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := env.services()
-			if err != nil {
-				return err
-			}
+		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
 			if err := ws.Store.RenamePreset(cmd.Context(), args[0], args[1]); err != nil {
 				return err
 			}
@@ -173,7 +147,7 @@ func newPresetsRenameCmd(env *Env) *cobra.Command {
 			}
 			fmt.Fprintf(env.Stdout, "Renamed preset %q to %q.\n", args[0], args[1])
 			return nil
-		},
+		}),
 	}
 }
 
@@ -182,17 +156,13 @@ func newPresetsDeleteCmd(env *Env) *cobra.Command {
 		Use:   "delete NAME",
 		Short: "Delete a preset",
 		Args:  nArgs(1, "the preset's name"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := env.services()
-			if err != nil {
-				return err
-			}
+		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
 			if err := ws.Store.DeletePreset(cmd.Context(), args[0]); err != nil {
 				return err
 			}
 			fmt.Fprintf(env.Stdout, "Deleted preset %q.\n", args[0])
 			return nil
-		},
+		}),
 	}
 }
 
@@ -201,16 +171,8 @@ func newPresetsExportCmd(env *Env) *cobra.Command {
 		Use:   "export NAME FILE.json",
 		Short: "Write a preset to a JSON file to share it",
 		Args:  nArgs(2, "the preset's name and the JSON file to write"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := env.services()
-			if err != nil {
-				return err
-			}
-			p, err := ws.Store.GetPreset(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			b, err := presetFile(p)
+		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+			p, b, err := storedPresetFile(cmd.Context(), ws, args[0])
 			if err != nil {
 				return err
 			}
@@ -219,7 +181,7 @@ func newPresetsExportCmd(env *Env) *cobra.Command {
 			}
 			fmt.Fprintf(env.Stdout, "Exported preset %q to %s.\n", p.Name, args[1])
 			return nil
-		},
+		}),
 	}
 }
 
@@ -229,11 +191,7 @@ func newPresetsImportCmd(env *Env) *cobra.Command {
 		Use:   "import FILE.json [--name NAME]",
 		Short: "Save the preset of a JSON file (replacing one with the same name)",
 		Args:  nArgs(1, "the preset JSON file"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := env.services()
-			if err != nil {
-				return err
-			}
+		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
 			body, err := imports.ReadPresetFile(args[0])
 			if err != nil {
 				return err
@@ -254,10 +212,21 @@ func newPresetsImportCmd(env *Env) *cobra.Command {
 			}
 			fmt.Fprintf(env.Stdout, "Imported preset %q for %s.\n", p.Name, p.Object)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&name, "name", "", "save it under this name instead of the one in the file")
 	return cmd
+}
+
+// storedPresetFile looks a preset up by name and renders it as its JSON file,
+// as show prints it and export writes it.
+func storedPresetFile(ctx context.Context, ws *Services, name string) (store.Preset, []byte, error) {
+	p, err := ws.Store.GetPreset(ctx, name)
+	if err != nil {
+		return store.Preset{}, nil, err
+	}
+	b, err := presetFile(p)
+	return p, b, err
 }
 
 // presetFile renders a stored preset as its versioned JSON file.
