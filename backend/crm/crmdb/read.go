@@ -1,6 +1,7 @@
 package crmdb
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -13,6 +14,31 @@ type Rows interface {
 	Next() bool
 	Scan(dest ...any) error
 	Err() error
+}
+
+// QueryFunc runs one query on the connection the catalog is read over and
+// returns its rows with the function that closes them.
+type QueryFunc func(ctx context.Context, q string) (Rows, func(), error)
+
+// ReadCatalog reads both catalog tables through query, one after the other on
+// the same connection, and returns the objects with their fields sorted by
+// API name; schema is set on every object. Errors are wrapped with which
+// catalog table failed.
+func (d Dialect) ReadCatalog(ctx context.Context, schema string, query QueryFunc) ([]catalog.Object, error) {
+	rows, closeRows, err := query(ctx, d.ObjectsQuery())
+	if err != nil {
+		return nil, fmt.Errorf("read objects catalog: %w", err)
+	}
+	objs, err := ScanObjects(rows, schema)
+	closeRows()
+	if err != nil {
+		return nil, err
+	}
+	if rows, closeRows, err = query(ctx, d.FieldsQuery()); err != nil {
+		return nil, fmt.Errorf("read fields catalog: %w", err)
+	}
+	defer closeRows()
+	return ScanFields(rows, objs)
 }
 
 // ObjectsQuery selects the objects catalog table, for ScanObjects.

@@ -160,21 +160,13 @@ func (t *Target) Objects(ctx context.Context) ([]catalog.Object, error) {
 		return nil, fmt.Errorf("read catalog: %w", err)
 	}
 	defer conn.Release()
-	d := crmdb.Postgres
-	rows, err := conn.Query(ctx, d.ObjectsQuery())
-	if err != nil {
-		return nil, fmt.Errorf("read objects catalog: %w", err)
-	}
-	objs, err := crmdb.ScanObjects(rows, crmdb.PGSchema)
-	rows.Close()
-	if err != nil {
-		return nil, err
-	}
-	if rows, err = conn.Query(ctx, d.FieldsQuery()); err != nil {
-		return nil, fmt.Errorf("read fields catalog: %w", err)
-	}
-	defer rows.Close()
-	return crmdb.ScanFields(rows, objs)
+	return crmdb.Postgres.ReadCatalog(ctx, crmdb.PGSchema, func(ctx context.Context, q string) (crmdb.Rows, func(), error) {
+		rows, err := conn.Query(ctx, q)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rows, rows.Close, nil
+	})
 }
 
 // Object returns one object by API name or table name; the error wraps

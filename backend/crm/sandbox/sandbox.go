@@ -99,21 +99,13 @@ func (t *Target) Objects(ctx context.Context) ([]catalog.Object, error) {
 		return nil, fmt.Errorf("read catalog: %w", err)
 	}
 	defer conn.Close()
-	d := crmdb.SQLite
-	rows, err := conn.QueryContext(ctx, d.ObjectsQuery())
-	if err != nil {
-		return nil, fmt.Errorf("read objects catalog: %w", err)
-	}
-	objs, err := crmdb.ScanObjects(rows, "")
-	rows.Close()
-	if err != nil {
-		return nil, err
-	}
-	if rows, err = conn.QueryContext(ctx, d.FieldsQuery()); err != nil {
-		return nil, fmt.Errorf("read fields catalog: %w", err)
-	}
-	defer rows.Close()
-	return crmdb.ScanFields(rows, objs)
+	return crmdb.SQLite.ReadCatalog(ctx, "", func(ctx context.Context, q string) (crmdb.Rows, func(), error) {
+		rows, err := conn.QueryContext(ctx, q)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rows, func() { rows.Close() }, nil
+	})
 }
 
 // Object returns one object by API name or table name; the error wraps
