@@ -94,6 +94,20 @@ func (b *pgBackend) ledger(ctx context.Context, job, stage string) (map[int]Ledg
 		return nil, fmt.Errorf("read resume ledger: %w", err)
 	}
 	defer rows.Close()
+	return scanLedger(rows)
+}
+
+// ledgerRows is what pgx.Rows and *sql.Rows share for reading the ledger.
+type ledgerRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// scanLedger reads ledger rows (batch, first_line, last_line, rows_written,
+// errors as JSON text) into entries by batch number, the same for every
+// dialect. It does not close the rows.
+func scanLedger(rows ledgerRows) (map[int]LedgerEntry, error) {
 	out := map[int]LedgerEntry{}
 	for rows.Next() {
 		var e LedgerEntry

@@ -122,17 +122,7 @@ func (b *sqliteBackend) ledger(ctx context.Context, job, stage string) (map[int]
 		return nil, fmt.Errorf("read resume ledger: %w", err)
 	}
 	defer rows.Close()
-	out := map[int]LedgerEntry{}
-	for rows.Next() {
-		var e LedgerEntry
-		var errs string
-		if err := rows.Scan(&e.Seq, &e.FirstLine, &e.LastLine, &e.Written, &errs); err != nil {
-			return nil, err
-		}
-		e.Errors = decodeErrors([]byte(errs))
-		out[e.Seq] = e
-	}
-	return out, rows.Err()
+	return scanLedger(rows)
 }
 
 func (b *sqliteBackend) close(ctx context.Context) error {
