@@ -88,23 +88,7 @@ func (s *Store) GetConnection(ctx context.Context, name string) (Connection, err
 
 // ListConnections returns every saved connection, sorted by name.
 func (s *Store) ListConnections(ctx context.Context) ([]Connection, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+connectionCols+` FROM connections ORDER BY name`)
-	if err != nil {
-		return nil, fmt.Errorf("list connections: %w", err)
-	}
-	defer rows.Close()
-	var out []Connection
-	for rows.Next() {
-		c, err := scanConnection(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list connections: %w", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list connections: %w", err)
-	}
-	return out, nil
+	return queryAll(ctx, s.db, scanConnection, "list connections", `SELECT `+connectionCols+` FROM connections ORDER BY name`)
 }
 
 // DeleteConnection removes the connection with this name, or gives code
@@ -116,9 +100,6 @@ func (s *Store) DeleteConnection(ctx context.Context, name string) error {
 	}
 	return affectedOne(res, "connection", name)
 }
-
-// scanner is a *sql.Row or *sql.Rows.
-type scanner interface{ Scan(dest ...any) error }
 
 func scanConnection(r scanner) (Connection, error) {
 	var c Connection

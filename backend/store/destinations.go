@@ -93,23 +93,7 @@ func (s *Store) GetDestination(ctx context.Context, name string) (Destination, e
 
 // ListDestinations returns every destination, sorted by name.
 func (s *Store) ListDestinations(ctx context.Context) ([]Destination, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+destinationCols+` FROM destinations ORDER BY name`)
-	if err != nil {
-		return nil, fmt.Errorf("list destinations: %w", err)
-	}
-	defer rows.Close()
-	var out []Destination
-	for rows.Next() {
-		d, err := scanDestination(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list destinations: %w", err)
-		}
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list destinations: %w", err)
-	}
-	return out, nil
+	return queryAll(ctx, s.db, scanDestination, "list destinations", `SELECT `+destinationCols+` FROM destinations ORDER BY name`)
 }
 
 // DeleteDestination removes the destination with this name, or gives code

@@ -126,23 +126,7 @@ func (s *Store) DeletePreset(ctx context.Context, name string) error {
 }
 
 func (s *Store) queryPresets(ctx context.Context, what, query string, args ...any) ([]Preset, error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	var out []Preset
-	for rows.Next() {
-		p, err := scanPreset(rows)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return out, nil
+	return queryAll(ctx, s.db, scanPreset, what, query, args...)
 }
 
 func scanPreset(r scanner) (Preset, error) {

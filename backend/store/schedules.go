@@ -108,23 +108,7 @@ func (s *Store) DeleteSchedule(ctx context.Context, id string) error {
 }
 
 func (s *Store) querySchedules(ctx context.Context, q string, args ...any) ([]Schedule, error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list schedules: %w", err)
-	}
-	defer rows.Close()
-	var out []Schedule
-	for rows.Next() {
-		sc, err := scanSchedule(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list schedules: %w", err)
-		}
-		out = append(out, sc)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list schedules: %w", err)
-	}
-	return out, nil
+	return queryAll(ctx, s.db, scanSchedule, "list schedules", q, args...)
 }
 
 func scanSchedule(r scanner) (Schedule, error) {

@@ -277,3 +277,28 @@ func affectedOne(res sql.Result, what, name string) error {
 	}
 	return nil
 }
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// queryAll runs q and scans every row with scan. Errors are wrapped with
+// what ("list schedules"); no rows give a nil slice.
+func queryAll[T any](ctx context.Context, db *sql.DB, scan func(scanner) (T, error), what, q string, args ...any) ([]T, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
