@@ -340,15 +340,8 @@ func (b *pgBackend) teams(ctx context.Context, tx pgx.Tx, l *Loader, rows []prow
 		if !r.insert {
 			replace = append(replace, r.id)
 		}
-		seen := map[string]bool{}
-		for _, role := range []string{crmdb.RoleReadWrite, crmdb.RoleReadOnly} {
-			for _, u := range r.team[role] {
-				if seen[u] {
-					continue
-				}
-				seen[u] = true
-				members = append(members, []any{l.obj.APIName, pgUUID(r.id), pgUUID(u), role})
-			}
+		for _, m := range r.members() {
+			members = append(members, []any{l.obj.APIName, pgUUID(r.id), pgUUID(m.user), m.role})
 		}
 	}
 	tm := crmTable(l.obj, crmdb.TableTeamMembers)

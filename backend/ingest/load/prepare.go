@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"batchdesk/backend/catalog"
+	"batchdesk/backend/crm/crmdb"
 	"batchdesk/backend/ingest/validate"
 )
 
@@ -76,6 +77,26 @@ type prow struct {
 	insert  bool
 	team    map[string][]string // role → user IDs
 	teamSet bool                // the row's team replaces the record's
+}
+
+// teamMember is one user of a row's related team with the role given.
+type teamMember struct{ user, role string }
+
+// members lists the row's related team, each user once: read-write first,
+// so a user given both roles keeps read-write.
+func (r *prow) members() []teamMember {
+	var out []teamMember
+	seen := map[string]bool{}
+	for _, role := range []string{crmdb.RoleReadWrite, crmdb.RoleReadOnly} {
+		for _, u := range r.team[role] {
+			if seen[u] {
+				continue
+			}
+			seen[u] = true
+			out = append(out, teamMember{u, role})
+		}
+	}
+	return out
 }
 
 // work is a batch after prepare: the rows to write and the rows already

@@ -264,17 +264,10 @@ func (b *sqliteBackend) row(ctx context.Context, tx sqlExec, l *Loader, w *work,
 			return err
 		}
 	}
-	seen := map[string]bool{}
-	for _, role := range []string{crmdb.RoleReadWrite, crmdb.RoleReadOnly} {
-		for _, u := range r.team[role] {
-			if seen[u] {
-				continue
-			}
-			seen[u] = true
-			if _, err := tx.ExecContext(ctx, "INSERT INTO "+quote(crmdb.TableTeamMembers)+" (id, object, record_id, user_id, role) VALUES (?, ?, ?, ?, ?)",
-				newID(), l.obj.APIName, r.id, u, role); err != nil {
-				return err
-			}
+	for _, m := range r.members() {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO "+quote(crmdb.TableTeamMembers)+" (id, object, record_id, user_id, role) VALUES (?, ?, ?, ?, ?)",
+			newID(), l.obj.APIName, r.id, m.user, m.role); err != nil {
+			return err
 		}
 	}
 	return nil
