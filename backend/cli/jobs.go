@@ -53,6 +53,18 @@ func registry(env *Env, cmd *cobra.Command, em jobs.Emitter) (*Services, *jobs.R
 	return ws, r, nil
 }
 
+// withRegistry makes a command body that opens the job registry first (see
+// registry), for the subcommands that only read or cancel jobs.
+func withRegistry(env *Env, run func(cmd *cobra.Command, args []string, r *jobs.Registry) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		_, r, err := registry(env, cmd, nil)
+		if err != nil {
+			return err
+		}
+		return run(cmd, args, r)
+	}
+}
+
 // jobView is a job as `jobs list --json` and `jobs show --json` print it.
 type jobView struct {
 	JobID       string          `json:"jobId"`
@@ -119,11 +131,7 @@ func newJobsListCmd(env *Env) *cobra.Command {
 		Use:   "list [--json] [--kind K] [--status S] [--limit N]",
 		Short: "List jobs, newest first",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			_, r, err := registry(env, cmd, nil)
-			if err != nil {
-				return err
-			}
+		RunE: withRegistry(env, func(cmd *cobra.Command, args []string, r *jobs.Registry) error {
 			list, err := r.List(cmd.Context(), jobs.Filter{Kind: kind, Status: status, Limit: limit})
 			if err != nil {
 				return err
@@ -144,7 +152,7 @@ func newJobsListCmd(env *Env) *cobra.Command {
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%.1f\n", j.ID, j.Kind, j.Status, dash(j.Object),
 					j.Total, j.Succeeded, j.Failed, started, jobSeconds(j))
 			})
-		},
+		}),
 	}
 	f := cmd.Flags()
 	f.BoolVar(&asJSON, "json", false, "print a JSON array")
@@ -167,11 +175,7 @@ func newJobsShowCmd(env *Env) *cobra.Command {
 		Use:   "show ID [--json]",
 		Short: "Show one job: counts, timings, files, settings, error report and log",
 		Args:  jobIDArg,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			_, r, err := registry(env, cmd, nil)
-			if err != nil {
-				return err
-			}
+		RunE: withRegistry(env, func(cmd *cobra.Command, args []string, r *jobs.Registry) error {
 			d, err := r.Get(cmd.Context(), args[0])
 			if err != nil {
 				return err
@@ -186,7 +190,7 @@ func newJobsShowCmd(env *Env) *cobra.Command {
 			}
 			printJob(env, v)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	return cmd
@@ -236,17 +240,13 @@ func newJobsCancelCmd(env *Env) *cobra.Command {
 		Use:   "cancel ID",
 		Short: "Cancel a queued or running job (also one running in another Batchdesk process)",
 		Args:  jobIDArg,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			_, r, err := registry(env, cmd, nil)
-			if err != nil {
-				return err
-			}
+		RunE: withRegistry(env, func(cmd *cobra.Command, args []string, r *jobs.Registry) error {
 			if err := r.Cancel(cmd.Context(), args[0]); err != nil {
 				return err
 			}
 			fmt.Fprintf(env.Stdout, "Cancel requested for job %s; resume it later with: batchdesk jobs resume %s\n", args[0], args[0])
 			return nil
-		},
+		}),
 	}
 }
 
