@@ -68,6 +68,10 @@ type Request struct {
 	// JobID names the job in the CRM's resume ledger and audit log. Needed
 	// for Resume; "" makes the job not resumable.
 	JobID string
+	// Hashes holds the hex SHA-256 of input files the caller has already
+	// hashed (by path as given in Files); files found here are not read a
+	// second time for the resume ledger's file stamps.
+	Hashes map[string]string
 	// ErrorsPath is where the error report is written ("" = no report).
 	ErrorsPath string
 	// MasterKey is the column of the master file holding each master row's

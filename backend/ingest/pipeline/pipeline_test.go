@@ -110,3 +110,29 @@ func TestRunInsertWithReport(t *testing.T) {
 		t.Fatalf("resume of a changed file: %v", err)
 	}
 }
+
+// TestCallerHashesAreRecorded: a hash the caller already computed is what
+// the resume ledger records (the file is not hashed again), so a resume
+// compares the file against it — shown here with a deliberately wrong one.
+func TestCallerHashesAreRecorded(t *testing.T) {
+	ctx := context.Background()
+	tg := openPG(t, true)
+	file := write(t, "acc.csv", "Name,No\nHash One,HH-1\n")
+	mp := mapping.Mapping{Columns: map[string]mapping.Column{"Name": {Field: "name"}, "No": {Field: "account_no"}}}
+	req := pipeline.Request{Target: tg, Object: "Account", Mapping: mp, Files: []string{file}, JobID: "hash-1",
+		Hashes: map[string]string{file: strings.Repeat("0", 64)}}
+	if res := runOK(t, req); res.Succeeded != 1 {
+		t.Fatalf("run = %+v", res)
+	}
+	req.Hashes = nil
+	if _, err := pipeline.Resume(ctx, req, nil); !errors.Is(err, load.ErrFileChanged) {
+		t.Fatalf("resume against the recorded (wrong) hash: %v", err)
+	}
+	// Without caller hashes the pipeline hashes the file itself: the
+	// resume of an unchanged file is accepted.
+	req.JobID = "hash-2"
+	runOK(t, req)
+	if _, err := pipeline.Resume(ctx, req, nil); err != nil {
+		t.Fatalf("resume of an unchanged file: %v", err)
+	}
+}

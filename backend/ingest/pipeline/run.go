@@ -149,6 +149,10 @@ func (j *job) stampFiles(ctx context.Context, files []string) (func(), error) {
 		}
 		quick[i] = st
 	}
+	if known := withHashes(quick, req.Hashes); known != nil {
+		// The caller hashed every file already: record the full stamps now.
+		return nil, load.RecordFiles(ctx, req.Target, req.JobID, known)
+	}
 	if err := load.RecordFiles(ctx, req.Target, req.JobID, quick); err != nil {
 		return nil, err
 	}
@@ -170,6 +174,24 @@ func (j *job) stampFiles(ctx context.Context, files []string) (func(), error) {
 			_ = load.RecordFiles(context.WithoutCancel(ctx), req.Target, req.JobID, full)
 		}
 	}, nil
+}
+
+// withHashes completes quick stamps with the caller's hashes, or returns nil
+// when any file has none.
+func withHashes(quick []load.FileStamp, hashes map[string]string) []load.FileStamp {
+	if len(hashes) == 0 {
+		return nil
+	}
+	full := make([]load.FileStamp, len(quick))
+	for i, st := range quick {
+		h, ok := hashes[st.Path]
+		if !ok || h == "" {
+			return nil
+		}
+		st.SHA256 = h
+		full[i] = st
+	}
+	return full
 }
 
 // ProgressInterval is how often Run reports progress while a job runs.
