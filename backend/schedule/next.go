@@ -14,7 +14,10 @@ func (s Spec) Next(t time.Time) (next time.Time, ok bool) {
 	loc := s.Location()
 	if s.Kind == Once {
 		r := resolve(s.Date.Year(), s.Date.Month(), s.Date.Day(), s.Hour, s.Minute, loc)
-		return r, r.After(t)
+		if !r.After(t) {
+			return time.Time{}, false
+		}
+		return r, true
 	}
 	// Start a day early: a run of yesterday's date can fall after t only
 	// when a gap pushes it past midnight, but checking costs nothing.
@@ -36,8 +39,8 @@ func (s Spec) Next(t time.Time) (next time.Time, ok bool) {
 func (s Spec) First(now time.Time) (time.Time, error) {
 	next, ok := s.Next(now)
 	if !ok {
-		return time.Time{}, apperr.New(apperr.Invalid, "schedule %q: %s has already passed (it is now %s there)",
-			s.String(), next.In(s.Location()).Format("2006-01-02 15:04"), now.In(s.Location()).Format("2006-01-02 15:04"))
+		return time.Time{}, apperr.New(apperr.Invalid, "schedule %q: %s %02d:%02d has already passed (it is now %s there)",
+			s.String(), s.Date.Format("2006-01-02"), s.Hour, s.Minute, now.In(s.Location()).Format("2006-01-02 15:04"))
 	}
 	return next, nil
 }
