@@ -8,8 +8,11 @@ import (
 	"time"
 
 	"batchdesk/backend/apperr"
+	"batchdesk/backend/jobs"
 	"batchdesk/backend/store"
 )
+
+var _ JobState = (*jobs.Registry)(nil)
 
 // Launcher starts the job of a due schedule and returns its job ID. It
 // returns as soon as the job has started (it does not wait for the job to
@@ -55,7 +58,8 @@ type RunInfo struct {
 	Manual bool
 }
 
-// JobState tells whether a job a schedule started earlier is still going.
+// JobState tells whether a job a schedule started earlier is still going;
+// *jobs.Registry is one.
 type JobState interface {
 	Active(ctx context.Context, jobID string) (bool, error)
 }

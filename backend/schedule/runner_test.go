@@ -43,7 +43,7 @@ func newEnv(t *testing.T, now time.Time, opt Options) *env {
 	t.Cleanup(func() { st.Close() })
 	e := &env{st: st, reg: jobs.New(st, nil, jobs.Options{}), clock: &clock{t: now}}
 	opt.Now = e.clock.Now
-	e.runner = NewRunner(st, Launchers{store.JobExport: LauncherFunc(e.launch)}, RegistryJobs{Registry: e.reg, Store: st}, opt)
+	e.runner = NewRunner(st, Launchers{store.JobExport: LauncherFunc(e.launch)}, e.reg, opt)
 	return e
 }
 
