@@ -37,8 +37,10 @@ type lexer struct {
 }
 
 func isWordStart(r rune) bool { return r == '_' || unicode.IsLetter(r) }
-func isWordRune(r rune) bool  { return r == '_' || r == '$' || unicode.IsLetter(r) || unicode.IsDigit(r) }
-func isDigit(b byte) bool     { return b >= '0' && b <= '9' }
+func isWordRune(r rune) bool {
+	return r == '_' || r == '$' || unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
 // timeRune reports whether b can continue a bare number, date or datetime.
 func timeRune(b byte) bool {

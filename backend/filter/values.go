@@ -294,9 +294,9 @@ func optionList(f *catalog.Field) string {
 
 // likeTok is one element of a LIKE pattern: a literal run, % or _.
 type likeTok struct {
-	lit  string
-	any  bool // %
-	one  bool // _
+	lit string
+	any bool // %
+	one bool // _
 }
 
 // parseLike splits a LIKE pattern: % any run, _ one character, \ makes the
