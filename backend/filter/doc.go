@@ -23,7 +23,7 @@
 //
 // Keywords are case-insensitive; AND binds tighter than OR. Fields are API
 // names (case-insensitive), or "double quoted" when they are not plain
-// words. Strings are single-quoted with ” for a quote. Numbers are
+// words. Strings are single-quoted, a quote inside doubled. Numbers are
 // -?digits[.digits]. Dates are 2024-01-31, datetimes RFC 3339
 // (2024-01-31T10:00:00+08:00) or without an offset (2024-01-31T10:00), then
 // in the zone of WithZone; dates and datetimes may also be written quoted.
