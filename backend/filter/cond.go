@@ -147,7 +147,7 @@ func (c *Cond) write(b *strings.Builder) {
 
 // writeOperand writes c as an operand of and/or/not: groups in parentheses.
 func (c *Cond) writeOperand(b *strings.Builder) {
-	if c.field != nil {
+	if c.field != nil || c.op == OpNot {
 		c.write(b)
 		return
 	}

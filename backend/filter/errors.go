@@ -98,3 +98,11 @@ func clip(s string) string {
 	}
 	return s
 }
+
+// GetPath returns e.Path, or "" for a nil *Error.
+func (e *Error) GetPath() string {
+	if e == nil {
+		return ""
+	}
+	return e.Path
+}

@@ -103,6 +103,13 @@ func (l *lexer) next() (token, error) {
 		for l.pos < len(l.src) && timeRune(l.src[l.pos]) {
 			l.pos++
 		}
+		for l.pos < len(l.src) { // 12abc is one bad token, not 12 then abc
+			r, n := utf8.DecodeRuneInString(l.src[l.pos:])
+			if !isWordRune(r) {
+				break
+			}
+			l.pos += n
+		}
 		text := l.src[start:l.pos]
 		if numberRE.MatchString(text) {
 			return token{tNumber, text, start}, nil
