@@ -218,14 +218,14 @@ func TestNil(t *testing.T) {
 
 func TestQuote(t *testing.T) {
 	cases := map[string]string{
-		``:         `''`,
-		`a'b`:      `'a''b'`,
-		`a\b`:      ` E'a\\b'`,
-		`\'`:       ` E'\\'''`,
-		"$$":       `'$$'`,
-		"a\x00b":   `'ab'`,
-		`x"y`:      `'x"y'`,
-		"日本\n語": "'日本\n語'",
+		``:       `''`,
+		`a'b`:    `'a''b'`,
+		`a\b`:    ` E'a\\b'`,
+		`\'`:     ` E'\\'''`,
+		"$$":     `'$$'`,
+		"a\x00b": `'ab'`,
+		`x"y`:    `'x"y'`,
+		"日本\n語":  "'日本\n語'",
 	}
 	for in, want := range cases {
 		if got := filter.QuoteLiteral(in); got != want {
