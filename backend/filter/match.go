@@ -196,6 +196,10 @@ func idText(raw any) (string, error) {
 		return strconv.FormatInt(x, 10), nil
 	case int:
 		return strconv.Itoa(x), nil
+	case int32:
+		return strconv.FormatInt(int64(x), 10), nil
+	case int16:
+		return strconv.FormatInt(int64(x), 10), nil
 	}
 	return "", fmt.Errorf("%T is not a record ID", raw)
 }
@@ -208,6 +212,14 @@ func ratOf(raw any) (*big.Rat, error) {
 		return new(big.Rat).SetInt64(int64(x)), nil
 	case int32:
 		return new(big.Rat).SetInt64(int64(x)), nil
+	case int16:
+		return new(big.Rat).SetInt64(int64(x)), nil
+	case int8:
+		return new(big.Rat).SetInt64(int64(x)), nil
+	case float32:
+		raw = float64(x)
+	}
+	switch x := raw.(type) {
 	case float64:
 		if math.IsInf(x, 0) || math.IsNaN(x) {
 			return nil, fmt.Errorf("%v is not a finite number", x)
