@@ -253,18 +253,33 @@ func (r *Runner) fire(ctx context.Context, sc store.Schedule, now time.Time) (Re
 	return res, true
 }
 
-// launch starts the job of a claimed run and records what became of it.
+// launch starts the job of a claimed run and records what became of it. A
+// launch that fails is recorded as a failed job too, so that every run is
+// in the history with its reason.
 func (r *Runner) launch(ctx context.Context, l Launcher, sc store.Schedule, spec Spec, run store.ScheduleRun, info RunInfo, res *Result) {
 	jobID, err := safeLaunch(ctx, l, sc, info)
 	bg := context.WithoutCancel(ctx)
 	if err != nil {
 		res.Outcome, res.Err = store.RunFailed, err
 		res.Note = joinNote("could not start: "+apperr.MessageOf(err), res.Note)
-		_ = r.store.FinishScheduleRun(bg, run.ID, store.RunFailed, "", res.Note)
+		j, jerr := r.store.CreateJob(bg, store.Job{Kind: sc.Kind, Status: store.StatusFailed, Settings: sc.JobSettings,
+			Message: apperr.MessageOf(err), StartedAt: info.Now, FinishedAt: info.Now})
+		if jerr == nil {
+			res.JobID = j.ID
+			r.noteJob(bg, j.ID, sc, spec, info)
+			_ = r.store.AddJobEvent(bg, j.ID, store.LevelError, "could not start: "+apperr.MessageOf(err))
+		}
+		_ = r.store.FinishScheduleRun(bg, run.ID, store.RunFailed, res.JobID, res.Note)
 		return
 	}
 	res.Outcome, res.JobID = store.RunStarted, jobID
 	_ = r.store.FinishScheduleRun(bg, run.ID, store.RunStarted, jobID, "")
+	r.noteJob(bg, jobID, sc, spec, info)
+}
+
+// noteJob writes in a job's log which schedule started it and, for a
+// caught-up run, what was missed.
+func (r *Runner) noteJob(ctx context.Context, jobID string, sc store.Schedule, spec Spec, info RunInfo) {
 	what := "scheduled run"
 	if info.Manual {
 		what = "run-now"
@@ -273,10 +288,10 @@ func (r *Runner) launch(ctx context.Context, l Launcher, sc store.Schedule, spec
 	if sc.Title != "" {
 		title = " (" + sc.Title + ")"
 	}
-	_ = r.store.AddJobEvent(bg, jobID, store.LevelInfo, fmt.Sprintf("%s of schedule %s%s, due %s",
+	_ = r.store.AddJobEvent(ctx, jobID, store.LevelInfo, fmt.Sprintf("%s of schedule %s%s, due %s",
 		what, sc.ID, title, spec.FormatRun(info.Due)))
 	if info.CaughtUp {
-		_ = r.store.AddJobEvent(bg, jobID, store.LevelWarn, "caught up: "+info.Note)
+		_ = r.store.AddJobEvent(ctx, jobID, store.LevelWarn, "caught up: "+info.Note)
 	}
 }
 

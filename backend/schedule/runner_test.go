@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"batchdesk/backend/apperr"
 	"batchdesk/backend/jobs"
 	"batchdesk/backend/store"
 )
@@ -295,5 +296,31 @@ func TestNoLauncherLeavesScheduleAlone(t *testing.T) {
 	got, _ := e.st.GetSchedule(context.Background(), sc.ID)
 	if !got.NextRun.Equal(sc.NextRun) || len(e.runs(t, sc.ID)) != 0 {
 		t.Fatalf("a delete schedule was claimed without a delete launcher: %+v", got)
+	}
+}
+
+// TestLaunchFailureIsAFailedJob: a run whose job cannot start (here: no
+// password for the CRM) is a failed job in the history with the reason,
+// linked to its schedule; the schedule runs again at its next time.
+func TestLaunchFailureIsAFailedJob(t *testing.T) {
+	e := newEnv(t, utc("2026-12-01T00:59:00Z"), Options{})
+	failing := LauncherFunc(func(ctx context.Context, sc store.Schedule, run RunInfo) (string, error) {
+		return "", apperr.New(apperr.AuthFailed, "no password saved for connection \"crm\": add it with batchdesk connections add")
+	})
+	e.runner = NewRunner(e.st, Launchers{store.JobExport: failing}, e.reg, Options{Now: e.clock.Now})
+	sc := e.create(t, "daily 02:00 Europe/Berlin")
+	e.clock.Set(utc("2026-12-01T01:00:10Z"))
+	e.check(t)
+	runs := e.runs(t, sc.ID)
+	if len(runs) != 1 || runs[0].Outcome != store.RunFailed || runs[0].JobID == "" || !strings.Contains(runs[0].Note, "no password saved") {
+		t.Fatalf("runs = %+v", runs)
+	}
+	j, err := e.st.GetJob(context.Background(), runs[0].JobID)
+	if err != nil || j.Status != store.StatusFailed || !strings.Contains(j.Message, "no password saved") || j.Kind != store.JobExport {
+		t.Fatalf("failed job = %+v, %v", j, err)
+	}
+	got, _ := e.st.GetSchedule(context.Background(), sc.ID)
+	if !got.NextRun.Equal(utc("2026-12-02T01:00:00Z")) {
+		t.Errorf("next run %v", got.NextRun)
 	}
 }
