@@ -13,7 +13,7 @@ import (
 func (s Spec) Next(t time.Time) (next time.Time, ok bool) {
 	loc := s.Location()
 	if s.Kind == Once {
-		r := resolve(s.Date.Year(), s.Date.Month(), s.Date.Day(), s.Hour, s.Minute, loc)
+		r := resolve(s.Date.Year(), s.Date.Month(), s.Date.Day(), s.Hour, s.Minute, s.Second, loc)
 		if !r.After(t) {
 			return time.Time{}, false
 		}
@@ -27,7 +27,7 @@ func (s Spec) Next(t time.Time) (next time.Time, ok bool) {
 		if !s.runsOn(day) {
 			continue
 		}
-		if r := resolve(day.Year(), day.Month(), day.Day(), s.Hour, s.Minute, loc); r.After(t) {
+		if r := resolve(day.Year(), day.Month(), day.Day(), s.Hour, s.Minute, s.Second, loc); r.After(t) {
 			return r, true
 		}
 	}
@@ -39,8 +39,8 @@ func (s Spec) Next(t time.Time) (next time.Time, ok bool) {
 func (s Spec) First(now time.Time) (time.Time, error) {
 	next, ok := s.Next(now)
 	if !ok {
-		return time.Time{}, apperr.New(apperr.Invalid, "schedule %q: %s %02d:%02d has already passed (it is now %s there)",
-			s.String(), s.Date.Format("2006-01-02"), s.Hour, s.Minute, now.In(s.Location()).Format("2006-01-02 15:04"))
+		return time.Time{}, apperr.New(apperr.Invalid, "schedule %q: %s %s has already passed (it is now %s there)",
+			s.String(), s.Date.Format("2006-01-02"), s.clock(), now.In(s.Location()).Format("2006-01-02 15:04:05"))
 	}
 	return next, nil
 }
@@ -86,8 +86,8 @@ func daysIn(y int, m time.Month) int {
 // resolve turns a wall-clock time in loc into an instant: a time that
 // occurs twice (fall-back) gives the first; one that does not exist
 // (spring-forward gap) gives the first whole minute after the gap.
-func resolve(y int, mo time.Month, d, hh, mm int, loc *time.Location) time.Time {
-	wall := time.Date(y, mo, d, hh, mm, 0, 0, time.UTC)
+func resolve(y int, mo time.Month, d, hh, mm, ss int, loc *time.Location) time.Time {
+	wall := time.Date(y, mo, d, hh, mm, ss, 0, time.UTC)
 	var best time.Time
 	for _, probe := range []time.Time{wall.Add(-36 * time.Hour), wall, wall.Add(36 * time.Hour)} {
 		_, off := probe.In(loc).Zone()

@@ -29,8 +29,9 @@ type Spec struct {
 	// Date is the day of a "once" spec (midnight UTC standing for a civil
 	// date; only its year, month and day count).
 	Date time.Time
-	// Hour and Minute are the wall-clock time of every run.
-	Hour, Minute int
+	// Hour, Minute and Second are the wall-clock time of every run
+	// (Second is 0 unless the spec gives HH:MM:SS).
+	Hour, Minute, Second int
 	// Weekdays are the days of a weekly spec, Monday first.
 	Weekdays []time.Weekday
 	// Day is the day of the month of a monthly spec, 1–31.
@@ -126,16 +127,23 @@ func (s *Spec) parseFields(f []string) error {
 	return s.parseClock(f[1])
 }
 
-// parseClock reads H:MM or HH:MM, 00:00–23:59.
+// parseClock reads H:MM or HH:MM, 00:00–23:59, optionally with :SS.
 func (s *Spec) parseClock(c string) error {
-	h, m, ok := strings.Cut(c, ":")
-	hour, err1 := strconv.Atoi(h)
-	minute, err2 := strconv.Atoi(m)
-	if !ok || err1 != nil || err2 != nil || len(h) < 1 || len(h) > 2 || len(m) != 2 ||
-		hour < 0 || hour > 23 || minute < 0 || minute > 59 || !digits(h) || !digits(m) {
-		return apperr.New(apperr.Invalid, "the time must be HH:MM on a 24-hour clock, 00:00–23:59")
+	bad := apperr.New(apperr.Invalid, "the time must be HH:MM (or HH:MM:SS) on a 24-hour clock, 00:00–23:59")
+	parts := strings.Split(c, ":")
+	if len(parts) < 2 || len(parts) > 3 || len(parts[0]) < 1 || len(parts[0]) > 2 {
+		return bad
 	}
-	s.Hour, s.Minute = hour, minute
+	limits := []int{23, 59, 59}
+	vals := make([]int, 3)
+	for i, p := range parts {
+		v, err := strconv.Atoi(p)
+		if err != nil || !digits(p) || (i > 0 && len(p) != 2) || v > limits[i] {
+			return bad
+		}
+		vals[i] = v
+	}
+	s.Hour, s.Minute, s.Second = vals[0], vals[1], vals[2]
 	return nil
 }
 
@@ -244,7 +252,7 @@ func (s Spec) Location() *time.Location {
 // String is the canonical text of the spec, zone included, as stored and
 // read back by Parse: "weekly mon,thu 02:00 Asia/Shanghai".
 func (s Spec) String() string {
-	clock := fmt.Sprintf("%02d:%02d", s.Hour, s.Minute)
+	clock := s.clock()
 	var body string
 	switch s.Kind {
 	case Once:

@@ -90,6 +90,8 @@ func TestNext(t *testing.T) {
 			"2026-12-01T02:00:00Z", nil},
 		{"once in a New York gap", "once 2026-03-08T02:30 America/New_York",
 			"2026-01-01T00:00:00Z", []string{"2026-03-08T07:00:00Z"}},
+		{"once with seconds", "once 2026-12-01T02:00:05 UTC",
+			"2026-12-01T02:00:00Z", []string{"2026-12-01T02:00:05Z"}},
 		{"a time with seconds runs at the next whole minute", "daily 02:00 UTC",
 			"2026-12-01T02:00:00.5Z", []string{"2026-12-02T02:00:00Z"}},
 	}
@@ -153,6 +155,8 @@ func TestParse(t *testing.T) {
 		{"weekly mon-fri 18:30 Europe/Berlin", "weekly mon,tue,wed,thu,fri 18:30 Europe/Berlin"},
 		{"weekly sun,sat 00:00", "weekly sat,sun 00:00 UTC"},
 		{"monthly 1 02:00", "monthly 1 02:00 UTC"},
+		{"once 2026-12-01T02:00:05", "once 2026-12-01T02:00:05 UTC"},
+		{"daily 02:00:00", "daily 02:00 UTC"},
 		{"monthly 31 23:59 America/New_York", "monthly 31 23:59 America/New_York"},
 	}
 	for _, g := range good {
@@ -176,6 +180,9 @@ func TestParse(t *testing.T) {
 		{"daily 24:00", "HH:MM"},
 		{"daily 02:60", "HH:MM"},
 		{"daily 2:0", "HH:MM"},
+		{"daily 02:00:60", "HH:MM"},
+		{"daily 02:00:00:00", "HH:MM"},
+		{"daily 02:00:5", "HH:MM"},
 		{"daily +2:00", "HH:MM"},
 		{"daily 02:00 Mars/Olympus", "unknown time zone"},
 		{"daily 02:00 ../../etc/passwd", "IANA name"},

@@ -16,7 +16,13 @@ func (s Spec) Describe(lang string) string {
 	return s.english()
 }
 
-func (s Spec) clock() string { return fmt.Sprintf("%02d:%02d", s.Hour, s.Minute) }
+// clock is the run time as HH:MM, or HH:MM:SS when it has seconds.
+func (s Spec) clock() string {
+	if s.Second != 0 {
+		return fmt.Sprintf("%02d:%02d:%02d", s.Hour, s.Minute, s.Second)
+	}
+	return fmt.Sprintf("%02d:%02d", s.Hour, s.Minute)
+}
 
 func (s Spec) english() string {
 	at := " at " + s.clock() + " (" + s.Zone + ")"
