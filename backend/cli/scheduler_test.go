@@ -92,6 +92,18 @@ func TestSchedulerRunsScheduledExport(t *testing.T) {
 	if !strings.Contains(r.stdout, "started job "+jobID+" (done)") || !strings.Contains(r.stdout, "State:      finished") {
 		t.Errorf("schedules show: %s", r.stdout)
 	}
+	// run-now runs it again by hand, in the foreground, while the
+	// scheduler still runs; the once stays finished.
+	r = runCLI(t, ctx, "schedules", "run-now", sc.ID, "--json")
+	if r.code != 0 || decodeSummary(t, r.lastLine()).Status != "done" {
+		t.Fatalf("run-now: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, ctx, "schedules", "show", sc.ID, "--json")
+	var shown scheduleView
+	if err := json.Unmarshal([]byte(r.lastLine()), &shown); err != nil || len(shown.Runs) != 2 || !shown.Runs[0].Manual ||
+		shown.Runs[0].JobStatus != "done" || shown.State != "finished" {
+		t.Fatalf("after run-now: %v %s", err, r.stdout)
+	}
 	_ = cmd.Process.Signal(syscall.SIGTERM)
 	for lines.Scan() {
 	}
