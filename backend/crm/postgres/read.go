@@ -17,16 +17,17 @@ import (
 
 var _ query.Session = (*readSession)(nil)
 
-// Tuning of a read session.
-const (
+// Tuning of a read session (variables so tests can make small tables
+// parallel).
+var (
 	// defaultWorkers is how many COPY streams read one large object.
 	defaultWorkers = 3
 	// parallelPages is the least table size (8 kB pages) read in parallel
 	// ranges; smaller tables are read by one stream, in ID order.
-	parallelPages = 4096
+	parallelPages int64 = 4096
 	// chunkPages is the pages of one ctid range: its CSV, buffered until
 	// it is its turn, is a few MB.
-	chunkPages = 512
+	chunkPages int64 = 512
 )
 
 // readSession is a consistent read: a REPEATABLE READ transaction whose
