@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"sync"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -20,8 +21,9 @@ var _ query.Session = (*readSession)(nil)
 // Tuning of a read session (variables so tests can make small tables
 // parallel).
 var (
-	// defaultWorkers is how many COPY streams read one large object.
-	defaultWorkers = 3
+	// defaultWorkers is how many COPY streams read one large object: two
+	// on a two-core laptop (measured best there), up to four on more.
+	defaultWorkers = max(2, min(4, runtime.NumCPU()))
 	// parallelPages is the least table size (8 kB pages) read in parallel
 	// ranges; smaller tables are read by one stream, in ID order.
 	parallelPages int64 = 4096
