@@ -179,7 +179,6 @@ func TestRelated(t *testing.T) {
 	})
 }
 
-
 // TestChoosingRecords: filters, IDs and voided records.
 func TestChoosingRecords(t *testing.T) {
 	eachTarget(t, func(t *testing.T, c demoCRM) {
@@ -291,8 +290,8 @@ func (f *failing) Put(ctx context.Context, name string, r io.Reader) (destinatio
 	return destination.Published{}, apperr.New(apperr.Unavailable, "files.example.com:21 closed the connection during the upload")
 }
 func (f *failing) Test(context.Context) error { return nil }
-func (f *failing) Describe() string         { return "ftp://me@files.example.com:21/exports" }
-func (f *failing) Close() error             { return nil }
+func (f *failing) Describe() string           { return "ftp://me@files.example.com:21/exports" }
+func (f *failing) Close() error               { return nil }
 
 // TestDestinationFails: the destination's failure is the export's, in its
 // words, and stops the export.
