@@ -18,7 +18,7 @@ func goftpServer(t *testing.T) (string, Options, testCert) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert := newTestCert(t)
+	cert := newTestCert(t, false)
 	port := freePort(t)
 	srv, err := ftpserver.NewServer(&ftpserver.Options{
 		Driver:       drv,
