@@ -8,16 +8,19 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 
 	"batchdesk/backend/crm/sandbox"
+	"batchdesk/backend/export"
 	"batchdesk/backend/pgtest"
 )
 
@@ -239,4 +242,169 @@ func firstDiff(a, b []byte) string {
 		}
 	}
 	return "(same lines)"
+}
+
+// TestExportKilledThenRunAgain kills `batchdesk export --all` with SIGKILL
+// while the second file is being written: no final file is left, the job
+// shows interrupted, and `jobs resume ID` runs it again to its end.
+func TestExportKilledThenRunAgain(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	isolateHome(t)
+	ctx := context.Background()
+	if r := runCLI(t, ctx, "demo-crm", "--crm", dsn); r.code != 0 {
+		t.Fatalf("demo-crm: %d %s", r.code, r.stderr)
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "BD_CLI_KILL_CHILD=1", export.FailpointEnv+"="+export.FailMidFile+":2",
+		"BD_CLI_ARGS="+strings.Join([]string{"export", "--crm", dsn, "--all", "--to", dir}, "\x1f"))
+	out, err := cmd.CombinedOutput()
+	if ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus); !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		t.Fatalf("the export was not killed (err %v): %s", err, out)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".part") {
+			t.Errorf("a killed export left a final file: %s", e.Name())
+		}
+	}
+	if len(entries) != 1 {
+		t.Errorf("want the one .part file the next run replaces, got %v", entries)
+	}
+
+	r := runCLI(t, ctx, "jobs", "list", "--json")
+	var list []jobView
+	if err := json.Unmarshal([]byte(r.lastLine()), &list); err != nil || len(list) == 0 {
+		t.Fatalf("jobs list: %v: %s %s", err, r.stdout, r.stderr)
+	}
+	id := list[0].JobID
+	if list[0].Status != "interrupted" || list[0].Kind != "export" {
+		t.Fatalf("killed job = %+v, want an interrupted export", list[0])
+	}
+	r = runCLI(t, ctx, "jobs", "resume", id, "--json")
+	if r.code != ExitOK {
+		t.Fatalf("resume: exit %d: %s %s", r.code, r.stderr, r.stdout)
+	}
+	var s exportSummary
+	if err := json.Unmarshal([]byte(r.lastLine()), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.JobID != id || s.Status != "done" || s.Rows != 6+60+10+80+15+30 || len(s.Files) != 7 {
+		t.Fatalf("resumed summary = %+v", s)
+	}
+	entries, _ = os.ReadDir(dir)
+	if len(entries) != 1 || entries[0].Name() != s.Files[0].Name {
+		t.Errorf("after the run: %v, want only %s", entries, s.Files[0].Name)
+	}
+	unzip(t, s.Files[0].Location, t.TempDir())
+
+	r = runCLI(t, ctx, "jobs", "show", id)
+	for _, want := range []string{"Kind:       export", "Status:     done", "File:       Account.csv: 60 rows,",
+		"File:       " + s.Files[0].Name + ": 201 rows, ", s.Files[0].SHA256, `"destination":"` + dir + `"`, "interrupted"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("jobs show lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
+// TestExportCLI: exit statuses, one clear line on stderr, notes.
+func TestExportCLI(t *testing.T) {
+	isolateHome(t)
+	ctx := context.Background()
+	sb := "sandbox:" + filepath.Join(t.TempDir(), "crm.db")
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--crm", sb, "--object", "Account", "--fields", "name,nmae", "--to", dir}, `did you mean "name"?`},
+		{[]string{"--crm", sb, "--object", "Account", "--where", "industry = 'Tech'", "--to", dir}, "Tech"},
+		{[]string{"--crm", sb, "--object", "Account"}, "--to"},
+		{[]string{"--crm", sb, "--all", "--object", "Account", "--to", dir}, "either --all or --object"},
+		{[]string{"--crm", sb, "--all", "--related", "--to", dir}, "--related goes with --object"},
+		{[]string{"--crm", sb, "--object", "Nope", "--to", dir}, `unknown object "Nope"`},
+		{[]string{"--crm", sb, "--object", "Account", "--headers", "de", "--to", dir}, "headers must be"},
+		{[]string{"--object", "Account", "--to", dir}, "--crm"},
+	} {
+		_, r := exportTo(t, ExitCannot, tc.args...)
+		if strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%v: stderr %q, want one line with %q", tc.args, r.stderr, tc.want)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("refused exports left %v", entries)
+	}
+
+	s, r := exportTo(t, ExitOK, "--crm", sb, "--object", "Product", "--fields", "sku, name", "--no-bom", "--to", dir)
+	if len(s.Files) != 1 || s.Files[0].Name != "Product.csv" || s.Rows != 10 || s.Files[0].Rows != 10 {
+		t.Fatalf("summary %+v (%s)", s, r.stderr)
+	}
+	if b := string(readFile(t, s.Files[0].Location)); !strings.HasPrefix(b, "sku,name\n") || !strings.Contains(b, "\nSKU-1001,Laptop Pro 14\n") {
+		t.Errorf("Product.csv: %q", b)
+	}
+
+	dsn := pgtest.NewDatabase(t)
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, "CREATE TABLE note (id serial PRIMARY KEY, body text); INSERT INTO note (body) VALUES ('a'), ('b')"); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close(ctx)
+	s, r = exportTo(t, ExitOK, "--crm", dsn, "--object", "note", "--include-voided", "--to", dir)
+	if s.Rows != 2 || !strings.Contains(r.stderr, "export: note: including voided records has no effect: note has no life_status column") {
+		t.Errorf("plain table: %+v, stderr %q", s, r.stderr)
+	}
+}
+
+// TestExportRelatedReimports: a related export without IDs re-imports as
+// is with --master-key _key: every line under its own opportunity.
+func TestExportRelatedReimports(t *testing.T) {
+	isolateHome(t)
+	eachCRM(t, func(t *testing.T, demo crmUnderTest, _ func() crmUnderTest) {
+		dir := t.TempDir()
+		s, _ := exportTo(t, ExitOK, "--crm", demo.spec, "--object", "Opportunity", "--related", "--to", dir)
+		unzip(t, s.Files[0].Location, dir)
+		before := linesByMaster(t, dir)
+
+		demo.exec(t, "DELETE FROM $S.opportunity_line; DELETE FROM $S.opportunity")
+		r := runCLI(t, context.Background(), "import", "--crm", demo.spec, "--object", "Opportunity", "--master-key", "_key",
+			"--detail", "OpportunityLine="+filepath.Join(dir, "OpportunityLine.csv"), filepath.Join(dir, "Opportunity.csv"), "--json")
+		if r.code != ExitOK {
+			t.Fatalf("import: %d %s %s", r.code, r.stderr, r.stdout)
+		}
+		again := t.TempDir()
+		s, _ = exportTo(t, ExitOK, "--crm", demo.spec, "--object", "Opportunity", "--related", "--to", again)
+		unzip(t, s.Files[0].Location, again)
+		if after := linesByMaster(t, again); !slices.Equal(before, after) {
+			t.Errorf("opportunities with their lines differ after the round trip:\n%s", firstDiff([]byte(strings.Join(before, "\n")), []byte(strings.Join(after, "\n"))))
+		}
+	})
+}
+
+// linesByMaster reads a related export of opportunities as sorted lines of
+// "opportunity | line", the _key replaced by what it stands for.
+func linesByMaster(t *testing.T, dir string) []string {
+	t.Helper()
+	master := map[string]string{}
+	var out []string
+	for i, l := range strings.Split(strings.TrimSpace(strings.TrimPrefix(string(readFile(t, filepath.Join(dir, "Opportunity.csv"))), "\uFEFF")), "\n") {
+		if i > 0 {
+			k, rest, _ := strings.Cut(l, ",")
+			master[k] = rest
+			out = append(out, rest)
+		}
+	}
+	for i, l := range strings.Split(strings.TrimSpace(strings.TrimPrefix(string(readFile(t, filepath.Join(dir, "OpportunityLine.csv"))), "\uFEFF")), "\n") {
+		if i > 0 {
+			k, rest, _ := strings.Cut(l, ",")
+			if master[k] == "" {
+				t.Fatalf("line %q refers to no exported opportunity", l)
+			}
+			out = append(out, master[k]+" | "+rest)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
