@@ -35,7 +35,7 @@ type Spec struct {
 	// when the URL's path starts with "//".
 	Dir string `json:"dir,omitempty"`
 
-	TLS         bool `json:"tls,omitempty"`        // ftp: ?tls=explicit
+	TLS         bool `json:"tls,omitempty"`         // ftp: ?tls=explicit
 	DisableEPSV bool `json:"disableEpsv,omitempty"` // ftp: ?epsv=off
 	NoVerify    bool `json:"noVerify,omitempty"`    // ftp: ?verify=off (self-signed certificates)
 
@@ -166,6 +166,8 @@ func parseServer(u *url.URL, kind string) (Spec, error) {
 			}
 			sp.KeyFile = v
 		case kind == KindSFTP && key == "hostkey":
+			// A pasted fingerprint's '+' arrives as a space; it has none.
+			v = strings.ReplaceAll(v, " ", "+")
 			if !strings.HasPrefix(v, "SHA256:") || len(v) < 20 || strings.ContainsAny(v, " \t") {
 				return Spec{}, apperr.New(apperr.Invalid, "hostkey must be a SHA256 fingerprint (SHA256:…), as ssh-keygen -lf shows it")
 			}

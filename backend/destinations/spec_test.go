@@ -29,6 +29,8 @@ func TestParseSpec(t *testing.T) {
 		{in: "sftp://me@h/exports?key=/home/me/.ssh/id_ed25519", want: Spec{Kind: KindSFTP, User: "me", Host: "h", Dir: "exports", KeyFile: "/home/me/.ssh/id_ed25519"}},
 		{in: "sftp://me@h:2222/?hostkey=SHA256:abcdefghijklmnopqrstuvwxyz", want: Spec{Kind: KindSFTP, User: "me", Host: "h", Port: 2222, HostKeyHash: "SHA256:abcdefghijklmnopqrstuvwxyz"}},
 
+		{in: "sftp://me@h/?hostkey=SHA256:ab+cd/efghijklmnopqrstu", want: Spec{Kind: KindSFTP, User: "me", Host: "h", HostKeyHash: "SHA256:ab+cd/efghijklmnopqrstu"}},
+
 		{in: "", err: "no destination"},
 		{in: "ftp://me:secret@h/x", err: "do not put a password"},
 		{in: "sftp://me:@h/x", err: "do not put a password"},
