@@ -174,3 +174,14 @@ func pgDSNWith(t *testing.T, ddl string) string {
 	}
 	return dsn
 }
+
+// openDemoErr installs the demo CRM at a PostgreSQL URL.
+func openDemoErr(dsn string) error {
+	ctx := context.Background()
+	tg, err := crm.Open(ctx, crm.Spec{Kind: crm.KindPostgres, DSN: dsn})
+	if err != nil {
+		return err
+	}
+	defer tg.Close()
+	return crm.InstallDemo(ctx, tg)
+}

@@ -201,9 +201,12 @@ func (s *readSession) Copy(ctx context.Context, r *query.Read, w io.Writer, prog
 	if err != nil {
 		return 0, err
 	}
-	single := r.HasRowKey() || r.IDs != nil || !s.tidRange || !tb.plain || tb.pages < parallelPages || s.opt.Workers < 2
+	small := tb.pages < parallelPages
+	single := small || r.HasRowKey() || r.IDs != nil || !s.tidRange || !tb.plain || s.opt.Workers < 2
 	if single {
-		q, err := s.selectSQL(r, types, "", true)
+		// ID order for people and diffs where it is cheap, and where the
+		// _key numbering needs it; a large table streams as it is stored.
+		q, err := s.selectSQL(r, types, "", small || r.HasRowKey())
 		if err != nil {
 			return 0, err
 		}

@@ -35,7 +35,7 @@ func (d *Dest) Put(ctx context.Context, name string, r io.Reader) (destination.P
 			wait *= 2
 		}
 		var size int64
-		size, last = d.attempt(ctx, attempt, part, final, src)
+		size, last = d.attempt(ctx, part, final, src)
 		if last == nil {
 			return destination.Published{Name: name, Location: d.location(final), Bytes: size}, nil
 		}
@@ -55,13 +55,13 @@ func (d *Dest) Put(ctx context.Context, name string, r io.Reader) (destination.P
 
 // attempt is one connection's try: resume or start NAME.part, finish the
 // stream, check the size, rename.
-func (d *Dest) attempt(ctx context.Context, n int, part, final string, src *replay) (int64, error) {
+func (d *Dest) attempt(ctx context.Context, part, final string, src *replay) (int64, error) {
 	s, err := d.connect(ctx)
 	if err != nil {
 		return 0, err
 	}
 	defer s.close()
-	if n == 0 {
+	if src.sent == 0 {
 		d.makeDirs(s, path.Dir(final))
 	}
 	var from int64

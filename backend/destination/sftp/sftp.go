@@ -63,6 +63,9 @@ type Options struct {
 	// HostKey is the pinned server key in authorized_keys form
 	// ("ssh-ed25519 AAAA…"); "" means none pinned yet.
 	HostKey string
+	// HostKeyFingerprint pins the key by its SHA256 fingerprint
+	// ("SHA256:…") instead, e.g. from a URL's ?hostkey=.
+	HostKeyFingerprint string
 	// AcceptNewHostKey trusts the key shown when none is pinned (first use).
 	AcceptNewHostKey bool
 
@@ -233,13 +236,16 @@ func (d *Dest) connect(ctx context.Context) (*session, error) {
 		Auth:    d.auth,
 		Timeout: d.opts.Timeout,
 		HostKeyCallback: func(_ string, _ net.Addr, key ssh.PublicKey) error {
+			fp := d.opts.HostKeyFingerprint
 			switch {
 			case d.pinned != nil && string(d.pinned.Marshal()) == string(key.Marshal()):
 				return nil
-			case d.pinned == nil && d.opts.AcceptNewHostKey:
+			case d.pinned == nil && fp != "" && fp == Fingerprint(key):
+				return nil
+			case d.pinned == nil && fp == "" && d.opts.AcceptNewHostKey:
 				return nil
 			}
-			refused = &HostKeyError{Addr: d.addr(), Got: Fingerprint(key), Key: MarshalKey(key)}
+			refused = &HostKeyError{Addr: d.addr(), Got: Fingerprint(key), Key: MarshalKey(key), Want: fp}
 			if d.pinned != nil {
 				refused.Want = Fingerprint(d.pinned)
 			}

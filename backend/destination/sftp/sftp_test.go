@@ -10,22 +10,23 @@ import (
 	"testing"
 
 	"batchdesk/backend/apperr"
+	"batchdesk/backend/destination/sftp/sftptest"
 )
 
 type fixture struct {
-	srv  *testServer
+	srv  *sftptest.Server
 	dir  string
 	opts Options
 	key  []byte // the user's private key, OpenSSH PEM
 }
 
 func newFixture(t *testing.T) fixture {
-	hostKey, _ := newSigner(t)
-	user, userPriv := newSigner(t)
-	srv := startServer(t, hostKey, "pa55 word", user.PublicKey())
+	hostKey, _ := sftptest.NewSigner(t)
+	user, userPriv := sftptest.NewSigner(t)
+	srv := sftptest.Start(t, hostKey, "pa55 word", user.PublicKey())
 	dir := t.TempDir()
-	return fixture{srv: srv, dir: dir, key: privatePEM(t, userPriv, ""),
-		opts: Options{Host: "127.0.0.1", Port: srv.port, User: "exporter", Password: "pa55 word",
+	return fixture{srv: srv, dir: dir, key: sftptest.PrivatePEM(t, userPriv, ""),
+		opts: Options{Host: "127.0.0.1", Port: srv.Port, User: "exporter", Password: "pa55 word",
 			Dir: filepath.Join(dir, "exports"), HostKey: MarshalKey(hostKey.PublicKey())}}
 }
 
@@ -59,10 +60,10 @@ func TestPutWithPasswordAndKey(t *testing.T) {
 
 func TestEncryptedKey(t *testing.T) {
 	f := newFixture(t)
-	user, priv := newSigner(t)
-	f.srv.userKey = user.PublicKey()
+	user, priv := sftptest.NewSigner(t)
+	f.srv.UserKey = user.PublicKey()
 	o := f.opts
-	o.Password, o.PrivateKey = "", privatePEM(t, priv, "correct horse")
+	o.Password, o.PrivateKey = "", sftptest.PrivatePEM(t, priv, "correct horse")
 	if _, err := New(o); apperr.CodeOf(err) != apperr.AuthFailed || !strings.Contains(err.Error(), "passphrase") {
 		t.Fatalf("no passphrase: %v", err)
 	}
@@ -129,12 +130,12 @@ func TestHostKeys(t *testing.T) {
 		o := f.opts
 		o.HostKey = ""
 		err := mustNew(t, o).Test(ctx)
-		want := Fingerprint(f.srv.hostKey.PublicKey())
+		want := Fingerprint(f.srv.HostKey.PublicKey())
 		var hk *HostKeyError
 		if apperr.CodeOf(err) != apperr.Invalid || !strings.Contains(err.Error(), want) || !errors.As(err, &hk) || hk.Key != f.opts.HostKey {
 			t.Fatalf("err = %v", err)
 		}
-		k, err := FetchHostKey(ctx, "127.0.0.1", f.srv.port)
+		k, err := FetchHostKey(ctx, "127.0.0.1", f.srv.Port)
 		if err != nil || Fingerprint(k) != want {
 			t.Fatalf("FetchHostKey = %v, %v", k, err)
 		}
@@ -142,22 +143,28 @@ func TestHostKeys(t *testing.T) {
 		if err := mustNew(t, o).Test(ctx); err != nil {
 			t.Fatalf("accepted: %v", err)
 		}
+		o.AcceptNewHostKey = false
+		o.HostKeyFingerprint = want
+		if err := mustNew(t, o).Test(ctx); err != nil {
+			t.Fatalf("pinned by fingerprint: %v", err)
+		}
+		o.HostKeyFingerprint = "SHA256:not-this-one"
+		if err := mustNew(t, o).Test(ctx); apperr.CodeOf(err) != apperr.Conflict {
+			t.Fatalf("wrong fingerprint pin: %v", err)
+		}
 	})
 	t.Run("a changed key is refused with both fingerprints", func(t *testing.T) {
-		other, _ := newSigner(t)
-		impostor := startServer(t, other, "pa55 word", nil)
+		other, _ := sftptest.NewSigner(t)
+		impostor := sftptest.Start(t, other, "pa55 word", nil)
 		o := f.opts
-		o.Port = impostor.port
+		o.Port = impostor.Port
 		o.AcceptNewHostKey = true // never overrides a pinned key
 		_, err := mustNew(t, o).Put(ctx, "x.csv", strings.NewReader("secret rows"))
-		was, now := Fingerprint(f.srv.hostKey.PublicKey()), Fingerprint(other.PublicKey())
+		was, now := Fingerprint(f.srv.HostKey.PublicKey()), Fingerprint(other.PublicKey())
 		if apperr.CodeOf(err) != apperr.Conflict || !strings.Contains(err.Error(), was) || !strings.Contains(err.Error(), now) {
 			t.Fatalf("err = %v (%s)", err, apperr.CodeOf(err))
 		}
-		impostor.mu.Lock()
-		logins := impostor.logins
-		impostor.mu.Unlock()
-		if logins != 0 {
+		if impostor.Logins() != 0 {
 			t.Fatal("the client logged in to a server with a changed key")
 		}
 	})

@@ -1,4 +1,7 @@
-package sftp
+// Package sftptest runs an SSH server with pkg/sftp's SFTP subsystem inside
+// a test process, on a loopback port, over the real file system: user
+// "exporter", logging in with a password or a public key.
+package sftptest
 
 import (
 	"bytes"
@@ -13,20 +16,31 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// testServer is an SSH server in this process whose only subsystem is
+// User is the only user the server knows.
+const User = "exporter"
+
+// Server is an SSH server in this process whose only subsystem is
 // pkg/sftp's server over the real file system.
-type testServer struct {
-	addr     string
-	port     int
-	hostKey  ssh.Signer
-	password string
-	userKey  ssh.PublicKey
+type Server struct {
+	Addr     string
+	Port     int
+	HostKey  ssh.Signer
+	Password string        // "" = no password login
+	UserKey  ssh.PublicKey // nil = no key login; set before connecting
 
 	mu     sync.Mutex
 	logins int
 }
 
-func newSigner(t *testing.T) (ssh.Signer, ed25519.PrivateKey) {
+// Logins counts the successful logins so far.
+func (s *Server) Logins() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.logins
+}
+
+// NewSigner makes an ed25519 key.
+func NewSigner(t testing.TB) (ssh.Signer, ed25519.PrivateKey) {
 	t.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -39,8 +53,8 @@ func newSigner(t *testing.T) (ssh.Signer, ed25519.PrivateKey) {
 	return s, priv
 }
 
-// privatePEM is priv in OpenSSH form, encrypted when passphrase is set.
-func privatePEM(t *testing.T, priv ed25519.PrivateKey, passphrase string) []byte {
+// PrivatePEM is priv in OpenSSH form, encrypted when passphrase is set.
+func PrivatePEM(t testing.TB, priv ed25519.PrivateKey, passphrase string) []byte {
 	t.Helper()
 	var b *pem.Block
 	var err error
@@ -55,18 +69,19 @@ func privatePEM(t *testing.T, priv ed25519.PrivateKey, passphrase string) []byte
 	return pem.EncodeToMemory(b)
 }
 
-func startServer(t *testing.T, hostKey ssh.Signer, password string, userKey ssh.PublicKey) *testServer {
+// Start serves on a free loopback port until the test ends.
+func Start(t testing.TB, hostKey ssh.Signer, password string, userKey ssh.PublicKey) *Server {
 	t.Helper()
-	s := &testServer{hostKey: hostKey, password: password, userKey: userKey}
+	s := &Server{HostKey: hostKey, Password: password, UserKey: userKey}
 	cfg := &ssh.ServerConfig{
 		PasswordCallback: func(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
-			if c.User() == "exporter" && s.password != "" && string(pw) == s.password {
+			if c.User() == User && s.Password != "" && string(pw) == s.Password {
 				return nil, nil
 			}
 			return nil, errRefused
 		},
 		PublicKeyCallback: func(c ssh.ConnMetadata, k ssh.PublicKey) (*ssh.Permissions, error) {
-			if c.User() == "exporter" && s.userKey != nil && bytes.Equal(k.Marshal(), s.userKey.Marshal()) {
+			if c.User() == User && s.UserKey != nil && bytes.Equal(k.Marshal(), s.UserKey.Marshal()) {
 				return nil, nil
 			}
 			return nil, errRefused
@@ -78,8 +93,8 @@ func startServer(t *testing.T, hostKey ssh.Signer, password string, userKey ssh.
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { l.Close() })
-	s.addr = l.Addr().String()
-	s.port = l.Addr().(*net.TCPAddr).Port
+	s.Addr = l.Addr().String()
+	s.Port = l.Addr().(*net.TCPAddr).Port
 	go func() {
 		for {
 			c, err := l.Accept()
@@ -98,7 +113,7 @@ func (refusedError) Error() string { return "refused" }
 
 var errRefused = refusedError{}
 
-func (s *testServer) serve(c net.Conn, cfg *ssh.ServerConfig) {
+func (s *Server) serve(c net.Conn, cfg *ssh.ServerConfig) {
 	defer c.Close()
 	_, chans, reqs, err := ssh.NewServerConn(c, cfg)
 	if err != nil {
