@@ -3,10 +3,11 @@ package filter_test
 import (
 	"context"
 	"errors"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -91,9 +92,9 @@ func FuzzValueShape(f *testing.F) {
 	}
 	d := openDBs(f)
 	f.Fuzz(func(t *testing.T, s string) {
-		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
-			return // the filter refuses these before any SQL (FuzzCompile covers it)
-		}
+		// The filter refuses invalid UTF-8 and NUL before any SQL (FuzzCompile
+		// covers that); make every input a usable value instead of skipping.
+		s = strings.ReplaceAll(strings.ToValidUTF8(s, "?"), "\x00", "0")
 		lit := "'" + strings.ReplaceAll(s, "'", "''") + "'"
 		for _, text := range []string{
 			"name = " + lit,
@@ -151,9 +152,7 @@ func FuzzQuote(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
-			return
-		}
+		s = strings.ReplaceAll(strings.ToValidUTF8(s, "?"), "\x00", "0") // PostgreSQL text holds neither
 		for _, conn := range conns {
 			var got string
 			q := "SELECT " + filter.QuoteLiteral(s) + "::text"
@@ -178,3 +177,34 @@ func FuzzQuote(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecimal: a decimal compared with any number selects the same rows on
+// PostgreSQL, on SQLite (exact text there) and in Match — also for numbers
+// closer to the stored ones than REAL can tell apart.
+func FuzzDecimal(f *testing.F) {
+	f.Add("12345678901234", "0001", uint8(0))
+	f.Add("-12345678901234", "00015", uint8(3))
+	f.Add("0", "", uint8(1))
+	f.Add("99999999999", "9999", uint8(5))
+	d := openDBs(f)
+	ops := []string{"=", "!=", "<", "<=", ">", ">="}
+	f.Fuzz(func(t *testing.T, whole, frac string, op uint8) {
+		lit := strings.TrimLeft(whole, "+")
+		if frac != "" {
+			lit += "." + frac
+		}
+		if !numberRE.MatchString(lit) || len(lit) > 100 {
+			return
+		}
+		c, err := filter.Compile("amount "+ops[int(op)%len(ops)]+" "+lit, d.obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pg, lite, match := d.selected(t, c)
+		if !slices.Equal(pg, match) || !slices.Equal(lite, match) {
+			t.Fatalf("%s: postgres %v, sqlite %v, match %v", c, pg, lite, match)
+		}
+	})
+}
+
+var numberRE = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
