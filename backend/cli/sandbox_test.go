@@ -68,7 +68,10 @@ func addCustomFields(t *testing.T, ctx context.Context, dsn string) {
 			t.Fatalf("%s: %v", s, err)
 		}
 	}
-	exec := func(ctx context.Context, q string, args ...any) error { _, err := conn.Exec(ctx, q, args...); return err }
+	exec := func(ctx context.Context, q string, args ...any) error {
+		_, err := conn.Exec(ctx, q, args...)
+		return err
+	}
 	for _, r := range crmdb.CatalogRows([]catalog.Object{region}) {
 		if err := crmdb.Postgres.InsertRow(ctx, exec, r); err != nil {
 			t.Fatal(err)
@@ -438,4 +441,3 @@ func normalise(maps ...map[string]string) {
 }
 
 var decimalText = regexp.MustCompile(`^-?[0-9]+\.[0-9]+$`)
-
