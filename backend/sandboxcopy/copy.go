@@ -130,6 +130,9 @@ func (p *plan) write(ctx context.Context, src Source, part string, report func(P
 			return Result{}, err
 		}
 	}
+	if err := p.plainNotes(ctx, src, &res); err != nil {
+		return Result{}, err
+	}
 	if len(p.records) > 0 {
 		if err := p.copyRecords(ctx, src, lite, &res, report); err != nil {
 			return Result{}, err
@@ -204,6 +207,33 @@ func (p *plan) copyRecords(ctx context.Context, src Source, lite *sql.Tx, res *R
 		}
 	}
 	return p.fixLinks(ctx, lite, res)
+}
+
+// plainNotes notes the columns of plain tables (no CRM catalog) whose type
+// the sandbox stores as text.
+func (p *plan) plainNotes(ctx context.Context, src Source, res *Result) error {
+	bySchema := map[string][]string{}
+	for _, o := range p.objects {
+		if s := p.source[o.APIName]; s != nil && !s.FromCatalog {
+			bySchema[s.Schema] = append(bySchema[s.Schema], s.Table)
+		}
+	}
+	if len(bySchema) == 0 {
+		return nil
+	}
+	tx, err := src.Pool().BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	for schema, tables := range bySchema {
+		notes, err := typeNotes(ctx, tx, schema, tables)
+		if err != nil {
+			return fmt.Errorf("read column types: %w", err)
+		}
+		res.Notes = append(res.Notes, notes...)
+	}
+	return nil
 }
 
 // pgTable is the quoted table of a source object.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"batchdesk/backend/catalog"
@@ -114,4 +115,68 @@ func TestDemoModes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPlainSchema copies a plain schema with integer keys, a text key, types
+// the sandbox has no equivalent for, and links to records not copied.
+func TestPlainSchema(t *testing.T) {
+	ctx := context.Background()
+	pg, err := postgres.Open(ctx, pgtest.NewDatabase(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	for _, s := range []string{
+		`CREATE TYPE mood AS ENUM ('sad', 'ok')`,
+		`CREATE TABLE region (id serial PRIMARY KEY, name varchar(20) NOT NULL UNIQUE)`,
+		`CREATE TABLE country (iso char(2) PRIMARY KEY, name text)`,
+		`CREATE TABLE shop (id bigserial PRIMARY KEY, title text NOT NULL, ratio float8, price numeric, addr inet,
+		  meta jsonb, tags text[], mood mood, region_id int REFERENCES region (id), country char(2) REFERENCES country (iso),
+		  parent_id bigint REFERENCES shop (id))`,
+		`INSERT INTO region (name) VALUES ('North'), ('South')`,
+		`INSERT INTO country VALUES ('CN', 'China'), ('DE', 'Germany')`,
+		`INSERT INTO shop (title, ratio, price, addr, meta, tags, mood, region_id, country)
+		  SELECT 'S' || g, g / 3.0, g * 1e20, '10.0.0.1', '{"a": 1}', ARRAY['x', 'y'], 'ok', 1 + g % 2, 'CN' FROM generate_series(1, 30) g`,
+		`UPDATE shop SET parent_id = id - 1 WHERE id > 1`,
+	} {
+		if _, err := pg.Pool().Exec(ctx, s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "plain.db")
+	res, err := sandboxcopy.Create(ctx, pg, path, sandboxcopy.Options{Records: sandboxcopy.RecordsAll, MaxRows: 20}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(res.Notes, "\n")
+	for _, want := range []string{"shop.addr (inet)", "shop.meta (jsonb)", "shop.tags (text[])", "shop: 20 of 30 records",
+		"no users"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
+	}
+	sb, err := sandbox.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	var n, linked int
+	if err := sb.DB().QueryRow(`SELECT count(*), count(parent_id) FROM shop`).Scan(&n, &linked); err != nil {
+		t.Fatal(err)
+	}
+	if n != 20 || linked > 19 {
+		t.Errorf("shop: %d rows, %d linked", n, linked)
+	}
+	var price string
+	if err := sb.DB().QueryRow(`SELECT price FROM shop WHERE id = 3`).Scan(&price); err != nil || price != "300000000000000000000" {
+		t.Errorf("price = %q, %v", price, err)
+	}
+	// The sandbox enforces the integer and text keys.
+	if _, err := sb.DB().Exec(`INSERT INTO shop (title, region_id) VALUES ('x', 99)`); err == nil {
+		t.Error("a region that does not exist was accepted")
+	}
+	if _, err := sb.DB().Exec(`INSERT INTO shop (title, country) VALUES ('x', 'DE')`); err != nil {
+		t.Errorf("a new shop: %v", err)
+	}
+	t.Logf("%+v", res)
 }
