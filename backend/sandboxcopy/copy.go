@@ -278,19 +278,35 @@ func (p *plan) copyObject(ctx context.Context, tx pgx.Tx, lite *sql.Tx, o *catal
 	if p.maxRows > 0 {
 		q += fmt.Sprintf(" LIMIT %d", p.maxRows)
 	}
-	ins, err := lite.PrepareContext(ctx, fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)",
-		crmdb.SQLite.Table(o.Table), strings.Join(cols, ", "), strings.Join(params, ", ")))
+	// Rows go in batches of one multi-row INSERT (bounded by SQLite's limit
+	// of bound parameters), the last few one by one.
+	batch := min(256, 32000/len(cols))
+	insert := func(rows int) (*sql.Stmt, error) {
+		tuple := "(" + strings.Join(params, ", ") + ")"
+		tuples := make([]string, rows)
+		for i := range tuples {
+			tuples[i] = tuple
+		}
+		return lite.PrepareContext(ctx, fmt.Sprintf("INSERT INTO %s (%s) VALUES %s",
+			crmdb.SQLite.Table(o.Table), strings.Join(cols, ", "), strings.Join(tuples, ", ")))
+	}
+	many, err := insert(batch)
 	if err != nil {
 		return 0, err
 	}
-	defer ins.Close()
+	defer many.Close()
+	one, err := insert(1)
+	if err != nil {
+		return 0, err
+	}
+	defer one.Close()
 	rows, err := tx.Query(ctx, q)
 	if err != nil {
 		return 0, err
 	}
 	defer rows.Close()
 	var n int64
-	vals := make([]any, len(sel))
+	vals := make([]any, 0, batch*len(sel))
 	last := time.Now()
 	for rows.Next() {
 		raw, err := rows.Values()
@@ -298,19 +314,27 @@ func (p *plan) copyObject(ctx context.Context, tx pgx.Tx, lite *sql.Tx, o *catal
 			return n, err
 		}
 		for i, v := range raw {
-			vals[i] = liteValue(kinds[i], v)
-		}
-		if _, err := ins.ExecContext(ctx, vals...); err != nil {
-			return n, fmt.Errorf("record %d: %w", n+1, err)
+			vals = append(vals, liteValue(kinds[i], v))
 		}
 		n++
-		if now := time.Now(); now.Sub(last) > 100*time.Millisecond {
-			progress(n)
-			last = now
+		if len(vals) == cap(vals) {
+			if _, err := many.ExecContext(ctx, vals...); err != nil {
+				return n, fmt.Errorf("records %d to %d: %w", n-int64(batch)+1, n, err)
+			}
+			vals = vals[:0]
+			if now := time.Now(); now.Sub(last) > 100*time.Millisecond {
+				progress(n)
+				last = now
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return n, err
+	}
+	for i := 0; i < len(vals); i += len(sel) {
+		if _, err := one.ExecContext(ctx, vals[i:i+len(sel)]...); err != nil {
+			return n, fmt.Errorf("record %d: %w", n-int64((len(vals)-i)/len(sel))+1, err)
+		}
 	}
 	progress(n)
 	return n, nil
