@@ -1,12 +1,15 @@
 package sandboxcopy_test
 
 import (
+	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm/crmdb"
 	"batchdesk/backend/crm/postgres"
@@ -179,4 +182,44 @@ func TestPlainSchema(t *testing.T) {
 		t.Errorf("a new shop: %v", err)
 	}
 	t.Logf("%+v", res)
+}
+
+// TestCancelLeavesNothing: a copy canceled mid-way leaves neither the copy
+// nor its part file, and an existing copy stays as it was.
+func TestCancelLeavesNothing(t *testing.T) {
+	ctx := context.Background()
+	pg := demoPG(t)
+	path := filepath.Join(t.TempDir(), "copy.db")
+	if _, err := sandboxcopy.Create(ctx, pg, path, sandboxcopy.Options{Records: sandboxcopy.RecordsNone}, nil); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var reports int
+	_, err = sandboxcopy.Create(cctx, pg, path, sandboxcopy.Options{Records: sandboxcopy.RecordsAll}, func(p sandboxcopy.Progress) {
+		if reports++; p.Done > 0 {
+			cancel()
+		}
+	})
+	if apperr.CodeOf(err) != apperr.Canceled {
+		t.Fatalf("err = %v (%s), want canceled", err, apperr.CodeOf(err))
+	}
+	if reports == 0 {
+		t.Fatal("no progress was reported")
+	}
+	after, err := os.ReadFile(path)
+	if err != nil || !bytes.Equal(before, after) {
+		t.Fatalf("the existing copy changed: %v", err)
+	}
+	if _, err := os.Stat(path + ".part"); !os.IsNotExist(err) {
+		t.Fatalf("part file left: %v", err)
+	}
+	info, ok, err := sandboxcopy.ReadInfo(ctx, path)
+	if err != nil || !ok || info.Options.Records != sandboxcopy.RecordsNone || len(info.Result.Objects) != 6 {
+		t.Fatalf("info = %+v, %v, %v", info, ok, err)
+	}
 }
