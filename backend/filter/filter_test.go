@@ -236,3 +236,29 @@ func TestQuote(t *testing.T) {
 		t.Errorf("QuoteIdent = %s", got)
 	}
 }
+
+func TestAnd(t *testing.T) {
+	acc := account()
+	user, err := filter.Compile(`name = 'a' OR name = 'b'`, acc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	voided, err := filter.Compile(`life_status != 'invalid'`, acc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filter.And() != nil || filter.And(nil, nil) != nil || filter.And(nil, user) != user {
+		t.Fatal("And of nothing or one")
+	}
+	both := filter.And(user, nil, voided)
+	if got := both.String(); got != `(name = 'a' OR name = 'b') AND life_status != 'invalid'` {
+		t.Errorf("String() = %q", got)
+	}
+	if again, err := filter.Compile(both.String(), acc); err != nil || again.String() != both.String() {
+		t.Errorf("round trip: %v, %v", again, err)
+	}
+	ok, err := both.Match(map[string]any{"name": "a", "life_status": nil})
+	if err != nil || !ok {
+		t.Errorf("Match = %v, %v", ok, err)
+	}
+}
