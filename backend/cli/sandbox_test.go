@@ -116,6 +116,9 @@ func TestSandboxCommands(t *testing.T) {
 		views[0].Records != "reference" || views[0].Objects != 3 || strings.Contains(views[0].From, "@") && strings.Contains(views[0].From, ":x@") {
 		t.Fatalf("list: %v %s", err, r.stdout)
 	}
+	if r := runCLI(t, ctx, "connections", "list"); !strings.Contains(r.stdout, "sandbox:acme") {
+		t.Errorf("the copy is not listed as a connection:\n%s", r.stdout)
+	}
 	data := writeFile(t, "c.csv", "name,account_id\nAnn,Northwind Trading\nBob,No Such Account\n")
 	r = runCLI(t, ctx, "import", "--crm", "sandbox:acme", "--object", "Contact", data, "--json")
 	if s := decodeSummary(t, r.lastLine()); s.Succeeded != 1 || s.Failed != 1 {
