@@ -97,6 +97,7 @@ func TestErrors(t *testing.T) {
 		{"less on picklist", `industry < 'Finance'`, filter.ErrOperator, 1, 10, "use = != IN IS NULL"},
 		{"bool vs text", `is_key_account = 'yes'`, filter.ErrValue, 1, 18, "true or false"},
 		{"lookup not id", `parent_account_id = 'Acme'`, filter.ErrValue, 1, 21, "record ID"},
+		{"lookup number on a CRM", `parent_account_id = '42'`, filter.ErrValue, 1, 21, "record ID"},
 		{"unclosed quote", `name = 'abc`, filter.ErrSyntax, 1, 8, "not closed"},
 		{"unclosed quote line 2", "name = 'a' AND\n  name = 'abc", filter.ErrSyntax, 2, 10, "not closed"},
 		{"trailing garbage", `name = 'a' junk`, filter.ErrSyntax, 1, 12, "after a complete condition"},
