@@ -40,6 +40,7 @@ func TestCompileCanonical(t *testing.T) {
 		{"datetime from date", `created_at >= 2024-01-31`, `created_at >= 2024-01-30T16:00:00Z`},
 		{"uuid upper", `owner_id = '00000000-0000-0000-0000-00000000000A'`, `owner_id = '00000000-0000-0000-0000-00000000000a'`},
 		{"negative", `annual_revenue > -1.50`, `annual_revenue > -1.50`},
+		{"leading zeros", `annual_revenue = 007.50 OR employees IN (00, -007)`, `annual_revenue = 7.50 OR employees IN (0, -7)`},
 		{"newline", "name = 'a'\nAND employees = 1", `name = 'a' AND employees = 1`},
 	}
 	shanghai := time.FixedZone("CST", 8*3600)
