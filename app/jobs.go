@@ -12,6 +12,12 @@ import (
 	"batchdesk/backend/store"
 )
 
+func init() { addArea("jobs", false, func(a *App) any { return &JobsAPI{a} }) }
+
+// JobsAPI is the jobs area of the surface: the history, a job's page,
+// cancel, resume and restart.
+type JobsAPI struct{ *App }
+
 // jobFlags are the parts of a job's saved settings the dashboard shows.
 type jobFlags struct {
 	ValidateOnly bool `json:"validateOnly"`
@@ -59,7 +65,7 @@ func fileExists(p string) bool {
 }
 
 // ListJobs lists the job history, newest first.
-func (a *App) ListJobs(f JobFilter) ([]JobSummary, error) {
+func (a *JobsAPI) ListJobs(f JobFilter) ([]JobSummary, error) {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
 	if f.Limit <= 0 || f.Limit > 1000 {
@@ -77,7 +83,7 @@ func (a *App) ListJobs(f JobFilter) ([]JobSummary, error) {
 }
 
 // GetJob returns one job with its event log.
-func (a *App) GetJob(id string) (JobDetail, error) {
+func (a *JobsAPI) GetJob(id string) (JobDetail, error) {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
 	d, err := a.jobs.Get(ctx, id)
@@ -96,14 +102,30 @@ func (a *App) GetJob(id string) (JobDetail, error) {
 
 // CancelJob cancels a queued or running job (also one of another process);
 // it stops after the batches in flight and can be resumed.
-func (a *App) CancelJob(id string) error {
+func (a *JobsAPI) CancelJob(id string) error {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
 	return fail(a.jobs.Cancel(ctx, id))
 }
 
+// ResumeJob continues an interrupted or canceled import where it stopped;
+// it returns the job's ID (the same).
+func (a *JobsAPI) ResumeJob(id string) (string, error) {
+	if err := a.imports.Resume(a.ctx, id, ""); err != nil {
+		return "", fail(err)
+	}
+	return id, nil
+}
+
+// RestartJob runs a finished import again as a new job — all rows, or
+// with failedOnly those of its error report — and returns the new job's ID.
+func (a *JobsAPI) RestartJob(id string, failedOnly bool) (string, error) {
+	nid, err := a.imports.Restart(a.ctx, id, failedOnly, "")
+	return nid, fail(err)
+}
+
 // errorReportPath is the error report of a job, for the HTTP download.
-func (a *App) errorReportPath(id string) (string, error) {
+func (a *JobsAPI) errorReportPath(id string) (string, error) {
 	d, err := a.GetJob(id)
 	if err != nil {
 		return "", err
@@ -116,7 +138,7 @@ func (a *App) errorReportPath(id string) (string, error) {
 
 // SaveErrorReport asks where to save a job's error report and copies it
 // there (window only); "" when the user cancels.
-func (a *App) SaveErrorReport(id string) (string, error) {
+func (a *JobsAPI) SaveErrorReport(id string) (string, error) {
 	src, err := a.errorReportPath(id)
 	if err != nil {
 		return "", err
@@ -134,7 +156,7 @@ func (a *App) SaveErrorReport(id string) (string, error) {
 
 // download opens a job's error report for the HTTP download route. It is
 // not a bound method: a stream does not cross the Wails bridge.
-func (a *App) download(id string) (name string, r io.ReadCloser, err error) {
+func (a *JobsAPI) download(id string) (name string, r io.ReadCloser, err error) {
 	p, err := a.errorReportPath(id)
 	if err != nil {
 		return "", nil, err

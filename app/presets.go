@@ -11,6 +11,12 @@ import (
 	"batchdesk/backend/store"
 )
 
+func init() { addArea("presets", false, func(a *App) any { return &PresetsAPI{a} }) }
+
+// PresetsAPI is the presets area of the surface: saved mappings, and
+// sharing them as JSON files.
+type PresetsAPI struct{ *App }
+
 func presetSummary(p store.Preset) PresetSummary {
 	s := PresetSummary{Name: p.Name, Object: p.Object, UpdatedAt: p.UpdatedAt.UTC().Format(time.RFC3339)}
 	if mp, err := mapping.Decode(p.Body); err == nil {
@@ -21,7 +27,7 @@ func presetSummary(p store.Preset) PresetSummary {
 }
 
 // ListPresets lists saved presets ("" object: all).
-func (a *App) ListPresets(object string) ([]PresetSummary, error) {
+func (a *PresetsAPI) ListPresets(object string) ([]PresetSummary, error) {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
 	ps, err := a.ws.Store.ListPresets(ctx, object)
@@ -36,7 +42,7 @@ func (a *App) ListPresets(object string) ([]PresetSummary, error) {
 }
 
 // GetPreset returns a preset's mapping (name, object, mode, key, zone, columns).
-func (a *App) GetPreset(name string) (mapping.Preset, error) {
+func (a *PresetsAPI) GetPreset(name string) (mapping.Preset, error) {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
 	p, err := a.ws.Store.GetPreset(ctx, name)
@@ -53,7 +59,7 @@ func (a *App) GetPreset(name string) (mapping.Preset, error) {
 
 // SavePreset creates or replaces a preset; headers (the file's) let later
 // files with the same headers find it.
-func (a *App) SavePreset(name string, m mapping.Mapping, headers []string) (PresetSummary, error) {
+func (a *PresetsAPI) SavePreset(name string, m mapping.Mapping, headers []string) (PresetSummary, error) {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
 	p, err := imports.SavePreset(ctx, a.ws.Store, name, m, headers)
@@ -64,21 +70,21 @@ func (a *App) SavePreset(name string, m mapping.Mapping, headers []string) (Pres
 }
 
 // RenamePreset renames a preset.
-func (a *App) RenamePreset(oldName, newName string) error {
+func (a *PresetsAPI) RenamePreset(oldName, newName string) error {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
 	return fail(a.ws.Store.RenamePreset(ctx, oldName, newName))
 }
 
 // DeletePreset deletes a preset.
-func (a *App) DeletePreset(name string) error {
+func (a *PresetsAPI) DeletePreset(name string) error {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
 	return fail(a.ws.Store.DeletePreset(ctx, name))
 }
 
 // ExportPreset returns the preset as its shareable JSON text ("version": 1).
-func (a *App) ExportPreset(name string) (string, error) {
+func (a *PresetsAPI) ExportPreset(name string) (string, error) {
 	p, err := a.GetPreset(name)
 	if err != nil {
 		return "", err
@@ -88,7 +94,7 @@ func (a *App) ExportPreset(name string) (string, error) {
 }
 
 // ImportPreset reads preset JSON (strictly) and saves it under its name.
-func (a *App) ImportPreset(text string) (PresetSummary, error) {
+func (a *PresetsAPI) ImportPreset(text string) (PresetSummary, error) {
 	p, err := mapping.Decode([]byte(text))
 	if err != nil {
 		return PresetSummary{}, fail(apperr.Wrap(err, apperr.Invalid, "not a Batchdesk preset: %v", err))
@@ -101,7 +107,7 @@ func (a *App) ImportPreset(text string) (PresetSummary, error) {
 
 // SaveTextFile asks where to save and writes content there (window only);
 // "" when the user cancels.
-func (a *App) SaveTextFile(defaultName, content string) (string, error) {
+func (a *PresetsAPI) SaveTextFile(defaultName, content string) (string, error) {
 	d := a.dialogs()
 	if d == nil {
 		return "", fail(apperr.New(apperr.Invalid, "there is no save dialog in the browser"))

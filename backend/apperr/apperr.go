@@ -16,6 +16,7 @@ const (
 	NotFound     = "not_found"    // named thing does not exist
 	Conflict     = "conflict"     // already exists / state does not allow it
 	Unauthorized = "unauthorized" // missing or wrong token
+	Forbidden    = "forbidden"    // not allowed from here (browser mode: another site, a file outside the allowed folders)
 	AuthFailed   = "auth_failed"  // wrong database password
 	Unavailable  = "unavailable"  // server unreachable, database missing
 	TooLarge     = "too_large"    // file over the size limit

@@ -50,6 +50,8 @@ type Env struct {
 type ServeOptions struct {
 	Addr        string
 	AllowRemote bool
+	// Root is a folder whose files the page may open (--root); "" for none.
+	Root string
 }
 
 // Run runs the command line and returns the exit status.
