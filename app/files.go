@@ -27,15 +27,7 @@ func (a *ImportAPI) InspectFile(ref FileRef) (FileInfo, error) {
 	}
 	ctx, cancel := a.call(5 * time.Minute)
 	defer cancel()
-	maxMB, err := a.ws.Store.MaxFileMB(ctx)
-	if err != nil {
-		return FileInfo{}, fail(err)
-	}
-	opts, err := imports.SourceOptions(ref.Encoding, ref.Delimiter, maxMB)
-	if err != nil {
-		return FileInfo{}, fail(err)
-	}
-	fi, err := imports.Inspect(ref.Path, opts, sampleRows)
+	fi, err := imports.InspectFile(ctx, a.ws.Store, ref.Path, ref.format(), sampleRows)
 	if err != nil {
 		return FileInfo{}, fail(err)
 	}
@@ -71,18 +63,10 @@ func (a *ImportAPI) ColumnValues(ref FileRef, header string, limit int) ([]Value
 	}
 	ctx, cancel := a.call(5 * time.Minute)
 	defer cancel()
-	maxMB, err := a.ws.Store.MaxFileMB(ctx)
-	if err != nil {
-		return nil, fail(err)
-	}
-	opts, err := imports.SourceOptions(ref.Encoding, ref.Delimiter, maxMB)
-	if err != nil {
-		return nil, fail(err)
-	}
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
-	vals, err := imports.ColumnValues(ref.Path, opts, header, true, limit)
+	vals, err := imports.FileColumnValues(ctx, a.ws.Store, ref.Path, ref.format(), header, limit)
 	if err != nil {
 		return nil, fail(err)
 	}

@@ -120,7 +120,12 @@ func fileRefs(refs []FileRef, formats map[string]imports.Format) ([]string, map[
 		if formats == nil {
 			formats = map[string]imports.Format{}
 		}
-		formats[r.Path] = imports.Format{Encoding: r.Encoding, Delimiter: r.Delimiter}
+		formats[r.Path] = r.format()
 	}
 	return paths, formats
+}
+
+// format is how to read the file.
+func (r FileRef) format() imports.Format {
+	return imports.Format{Encoding: r.Encoding, Delimiter: r.Delimiter}
 }

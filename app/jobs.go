@@ -31,31 +31,20 @@ func rfc3339(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
+// jobSummary converts a job and its figures (jobs.Summarize) for the page.
 func jobSummary(j store.Job) JobSummary {
+	f := jobs.Summarize(j, time.Now())
 	s := JobSummary{JobID: j.ID, Kind: j.Kind, Status: j.Status, Connection: j.Connection, Object: j.Object,
 		Files: []string{}, Total: j.Total, Succeeded: j.Succeeded, Failed: j.Failed,
 		CreatedAt: rfc3339(j.CreatedAt), StartedAt: rfc3339(j.StartedAt), FinishedAt: rfc3339(j.FinishedAt),
 		Message: j.Message, HasErrors: j.ErrorReport != "" && fileExists(j.ErrorReport),
-		Resumable: j.Status == store.StatusInterrupted || j.Status == store.StatusCanceled}
-	for _, f := range j.Files {
-		s.Files = append(s.Files, filepath.Base(f.Path))
+		Resumable: f.Resumable, Seconds: f.Seconds, SuccessRate: f.SuccessRate, RowsPerSec: f.RowsPerSec}
+	for _, p := range j.Files {
+		s.Files = append(s.Files, filepath.Base(p.Path))
 	}
 	var fl jobFlags
 	_ = json.Unmarshal(j.Settings, &fl)
 	s.ValidateOnly, s.Rehearse = fl.ValidateOnly, fl.Rehearse
-	if !j.StartedAt.IsZero() {
-		end := j.FinishedAt
-		if end.IsZero() {
-			end = time.Now()
-		}
-		s.Seconds = end.Sub(j.StartedAt).Seconds()
-	}
-	if done := j.Succeeded + j.Failed; done > 0 {
-		s.SuccessRate = float64(j.Succeeded) / float64(done)
-		if s.Seconds > 0 {
-			s.RowsPerSec = float64(done) / s.Seconds
-		}
-	}
 	return s
 }
 

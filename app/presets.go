@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"batchdesk/backend/apperr"
-	"batchdesk/backend/imports"
 	"batchdesk/backend/ingest/mapping"
+	"batchdesk/backend/presets"
 	"batchdesk/backend/store"
 )
 
@@ -19,7 +19,7 @@ type PresetsAPI struct{ *App }
 
 func presetSummary(p store.Preset) PresetSummary {
 	s := PresetSummary{Name: p.Name, Object: p.Object, UpdatedAt: p.UpdatedAt.UTC().Format(time.RFC3339)}
-	if mp, err := mapping.Decode(p.Body); err == nil {
+	if mp, err := presets.FromRow(p); err == nil {
 		s.Mode = string(mp.EffectiveMode())
 		s.Columns = len(mp.Columns)
 	}
@@ -45,16 +45,8 @@ func (a *PresetsAPI) ListPresets(object string) ([]PresetSummary, error) {
 func (a *PresetsAPI) GetPreset(name string) (mapping.Preset, error) {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
-	p, err := a.ws.Store.GetPreset(ctx, name)
-	if err != nil {
-		return mapping.Preset{}, fail(err)
-	}
-	mp, err := mapping.Decode(p.Body)
-	if err != nil {
-		return mapping.Preset{}, fail(apperr.Wrap(err, apperr.Invalid, "preset %q cannot be read: %v", name, err))
-	}
-	mp.Name = p.Name
-	return mp, nil
+	p, err := presets.Get(ctx, a.ws.Store, name)
+	return p, fail(err)
 }
 
 // SavePreset creates or replaces a preset; headers (the file's) let later
@@ -62,7 +54,7 @@ func (a *PresetsAPI) GetPreset(name string) (mapping.Preset, error) {
 func (a *PresetsAPI) SavePreset(name string, m mapping.Mapping, headers []string) (PresetSummary, error) {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
-	p, err := imports.SavePreset(ctx, a.ws.Store, name, m, headers)
+	p, err := presets.Save(ctx, a.ws.Store, mapping.Preset{Name: name, Mapping: m}, headers)
 	if err != nil {
 		return PresetSummary{}, fail(err)
 	}
@@ -73,7 +65,7 @@ func (a *PresetsAPI) SavePreset(name string, m mapping.Mapping, headers []string
 func (a *PresetsAPI) RenamePreset(oldName, newName string) error {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
-	return fail(a.ws.Store.RenamePreset(ctx, oldName, newName))
+	return fail(presets.Rename(ctx, a.ws.Store, oldName, newName))
 }
 
 // DeletePreset deletes a preset.
@@ -95,9 +87,9 @@ func (a *PresetsAPI) ExportPreset(name string) (string, error) {
 
 // ImportPreset reads preset JSON (strictly) and saves it under its name.
 func (a *PresetsAPI) ImportPreset(text string) (PresetSummary, error) {
-	p, err := mapping.Decode([]byte(text))
+	p, err := presets.Parse([]byte(text))
 	if err != nil {
-		return PresetSummary{}, fail(apperr.Wrap(err, apperr.Invalid, "not a Batchdesk preset: %v", err))
+		return PresetSummary{}, fail(err)
 	}
 	if p.Name == "" {
 		return PresetSummary{}, fail(apperr.New(apperr.Invalid, "the preset file has no \"name\""))
