@@ -22,10 +22,10 @@ func (a *ConnectionsAPI) ListConnections() ([]connections.Connection, error) {
 }
 
 // AddConnection saves a connection; its password goes to the keyring.
-func (a *ConnectionsAPI) AddConnection(in connections.Input) (connections.Connection, error) {
+func (a *ConnectionsAPI) AddConnection(input connections.Input) (connections.Connection, error) {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
-	c, err := a.ws.Conns.Add(ctx, in)
+	c, err := a.ws.Conns.Add(ctx, input)
 	return c, fail(err)
 }
 

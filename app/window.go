@@ -55,7 +55,7 @@ func RunWindow(a *App, assets fs.FS) int {
 			// Files dropped on the window arrive as absolute paths: Go reads
 			// them from disk, nothing large passes through JavaScript.
 			runtime.OnFileDrop(ctx, func(x, y int, paths []string) {
-				a.emit("files:dropped", map[string]any{"paths": paths})
+				a.emit("files:dropped", FilesDropped{Paths: paths})
 			})
 		},
 		OnShutdown: func(context.Context) { a.shutdown() },
