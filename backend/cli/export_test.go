@@ -343,6 +343,18 @@ func TestExportCLI(t *testing.T) {
 		t.Errorf("Product.csv: %q", b)
 	}
 
+	saved := t.TempDir()
+	if r := runCLI(t, ctx, "destinations", "add", "backup", saved); r.code != 0 {
+		t.Fatalf("destinations add: %d %s", r.code, r.stderr)
+	}
+	s, _ = exportTo(t, ExitOK, "--crm", sb, "--object", "User", "--to", "backup")
+	if len(s.Files) != 1 || s.Files[0].Location != filepath.Join(saved, "User.csv") {
+		t.Errorf("to a saved destination: %+v", s.Files)
+	}
+	if _, r := exportTo(t, ExitCannot, "--crm", sb, "--object", "User", "--to", "nosuch://x"); !strings.Contains(r.stderr, "nosuch") {
+		t.Errorf("bad destination: %q", r.stderr)
+	}
+
 	dsn := pgtest.NewDatabase(t)
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
