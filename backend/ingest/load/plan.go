@@ -158,17 +158,18 @@ type BatchResult struct {
 
 // Stable codes of RowError.Code.
 const (
-	CodeUnique     = "unique_violation"
-	CodeForeignKey = "foreign_key_violation"
-	CodeCheck      = "check_violation"
-	CodeNotNull    = "not_null_violation"
-	CodeTooLong    = "value_too_long"
-	CodeBadValue   = "invalid_value"
-	CodeOutOfRange = "out_of_range"
-	CodeRejected   = "rejected" // other server rejection
-	CodeNoMatch    = "no_match"
-	CodeAmbiguous  = "several_matches"
-	CodeMaster     = "master_failed"
+	CodeUnique      = "unique_violation"
+	CodeForeignKey  = "foreign_key_violation"
+	CodeCheck       = "check_violation"
+	CodeNotNull     = "not_null_violation"
+	CodeTooLong     = "value_too_long"
+	CodeBadValue    = "invalid_value"
+	CodeOutOfRange  = "out_of_range"
+	CodeNoPartition = "no_partition" // a partitioned table has no partition for the row
+	CodeRejected    = "rejected"     // other server rejection
+	CodeNoMatch     = "no_match"
+	CodeAmbiguous   = "several_matches"
+	CodeMaster      = "master_failed"
 )
 
 // Sentinel errors of Load; use errors.Is.
