@@ -236,45 +236,72 @@ func (b *pgBackend) apply(ctx context.Context, tx pgx.Tx, l *Loader, w *work, br
 	return -1, b.teams(ctx, tx, l, rows)
 }
 
+// minWindow is the fewest rows a probe of isolate sends.
+const minWindow = 16
+
 // isolate finds the bad rows of set by rolled-back probes and adds them to
-// bad: the inserts by COPY's row numbers, the rest by bisection.
-func (b *pgBackend) isolate(ctx context.Context, tx pgx.Tx, l *Loader, w *work, br *batchRows, set rowSet, bad badRows) error {
+// bad: the inserts by COPY's row numbers, the rest by bisection. A probe
+// sends a window of rows that grows while they pass and shrinks to about
+// twice the gap between bad rows, so dense bad rows cost small probes.
+func (b *pgBackend) isolate(ctx context.Context, tx pgx.Tx, l *Loader, w *work, br *batchRows, set rowSet, bad badRows) (err error) {
+	if err := simple(ctx, tx, "SAVEPOINT bd_probe"); err != nil {
+		return err
+	}
+	defer func() {
+		if err == nil {
+			err = simple(ctx, tx, "RELEASE SAVEPOINT bd_probe")
+		}
+	}()
 	cand := set.ins
+	win := len(cand)
 	for s, probes := 0, 0; s < len(cand); probes++ {
 		if probes == 1 {
 			failpoint(FailDuringBisect, w.seq)
 		}
-		k, err := b.attempt(ctx, tx, l, w, br, rowSet{ins: cand[s:]}, false, false)
+		end := min(s+win, len(cand))
+		k, err := b.probe(ctx, tx, l, w, br, rowSet{ins: cand[s:end]})
 		if err == nil {
-			break
+			s, win = end, 2*win
+			continue
 		}
 		if !dataError(err) {
 			return err
 		}
-		if k < 0 || k >= len(cand)-s {
-			if err := b.bisect(ctx, tx, l, w, br, rowSet{ins: cand[s:]}, bad, err); err != nil {
+		if k < 0 || k >= end-s {
+			if err := b.bisect(ctx, tx, l, w, br, rowSet{ins: cand[s:end]}, bad, err); err != nil {
 				return err
 			}
-			break
+			s = end
+			continue
 		}
 		bad.ins[cand[s+k]] = l.rowError(br.ins[cand[s+k]].line, err)
 		s += k + 1
+		win = max(minWindow, 2*(k+1))
 	}
 	if len(set.upd) == 0 {
 		return nil
 	}
-	_, err := b.attempt(ctx, tx, l, w, br, rowSet{upd: set.upd}, false, false)
-	if err == nil {
-		return nil
+	if _, err := b.probe(ctx, tx, l, w, br, rowSet{upd: set.upd}); err != nil {
+		if !dataError(err) {
+			return err
+		}
+		return b.bisect(ctx, tx, l, w, br, rowSet{upd: set.upd}, bad, err)
 	}
-	if !dataError(err) {
-		return err
+	return nil
+}
+
+// probe applies set and rolls it back to savepoint bd_probe, whatever
+// happened; k is as for attempt.
+func (b *pgBackend) probe(ctx context.Context, tx pgx.Tx, l *Loader, w *work, br *batchRows, set rowSet) (k int, err error) {
+	k, err = b.apply(ctx, tx, l, w, br, set, false)
+	if rerr := simple(ctx, tx, "ROLLBACK TO SAVEPOINT bd_probe"); rerr != nil {
+		return -1, rerr
 	}
-	return b.bisect(ctx, tx, l, w, br, rowSet{upd: set.upd}, bad, err)
+	return k, err
 }
 
 // bisect finds the bad rows of set, which failed with err, by halves; every
-// probe is rolled back.
+// probe is rolled back (inside isolate's savepoint).
 func (b *pgBackend) bisect(ctx context.Context, tx pgx.Tx, l *Loader, w *work, br *batchRows, set rowSet, bad badRows, err error) error {
 	if set.size() == 1 {
 		if len(set.ins) == 1 {
@@ -298,7 +325,7 @@ func (b *pgBackend) bisect(ctx context.Context, tx pgx.Tx, l *Loader, w *work, b
 		if h.size() == 0 {
 			continue
 		}
-		_, herr := b.attempt(ctx, tx, l, w, br, h, false, false)
+		_, herr := b.probe(ctx, tx, l, w, br, h)
 		if herr == nil {
 			continue
 		}
