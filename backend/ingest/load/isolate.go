@@ -215,7 +215,11 @@ func simple(ctx context.Context, tx pgx.Tx, sql string) error {
 func (b *pgBackend) apply(ctx context.Context, tx pgx.Tx, l *Loader, w *work, br *batchRows, set rowSet, top bool) (k int, err error) {
 	if len(set.ins) > 0 {
 		if err := copyRows(ctx, tx, br.insData, set.ins, top, w.seq); err != nil {
-			return copyLine(err), err
+			k := copyLine(err)
+			if k >= 0 {
+				err = &rowRefusal{err}
+			}
+			return k, err
 		}
 	}
 	if len(set.upd) > 0 && br.updData != nil {

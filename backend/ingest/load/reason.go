@@ -56,6 +56,8 @@ var reasons = map[string]reason{
 	"2200N": {CodeBadValue, invalid},
 	"22P05": {CodeBadValue, invalid},
 	"22000": {CodeBadValue, invalid},
+	"42601": {CodeBadValue, invalid},
+	"54000": {CodeTooLong, invalid},
 }
 
 func invalid(pe *pgconn.PgError, what string) string { return "invalid value: " + pe.Message }
@@ -116,8 +118,11 @@ func classify(err error) errClass {
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
+		var rr *rowRefusal
 		switch {
 		case strings.HasPrefix(pe.Code, "22") || strings.HasPrefix(pe.Code, "23"):
+			return classData
+		case errors.As(err, &rr) && !serverTrouble(pe.Code):
 			return classData
 		case pe.Code == "40001" || pe.Code == "40P01":
 			return classTransient
@@ -149,6 +154,26 @@ func classify(err error) errClass {
 		return classClient
 	}
 	return classOther
+}
+
+// rowRefusal is an error of an insert COPY that names its row: a type's
+// input function may refuse a value with a code outside classes 22 and 23
+// (tsvector's syntax_error 42601, program_limit_exceeded 54000 …), and it
+// is still that row's problem.
+type rowRefusal struct{ err error }
+
+func (r *rowRefusal) Error() string { return r.err.Error() }
+func (r *rowRefusal) Unwrap() error { return r.err }
+
+// serverTrouble: a class of SQLSTATE about the server or the session, never
+// about a row (connection, transaction rollback, resources, operator
+// intervention, system and internal errors).
+func serverTrouble(code string) bool {
+	switch code[:2] {
+	case "08", "40", "53", "55", "57", "58", "XX", "25":
+		return true
+	}
+	return false
 }
 
 // dataError reports whether err is a rejection of the data (classes 22 and
