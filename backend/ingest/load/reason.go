@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"regexp"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -60,7 +61,25 @@ var reasons = map[string]reason{
 	"54000": {CodeTooLong, invalid},
 }
 
-func invalid(pe *pgconn.PgError, what string) string { return "invalid value: " + pe.Message }
+func invalid(pe *pgconn.PgError, what string) string {
+	if what == "a column" {
+		return "invalid value: " + pe.Message
+	}
+	return "invalid value for " + what + ": " + pe.Message
+}
+
+// copyColumnRE finds the column of a COPY input error in its context:
+// "COPY t, line 2, column v: …".
+var copyColumnRE = regexp.MustCompile(`(?m)^COPY .*, line \d+, column ([^:]+):`)
+
+// copyColumn is the column a COPY error's context names ("" when none).
+func copyColumn(where string) string {
+	m := copyColumnRE.FindAllStringSubmatch(where, -1)
+	if len(m) == 0 {
+		return ""
+	}
+	return m[len(m)-1][1]
+}
 
 // Reason translates a server rejection into a stable code and plain words
 // naming the column or constraint. err is usually a *pgconn.PgError; other
@@ -73,6 +92,9 @@ func Reason(err error) (code, column, message string) {
 	col := pe.ColumnName
 	if col == "" && (pe.Code == "23505" || pe.Code == "23503") {
 		col = columnFromDetail(pe.Detail)
+	}
+	if col == "" {
+		col = copyColumn(pe.Where)
 	}
 	what := "a column"
 	switch {

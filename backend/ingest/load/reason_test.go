@@ -50,3 +50,11 @@ func TestReasonPartition(t *testing.T) {
 		t.Fatalf("%s %q", code, msg)
 	}
 }
+
+func TestReasonNamesCopyColumn(t *testing.T) {
+	code, col, msg := Reason(&pgconn.PgError{Code: "22P02", Message: `invalid input syntax for type inet: "10.0.0.300"`,
+		Where: `COPY ty_inet, line 2, column v: "10.0.0.300"`})
+	if code != CodeBadValue || col != "v" || msg != `invalid value for column v: invalid input syntax for type inet: "10.0.0.300"` {
+		t.Fatalf("%s %s %q", code, col, msg)
+	}
+}
