@@ -16,18 +16,24 @@ import (
 // that landed, and nothing else), so the lock table and the subtransaction
 // cache never fill up, for this session or any other.
 //
-//  1. Before anything is sent: rows whose unique keys already exist in the
-//     table (one query per unique index), rows with NULL in a NOT NULL
-//     column (when no trigger may fill it) and values that cannot be
-//     encoded are row problems.
-//  2. The rest goes in one COPY (and one UPDATE … FROM) inside a savepoint.
-//  3. When the server refuses it, the bad rows are found by probes that
+//  1. Before anything is sent: rows with NULL in a NOT NULL column (when no
+//     trigger may fill it) and values that cannot be encoded are row
+//     problems.
+//  2. The rest goes in one COPY (and one UPDATE … FROM) inside a savepoint:
+//     a clean batch costs nothing more.
+//  3. When the server refuses it, inserts whose unique keys already exist
+//     are found in bulk (one query per unique index) and the others tried
+//     again; when that is refused too, the bad rows are found by probes that
 //     are always rolled back: a COPY from row s stops at the first bad row,
 //     which the error's context names ("COPY t, line N"), so the next probe
 //     starts after it — n+b rows sent for b bad rows. An error without a
 //     row (an update, a trigger at statement end) is bisected, still with
 //     rolled-back probes.
 //  4. The good rows are written once more, together, in one savepoint.
+//
+// A concurrent import of the same keys makes COPY wait for the other
+// transaction and then fail on the key, which step 3 handles; a deadlock
+// between the two rolls the batch back whole and Load tries it again.
 
 // maxFinalRounds bounds the tries of step 4 (rows good alone that clash
 // together are removed one per try).
@@ -83,22 +89,28 @@ func (b *pgBackend) applyBatch(ctx context.Context, tx pgx.Tx, l *Loader, w *wor
 			br.upd = append(br.upd, &w.rows[i])
 		}
 	}
+	var kv [][]any // the inserts' values, lined up with br.ins
 	if len(br.ins) > 0 {
 		vals := b.insertRows(l, w, br.ins)
 		keep := b.checkNotNull(l, w, t, br.ins, vals)
-		keep = b.checkUnique(ctx, tx, l, w, t, keep, br.ins, vals)
 		ins := make([]*prow, len(keep))
-		kv := make([][]any, len(keep))
+		kv = make([][]any, len(keep))
 		for j, i := range keep {
 			ins[j], kv[j] = br.ins[i], vals[i]
 		}
-		br.ins = ins
 		p := b.insertPlan(l, t)
 		var kept []int
 		br.insData, kept = p.encode(len(ins), func(i int, out []any) { copy(out, kv[i]) }, func(i, col int) {
 			w.errs = append(w.errs, encodeProblem(ins[i].line, l.fieldOf(p.names[col]), p.names[col], p.cols[col], kv[i][col]))
 		})
-		br.ins = pick(br.ins, kept)
+		br.ins = pick(ins, kept)
+		if len(kept) < len(kv) {
+			kk := make([][]any, len(kept))
+			for j, i := range kept {
+				kk[j] = kv[i]
+			}
+			kv = kk
+		}
 	}
 	if len(br.upd) > 0 && len(l.cols.update) > 0 {
 		if err := b.stage(ctx, tx, l); err != nil {
@@ -129,11 +141,26 @@ func (b *pgBackend) applyBatch(ctx context.Context, tx pgx.Tx, l *Loader, w *wor
 	if !dataError(err) {
 		return err
 	}
+	// Refused: first the inserts whose keys exist already, in bulk (the
+	// usual reason, and the only one cheap to check); then probes.
+	good := all
+	if len(br.ins) > 0 {
+		if keep := b.checkUnique(ctx, tx, l, w, t, all.ins, br.ins, kv); len(keep) < len(all.ins) {
+			good.ins = keep
+			if _, err = b.attempt(ctx, tx, l, w, &br, good, true, false); err == nil {
+				w.written += int64(good.size())
+				return nil
+			}
+			if !dataError(err) {
+				return err
+			}
+		}
+	}
 	bad := badRows{ins: map[int]RowError{}, upd: map[int]RowError{}}
-	if err := b.isolate(ctx, tx, l, w, &br, all, bad); err != nil {
+	if err := b.isolate(ctx, tx, l, w, &br, good, bad); err != nil {
 		return err
 	}
-	good := all.without(bad)
+	good = good.without(bad)
 	for round := 0; ; round++ {
 		if good.size() == 0 {
 			break
@@ -430,8 +457,8 @@ func (b *pgBackend) checkUnique(ctx context.Context, tx pgx.Tx, l *Loader, w *wo
 		usable := true
 		for k, c := range u {
 			j, ok := pos[c]
-			if !ok || t.cols[c] == nil {
-				usable = false
+			if !ok || t.cols[c] == nil || l.cols.insertSrc[j] == srcID {
+				usable = false // not written, or a fresh ID of ours
 				break
 			}
 			idx[k], cols[k] = j, t.cols[c]
