@@ -67,10 +67,12 @@ func (s *Service) startNew(ctx context.Context, p *prepared, note string) (strin
 	return j.ID, s.launch(ctx, j.ID, p, run{})
 }
 
-// Resume continues the interrupted or canceled import job id where it
-// stopped (no row lost, none written twice), with its saved settings; crm,
-// when not "", replaces the saved CRM (e.g. with a password). It refuses
-// (code Conflict) a job in another state or whose files changed.
+// Resume continues the interrupted, canceled or failed import job id where
+// it stopped (no row lost, none written twice), with its saved settings;
+// crm, when not "", replaces the saved CRM (e.g. with a password: one in
+// the job's URL is never saved, and a login without it says a password is
+// needed). It refuses (code Conflict) a job in another state or whose
+// files changed.
 func (s *Service) Resume(ctx context.Context, id, crm string) error {
 	j, set, err := s.load(ctx, id)
 	if err != nil {
@@ -105,7 +107,10 @@ func (s *Service) resume(ctx context.Context, j store.Job, p *prepared, prior in
 // saved settings and returns the new job's ID: all its files, or with
 // failedOnly its error report (the failing rows with their original
 // columns; _row and _error are ignored). crm, when not "", replaces the
-// saved CRM.
+// saved CRM. Running all rows of a job whose ledger says it wrote some
+// never writes them twice: a job that stopped before its end continues
+// from the ledger (the same job ID is returned), a finished insert is
+// refused (Conflict) with the reason.
 func (s *Service) Restart(ctx context.Context, id string, failedOnly bool, crm string) (string, error) {
 	j, set, err := s.load(ctx, id)
 	if err != nil {
