@@ -178,12 +178,12 @@ func encodeProblem(line int64, field, column string, c *pgColumn, v any) RowErro
 	if c != nil && c.cast != "" {
 		typ = c.cast
 	}
-	val := fmt.Sprint(v)
-	if len(val) > 100 {
-		val = val[:100] + "…"
+	if v == nil {
+		return RowError{Line: line, Code: CodeBadValue, Column: field,
+			Message: fmt.Sprintf("a value of this row cannot be sent to column %s (%s)", column, typ)}
 	}
 	return RowError{Line: line, Code: CodeBadValue, Column: field,
-		Message: fmt.Sprintf("the value %s cannot be sent to column %s (%s)", strconv.Quote(val), column, typ)}
+		Message: fmt.Sprintf("the value %s cannot be sent to column %s (%s)", quoteValue(fmt.Sprint(v)), column, typ)}
 }
 
 // joinNames is names quoted and joined, for messages.
