@@ -14,9 +14,10 @@ import (
 
 // TestEveryColumnType imports into a plain table of each PostgreSQL type
 // the issue named (and the others introspection reads) a file of a good
-// value, a bad one and the good one again: the job always runs to its
-// end, the good rows land as written, the bad one is a row problem — never
-// a failed or interrupted job.
+// value, a bad one and the good one again: validate finds the bad one
+// (the server's input function reads the types validation does not know),
+// the job always runs to its end, the good rows land as written, the bad
+// one is a row problem — never a failed or interrupted job.
 func TestEveryColumnType(t *testing.T) {
 	dsn := pgtest.NewDatabase(t)
 	isolateHome(t)
@@ -71,7 +72,11 @@ func TestEveryColumnType(t *testing.T) {
 			table := "ty_" + c.name
 			exec(fmt.Sprintf("CREATE TABLE %s (n int PRIMARY KEY, v %s)", table, c.typ))
 			file := writeFile(t, c.name+".csv", fmt.Sprintf("n,v\n1,%s\n2,%s\n3,%s\n", c.good, c.bad, c.good))
-			r := runCLI(t, ctx, "import", "--crm", dsn, "--object", table, file, "--json")
+			r := runCLI(t, ctx, "validate", "--crm", dsn, "--object", table, file, "--json")
+			if v := decodeSummary(t, r.lastLine()); r.code != ExitRowsFail || v.Failed != 1 {
+				t.Errorf("validate: exit %d, %+v, want the bad row found before anything is sent %s", r.code, v, r.stderr)
+			}
+			r = runCLI(t, ctx, "import", "--crm", dsn, "--object", table, file, "--json")
 			if r.code != ExitRowsFail {
 				t.Fatalf("exit %d, want 1 (the job ran, a row failed): %s %s", r.code, r.stderr, r.stdout)
 			}

@@ -240,13 +240,27 @@ func (l *Loader) Load(ctx context.Context, b Batch) (BatchResult, error) {
 // and returns the rows that would fail on them: lookups that match no
 // record or several, update keys with no record. It writes nothing, so a
 // preview can show these problems before anything is sent.
+//
+// On PostgreSQL it also has the server's input functions read the values
+// of the columns validation cannot check itself (inet, interval, arrays,
+// bytea, …), in a transaction that is rolled back.
 func (l *Loader) Check(ctx context.Context, b Batch) ([]RowError, error) {
-	if len(b.Rows) == 0 || (l.plan.Mode == Insert && !l.resolves()) {
+	ic, checks := l.be.(inputChecker)
+	checks = checks && len(b.Rows) > 0 && ic.needsInputCheck(ctx, l)
+	if len(b.Rows) == 0 || (l.plan.Mode == Insert && !l.resolves() && !checks) {
 		return nil, nil
 	}
 	w, err := l.prepare(ctx, b)
 	if err != nil {
 		return nil, err
+	}
+	if checks {
+		bad, err := ic.checkInput(ctx, l, w)
+		if err != nil {
+			return nil, err
+		}
+		w.errs = append(w.errs, bad...)
+		sortErrors(w)
 	}
 	return w.errs, nil
 }
