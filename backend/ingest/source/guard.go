@@ -39,7 +39,7 @@ type guard struct {
 	fieldLine  int
 	recordLine int
 	state      uint8
-	quoted     bool // the current field opened with a quote
+	quoted     bool   // the current field opened with a quote
 	carry      []byte // the start of a UTF-8 sequence cut by the end of a read
 	carryAt    int64
 	bad        []badText

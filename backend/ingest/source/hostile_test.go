@@ -387,7 +387,9 @@ func TestLenientQuote(t *testing.T) {
 		{name: "bare quote", data: lit("name,no,city\nAc\"me,A-1,Oslo\nok,2,Rome\n"), want: []string{"Ac\"me", "A-1", "Oslo"}},
 		{name: "bare quote later in the row", data: lit("name,no,city\nAcme,5\" screen,Oslo\nok,2,Rome\n"), want: []string{"Acme", "5\" screen", "Oslo"}},
 		{name: "text after a closing quote", data: lit("name,no\n\"Ac\"me,A-1\nok,2\n"), want: []string{"Ac\"me,A-1\n"}},
-		{name: "utf-16", data: func(t testing.TB) []byte { return encodeUTF16(t, "name,no,city\nAc\"me,A-1,Oslo\nok,2,Rome\n", false, true) },
+		{name: "utf-16", data: func(t testing.TB) []byte {
+			return encodeUTF16(t, "name,no,city\nAc\"me,A-1,Oslo\nok,2,Rome\n", false, true)
+		},
 			want: []string{"Ac\"me", "A-1", "Oslo"}},
 	}
 	for _, tt := range tests {
