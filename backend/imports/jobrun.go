@@ -85,6 +85,9 @@ func (p *prepared) jobFunc(id string, how run, log *ProblemLog) jobs.Func {
 		}
 		if err == nil && p.saved.ValidateOnly {
 			out.Message = fmt.Sprintf("validated %d rows: %d valid, %d with problems", res.Total, res.Succeeded, res.Failed)
+			if res.Blank > 0 {
+				out.Message += fmt.Sprintf(" (%d blank rows skipped)", res.Blank)
+			}
 		}
 		return out, err
 	}
