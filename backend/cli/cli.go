@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"batchdesk/backend/apperr"
+	"batchdesk/backend/imports"
 )
 
 // Exit statuses.
@@ -51,6 +52,8 @@ type Env struct {
 type ServeOptions struct {
 	Addr        string
 	AllowRemote bool
+	// Root is a folder whose files the page may open (--root); "" for none.
+	Root string
 }
 
 // Run runs the command line and returns the exit status.
@@ -80,8 +83,20 @@ func Run(ctx context.Context, args []string, env Env) (status int) {
 	return ExitCannot
 }
 
+// settingFlags are the flags of the import settings a shared check can
+// name (imports.Setting*): the command line puts the flag before the
+// message, which names the setting in words.
+var settingFlags = map[string]string{
+	imports.SettingCRM: "--crm", imports.SettingObject: "--object", imports.SettingMode: "--mode",
+	imports.SettingKey: "--key", imports.SettingBatchSize: "--batch-size", imports.SettingMaxFileMB: "--max-file-mb",
+	imports.SettingMasterKey: "--master-key", imports.SettingDetails: "--detail",
+}
+
 func message(err error) string {
 	msg := apperr.MessageOf(err)
+	if flag, ok := settingFlags[apperr.SettingOf(err)]; ok {
+		msg = flag + ": " + msg
+	}
 	// cobra's own argument errors: add the hint once.
 	if strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "unknown flag") ||
 		strings.HasPrefix(msg, "unknown shorthand flag") || strings.Contains(msg, "required flag") {
@@ -116,7 +131,8 @@ func newRoot(env *Env) *cobra.Command {
 deletes records in bulk. Without a command it opens the window.
 
 A CRM (--crm) is a PostgreSQL URL (postgres://user@host:port/db), a saved
-connection's name, "sandbox" (the built-in sandbox) or "sandbox:PATH".`,
+connection's name, "sandbox" (the built-in sandbox), "sandbox:NAME" (a sandbox
+copy, see 'batchdesk sandbox') or "sandbox:PATH".`,
 		Version:       env.Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,

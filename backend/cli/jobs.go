@@ -102,17 +102,15 @@ func rfc3339(t time.Time) *string {
 	return &s
 }
 
+// viewOf converts a job and its figures (jobs.Summarize) for printing.
 func viewOf(j store.Job) jobView {
+	f := jobs.Summarize(j, time.Now())
 	v := jobView{JobID: j.ID, Kind: j.Kind, Status: j.Status, Connection: j.Connection, Object: j.Object,
 		Total: j.Total, Succeeded: j.Succeeded, Failed: j.Failed,
 		CreatedAt: *rfc3339(j.CreatedAt), StartedAt: rfc3339(j.StartedAt), FinishedAt: rfc3339(j.FinishedAt),
-		Seconds: jobSeconds(j), Message: j.Message}
-	if done := j.Succeeded + j.Failed; done > 0 {
-		rate := float64(j.Succeeded) / float64(done)
-		v.SuccessRate = &rate
-		if v.Seconds > 0 {
-			v.RowsPerSec = float64(done) / v.Seconds
-		}
+		Seconds: f.Seconds, RowsPerSec: f.RowsPerSec, Message: j.Message}
+	if f.HasRate {
+		v.SuccessRate = &f.SuccessRate
 	}
 	if j.ErrorReport != "" {
 		p := j.ErrorReport
@@ -222,6 +220,10 @@ func printJob(env *Env, v jobView) {
 		fmt.Fprintf(w, "Message:    %s\n", v.Message)
 	}
 	for _, f := range v.Files {
+		if v.Kind == store.JobExport {
+			fmt.Fprintf(w, "File:       %s: %d rows, %d bytes, sha256 %s, %s\n", dash(f.Name), f.Rows, f.Size, f.Fingerprint, f.Path)
+			continue
+		}
 		fmt.Fprintf(w, "File:       %s (%d bytes, sha256 %.12s…)\n", f.Path, f.Size, f.Fingerprint)
 	}
 	if len(v.Settings) > 0 && string(v.Settings) != "{}" {
@@ -295,6 +297,9 @@ is written twice. A file that changed since the job started is refused
 (use restart). --crm gives the CRM again, e.g. with a password.`,
 		Args: jobIDArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if handled, err := resumeExport(env, cmd, args[0], crmFlag, false, asJSON); handled {
+				return err
+			}
 			svc, r, err := importService(env, cmd, newProgressView(env, "import"))
 			if err != nil {
 				return err
@@ -321,6 +326,9 @@ failing rows with their original columns; _row and _error are ignored), e.g.
 after fixing them or the mapping.`,
 		Args: jobIDArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if handled, err := resumeExport(env, cmd, args[0], crmFlag, true, asJSON); handled {
+				return err
+			}
 			svc, r, err := importService(env, cmd, newProgressView(env, "import"))
 			if err != nil {
 				return err
