@@ -122,15 +122,18 @@ func (g *Graph) CountBlocked() (Query, error) {
 	return w.done()
 }
 
-// ListBlocked returns up to limit keys of blocked records, in key order,
-// for the refusal message and the job's report.
+// ListBlocked returns up to limit keys of blocked records (every one when
+// limit <= 0), in key order, for the refusal message and the job's report.
 func (g *Graph) ListBlocked(limit int) (Query, error) {
 	w := g.writer()
 	w.s("SELECT CAST(r0." + ident(g.req.Key) + " AS TEXT) FROM " + g.req.Root.Quoted() + " AS r0 WHERE ")
 	w.inSet(g.req.Root, "r0", nil, true)
 	w.s(" AND ")
 	w.blocked(g.req.Root, "r0", nil)
-	w.s(" ORDER BY r0." + ident(g.req.Key) + " LIMIT " + strconv.Itoa(limit))
+	w.s(" ORDER BY r0." + ident(g.req.Key))
+	if limit > 0 {
+		w.s(" LIMIT " + strconv.Itoa(limit))
+	}
 	return w.done()
 }
 
