@@ -20,8 +20,8 @@ func init() { register(newJobsCmd) }
 
 func newJobsCmd(env *Env) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "jobs list [--json] | show ID [--json] | resume ID | restart ID [--failed-only] | cancel ID",
-		Short: "List, show, resume, restart or cancel jobs in the history",
+		Use:   "jobs list [--json] | show ID [--json] | resume ID | restart ID [--failed-only] | cancel ID | restore ID",
+		Short: "List, show, resume, restart, cancel or restore jobs in the history",
 		Long: `The job history: every import, export and delete, newest first.
 
 A job left running by a crash or a kill is shown as interrupted. "resume"
@@ -35,7 +35,7 @@ another Batchdesk process (it stops within a second, between batches).`,
 		},
 	}
 	cmd.AddCommand(newJobsListCmd(env), newJobsShowCmd(env), newJobsCancelCmd(env),
-		newJobsResumeCmd(env), newJobsRestartCmd(env))
+		newJobsResumeCmd(env), newJobsRestartCmd(env), newJobsRestoreCmd(env))
 	return cmd
 }
 
@@ -295,6 +295,9 @@ is written twice. A file that changed since the job started is refused
 (use restart). --crm gives the CRM again, e.g. with a password.`,
 		Args: jobIDArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if isDeleteJob(env, cmd, args[0]) {
+				return resumeDelete(env, cmd, args[0], crmFlag, asJSON)
+			}
 			svc, r, err := importService(env, cmd, newProgressView(env, "import"))
 			if err != nil {
 				return err
