@@ -2,10 +2,13 @@ package filter_test
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -45,84 +48,106 @@ func TestDemoCRM(t *testing.T) {
 	for i := range objs {
 		obj := &objs[i]
 		t.Run(obj.APIName, func(t *testing.T) {
-			var cols []string
-			var fields []*catalog.Field
-			for j := range obj.Fields {
-				if f := &obj.Fields[j]; f.Column != "" {
-					cols = append(cols, filter.QuoteIdent(f.Column))
-					fields = append(fields, f)
-				}
-			}
-			table := filter.QuoteIdent(obj.Schema) + "." + filter.QuoteIdent(obj.Table)
-			rows, err := pg.Pool().Query(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+table)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var recs []map[string]any
-			for rows.Next() {
-				vals, err := rows.Values()
-				if err != nil {
-					t.Fatal(err)
-				}
-				rec := map[string]any{}
-				for k, f := range fields {
-					rec[f.APIName] = vals[k]
-				}
-				recs = append(recs, rec)
-			}
-			if rows.Err() != nil {
-				t.Fatal(rows.Err())
-			}
-			for _, text := range demoAtoms(obj, fields, recs) {
-				c, err := filter.Compile(text, obj, filter.WithZone(time.UTC))
-				if err != nil {
-					t.Fatalf("%s: %v", text, err)
-				}
-				where, err := c.Postgres("t")
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, err := pgIDs(ctx, pg, table, where)
-				if err != nil {
-					t.Fatalf("%s: postgres %s: %v", text, where, err)
-				}
-				lwhere, args, err := c.SQLite("t")
-				if err != nil {
-					t.Fatal(err)
-				}
-				lrows, err := sb.DB().QueryContext(ctx, "SELECT id FROM "+filter.QuoteIdent(obj.Table)+" t WHERE "+lwhere, args...)
-				if err != nil {
-					t.Fatalf("%s: sqlite %s: %v", text, lwhere, err)
-				}
-				lite := []string{}
-				for lrows.Next() {
-					var s string
-					if err := lrows.Scan(&s); err != nil {
-						t.Fatal(err)
-					}
-					lite = append(lite, s)
-				}
-				lrows.Close()
-				match := []string{}
-				for _, r := range recs {
-					ok, err := c.Match(r)
-					if err != nil {
-						t.Fatalf("%s: match: %v", text, err)
-					}
-					if ok {
-						match = append(match, fmt.Sprint(uuidText(r["id"])))
-					}
-				}
-				slices.Sort(lite)
-				slices.Sort(match)
-				if !slices.Equal(got, match) || !slices.Equal(lite, match) {
-					t.Fatalf("%s: postgres %d, sqlite %d, match %d rows\n%s\n%s %v", text, len(got), len(lite), len(match), where, lwhere, args)
-				}
-				total++
-			}
+			total += agree(t, pg, sb.DB(), obj)
 		})
 	}
 	t.Logf("%d filters agreed on %d objects", total, len(objs))
+}
+
+// agree reads obj's records from PostgreSQL, filters them with atoms built
+// from their values, and checks that PostgreSQL, the sandbox (when lite is
+// not nil) and Match select the same ids. It returns the number of filters.
+func agree(t *testing.T, pg *postgres.Target, lite *sql.DB, obj *catalog.Object) int {
+	ctx := context.Background()
+	var cols []string
+	var fields []*catalog.Field
+	for j := range obj.Fields {
+		f := &obj.Fields[j]
+		if f.Column == "" {
+			continue
+		}
+		col := filter.QuoteIdent(f.Column)
+		if f.Type == catalog.Text || f.Type == catalog.LongText || f.Type == catalog.Picklist {
+			col += "::text" // json, inet, enum …: compared as their text
+		}
+		cols = append(cols, col)
+		fields = append(fields, f)
+	}
+	table := filter.QuoteIdent(obj.Schema) + "." + filter.QuoteIdent(obj.Table)
+	rows, err := pg.Pool().Query(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []map[string]any
+	for rows.Next() {
+		vals, err := rows.Values()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := map[string]any{}
+		for k, f := range fields {
+			rec[f.APIName] = vals[k]
+		}
+		recs = append(recs, rec)
+	}
+	if rows.Err() != nil {
+		t.Fatal(rows.Err())
+	}
+	n := 0
+	for _, text := range demoAtoms(obj, fields, recs) {
+		c, err := filter.Compile(text, obj, filter.WithZone(time.UTC))
+		if err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		where, err := c.Postgres("t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := pgIDs(ctx, pg, table, where)
+		if err != nil {
+			t.Fatalf("%s: postgres %s: %v", text, where, err)
+		}
+		match := []string{}
+		for _, r := range recs {
+			ok, err := c.Match(r)
+			if err != nil {
+				t.Fatalf("%s: match: %v", text, err)
+			}
+			if ok {
+				match = append(match, fmt.Sprint(uuidText(r["id"])))
+			}
+		}
+		slices.Sort(match)
+		if !slices.Equal(got, match) {
+			t.Fatalf("%s: postgres %d, match %d rows\n%s", text, len(got), len(match), where)
+		}
+		n++
+		if lite == nil {
+			continue
+		}
+		lwhere, args, err := c.SQLite("t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		lrows, err := lite.QueryContext(ctx, "SELECT id FROM "+filter.QuoteIdent(obj.Table)+" t WHERE "+lwhere, args...)
+		if err != nil {
+			t.Fatalf("%s: sqlite %s: %v", text, lwhere, err)
+		}
+		ids := []string{}
+		for lrows.Next() {
+			var s string
+			if err := lrows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, s)
+		}
+		lrows.Close()
+		slices.Sort(ids)
+		if !slices.Equal(ids, match) {
+			t.Fatalf("%s: sqlite %d, match %d rows\n%s %v", text, len(ids), len(match), lwhere, args)
+		}
+	}
+	return n
 }
 
 func pgIDs(ctx context.Context, pg *postgres.Target, table, where string) ([]string, error) {
@@ -211,6 +236,55 @@ func demoLiteral(f *catalog.Field, v any) string {
 			return x
 		}
 		return "'" + strings.ReplaceAll(x, "'", "''") + "'"
+	case float32, float64:
+		return strconv.FormatFloat(reflect.ValueOf(x).Float(), 'f', -1, 64)
+	}
+	if f.Type.References() {
+		return "'" + fmt.Sprint(v) + "'"
 	}
 	return fmt.Sprint(v)
+}
+
+// TestPlainSchema filters a plain PostgreSQL schema (no CRM catalog): the
+// types the introspection maps (small and big integers, floats, numeric,
+// timestamp without zone, char, enum, CHECK-IN picklist, json, inet, an
+// integer primary key and a foreign key to it).
+func TestPlainSchema(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.NewDatabase(t)
+	pg, err := postgres.Open(ctx, dsn+"?timezone=UTC", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	for _, s := range []string{
+		`CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')`,
+		`CREATE TABLE region (id int PRIMARY KEY, name varchar(20) NOT NULL UNIQUE)`,
+		`CREATE TABLE shop (id bigint PRIMARY KEY, title char(5), small int2, big int8, ratio float8, price numeric(10,2),
+		  opened timestamp, mood mood, kind text CHECK (kind IN ('a', 'b''s')), meta jsonb, addr inet, active boolean,
+		  region_id int REFERENCES region (id), uid uuid)`,
+		`INSERT INTO region VALUES (1, 'North'), (2, 'South'), (3, 'O''Hare')`,
+		`INSERT INTO shop SELECT g, 'T' || g % 4, (g % 7) - 3, g::int8 * 1000000000, g / 4.0, g * 1.25 - 5,
+		  timestamp '2024-01-01 00:00' + g * interval '7 hours 30 minutes 0.25 seconds',
+		  (ARRAY['sad','ok','happy'])[g % 3 + 1]::mood, (ARRAY['a','b''s',NULL])[g % 3 + 1],
+		  jsonb_build_object('n', g), ('10.0.0.' || g)::inet, g % 2 = 0, NULLIF(g % 4, 0), md5(g::text)::uuid
+		  FROM generate_series(1, 40) g`,
+		`UPDATE shop SET ratio = NULL, price = NULL, opened = NULL, mood = NULL, meta = NULL WHERE id % 9 = 0`,
+	} {
+		if _, err := pg.Pool().Exec(ctx, s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	objs, err := pg.Objects(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for i := range objs {
+		total += agree(t, pg, nil, &objs[i])
+	}
+	if total < 100 {
+		t.Errorf("only %d filters", total)
+	}
+	t.Logf("%d filters agreed on %d plain tables", total, len(objs))
 }

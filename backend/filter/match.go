@@ -196,6 +196,10 @@ func idText(raw any) (string, error) {
 		return strconv.FormatInt(x, 10), nil
 	case int:
 		return strconv.Itoa(x), nil
+	case int32:
+		return strconv.FormatInt(int64(x), 10), nil
+	case int16:
+		return strconv.FormatInt(int64(x), 10), nil
 	}
 	return "", fmt.Errorf("%T is not a record ID", raw)
 }
@@ -208,6 +212,14 @@ func ratOf(raw any) (*big.Rat, error) {
 		return new(big.Rat).SetInt64(int64(x)), nil
 	case int32:
 		return new(big.Rat).SetInt64(int64(x)), nil
+	case int16:
+		return new(big.Rat).SetInt64(int64(x)), nil
+	case int8:
+		return new(big.Rat).SetInt64(int64(x)), nil
+	case float32:
+		raw = float64(x)
+	}
+	switch x := raw.(type) {
 	case float64:
 		if math.IsInf(x, 0) || math.IsNaN(x) {
 			return nil, fmt.Errorf("%v is not a finite number", x)
@@ -241,38 +253,40 @@ func multiItems(raw any) ([]string, error) {
 }
 
 // likeMatch reports whether s matches the pattern; % and _ count characters
-// (runes), like PostgreSQL's LIKE and SQLite's GLOB.
+// (runes), like PostgreSQL's LIKE and SQLite's GLOB. It is the greedy
+// wildcard match that backtracks only to the last %, so it takes
+// O(len(s) × len(pattern)) even for patterns like %a%a%a%b.
 func likeMatch(toks []likeTok, s string) bool {
-	if len(toks) == 0 {
-		return s == ""
+	const anyRune, oneRune = -1, -2
+	var pat []rune
+	for _, t := range toks {
+		switch {
+		case t.any:
+			pat = append(pat, anyRune)
+		case t.one:
+			pat = append(pat, oneRune)
+		default:
+			pat = append(pat, []rune(t.lit)...)
+		}
 	}
-	t := toks[0]
-	switch {
-	case t.lit != "":
-		return strings.HasPrefix(s, t.lit) && likeMatch(toks[1:], s[len(t.lit):])
-	case t.one:
-		if s == "" {
+	str := []rune(s)
+	p, i, star, mark := 0, 0, -1, 0
+	for i < len(str) {
+		switch {
+		case p < len(pat) && (pat[p] == oneRune || (pat[p] >= 0 && pat[p] == str[i])):
+			p, i = p+1, i+1
+		case p < len(pat) && pat[p] == anyRune:
+			star, mark = p, i
+			p++
+		case star >= 0:
+			mark++
+			p, i = star+1, mark
+		default:
 			return false
 		}
-		_, n := decodeRune(s)
-		return likeMatch(toks[1:], s[n:])
 	}
-	// %: try every split point (collapse runs of % first).
-	rest := toks[1:]
-	for len(rest) > 0 && rest[0].any {
-		rest = rest[1:]
+	for p < len(pat) && pat[p] == anyRune {
+		p++
 	}
-	if len(rest) == 0 {
-		return true
-	}
-	for i := 0; ; {
-		if likeMatch(rest, s[i:]) {
-			return true
-		}
-		if i >= len(s) {
-			return false
-		}
-		_, n := decodeRune(s[i:])
-		i += n
-	}
+	return p == len(pat)
 }
