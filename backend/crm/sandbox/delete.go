@@ -320,5 +320,3 @@ func sqliteSavepoint(ctx context.Context, tx *sql.Tx, q string, ids []string) (i
 func isForeignKey(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "FOREIGN KEY constraint failed")
 }
-
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
