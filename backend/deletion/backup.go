@@ -3,10 +3,13 @@ package deletion
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm"
+	"batchdesk/backend/destination/local"
+	"batchdesk/backend/export"
 )
 
 // BackupJob is what a backup exports: the records of IDs of Object and
@@ -40,9 +43,38 @@ type BackupFile struct {
 // Backuper writes a backup and returns what it wrote (fsynced).
 type Backuper func(ctx context.Context, t crm.Target, job BackupJob) (BackupInfo, error)
 
-// exportBackup is the default Backuper: the export engine.
+// exportBackup is the default Backuper: an export of the records by id,
+// with ids, every field including system fields, voided ones included, and
+// the related (detail) objects, zipped into Dir/backup.zip — or into the
+// folder To as <jobId>-backup.zip. The folder destination syncs the file
+// to disk before it is renamed into place.
 func exportBackup(ctx context.Context, t crm.Target, job BackupJob) (BackupInfo, error) {
-	return BackupInfo{}, apperr.New(apperr.Conflict, "this build cannot write the backup export yet: delete without a backup only knowingly")
+	dir, name := job.Dir, backupFile
+	if job.To != "" {
+		if strings.Contains(job.To, "://") {
+			return BackupInfo{}, apperr.New(apperr.Invalid, "a backup goes to a folder for now, not %s", quote(job.To))
+		}
+		dir, name = job.To, job.JobID+"-"+backupFile
+	}
+	dest, err := local.New(dir)
+	if err != nil {
+		return BackupInfo{}, err
+	}
+	defer dest.Close()
+	res, err := export.Run(ctx, t, export.Request{Object: job.Object.APIName, Related: true, SystemFields: true,
+		IDs: job.IDs, IncludeVoided: true, WithIDs: true, Zip: name}, dest, nil)
+	if err != nil {
+		return BackupInfo{}, apperr.Wrap(err, apperr.CodeOf(err), "the backup could not be written, so nothing was deleted: %s", apperr.MessageOf(err))
+	}
+	var info BackupInfo
+	for _, f := range res.Files {
+		if f.Archive == "" {
+			info.Location, info.Bytes = f.Location, f.Bytes
+			continue
+		}
+		info.Files = append(info.Files, BackupFile{Name: f.Name, Object: f.Object, Rows: f.Rows, SHA256: f.SHA256})
+	}
+	return info, nil
 }
 
 // checkBackup compares the rows per object of a backup with the counts of

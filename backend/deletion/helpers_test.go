@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -162,3 +163,16 @@ type (
 	catalogObject = catalog.Object
 	fkCond        = fkgraph.Condition
 )
+
+func copyAll(dst *strings.Builder, src interface{ Read([]byte) (int, error) }) (int64, error) {
+	var n int64
+	buf := make([]byte, 32<<10)
+	for {
+		k, err := src.Read(buf)
+		dst.Write(buf[:k])
+		n += int64(k)
+		if err != nil {
+			return n, nil
+		}
+	}
+}
