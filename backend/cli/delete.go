@@ -260,9 +260,23 @@ error report.`,
 				return err
 			}
 			svc := deletion.New(ws, r, deletion.Options{})
-			return runJob(env, cmd.Context(), r, asJSON, func(ctx context.Context) (string, error) {
-				return svc.Restore(ctx, args[0], crmFlag)
-			})
+			ctx := cmd.Context()
+			ids, err := svc.Restore(ctx, args[0], crmFlag, jobStarted)
+			if err != nil {
+				return err
+			}
+			var last error
+			for _, id := range ids {
+				j, gerr := ws.Store.GetJob(context.WithoutCancel(ctx), id)
+				if gerr != nil {
+					return gerr
+				}
+				printSummary(env, j, asJSON)
+				if err := jobExit(j, nil); err != nil && last == nil {
+					last = err
+				}
+			}
+			return last
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "make the last stdout line one JSON summary")

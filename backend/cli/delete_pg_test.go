@@ -65,18 +65,20 @@ func count(t *testing.T, ctx context.Context, conn *pgx.Conn, q string, args ...
 }
 
 // TestDeleteKilledThenResumed kills `batchdesk delete` with SIGKILL at
-// each failpoint (mid-batch before the commit, just after a commit), adds
+// each failpoint (mid-batch before the commit, just after a commit, while
+// the backup is written), adds
 // new matching records while it is down, then `batchdesk jobs resume ID`:
 // exactly the 1,000 captured records are gone — none missed, none other —
 // with one audit entry per batch and the counts right.
 func TestDeleteKilledThenResumed(t *testing.T) {
-	for _, fp := range []string{deletion.FailMidBatch + ":3", deletion.FailAfterCommit + ":3", deletion.FailMidBatch + ":0"} {
+	for _, fp := range []string{deletion.FailMidBatch + ":3", deletion.FailAfterCommit + ":3", deletion.FailMidBatch + ":0",
+		deletion.FailDuringBackup + ":0"} {
 		t.Run(fp, func(t *testing.T) {
 			isolateHome(t)
 			ctx := context.Background()
 			dsn, conn := demoWithKillRows(t, ctx)
 			args := []string{"delete", "--crm", dsn, "--object", "Account", "--where", "name LIKE 'Kill %'",
-				"--confirm", "Account", "--confirm-count", "1000", "--batch-size", "100", "--no-backup", "--json"}
+				"--confirm", "Account", "--confirm-count", "1000", "--batch-size", "100", "--json"}
 			cmd := exec.Command(os.Args[0], "-test.run=^$")
 			cmd.Env = append(os.Environ(), "BD_CLI_KILL_CHILD=1", deletion.FailpointEnv+"="+fp,
 				"BD_CLI_ARGS="+strings.Join(args, "\x1f"))
@@ -85,7 +87,7 @@ func TestDeleteKilledThenResumed(t *testing.T) {
 				t.Fatalf("the delete was not killed (err %v): %s", err, out)
 			}
 			left := count(t, ctx, conn, "SELECT count(*) FROM crm.account WHERE name LIKE 'Kill %'")
-			if left == 0 || left == 1000 && !strings.HasSuffix(fp, ":0") {
+			if left == 0 || (left == 1000) != strings.HasSuffix(fp, ":0") {
 				t.Errorf("%d records left after the kill", left)
 			}
 			// New matching records while the job is down: not in the captured set.
@@ -105,7 +107,8 @@ func TestDeleteKilledThenResumed(t *testing.T) {
 			if r.code != ExitOK {
 				t.Fatalf("resume: exit %d: %s %s", r.code, r.stderr, r.stdout)
 			}
-			if s := decodeDeleteSummary(t, r.lastLine()); s.Status != "done" || s.Total != 1000 || s.Succeeded != 1000 || s.Failed != 0 {
+			s := decodeDeleteSummary(t, r.lastLine())
+			if s.Status != "done" || s.Total != 1000 || s.Succeeded != 1000 || s.Failed != 0 || s.Backup == nil {
 				t.Errorf("resumed summary = %+v", s)
 			}
 			if n := count(t, ctx, conn, "SELECT count(*) FROM crm.account WHERE name LIKE 'Kill %' AND name NOT LIKE 'Kill new %'"); n != 0 {
