@@ -51,7 +51,7 @@ func main() {
 			if err != nil {
 				return err
 			}
-			a := app.New(ws, app.Options{Version: version, Mode: "browser"})
+			a := app.New(ws, app.Options{Version: version, Mode: "browser", Scheduler: true})
 			return app.Serve(ctx, a, frontendFS(), uploads, o.Addr, o.AllowRemote, os.Stdout)
 		},
 		IsTerminal: term.IsTerminal(int(os.Stdout.Fd())),
@@ -88,7 +88,7 @@ func runWindow(files []string) int {
 			abs = append(abs, p)
 		}
 	}
-	a := app.New(ws, app.Options{Version: version, Mode: "desktop", StartFiles: abs})
+	a := app.New(ws, app.Options{Version: version, Mode: "desktop", StartFiles: abs, Scheduler: true})
 	return app.RunWindow(a, frontendFS())
 }
 

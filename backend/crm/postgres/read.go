@@ -38,8 +38,8 @@ type readSession struct {
 	snapshot string
 	tidRange bool // the server scans ctid ranges (PostgreSQL 14+)
 
-	extra   []*pgxpool.Conn // more parallel readers, opened on the first parallel read
-	types   map[string]colTypes
+	extra []*pgxpool.Conn // more parallel readers, opened on the first parallel read
+	types map[string]colTypes
 }
 
 // BeginRead starts a consistent read of the CRM for an export: every Copy

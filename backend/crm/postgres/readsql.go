@@ -11,6 +11,7 @@ import (
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm/crmdb"
 	"batchdesk/backend/crm/query"
+	"batchdesk/backend/filter"
 )
 
 // Rendering of a query.Read as the SELECT inside COPY (…) TO STDOUT. COPY
@@ -21,11 +22,8 @@ import (
 // quoteIdent quotes one SQL identifier.
 func quoteIdent(name string) string { return pgx.Identifier{name}.Sanitize() }
 
-// quoteLiteral is a string literal for a session with
-// standard_conforming_strings on (the read session sets it).
-func quoteLiteral(s string) string {
-	return "'" + strings.ReplaceAll(strings.ReplaceAll(s, "\x00", ""), "'", "''") + "'"
-}
+// quoteLiteral is the one literal-escaping function (the filter's).
+func quoteLiteral(s string) string { return filter.QuoteLiteral(s) }
 
 // tableOf is the quoted, schema-qualified table of an object.
 func tableOf(o *catalog.Object) string {
