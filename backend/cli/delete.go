@@ -208,9 +208,26 @@ func printPreview(env *Env, pv deletion.Preview) {
 	}
 }
 
-// scheduleDelete is replaced once schedules exist.
+// scheduleDelete runs the checks now and saves the delete schedule with
+// its ceiling; it prints the schedule (one JSON line with --json).
 func scheduleDelete(env *Env, ctx context.Context, svc *deletion.Service, f *deleteFlags, c deletion.Confirmation) error {
-	return apperr.New(apperr.Invalid, "delete: --schedule is not available in this build yet")
+	req := f.request()
+	req.MaxCount = 0
+	sc, err := svc.Schedule(ctx, req, c, f.schedule, "", f.maxCount)
+	if err != nil {
+		return err
+	}
+	var set deletion.Scheduled
+	_ = json.Unmarshal(sc.JobSettings, &set)
+	if f.asJSON {
+		return writeJSON(env, map[string]any{"scheduleId": sc.ID, "spec": sc.Spec, "nextRun": rfc3339(sc.NextRun), "maxCount": set.MaxCount})
+	}
+	fmt.Fprintf(env.Stdout, "Schedule %s: %s, %s\n", sc.ID, sc.Title, sc.Spec)
+	if next := rfc3339(sc.NextRun); next != nil {
+		fmt.Fprintf(env.Stdout, "  next run: %s\n", *next)
+	}
+	fmt.Fprintf(env.Stdout, "  a run matching more than %d records refuses and deletes nothing; every run takes a backup\n", set.MaxCount)
+	return nil
 }
 
 // isDeleteJob reports whether id names a delete job (resume dispatches on it).

@@ -32,6 +32,17 @@ type saved struct {
 // history as a failed job and returned with that job's ID: nothing was
 // deleted.
 func (s *Service) Start(ctx context.Context, req Request, c Confirmation) (string, error) {
+	return s.start(ctx, req, func(ctx context.Context, p *plan, check string, pv Preview) error {
+		return p.confirm(ctx, c, check, pv.Total)
+	}, "")
+}
+
+// confirmFunc runs the checks of a delete about to start.
+type confirmFunc func(ctx context.Context, p *plan, check string, pv Preview) error
+
+// start is Start with its checks given: those typed now, or (a scheduled
+// run) none but the ceiling. note, when not "", is the job's first line.
+func (s *Service) start(ctx context.Context, req Request, confirm confirmFunc, note string) (string, error) {
 	t, err := s.open(ctx, req.CRM)
 	if err != nil {
 		return "", err
@@ -49,7 +60,7 @@ func (s *Service) Start(ctx context.Context, req Request, c Confirmation) (strin
 	if err != nil {
 		return "", wrapDB(err, "count the records to delete")
 	}
-	check, note, err := secondCheck(ctx, t)
+	check, checkNote, err := secondCheck(ctx, t)
 	if err != nil {
 		return "", err
 	}
@@ -60,11 +71,16 @@ func (s *Service) Start(ctx context.Context, req Request, c Confirmation) (strin
 	if err != nil {
 		return "", err
 	}
-	if check == CheckCount {
+	if note != "" {
 		s.jobs.Event(j.ID, store.LevelInfo, note)
 	}
-	if err := p.confirm(ctx, c, check, pv.Total); err != nil {
-		return j.ID, s.refuse(ctx, j.ID, pv, err)
+	if check == CheckCount && confirm != nil {
+		s.jobs.Event(j.ID, store.LevelInfo, checkNote)
+	}
+	if confirm != nil {
+		if err := confirm(ctx, p, check, pv); err != nil {
+			return j.ID, s.refuse(ctx, j.ID, pv, err)
+		}
 	}
 	if err := p.refusal(pv); err != nil {
 		return j.ID, s.refuse(ctx, j.ID, pv, err)
@@ -308,4 +324,11 @@ func withoutPassword(c string) string {
 	}
 	u.User = url.User(u.User.Username())
 	return u.String()
+}
+
+// jobsSpec is the history record of a delete of p.
+func jobsSpec(p *plan, crm string) jobs.Spec {
+	req := p.req
+	req.CRM = crm
+	return jobs.Spec{Kind: store.JobDelete, Connection: crm, Object: p.obj.APIName, Settings: saved{Request: req}}
 }
