@@ -3,15 +3,18 @@ package cli
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 
+	"batchdesk/backend/crm/sandbox"
 	"batchdesk/backend/deletion"
 	"batchdesk/backend/pgtest"
 	"batchdesk/backend/workspace"
@@ -132,6 +135,65 @@ func TestDeleteKilledThenResumed(t *testing.T) {
 	}
 }
 
+// TestDeleteKilledThenResumedSandbox is the same on the sandbox: killed
+// mid-batch, then resumed, exactly the captured records are gone.
+func TestDeleteKilledThenResumedSandbox(t *testing.T) {
+	home := isolateHome(t)
+	ctx := context.Background()
+	path := filepath.Join(home, "crm.db")
+	tg, err := sandbox.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg.Close()
+	db, err := sql.Open("sqlite", sandbox.DSN(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`WITH RECURSIVE g(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM g WHERE n < 999)
+		INSERT INTO account (name) SELECT printf('Kill %04d', n) FROM g`); err != nil {
+		t.Fatal(err)
+	}
+	cnt := func(q string) (n int64) {
+		t.Helper()
+		if err := db.QueryRow(q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	args := []string{"delete", "--crm", "sandbox:" + path, "--object", "Account", "--where", "name LIKE 'Kill %'",
+		"--confirm", "Account", "--confirm-count", "1000", "--batch-size", "100", "--json"}
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "BD_CLI_KILL_CHILD=1", deletion.FailpointEnv+"="+deletion.FailMidBatch+":4",
+		"BD_CLI_ARGS="+strings.Join(args, "\x1f"))
+	out, err := cmd.CombinedOutput()
+	if ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus); !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		t.Fatalf("the delete was not killed (err %v): %s", err, out)
+	}
+	if n := cnt("SELECT count(*) FROM account WHERE name LIKE 'Kill %'"); n != 600 {
+		t.Errorf("%d records left after the kill in batch 4, want 600", n)
+	}
+	if _, err := db.Exec(`INSERT INTO account (name) VALUES ('Kill new')`); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, ctx, "jobs", "list", "--json")
+	var list []jobView
+	if err := json.Unmarshal([]byte(r.lastLine()), &list); err != nil || len(list) == 0 {
+		t.Fatalf("jobs list: %v: %s %s", err, r.stdout, r.stderr)
+	}
+	r = runCLI(t, ctx, "jobs", "resume", list[0].JobID, "--json")
+	if s := decodeDeleteSummary(t, r.lastLine()); r.code != 0 || s.Status != "done" || s.Succeeded != 1000 {
+		t.Fatalf("resume: exit %d %+v %s", r.code, s, r.stderr)
+	}
+	if n := cnt("SELECT count(*) FROM account WHERE name LIKE 'Kill %'"); n != 1 {
+		t.Errorf("%d Kill records left, want only the one added after the capture", n)
+	}
+	if n := cnt("SELECT coalesce(sum(record_count), 0) FROM audit_log WHERE action = 'delete'"); n != 1000 {
+		t.Errorf("audit log counts %d deleted records, want 1000", n)
+	}
+}
+
 // TestDeleteRefusals: a delete without the typed name, with a wrong count,
 // or with blocked records exits 2, deletes nothing and is in the history as
 // a failed delete job; --dry-run changes nothing.
@@ -154,6 +216,7 @@ func TestDeleteRefusals(t *testing.T) {
 	}{
 		{"no typed name", []string{"--where", "name LIKE 'Kill %'", "--confirm-count", "1000"}, "type the object's API name"},
 		{"wrong count on trust", []string{"--where", "name LIKE 'Kill %'", "--confirm", "Account", "--confirm-count", "999"}, "checks no password"},
+		{"a password on trust", []string{"--where", "name LIKE 'Kill %'", "--confirm", "Account", "--password-stdin"}, "checks no password"},
 		{"blocked", []string{"--all", "--confirm", "Account", "--confirm-count", "1060"}, "cannot go"},
 		{"hostile object", []string{"--all", "--object", `Account"; DROP TABLE crm.account; --`, "--confirm", "x"}, "has no object"},
 		{"hostile filter", []string{"--where", "name = 'x'' OR 1=1 --'", "--confirm", "Account", "--confirm-count", "1"}, "not confirmed"},
@@ -161,7 +224,7 @@ func TestDeleteRefusals(t *testing.T) {
 	}
 	for _, c := range cases {
 		args := append([]string{"delete", "--crm", dsn, "--object", "Account", "--no-backup"}, c.args...)
-		r := runCLI(t, ctx, args...)
+		r := runCLIStdin(t, ctx, "any-password\n", args...)
 		if r.code != ExitCannot || !strings.Contains(r.stderr, c.want) || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
 			t.Errorf("%s: exit %d, stderr %q; want 2 and one line with %q", c.name, r.code, r.stderr, c.want)
 		}
@@ -174,8 +237,8 @@ func TestDeleteRefusals(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.lastLine()), &list); err != nil {
 		t.Fatal(err)
 	}
-	if len(list) != 4 {
-		t.Errorf("%d delete jobs in the history, want the 4 refused after opening the object", len(list))
+	if len(list) != 5 {
+		t.Errorf("%d delete jobs in the history, want the 5 refused after opening the object", len(list))
 	}
 	for _, j := range list {
 		if j.Status != "failed" || j.Succeeded != 0 {
