@@ -225,25 +225,25 @@ func (p *plan) deleteBatches(ctx context.Context, id, dir string, ids []string, 
 	if p.req.SkipBlocked {
 		out.Failed = m.Preview.Blocked
 	}
-	var deleted, failed int64
+	var deleted, failed, processed int64
 	var failures []fkgraph.Failure
-	progress := func(seqDone int) {
-		report(jobs.Progress{Total: out.Total, Done: min(int64(seqDone*size), m.IDs) + out.Failed,
-			Succeeded: min(int64(seqDone*size), m.IDs) - failed, Failed: out.Failed + failed,
-			Message: fmt.Sprintf("deleted %d of %d", deleted, m.IDs)})
+	progress := func() {
+		report(jobs.Progress{Total: out.Total, Done: processed + out.Failed, Succeeded: processed - failed,
+			Failed: out.Failed + failed, Message: fmt.Sprintf("deleted %d of %d", deleted, m.IDs)})
 	}
 	for seq := 0; seq*size < len(ids); seq++ {
+		chunk := ids[seq*size : min((seq+1)*size, len(ids))]
 		if r, ok := done[seq]; ok {
 			deleted += r.Deleted
 			failed += int64(len(r.Failed))
 			failures = append(failures, r.Failed...)
+			processed += int64(len(chunk))
 			continue
 		}
 		if ctx.Err() != nil {
 			out.Canceled = true
 			break
 		}
-		chunk := ids[seq*size : min((seq+1)*size, len(ids))]
 		b := fkgraph.Batch{JobID: id, Seq: seq, Object: p.obj.APIName, Table: p.root, Key: p.key, IDs: chunk,
 			Audit: p.obj.FromCatalog, Teams: p.obj.FromCatalog,
 			BeforeCommit: func() { failpoint(FailMidBatch, seq) }}
@@ -251,19 +251,17 @@ func (p *plan) deleteBatches(ctx context.Context, id, dir string, ids []string, 
 		// between batches.
 		r, err := p.t.DeleteBatch(context.WithoutCancel(ctx), b)
 		if err != nil {
-			out.Succeeded, out.Failed = deleted, out.Failed+failed
+			out.Succeeded, out.Failed = processed-failed, out.Failed+failed
 			return out, wrapDB(err, fmt.Sprintf("delete batch %d", seq))
 		}
 		failpoint(FailAfterCommit, seq)
 		deleted += r.Deleted
 		failed += int64(len(r.Failed))
 		failures = append(failures, r.Failed...)
-		progress(seq + 1)
+		processed += int64(len(chunk))
+		progress()
 	}
-	gone := m.IDs - failed
-	if out.Canceled {
-		gone = deleted
-	}
+	gone := processed - failed
 	out.Succeeded = gone
 	out.Failed += failed
 	out.Message = fmt.Sprintf("%d %s records deleted", deleted, p.obj.APIName)
