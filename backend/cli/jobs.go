@@ -27,7 +27,8 @@ func newJobsCmd(env *Env) *cobra.Command {
 A job left running by a crash or a kill is shown as interrupted. "resume"
 continues an interrupted or canceled import where it stopped (no row lost,
 none written twice); "restart" runs its rows again as a new job, or with
---failed-only imports its error report. "cancel" stops a job running in
+--failed-only imports its error report. "restore" brings back the records
+of a delete job from its backup. "cancel" stops a job running in
 another Batchdesk process (it stops within a second, between batches).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -317,11 +318,12 @@ func newJobsResumeCmd(env *Env) *cobra.Command {
 	var crmFlag string
 	cmd := &cobra.Command{
 		Use:   "resume ID [--crm C] [--json]",
-		Short: "Continue an interrupted or canceled import where it stopped",
+		Short: "Continue an interrupted or canceled import (or delete) where it stopped",
 		Long: `Resume continues an interrupted or canceled import job with its saved
 settings: batches already committed are skipped, so no row is lost and none
 is written twice. A file that changed since the job started is refused
-(use restart). --crm gives the CRM again, e.g. with a password.`,
+(use restart). A delete job resumes on exactly the records it captured when
+it started. --crm gives the CRM again, e.g. with a password.`,
 		Args: jobIDArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if isDeleteJob(env, cmd, args[0]) {
