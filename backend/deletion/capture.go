@@ -20,7 +20,7 @@ import (
 
 // Files of a delete job in its reports folder.
 const (
-	idsFile      = "ids.txt"      // the captured ids, one per line, in key order
+	idsFile      = "ids.txt"      // the captured ids, one per line, in table order
 	manifestFile = "capture.json" // what was captured and backed up
 	blockedFile  = "blocked.txt"  // the ids left out by SkipBlocked
 	backupFile   = "backup.zip"
@@ -40,8 +40,9 @@ type manifest struct {
 }
 
 // capture counts and captures the ids of the records that go, in one
-// snapshot, into dir (ids.txt, blocked.txt, capture.json), each file
-// fsynced and renamed into place.
+// snapshot, into dir (ids.txt, blocked.txt), each file fsynced and renamed
+// into place. The caller writes the manifest (capture.json) once the
+// capture passed its checks: only then is the record set fixed.
 func (p *plan) capture(ctx context.Context, dir string) (*manifest, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create %s: %w", dir, err)
@@ -85,7 +86,7 @@ func (p *plan) capture(ctx context.Context, dir string) (*manifest, error) {
 			return nil, err
 		}
 	}
-	return m, m.write(dir)
+	return m, nil
 }
 
 func (m *manifest) write(dir string) error {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/crm/fkgraph"
@@ -174,6 +175,7 @@ func (s *Service) run(id string, req Request, set saved) jobs.Func {
 		}
 		if m == nil {
 			report(jobs.Progress{Message: "capturing the records to delete"})
+			start := time.Now()
 			if m, err = p.capture(ctx, dir); err != nil {
 				return jobs.Outcome{}, err
 			}
@@ -184,7 +186,10 @@ func (s *Service) run(id string, req Request, set saved) jobs.Func {
 			if err := p.refusal(m.Preview); err != nil {
 				return jobs.Outcome{Total: m.Preview.Total}, err
 			}
-			s.jobs.Event(id, store.LevelInfo, fmt.Sprintf("captured %d ids in %s", m.IDs, filepath.Join(dir, idsFile)))
+			if err := m.write(dir); err != nil {
+				return jobs.Outcome{Total: m.Preview.Total}, err
+			}
+			s.jobs.Event(id, store.LevelInfo, fmt.Sprintf("captured %d ids in %s (%.1f s)", m.IDs, filepath.Join(dir, idsFile), time.Since(start).Seconds()))
 		}
 		ids, err := readIDs(dir, m)
 		if err != nil {
@@ -192,6 +197,7 @@ func (s *Service) run(id string, req Request, set saved) jobs.Func {
 		}
 		if !req.NoBackup && m.Backup == nil {
 			report(jobs.Progress{Total: m.IDs, Message: "writing the backup"})
+			start := time.Now()
 			failpoint(FailDuringBackup, 0)
 			b, err := s.opt.Backup(ctx, t, BackupJob{JobID: id, Object: p.obj, IDs: ids, Dir: dir, To: req.BackupTo})
 			if err != nil {
@@ -204,7 +210,7 @@ func (s *Service) run(id string, req Request, set saved) jobs.Func {
 			if err := m.write(dir); err != nil {
 				return jobs.Outcome{Total: m.IDs}, err
 			}
-			s.jobs.Event(id, store.LevelInfo, "backup written and checked: "+b.Location)
+			s.jobs.Event(id, store.LevelInfo, fmt.Sprintf("backup written and checked: %s (%.1f s)", b.Location, time.Since(start).Seconds()))
 		}
 		return p.deleteBatches(ctx, id, dir, ids, m, report)
 	}

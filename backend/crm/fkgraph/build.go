@@ -137,12 +137,20 @@ func (g *Graph) ListBlocked(limit int) (Query, error) {
 	return w.done()
 }
 
-// Capture selects the keys of the records that go, as text, in key order.
+// Capture selects the keys of the records that go, as text, in the
+// order the rows lie in the table (ctid on PostgreSQL, rowid on SQLite):
+// batches of neighbouring rows touch few pages, where key order (random
+// UUIDs) would read the whole table once per batch when it outgrows the
+// server's cache.
 func (g *Graph) Capture() (Query, error) {
 	w := g.writer()
 	w.s("SELECT CAST(r0." + ident(g.req.Key) + " AS TEXT) FROM " + g.req.Root.Quoted() + " AS r0 WHERE ")
 	w.inSet(g.req.Root, "r0", nil, false)
-	w.s(" ORDER BY r0." + ident(g.req.Key))
+	if g.req.Dialect == Postgres {
+		w.s(" ORDER BY r0.ctid")
+	} else {
+		w.s(" ORDER BY r0.rowid")
+	}
 	return w.done()
 }
 
