@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -17,19 +16,7 @@ import (
 	"batchdesk/backend/crm/sandbox"
 	"batchdesk/backend/deletion"
 	"batchdesk/backend/pgtest"
-	"batchdesk/backend/workspace"
 )
-
-// runCLIStdin is runCLI with stdin.
-func runCLIStdin(t *testing.T, ctx context.Context, stdin string, args ...string) cliResult {
-	t.Helper()
-	var out, errb bytes.Buffer
-	lazy := &workspace.Lazy{}
-	defer lazy.Close()
-	code := Run(ctx, args, Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
-		Version: "test", Services: lazy.Get})
-	return cliResult{code: code, stdout: out.String(), stderr: errb.String()}
-}
 
 func decodeDeleteSummary(t *testing.T, line string) deleteSummary {
 	t.Helper()

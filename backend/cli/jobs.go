@@ -252,6 +252,10 @@ func printJob(env *Env, v jobView) {
 		fmt.Fprintf(w, "Schedule:   %s (%s)\n", sc.ID, how)
 	}
 	for _, f := range v.Files {
+		if v.Kind == store.JobExport {
+			fmt.Fprintf(w, "File:       %s: %d rows, %d bytes, sha256 %s, %s\n", dash(f.Name), f.Rows, f.Size, f.Fingerprint, f.Path)
+			continue
+		}
 		fmt.Fprintf(w, "File:       %s (%d bytes, sha256 %.12s…)\n", f.Path, f.Size, f.Fingerprint)
 	}
 	if len(v.Settings) > 0 && string(v.Settings) != "{}" {
@@ -329,6 +333,9 @@ it started. --crm gives the CRM again, e.g. with a password.`,
 			if isDeleteJob(env, cmd, args[0]) {
 				return resumeDelete(env, cmd, args[0], crmFlag, asJSON)
 			}
+			if handled, err := resumeExport(env, cmd, args[0], crmFlag, false, asJSON); handled {
+				return err
+			}
 			svc, r, err := importService(env, cmd, newProgressView(env, "import"))
 			if err != nil {
 				return err
@@ -355,6 +362,9 @@ failing rows with their original columns; _row and _error are ignored), e.g.
 after fixing them or the mapping.`,
 		Args: jobIDArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if handled, err := resumeExport(env, cmd, args[0], crmFlag, true, asJSON); handled {
+				return err
+			}
 			svc, r, err := importService(env, cmd, newProgressView(env, "import"))
 			if err != nil {
 				return err

@@ -63,16 +63,21 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
-// CountingReader counts the bytes read through it.
+// CountingReader counts the bytes read through it and keeps the source's
+// first failure, so a destination can tell it from its own.
 type CountingReader struct {
-	R io.Reader
-	N int64
+	R   io.Reader
+	N   int64
+	Err error // the first error of R other than io.EOF
 }
 
-// Read reads from R and adds to N.
+// Read reads from R, adds to N and records Err.
 func (c *CountingReader) Read(p []byte) (int, error) {
 	n, err := c.R.Read(p)
 	c.N += int64(n)
+	if err != nil && err != io.EOF && c.Err == nil {
+		c.Err = err
+	}
 	return n, err
 }
 

@@ -83,6 +83,9 @@ type Request struct {
 	// Zone is the IANA time zone datetimes are written in ("" = this
 	// computer's).
 	Zone string `json:"zone,omitempty"`
+	// Workers is how many parallel COPY streams read one large PostgreSQL
+	// table (0 = the target's default, 1 = one stream).
+	Workers int `json:"workers,omitempty"`
 }
 
 // File is one published file: a CSV, a zip, or a CSV inside a zip
@@ -133,7 +136,7 @@ func Run(ctx context.Context, t crm.Target, req Request, dest destination.Destin
 	if err != nil {
 		return Result{}, err
 	}
-	sess, err := reader.BeginRead(ctx, query.Options{Zone: p.zone})
+	sess, err := reader.BeginRead(ctx, query.Options{Zone: p.zone, Workers: req.Workers})
 	if err != nil {
 		return Result{}, err
 	}

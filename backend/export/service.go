@@ -31,6 +31,10 @@ type Settings struct {
 	DestinationDescription string `json:"destinationDescription,omitempty"`
 }
 
+// NotePrefix starts the job log lines that are notes for the user (see
+// Result.Notes).
+const NotePrefix = "note: "
+
 // OpenDestination resolves a --to value into a destination.
 type OpenDestination func(ctx context.Context, spec string) (destination.Destination, error)
 
@@ -223,7 +227,7 @@ func (s *Service) jobFunc(id string, p *prepared) jobs.Func {
 		t0 := time.Now()
 		res, err := Run(ctx, p.target, p.set.Request, p.dest, report)
 		for _, n := range res.Notes {
-			s.jobs.Event(id, store.LevelWarn, n)
+			s.jobs.Event(id, store.LevelWarn, NotePrefix+n)
 		}
 		if len(res.Files) > 0 {
 			_ = s.jobs.SetFiles(context.WithoutCancel(ctx), id, jobFiles(res.Files))

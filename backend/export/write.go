@@ -67,7 +67,8 @@ func (w *writer) putFiles(ctx context.Context) ([]File, error) {
 	for i := range w.plan.files {
 		f := w.plan.files[i]
 		var content fileStats
-		pub, err := w.put(ctx, f.name, func(dst io.Writer) error {
+		// writeCSV hashes the file: put need not hash it again.
+		pub, err := w.put(ctx, f.name, false, func(dst io.Writer) error {
 			var err error
 			content, err = w.writeCSV(ctx, i, dst)
 			return err
@@ -87,7 +88,7 @@ func (w *writer) putFiles(ctx context.Context) ([]File, error) {
 func (w *writer) putZip(ctx context.Context) ([]File, error) {
 	var entries []File
 	var total int64
-	pub, err := w.put(ctx, w.plan.zip, func(dst io.Writer) error {
+	pub, err := w.put(ctx, w.plan.zip, true, func(dst io.Writer) error {
 		zw := zip.NewWriter(dst)
 		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 			return flate.NewWriter(out, flate.BestSpeed)
@@ -131,10 +132,11 @@ type published struct {
 	stats fileStats
 }
 
-// put streams what write writes to the destination as name. The
-// destination publishes it whole or not at all: a write error closes the
-// stream with that error, so the destination drops the partial file.
-func (w *writer) put(ctx context.Context, name string, write func(io.Writer) error) (published, error) {
+// put streams what write writes to the destination as name, hashing it
+// when hashed. The destination publishes it whole or not at all: a write
+// error closes the stream with that error, so the destination drops the
+// partial file.
+func (w *writer) put(ctx context.Context, name string, hashed bool, write func(io.Writer) error) (published, error) {
 	pr, pw := io.Pipe()
 	type outcome struct {
 		pub destination.Published
@@ -150,7 +152,10 @@ func (w *writer) put(ctx context.Context, name string, write func(io.Writer) err
 		pr.CloseWithError(errors.Join(errDestinationStopped, err))
 		done <- outcome{pub, err}
 	}()
-	hc := &hashCounter{w: pw, h: sha256.New()}
+	hc := &hashCounter{w: pw}
+	if hashed {
+		hc.h = sha256.New()
+	}
 	bw := bufio.NewWriterSize(hc, bufferSize)
 	werr := write(bw)
 	if werr == nil {
@@ -162,7 +167,10 @@ func (w *writer) put(ctx context.Context, name string, write func(io.Writer) err
 		pw.Close()
 	}
 	o := <-done
-	stats := fileStats{bytes: hc.n, sha256: hex.EncodeToString(hc.h.Sum(nil))}
+	stats := fileStats{bytes: hc.n}
+	if hashed {
+		stats.sha256 = hex.EncodeToString(hc.h.Sum(nil))
+	}
 	switch {
 	case o.err != nil && (werr == nil || errors.Is(werr, errDestinationStopped)):
 		return published{}, destinationError(w.dest, name, o.err)
@@ -219,7 +227,7 @@ func (w *writer) writeCSV(ctx context.Context, i int, dst io.Writer) (fileStats,
 	return fileStats{rows: rows, bytes: hc.n, sha256: hex.EncodeToString(hc.h.Sum(nil))}, nil
 }
 
-// hashCounter hashes and counts what passes through it.
+// hashCounter counts, and hashes when h is set, what passes through it.
 type hashCounter struct {
 	w io.Writer
 	h hash.Hash
@@ -228,7 +236,9 @@ type hashCounter struct {
 
 func (c *hashCounter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
-	c.h.Write(p[:n])
+	if c.h != nil {
+		c.h.Write(p[:n])
+	}
 	c.n += int64(n)
 	return n, err
 }

@@ -15,14 +15,15 @@ const (
 	DestinationLocal = "local"
 	DestinationOSS   = "oss"
 	DestinationFTP   = "ftp"
+	DestinationSFTP  = "sftp"
 )
 
 // Destination is a saved export destination. Settings is the kind's JSON
-// object (folder; endpoint/bucket/prefix; host/port/user/dir/tls) and never
+// object (folder; endpoint/bucket/prefix; host/port/user/dir/tls; key file) and never
 // holds a key or password: those live in the secrets store.
 type Destination struct {
 	Name      string
-	Kind      string          // DestinationLocal, DestinationOSS or DestinationFTP
+	Kind      string          // DestinationLocal, DestinationOSS, DestinationFTP or DestinationSFTP
 	Settings  json.RawMessage // a JSON object; "{}" when empty
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -35,9 +36,9 @@ func checkDestination(d *Destination) error {
 		return apperr.New(apperr.Invalid, "a destination needs a name")
 	}
 	switch d.Kind {
-	case DestinationLocal, DestinationOSS, DestinationFTP:
+	case DestinationLocal, DestinationOSS, DestinationFTP, DestinationSFTP:
 	default:
-		return apperr.New(apperr.Invalid, "destination %q: kind must be local, oss or ftp, not %q", d.Name, d.Kind)
+		return apperr.New(apperr.Invalid, "destination %q: kind must be local, oss, ftp or sftp, not %q", d.Name, d.Kind)
 	}
 	if len(d.Settings) == 0 {
 		d.Settings = json.RawMessage("{}")

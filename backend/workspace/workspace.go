@@ -1,5 +1,5 @@
 // Package workspace opens the app's services in their data folder — the
-// store, the secrets, saved connections — once, for the window, the HTTP
+// store, the secrets, saved connections and destinations — once, for the window, the HTTP
 // server and the command line alike.
 //
 // In: the data folder (appdir.Home) and an optional passphrase prompt for the
@@ -14,6 +14,7 @@ import (
 
 	"batchdesk/backend/appdir"
 	"batchdesk/backend/connections"
+	"batchdesk/backend/destinations"
 	"batchdesk/backend/secrets"
 	"batchdesk/backend/store"
 )
@@ -27,6 +28,7 @@ type Workspace struct {
 	Store   *store.Store
 	Secrets *secrets.Store
 	Conns   *connections.Service
+	Dests   *destinations.Service
 }
 
 // Options tune Open.
@@ -51,7 +53,7 @@ func Open(opts Options) (*Workspace, error) {
 		st.Close()
 		return nil, err
 	}
-	return &Workspace{Home: home, Store: st, Secrets: sec, Conns: connections.New(st, sec)}, nil
+	return &Workspace{Home: home, Store: st, Secrets: sec, Conns: connections.New(st, sec), Dests: destinations.New(st, sec)}, nil
 }
 
 // Close releases the store.

@@ -1,0 +1,151 @@
+// Package sftptest runs an SSH server with pkg/sftp's SFTP subsystem inside
+// a test process, on a loopback port, over the real file system: user
+// "exporter", logging in with a password or a public key.
+package sftptest
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"net"
+	"sync"
+	"testing"
+
+	"github.com/pkg/sftp"
+	"golang.org/x/crypto/ssh"
+)
+
+// User is the only user the server knows.
+const User = "exporter"
+
+// Server is an SSH server in this process whose only subsystem is
+// pkg/sftp's server over the real file system.
+type Server struct {
+	Addr     string
+	Port     int
+	HostKey  ssh.Signer
+	Password string        // "" = no password login
+	UserKey  ssh.PublicKey // nil = no key login; set before connecting
+
+	mu     sync.Mutex
+	logins int
+}
+
+// Logins counts the successful logins so far.
+func (s *Server) Logins() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.logins
+}
+
+// NewSigner makes an ed25519 key.
+func NewSigner(t testing.TB) (ssh.Signer, ed25519.PrivateKey) {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ssh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, priv
+}
+
+// PrivatePEM is priv in OpenSSH form, encrypted when passphrase is set.
+func PrivatePEM(t testing.TB, priv ed25519.PrivateKey, passphrase string) []byte {
+	t.Helper()
+	var b *pem.Block
+	var err error
+	if passphrase != "" {
+		b, err = ssh.MarshalPrivateKeyWithPassphrase(priv, "", []byte(passphrase))
+	} else {
+		b, err = ssh.MarshalPrivateKey(priv, "")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(b)
+}
+
+// Start serves on a free loopback port until the test ends.
+func Start(t testing.TB, hostKey ssh.Signer, password string, userKey ssh.PublicKey) *Server {
+	t.Helper()
+	s := &Server{HostKey: hostKey, Password: password, UserKey: userKey}
+	cfg := &ssh.ServerConfig{
+		PasswordCallback: func(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
+			if c.User() == User && s.Password != "" && string(pw) == s.Password {
+				return nil, nil
+			}
+			return nil, errRefused
+		},
+		PublicKeyCallback: func(c ssh.ConnMetadata, k ssh.PublicKey) (*ssh.Permissions, error) {
+			if c.User() == User && s.UserKey != nil && bytes.Equal(k.Marshal(), s.UserKey.Marshal()) {
+				return nil, nil
+			}
+			return nil, errRefused
+		},
+	}
+	cfg.AddHostKey(hostKey)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	s.Addr = l.Addr().String()
+	s.Port = l.Addr().(*net.TCPAddr).Port
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go s.serve(c, cfg)
+		}
+	}()
+	return s
+}
+
+type refusedError struct{}
+
+func (refusedError) Error() string { return "refused" }
+
+var errRefused = refusedError{}
+
+func (s *Server) serve(c net.Conn, cfg *ssh.ServerConfig) {
+	defer c.Close()
+	_, chans, reqs, err := ssh.NewServerConn(c, cfg)
+	if err != nil {
+		return
+	}
+	s.mu.Lock()
+	s.logins++
+	s.mu.Unlock()
+	go ssh.DiscardRequests(reqs)
+	for nc := range chans {
+		if nc.ChannelType() != "session" {
+			nc.Reject(ssh.UnknownChannelType, "no")
+			continue
+		}
+		ch, in, err := nc.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			for req := range in {
+				ok := req.Type == "subsystem" && len(req.Payload) > 4 && string(req.Payload[4:]) == "sftp"
+				req.Reply(ok, nil)
+				if ok {
+					srv, err := sftp.NewServer(ch)
+					if err == nil {
+						srv.Serve()
+						srv.Close()
+					}
+					ch.Close()
+					return
+				}
+			}
+		}()
+	}
+}
