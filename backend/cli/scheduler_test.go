@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"batchdesk/backend/export"
 	"batchdesk/backend/store"
 	"batchdesk/backend/workspace"
 )
@@ -53,9 +52,19 @@ func TestSchedulerRunsScheduledExport(t *testing.T) {
 		t.Fatalf("demo-crm: %d %s", r.code, r.stderr)
 	}
 	out := t.TempDir()
-	when := time.Now().Add(3 * time.Second).UTC().Format("2006-01-02T15:04:05")
-	set, _ := json.Marshal(export.Settings{CRM: "sandbox", Request: export.Request{Object: "Account"}, Destination: out})
-	sc := saveSchedule(t, store.JobExport, "export Account to "+out, "once "+when+" UTC", string(set))
+	// A "once" in a zone ahead of the computer's (UTC here): 3 s from now.
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	when := time.Now().Add(3 * time.Second).In(tokyo).Format("2006-01-02T15:04:05")
+	r := runCLI(t, ctx, "export", "--crm", "sandbox", "--object", "Account", "--to", out,
+		"--schedule", "once "+when+" Asia/Tokyo", "--json")
+	var made struct{ ScheduleID, NextRun, Words string }
+	if err := json.Unmarshal([]byte(r.lastLine()), &made); r.code != 0 || err != nil || made.ScheduleID == "" {
+		t.Fatalf("export --schedule: %d %v %s %s", r.code, err, r.stdout, r.stderr)
+	}
+	if files, _ := filepath.Glob(filepath.Join(out, "*")); len(files) != 0 {
+		t.Fatalf("export --schedule ran at once: %v", files)
+	}
+	sc := store.Schedule{ID: made.ScheduleID}
 
 	cmd, lines, errb := startScheduler(t)
 	var line string
@@ -83,7 +92,7 @@ func TestSchedulerRunsScheduledExport(t *testing.T) {
 		t.Fatalf("export file: %v %.200s", err, b)
 	}
 
-	r := runCLI(t, ctx, "jobs", "show", jobID, "--json")
+	r = runCLI(t, ctx, "jobs", "show", jobID, "--json")
 	var v jobView
 	if err := json.Unmarshal([]byte(r.lastLine()), &v); err != nil || v.Schedule == nil || v.Schedule.ID != sc.ID || v.Schedule.CaughtUp {
 		t.Fatalf("jobs show: %v %s", err, r.stdout)
@@ -109,5 +118,47 @@ func TestSchedulerRunsScheduledExport(t *testing.T) {
 	}
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("scheduler exit: %v %s", err, errb.String())
+	}
+}
+
+func TestExportScheduleRefusals(t *testing.T) {
+	isolateHome(t)
+	ctx := context.Background()
+	if r := runCLI(t, ctx, "demo-crm", "--crm", "sandbox"); r.code != 0 {
+		t.Fatalf("demo-crm: %d %s", r.code, r.stderr)
+	}
+	out := t.TempDir()
+	cases := []struct{ name, spec, want string }{
+		{"bad spec", "hourly 02:00", "once, daily, weekly or monthly"},
+		{"once in the past", "once 2020-01-01T02:00 UTC", "already passed"},
+		{"unknown zone", "daily 02:00 Mars/Base", "unknown time zone"},
+	}
+	for _, c := range cases {
+		r := runCLI(t, ctx, "export", "--crm", "sandbox", "--object", "Account", "--to", out, "--schedule", c.spec)
+		if r.code != ExitCannot || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%s: exit %d, stderr %q; want 2 and %q", c.name, r.code, r.stderr, c.want)
+		}
+	}
+	// The export is checked before it is saved: an unknown object is refused.
+	r := runCLI(t, ctx, "export", "--crm", "sandbox", "--object", "Acount", "--to", out, "--schedule", "daily 02:00")
+	if r.code != ExitCannot {
+		t.Errorf("unknown object: exit %d %s", r.code, r.stderr)
+	}
+	if r := runCLI(t, ctx, "schedules", "list", "--json"); r.lastLine() != "[]" {
+		t.Errorf("refused schedules were saved: %s", r.stdout)
+	}
+	// A relative folder is kept absolute; a URL's password is never stored.
+	t.Chdir(out)
+	r = runCLI(t, ctx, "export", "--crm", "sandbox", "--object", "Account", "--to", "sub", "--schedule", "weekly mon 02:00 Europe/Berlin")
+	if r.code != 0 || !strings.Contains(r.stdout, "Scheduled export ") || !strings.Contains(r.stdout, "Every Monday at 02:00 (Europe/Berlin)") {
+		t.Fatalf("relative folder: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, ctx, "schedules", "list", "--json")
+	if !strings.Contains(r.stdout, `export Account to `+filepath.Join(out, "sub")) {
+		t.Errorf("stored title: %s", r.stdout)
+	}
+	set, had := stripPassword("ftp://me:s3cret@files.example:21/out")
+	if !had || strings.Contains(set, "s3cret") || set != "ftp://me@files.example:21/out" {
+		t.Errorf("stripPassword = %q, %v", set, had)
 	}
 }

@@ -217,6 +217,11 @@ func (s *Service) prepare(ctx context.Context, set Settings) (*prepared, error) 
 		return nil, err
 	}
 	set.DestinationDescription = d.Describe()
+	if s.ws.Dests != nil {
+		if desc, err := s.ws.Dests.Describe(ctx, destSpec); err == nil {
+			set.DestinationDescription = desc // a saved destination's name with its URL
+		}
+	}
 	return &prepared{set: set, target: t, dest: d}, nil
 }
 
