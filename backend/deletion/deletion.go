@@ -87,8 +87,9 @@ type Service struct {
 
 // New returns a Service over an open workspace and a job registry.
 func New(ws *workspace.Workspace, reg *jobs.Registry, opt Options) *Service {
-	if opt.Backup == nil {
-		opt.Backup = exportBackup
+	s := &Service{ws: ws, jobs: reg, opt: opt}
+	if s.opt.Backup == nil {
+		s.opt.Backup = s.exportBackup
 	}
-	return &Service{ws: ws, jobs: reg, opt: opt}
+	return s
 }
