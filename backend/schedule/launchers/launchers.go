@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"batchdesk/backend/apperr"
+	"batchdesk/backend/deletion"
 	"batchdesk/backend/destinations"
 	"batchdesk/backend/export"
 	"batchdesk/backend/jobs"
@@ -32,6 +33,7 @@ import (
 func For(ws *workspace.Workspace, reg *jobs.Registry) schedule.Launchers {
 	return schedule.Launchers{
 		store.JobExport: Export(export.NewService(ws, reg, nil)),
+		store.JobDelete: deletion.New(ws, reg, deletion.Options{}).Launcher(),
 	}
 }
 
