@@ -368,6 +368,19 @@ export interface Field {
   teamRole?: string;
   /** HasDefault is true when the database fills the column if it is omitted. */
   hasDefault?: boolean;
+  /**
+   * DBType is the column's real type in the database as PostgreSQL
+   * names it (int2, int4, int8, numeric, varchar, money, inet, _text …;
+   * a domain's base type), when the target knows it: validation checks
+   * ranges by it. "" when unknown (the sandbox).
+   */
+  dbType?: string;
+  /**
+   * Generated is true when the database always computes the column
+   * (GENERATED ALWAYS AS IDENTITY, or a generated column): it cannot be
+   * imported into.
+   */
+  generated?: boolean;
 }
 
 /** ProblemRow is one failing row: where it is, its original cells and why. */
