@@ -75,6 +75,9 @@ func (p *prepared) jobFunc(id string, how run, log *ProblemLog) jobs.Func {
 			res, err = pipeline.Run(ctx, req, progress)
 		}
 		out := jobs.Outcome{Total: res.Total, Succeeded: res.Succeeded, Failed: res.Failed, ErrorReport: res.ErrorsFile}
+		if werr := writeMasterIDs(req.ErrorsPath, res); werr != nil && err == nil {
+			err = fmt.Errorf("keep the masters of the failed details for a restart: %w", werr)
+		}
 		if err != nil && ctx.Err() != nil {
 			out.Canceled = true
 			return out, nil
@@ -96,7 +99,7 @@ func (p *prepared) request(id string, log *ProblemLog) pipeline.Request {
 	req := pipeline.Request{Target: p.target, Object: p.object.APIName, Mapping: p.mapping, Files: set.Files,
 		Encoding: set.Encoding, Delimiter: delimiter(set.Delimiter), MaxFileBytes: p.maxBytes, BatchSize: p.batchSize,
 		Rehearse: set.Rehearse, ValidateOnly: set.ValidateOnly, JobID: id, ErrorsPath: p.errorsPath,
-		MasterKey: set.MasterKey, Details: p.details, Hashes: map[string]string{}}
+		MasterKey: set.MasterKey, Details: p.details, MasterIDs: p.masterIDs, Hashes: map[string]string{}}
 	// prepare hashed the files already (for the job record): the pipeline
 	// need not read them again for the resume ledger.
 	for i, fp := range p.fingerprints {

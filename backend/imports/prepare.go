@@ -32,6 +32,7 @@ type prepared struct {
 	details      []pipeline.Detail
 	fingerprints []store.JobFile
 	errorsPath   string // "" = the default
+	masterIDs    map[string]string
 }
 
 // prepare resolves everything an import needs before a job exists, so
@@ -127,6 +128,9 @@ func (s *Service) prepare(ctx context.Context, set Settings) (*prepared, error) 
 			return nil, FileError(f, err)
 		}
 		p.fingerprints = append(p.fingerprints, fp)
+	}
+	if p.masterIDs, err = readMasterIDs(set.MasterIDs); err != nil {
+		return nil, apperr.Wrap(err, apperr.Conflict, "cannot read the masters of the failed details: %v", err)
 	}
 	if set.Errors != "" {
 		if p.errorsPath, err = filepath.Abs(set.Errors); err != nil {
