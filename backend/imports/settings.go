@@ -57,8 +57,8 @@ type Settings struct {
 	DetailFiles []DetailFiles `json:"detailFiles,omitempty"`
 	// MasterIDs is the file of masters an earlier job wrote, by key, that
 	// a restart of its failed details links to (set by Restart).
-	MasterIDs string `json:"masterIds,omitempty"`
-	Files       []string      `json:"files"`
+	MasterIDs string   `json:"masterIds,omitempty"`
+	Files     []string `json:"files"`
 }
 
 // The settings a check error can name (apperr.Error.Setting): the window
