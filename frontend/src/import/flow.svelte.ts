@@ -14,7 +14,7 @@ import {
   type ImportMode,
   type ImportRequest,
   type JobEvent,
-  type JobSummary,
+  type JobDetail,
   type ObjectSummary,
   type PresetSummary,
 } from '$lib/api';
@@ -99,7 +99,7 @@ export class ImportFlow {
   /** Which problems the grid shows. */
   source = $state<'local' | 'server'>('local');
 
-  summary = $state<JobSummary | null>(null);
+  summary = $state<JobDetail | null>(null);
 
   batchSize = 5000;
   #api: FlowApi;

@@ -71,3 +71,15 @@ export function chartPoints(jobs: JobSummary[], n = 20): ChartPoint[] {
     .reverse()
     .map((j) => ({ jobId: j.jobId, rowsPerSec: j.rowsPerSec, successRate: j.successRate, label: j.object || j.kind }));
 }
+
+/**
+ * A success rate (0..1) as people read it: one decimal, never rounded up to
+ * 100 % while a row failed nor down to 0 % while one succeeded (300 of 301
+ * is 99.7 %, 2,999 of 3,000 is 99.9 %).
+ */
+export function ratePercent(rate: number): string {
+  if (!(rate > 0)) return '0%';
+  if (rate >= 1) return '100%';
+  const p = Math.min(99.9, Math.max(0.1, Math.round(rate * 1000) / 10));
+  return `${p.toLocaleString(undefined, { maximumFractionDigits: 1 })}%`;
+}
