@@ -61,8 +61,11 @@ func (p *prepared) jobFunc(id string, how run, log *ProblemLog) jobs.Func {
 		}
 		req := p.request(id, log)
 		progress := func(pr pipeline.Progress) {
+			// Total is the rows read so far (the page estimates the whole from
+			// the bytes); Done always adds up to Succeeded + Failed. The phase
+			// is no message: a code word is not a sentence.
 			report(jobs.Progress{Total: pr.Rows, Done: pr.Succeeded + pr.Failed, Succeeded: pr.Succeeded, Failed: pr.Failed,
-				BytesRead: pr.BytesRead, BytesTotal: pr.BytesTotal, Message: pr.Phase})
+				BytesRead: pr.BytesRead, BytesTotal: pr.BytesTotal})
 		}
 		start := pipeline.Run
 		if how.resume {

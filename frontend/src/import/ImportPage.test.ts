@@ -56,8 +56,11 @@ describe('ImportPage', () => {
 
     // Send: live progress, then the result.
     expect(await screen.findByRole('heading', { name: 'Sending' })).toBeInTheDocument();
-    bus.emit('job:progress', jobEvent({ done: 59, total: 117, rowsPerSec: 20, succeeded: 59 }));
+    // The total is the preview's count (all 120 rows: the bad ones fail), done adds up.
+    bus.emit('job:progress', jobEvent({ done: 59, total: 70, rowsPerSec: 20, succeeded: 58, failed: 2 }));
     expect(await screen.findByText('50%')).toBeInTheDocument();
+    expect(screen.getByText('60 / 120')).toBeInTheDocument();
+    expect(screen.getByText('3.0 s')).toBeInTheDocument();
     expect(screen.getByText('20 rows/s')).toBeInTheDocument();
     bus.emit('job:finished', jobEvent({ status: 'done', done: 117, total: 117, succeeded: 115, failed: 2 }));
     expect(await screen.findByRole('heading', { name: 'Result' })).toBeInTheDocument();

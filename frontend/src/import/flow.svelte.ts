@@ -353,6 +353,17 @@ export class ImportFlow {
   }
 
   /** Rows that will be sent: all rows minus failing ones. */
+  /** What the rehearsal of this request found, once it ran to its end. */
+  get rehearsed(): { total: number; ok: number; failed: number } | null {
+    const f = this.rehearsal.finished;
+    return f && f.status === 'done' && this.rehearsal.id ? { total: f.total, ok: f.succeeded, failed: f.failed } : null;
+  }
+
+  /** Rows the import being sent holds when known (the preview's count; 0 = unknown). */
+  sendTotal = $state(0);
+  /** The rehearsal's finding for the import being sent (null: not rehearsed). */
+  sendRehearsed = $state<{ total: number; ok: number; failed: number } | null>(null);
+
   get sendable(): number {
     const rows = this.files.reduce((n, f) => n + f.rowCount, 0);
     const total = this.validation.finished?.total || rows;
@@ -501,6 +512,8 @@ export class ImportFlow {
     this.appError = null;
     try {
       const id = await this.#api.StartImport(this.request());
+      this.sendTotal = this.validation.finished?.status === 'done' ? this.validation.finished.total : 0;
+      this.sendRehearsed = this.rehearsed;
       this.#follow(id);
     } catch (e) {
       this.appError = toAppError(e);
@@ -554,7 +567,10 @@ export class ImportFlow {
   async restartFailed(): Promise<void> {
     if (!this.importRun.id) return;
     try {
+      const failed = this.summary?.failed ?? this.importRun.finished?.failed ?? 0;
       const id = await this.#api.RestartJob(this.importRun.id, true);
+      this.sendTotal = failed;
+      this.sendRehearsed = null;
       this.#follow(id);
     } catch (e) {
       this.appError = toAppError(e);

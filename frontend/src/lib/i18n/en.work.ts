@@ -180,6 +180,10 @@ export const enWork = {
   'imp.grid.rowOf': 'Line {line} of {file}',
   'imp.grid.pick': 'Select a row to see its problems.',
 
+  'imp.send.about': 'about {n}',
+  'imp.send.rehearsedBad': 'The rehearsal found {failed} of {total} rows would fail on the server; they will be reported, the rest written.',
+  'imp.send.rehearsedOk': 'The rehearsal wrote all {total} rows without a problem (and rolled them back).',
+  'imp.send.buttonRehearsed': 'Send {n} rows ({ok} passed the rehearsal)',
   'imp.send.button': 'Send {n} rows',
   'imp.send.title': 'Sending',
   'imp.send.progress': 'Import progress',

@@ -182,6 +182,10 @@ export const zhWork: Record<keyof typeof enWork, string> = {
   'imp.grid.rowOf': '{file} 第 {line} 行',
   'imp.grid.pick': '选择一行以查看其问题。',
 
+  'imp.send.about': '约 {n}',
+  'imp.send.rehearsedBad': '预演发现 {total} 行中有 {failed} 行会被服务器拒绝；这些行将写入错误报告，其余行会写入。',
+  'imp.send.rehearsedOk': '预演中全部 {total} 行都写入成功（并已回滚）。',
+  'imp.send.buttonRehearsed': '发送 {n} 行（{ok} 行通过了预演）',
   'imp.send.button': '发送 {n} 行',
   'imp.send.title': '正在发送',
   'imp.send.progress': '导入进度',
