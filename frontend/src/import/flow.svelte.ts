@@ -364,8 +364,20 @@ export class ImportFlow {
   /** The rehearsal's finding for the import being sent (null: not rehearsed). */
   sendRehearsed = $state<{ total: number; ok: number; failed: number } | null>(null);
 
+  /** Rows of every file of the import: the master's and each detail's. */
+  get allRows(): number {
+    const count = (fs: FileInfo[]) => fs.reduce((n, f) => n + f.rowCount, 0);
+    return count(this.files) + this.details.reduce((n, d) => n + count(d.files), 0);
+  }
+
+  /** The header of the import's file named name (as problem rows name it). */
+  headerOfFile(name: string): string[] | undefined {
+    const all = [...this.files, ...this.details.flatMap((d) => d.files)];
+    return all.find((f) => f.path.split(/[\\/]/).pop() === name || f.name === name)?.header;
+  }
+
   get sendable(): number {
-    const rows = this.files.reduce((n, f) => n + f.rowCount, 0);
+    const rows = this.allRows;
     const total = this.validation.finished?.total || rows;
     return Math.max(0, total - this.problems.allTotal);
   }
@@ -480,7 +492,7 @@ export class ImportFlow {
 
   /** Marks a validation finished when the poll says done (events may be missed). */
   noteProblemsDone(): void {
-    const rows = this.files.reduce((n, f) => n + f.rowCount, 0);
+    const rows = this.allRows;
     for (const [run, problems] of [[this.validation, this.problems], [this.rehearsal, this.serverProblems]] as const) {
       if (problems.done && run.id && !run.finished) {
         run.finished = this.events.finishedOf(run.id) ?? run.progress ?? syntheticFinished(run.id, rows);

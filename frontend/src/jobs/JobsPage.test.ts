@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { locale } from '$lib/i18n';
-import { createFakeApi } from '../test/fakeApi';
+import { createFakeApi, job } from '../test/fakeApi';
 import { renderPage } from '../test/render';
 import JobsPage from './JobsPage.svelte';
 import { chartPoints, ratePercent } from './jobs.svelte';
@@ -31,6 +31,29 @@ describe('JobsPage', () => {
     expect(api.ListJobs).toHaveBeenLastCalledWith({ kind: '', status: 'failed', limit: 500 });
     await user.selectOptions(screen.getByRole('combobox', { name: 'Kind' }), 'import');
     expect(api.ListJobs).toHaveBeenLastCalledWith({ kind: 'import', status: 'failed', limit: 500 });
+  });
+
+  it('filters by connection and hides checks and rehearsals unless asked', async () => {
+    const user = userEvent.setup();
+    const api = createFakeApi({
+      ListJobs: async () => [
+        job({ jobId: 'a', connection: 'walk-crm', createdAt: '2026-01-05T10:00:00Z' }),
+        job({ jobId: 'v', connection: 'walk-crm', validateOnly: true, createdAt: '2026-01-05T09:00:00Z' }),
+        job({ jobId: 'r', connection: 'walk-crm', rehearse: true, createdAt: '2026-01-05T08:00:00Z' }),
+        job({ jobId: 'b', connection: 'sandbox', createdAt: '2026-01-04T10:00:00Z' }),
+      ],
+    });
+    await renderPage(JobsPage, api, { page: 'jobs' });
+    const table = await screen.findByRole('table', { name: 'Jobs' });
+    const rows = () => within(table).getAllByRole('row').slice(1);
+    expect(rows()).toHaveLength(2);
+    expect(screen.getByText('(2 hidden)')).toBeInTheDocument();
+    expect(within(rows()[0]).getByText('walk-crm')).toBeInTheDocument();
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Connection' }), 'sandbox');
+    expect(rows()).toHaveLength(1);
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Connection' }), 'walk-crm');
+    await user.click(screen.getByRole('checkbox', { name: 'Checks and rehearsals' }));
+    expect(rows()).toHaveLength(3);
   });
 
   it('says so when there are no jobs', async () => {

@@ -10,6 +10,10 @@ export class JobsState {
   list = $state<JobSummary[]>([]);
   kind = $state('');
   status = $state('');
+  /** Only the jobs of this connection ("" = every connection). */
+  connection = $state('');
+  /** Show checks and rehearsals too (hidden by default: they are steps of an import). */
+  checks = $state(false);
   loading = $state(false);
   error = $state<AppError | null>(null);
   #api: Pick<Api, 'ListJobs'>;
@@ -19,6 +23,23 @@ export class JobsState {
   constructor(api: Pick<Api, 'ListJobs'>, events: JobEvents) {
     this.#api = api;
     this.#events = events;
+  }
+
+  /** The connections the jobs ran against, for the filter. */
+  get connections(): string[] {
+    return [...new Set(this.list.map((j) => j.connection).filter(Boolean))].sort();
+  }
+
+  /** The jobs the table shows: of the chosen connection, checks and rehearsals only when asked. */
+  get shown(): JobSummary[] {
+    return this.list.filter(
+      (j) => (!this.connection || j.connection === this.connection) && (this.checks || (!j.validateOnly && !j.rehearse)),
+    );
+  }
+
+  /** How many checks and rehearsals the table hides. */
+  get hiddenChecks(): number {
+    return this.checks ? 0 : this.list.filter((j) => (!this.connection || j.connection === this.connection) && (j.validateOnly || j.rehearse)).length;
   }
 
   /** Live counts of running jobs, by id. */
