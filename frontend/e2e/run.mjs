@@ -248,6 +248,9 @@ async function masterDetailSteps(page, link) {
     await link('Import').click();
     const again = page.getByRole('button', { name: 'Import more files' });
     if (await again.count()) await again.click();
+    // The flow remembers its step: back to the target.
+    const target = page.getByRole('button', { name: /Target$/ }).first();
+    if (await target.count()) await target.click();
     await page.getByRole('combobox', { name: 'Connection' }).selectOption('sandbox');
     const object = page.getByRole('combobox', { name: 'Object' });
     await object.locator('option[value="Opportunity"]').waitFor({ state: 'attached' });
