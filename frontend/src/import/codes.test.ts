@@ -37,3 +37,17 @@ describe('problem codes', () => {
     expect(codeLabel('unique_violation')).toBe('Already exists (unique value)');
   });
 });
+
+describe('match reasons', () => {
+  it('are in Chinese in the Chinese UI, whatever their shape', async () => {
+    const { reasonText } = await import('./codes');
+    locale.set('zh');
+    expect(reasonText('synonym')).toBe('同义词');
+    expect(reasonText('API name')).toBe('API 名称');
+    expect(reasonText("English label after the object's name")).toBe('英文标签（去掉对象名后）');
+    expect(reasonText('similar spelling to "industry"')).toBe('拼写接近 "industry"');
+    expect(reasonText('something new')).toBe('something new');
+    locale.set('en');
+    expect(reasonText('synonym')).toBe('synonym');
+  });
+});
