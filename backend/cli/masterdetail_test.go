@@ -50,3 +50,21 @@ func TestMasterDetailReportsAndRestartCLI(t *testing.T) {
 		t.Fatalf("restart's detail report lost the original lines:\n%s", got)
 	}
 }
+
+// --master-key names the master file's key column; a detail file that holds
+// the key in its own master–detail column ("Opportunity") is linked by it.
+func TestMasterKeyFindsTheDetailsOwnMasterColumn(t *testing.T) {
+	isolateHome(t)
+	ctx := context.Background()
+	c := sandboxCRM(t)
+	opps := writeFile(t, "opps.csv", "Ref,Opportunity Name,Account,Stage\nK1,Own Col Deal,A-0001,Prospecting\n")
+	lines := writeFile(t, "lines.csv", "Opportunity,Product,Quantity\nK1,SKU-1001,2\nK1,SKU-1002,1\n")
+	r := runCLI(t, ctx, "import", opps, "--crm", c, "--object", "Opportunity", "--master-key", "Ref",
+		"--detail", "OpportunityLine="+lines, "--json")
+	if r.code != 0 {
+		t.Fatalf("import: exit %d: %s %s", r.code, r.stderr, r.stdout)
+	}
+	if s := decodeSummary(t, r.lastLine()); s.Total != 3 || s.Succeeded != 3 {
+		t.Fatalf("summary %+v", s)
+	}
+}

@@ -183,6 +183,12 @@ func (p *prepared) addDetail(ctx context.Context, set *Settings, d DetailFiles, 
 			return err
 		}
 		if !slices.Contains(header, d.MasterColumn) {
+			// The detail may hold the master's key in its own master–detail
+			// column ("Opportunity") rather than under the master's key name.
+			if alt := linkColumn(obj, p.object, header, d.Mapping); alt != "" {
+				d.MasterColumn = alt
+				continue
+			}
 			return apperr.New(apperr.Invalid, "the master key column %q: %s has no such column (columns: %s)", d.MasterColumn, f, strings.Join(header, ", ")).For(SettingMasterKey)
 		}
 	}
@@ -197,6 +203,39 @@ func (p *prepared) addDetail(ctx context.Context, set *Settings, d DetailFiles, 
 	}
 	p.details = append(p.details, pipeline.Detail{Object: obj.APIName, Files: d.Files, Mapping: m, MasterColumn: d.MasterColumn})
 	return nil
+}
+
+// linkColumn is the detail file's column for obj's field that refers to
+// master (its master–detail field first): the one the detail's mapping
+// puts on it, else the header that names it by API name or label ("" when
+// none).
+func linkColumn(obj, master *catalog.Object, header []string, m *mapping.Mapping) string {
+	var link *catalog.Field
+	for i := range obj.Fields {
+		f := &obj.Fields[i]
+		if f.Type.References() && strings.EqualFold(f.Target, master.APIName) && (link == nil || f.Type == catalog.MasterDetail) {
+			link = f
+		}
+	}
+	if link == nil {
+		return ""
+	}
+	if m != nil {
+		for h, c := range m.Columns {
+			if strings.EqualFold(c.Field, link.APIName) && slices.Contains(header, h) {
+				return h
+			}
+		}
+	}
+	for _, h := range header {
+		n := mapping.Normalize(h)
+		for _, name := range []string{link.APIName, link.LabelEN, link.LabelZH} {
+			if name != "" && n == mapping.Normalize(name) {
+				return h
+			}
+		}
+	}
+	return ""
 }
 
 // format is how to read the file at path.
