@@ -382,10 +382,7 @@ func (j *job) rowFailed(s *stageSpec, rep *report, path string, raw []string, li
 		hooked = make([]RowProblem, len(probs))
 	}
 	for i, p := range probs {
-		msgs[i], cols[i], codes[i] = p.Message, nonEmpty(p.Field, p.Column), string(p.Code)
-		if p.Column != "" {
-			msgs[i] = p.Column + ": " + p.Message
-		}
+		msgs[i], cols[i], codes[i] = where(p.Column, p.Field)+p.Message, nonEmpty(p.Field, p.Column), string(p.Code)
 		if hooked != nil {
 			hooked[i] = RowProblem{Column: p.Column, Field: p.Field, Code: string(p.Code), Message: p.Message, Value: p.Value}
 		}
@@ -418,13 +415,31 @@ func (j *job) batchDone(s *stageSpec, rep *report, b *batch, r load.BatchResult)
 		codes := make([]string, len(es))
 		probs := make([]RowProblem, len(es))
 		for i, e := range es {
-			msgs[i], cols[i], codes[i] = e.Message, e.Column, e.Code
-			probs[i] = RowProblem{Column: s.headers[strings.ToLower(e.Column)], Field: e.Column, Code: e.Code, Message: e.Message}
+			header := s.headers[strings.ToLower(e.Column)]
+			// (the load step's own text may start with the field already)
+			msgs[i], cols[i], codes[i] = where(header, e.Column)+strings.TrimPrefix(e.Message, e.Column+": "), e.Column, e.Code
+			probs[i] = RowProblem{Column: header, Field: e.Column, Code: e.Code, Message: e.Message}
 		}
 		j.failed.Add(1)
 		j.tally(cols, codes)
 		rep.add(b.path, func() []string { return b.rawOf(line) }, line, msgs, probs)
 	}
+}
+
+// where names a problem's place in the error report's _error, the same
+// for values and lookups: "Column (field): " — the file's column, and the
+// field when it is named otherwise; "field: " when no column; "" for a
+// row problem.
+func where(column, field string) string {
+	switch {
+	case column == "" && field == "":
+		return ""
+	case column == "":
+		return field + ": "
+	case field == "" || strings.EqualFold(strings.TrimSpace(column), field):
+		return column + ": "
+	}
+	return column + " (" + field + "): "
 }
 
 func nonEmpty(s, d string) string {
