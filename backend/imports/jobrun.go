@@ -102,7 +102,7 @@ func (p *prepared) request(id string, log *ProblemLog) pipeline.Request {
 	req := pipeline.Request{Target: p.target, Object: p.object.APIName, Mapping: p.mapping, Files: set.Files,
 		Encoding: set.Encoding, Delimiter: delimiter(set.Delimiter), MaxFileBytes: p.maxBytes, BatchSize: p.batchSize,
 		Rehearse: set.Rehearse, ValidateOnly: set.ValidateOnly, JobID: id, ErrorsPath: p.errorsPath,
-		MasterKey: set.MasterKey, Details: p.details, MasterIDs: p.masterIDs, Hashes: map[string]string{}}
+		MasterKey: set.MasterKey, Details: p.details, MasterIDs: p.masterIDs, Zone: p.zone, Hashes: map[string]string{}}
 	// prepare hashed the files already (for the job record): the pipeline
 	// need not read them again for the resume ledger.
 	for i, fp := range p.fingerprints {

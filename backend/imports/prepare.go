@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
@@ -33,6 +34,7 @@ type prepared struct {
 	fingerprints []store.JobFile
 	errorsPath   string // "" = the default
 	masterIDs    map[string]string
+	zone         *time.Location // the connection's (nil = the computer's)
 }
 
 // prepare resolves everything an import needs before a job exists, so
@@ -100,6 +102,11 @@ func (s *Service) prepare(ctx context.Context, set Settings) (*prepared, error) 
 	spec, err := s.ws.Conns.Resolve(ctx, set.CRM)
 	if err != nil {
 		return nil, err
+	}
+	if spec.Zone != "" {
+		if p.zone, err = time.LoadLocation(spec.Zone); err != nil {
+			return nil, apperr.Wrap(err, apperr.Invalid, "the connection's time zone %q is unknown here", spec.Zone).For(SettingCRM)
+		}
 	}
 	if p.target, err = crm.Open(ctx, spec); err != nil {
 		return nil, err

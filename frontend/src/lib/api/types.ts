@@ -45,6 +45,11 @@ export interface ConnectionInput {
   schema?: string;
   /** libpq sslmode; "" = driver default (prefer) */
   sslMode?: string;
+  /**
+   * Zone is the IANA time zone (Asia/Shanghai) of datetimes the files
+   * write without one; "" = the computer's.
+   */
+  zone?: string;
 }
 
 /** Connection is a saved (or the built-in) connection as people see it. */
@@ -60,6 +65,8 @@ export interface Connection {
   sslMode?: string;
   /** sandbox file */
   path?: string;
+  /** IANA time zone for datetimes without one ("" = the computer's) */
+  zone?: string;
   /** postgres:// URL without password */
   url?: string;
   builtIn: boolean;
