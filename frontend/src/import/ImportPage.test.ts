@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { locale } from '$lib/i18n';
-import { createFakeApi, fakeEvents, jobEvent } from '../test/fakeApi';
+import { createFakeApi, fakeEvents, jobEvent, problemRows } from '../test/fakeApi';
 import { renderPage } from '../test/render';
 import ImportPage from './ImportPage.svelte';
 
@@ -150,6 +150,20 @@ describe('ImportPage', () => {
     await user.click(await screen.findByRole('button', { name: 'Use “Update existing by Account Number”' }));
     expect(flow.mode).toBe('update');
     expect(flow.key).toBe('account_no');
+  }, 20_000);
+
+  it('words one problem row in the singular', async () => {
+    const api = createFakeApi({ GetProblems: problemRows(1) });
+    const { ctx } = await renderPage(ImportPage, api, { page: 'import' });
+    const flow = ctx.importFlow;
+    await flow.loadObjects('sandbox');
+    await flow.chooseObject('Account');
+    await flow.next();
+    await flow.addPaths(['/tmp/accounts.csv']);
+    await flow.next();
+    await flow.next();
+    expect(await screen.findByText('1 of 120 rows has problems.')).toBeInTheDocument();
+    expect(screen.getByText('The row with problems will be skipped and reported; 119 rows will be sent.')).toBeInTheDocument();
   }, 20_000);
 
   it('tells Go each step it shows, the mapping step once its board is built', async () => {
