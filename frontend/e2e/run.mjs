@@ -431,6 +431,10 @@ async function importSteps(page, link, connection, full) {
     const imports = table.getByRole('row').filter({ hasText: 'Account' });
     await imports.nth(1).waitFor();
     await page.getByRole('img', { name: /Throughput \(bars\)/ }).waitFor();
+    // The table fits the window (1280 px) without hiding Throughput.
+    const box = await table.getByRole('columnheader', { name: 'Throughput' }).boundingBox();
+    const width = page.viewportSize()?.width ?? 1280;
+    if (!box || box.x + box.width > width) throw new Error(`Throughput ends at ${box ? Math.round(box.x + box.width) : '?'} px of ${width}`);
   });
 
   await step('job-page', page, async () => {
