@@ -152,6 +152,17 @@ describe('ImportPage', () => {
     expect(flow.key).toBe('account_no');
   }, 20_000);
 
+  it('names the object by its label in sentences, in Chinese too', async () => {
+    locale.set('zh');
+    const { ctx } = await renderPage(ImportPage, createFakeApi(), { page: 'import' });
+    const flow = ctx.importFlow;
+    await flow.loadObjects('sandbox');
+    await flow.chooseObject('Account');
+    await flow.next();
+    expect(await screen.findByText('导入到 客户')).toBeInTheDocument();
+    locale.set('en');
+  }, 20_000);
+
   it('words one problem row in the singular', async () => {
     const api = createFakeApi({ GetProblems: problemRows(1) });
     const { ctx } = await renderPage(ImportPage, api, { page: 'import' });
