@@ -134,7 +134,7 @@ func TestSurface(t *testing.T) {
 	want := map[string]string{
 		"connections": "AddConnection DescribeObject ListConnections ListObjects RemoveConnection TestConnection",
 		"import":      "ColumnValues GetProblems GuessObject InspectFile PickFiles StartImport StartRehearse StartValidate SuggestMapping",
-		"jobs":        "CancelJob GetJob ListJobs RestartJob ResumeJob SaveErrorReport",
+		"jobs":        "CancelJob GetJob ListJobs RestartJob ResumeJob SaveErrorReport SaveObjectReport",
 		"presets":     "DeletePreset ExportPreset GetPreset ImportPreset ListPresets RenamePreset SavePreset SaveTextFile",
 		"settings":    "GetSettings Info SaveSettings",
 		"window":      "UIReady UIStep",
