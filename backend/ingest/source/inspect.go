@@ -19,9 +19,13 @@ type Info struct {
 	Records [][]string `json:"-"`
 	// Lines holds the file line each of Records starts on.
 	Lines []int `json:"-"`
-	// Problems lists the ragged or badly quoted records of the whole file
-	// (at most 100).
-	Problems []*Error `json:"-"`
+	// Problems lists the ragged, badly quoted or invalid-text records of
+	// the whole file (at most 100); ProblemRows counts them all.
+	Problems    []*Error `json:"-"`
+	ProblemRows int      `json:"-"`
+	// Blank counts the rows skipped because all their cells are empty (not
+	// in RowCount).
+	Blank int `json:"-"`
 }
 
 // Inspect opens the file at path, counts its records and keeps the first
@@ -51,8 +55,11 @@ func Inspect(path string, opts Options, nRows int) (Info, error) {
 			return Info{}, err
 		}
 		info.RowCount++
-		if rec.Problem != nil && len(info.Problems) < 100 {
-			info.Problems = append(info.Problems, rec.Problem)
+		if rec.Problem != nil {
+			info.ProblemRows++
+			if len(info.Problems) < 100 {
+				info.Problems = append(info.Problems, rec.Problem)
+			}
 		}
 		if len(info.Records) < nRows {
 			fields := slices.Clone(rec.Fields)
@@ -69,5 +76,6 @@ func Inspect(path string, opts Options, nRows int) (Info, error) {
 			info.Lines = append(info.Lines, rec.Line)
 		}
 	}
+	info.Blank = f.Blank()
 	return info, nil
 }
