@@ -132,7 +132,8 @@ func newRoot(env *Env) *cobra.Command {
 deletes records in bulk. Without a command it opens the window.
 
 A CRM (--crm) is a PostgreSQL URL (postgres://user@host:port/db), a saved
-connection's name, "sandbox" (the built-in sandbox) or "sandbox:PATH".`,
+connection's name, "sandbox" (the built-in sandbox), "sandbox:NAME" (a sandbox
+copy, see 'batchdesk sandbox') or "sandbox:PATH".`,
 		Version:       env.Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,

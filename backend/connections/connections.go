@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -181,8 +182,27 @@ func (s *Service) builtIn() (Connection, error) {
 	return Connection{Name: SandboxName, Kind: crm.KindSandbox, Path: p, BuiltIn: true}, nil
 }
 
-// List returns the built-in sandbox first, then the saved connections by
-// name, each with HasPassword from the secrets store.
+// sandboxCopies lists the sandbox copies (crm.SandboxesDir next to the
+// built-in sandbox) as connections named "sandbox:NAME", usable as --crm.
+func sandboxCopies(home string) []Connection {
+	dir := filepath.Join(home, crm.SandboxesDir)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil // no copies yet
+	}
+	var out []Connection
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".db")
+		if ok && !e.IsDir() && crm.ValidSandboxName(name) {
+			out = append(out, Connection{Name: "sandbox:" + name, Kind: crm.KindSandbox,
+				Path: filepath.Join(dir, e.Name()), BuiltIn: true})
+		}
+	}
+	return out
+}
+
+// List returns the built-in sandbox first, then the sandbox copies, then the
+// saved connections by name, each with HasPassword from the secrets store.
 func (s *Service) List(ctx context.Context) ([]Connection, error) {
 	sb, err := s.builtIn()
 	if err != nil {
@@ -192,7 +212,7 @@ func (s *Service) List(ctx context.Context) ([]Connection, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := []Connection{sb}
+	out := append([]Connection{sb}, sandboxCopies(filepath.Dir(sb.Path))...)
 	for _, c := range saved {
 		has, err := s.secrets.Has(SecretKey(c.Name))
 		if err != nil {

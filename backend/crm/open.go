@@ -2,6 +2,8 @@ package crm
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 
 	"batchdesk/backend/appdir"
 	"batchdesk/backend/apperr"
@@ -29,6 +31,17 @@ func Open(ctx context.Context, spec Spec) (Target, error) {
 		return postgres.Open(ctx, spec.DSN, spec.Password)
 	case KindSandbox:
 		path := spec.Path
+		if spec.Name != "" {
+			p, err := SandboxCopyPath(spec.Name)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := os.Stat(p); err != nil {
+				return nil, apperr.Wrap(err, apperr.NotFound,
+					"there is no sandbox copy named %q (make one with: batchdesk sandbox create %s --from C)", spec.Name, spec.Name)
+			}
+			path = p
+		}
 		if path == "" {
 			p, err := appdir.SandboxPath()
 			if err != nil {
@@ -39,6 +52,26 @@ func Open(ctx context.Context, spec Spec) (Target, error) {
 		return sandbox.Open(ctx, path)
 	}
 	return nil, apperr.New(apperr.Invalid, "unknown CRM kind %q", spec.Kind)
+}
+
+// SandboxCopyPath is the file of the sandbox copy NAME:
+// <data folder>/sandboxes/NAME.db (the folder is created if needed).
+func SandboxCopyPath(name string) (string, error) {
+	if !ValidSandboxName(name) {
+		return "", apperr.New(apperr.Invalid, "%q cannot name a sandbox copy: use 1 to 64 letters, digits, '_', '-' or '.'", clipName(name))
+	}
+	dir, err := appdir.Sub(SandboxesDir)
+	if err != nil {
+		return "", apperr.Wrap(err, apperr.Unavailable, "cannot locate the sandboxes folder: %v", err)
+	}
+	return filepath.Join(dir, name+".db"), nil
+}
+
+func clipName(s string) string {
+	if r := []rune(s); len(r) > 64 {
+		return string(r[:64]) + "…"
+	}
+	return s
 }
 
 // InstallDemo installs the demo CRM of DESIGN §2 into t (schema crm on

@@ -21,8 +21,31 @@ type Spec struct {
 	// Password overrides the URL's password when not empty (Kind postgres).
 	Password string
 	// Path is the sandbox file; "" means the built-in sandbox,
-	// appdir.SandboxPath() (Kind sandbox).
+	// appdir.SandboxPath() (Kind sandbox), unless Name is set.
 	Path string
+	// Name is a sandbox copy's name: the file sandboxes/NAME.db in the data
+	// folder (SandboxCopyPath), which must exist (Kind sandbox).
+	Name string
+}
+
+// SandboxesDir is the data folder's sub-folder of sandbox copies.
+const SandboxesDir = "sandboxes"
+
+// ValidSandboxName reports whether name can name a sandbox copy: 1 to 64
+// letters, digits, '_', '-' or '.', starting with a letter or digit, and not
+// ending in ".db" (that is a file).
+func ValidSandboxName(name string) bool {
+	if name == "" || len(name) > 64 || strings.HasSuffix(strings.ToLower(name), ".db") {
+		return false
+	}
+	for i, r := range name {
+		ok := (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') ||
+			(i > 0 && (r == '_' || r == '-' || r == '.'))
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // String describes the spec for people: the URL without its password, or
@@ -30,6 +53,9 @@ type Spec struct {
 func (s Spec) String() string {
 	switch s.Kind {
 	case KindSandbox:
+		if s.Name != "" {
+			return "sandbox:" + s.Name
+		}
 		if s.Path == "" {
 			return "sandbox"
 		}
@@ -45,7 +71,9 @@ func (s Spec) String() string {
 }
 
 // ParseSpec reads a --crm value: "sandbox" (the built-in sandbox),
-// "sandbox:PATH" (a sandbox file), or a "postgres://" / "postgresql://" URL.
+// "sandbox:NAME" (a sandbox copy: a name without a slash or ".db", see
+// ValidSandboxName), "sandbox:PATH" (a sandbox file), or a "postgres://" /
+// "postgresql://" URL.
 // Anything else is an *apperr.Error with code Invalid. The URL is checked for
 // shape only (scheme, host, port); Open does the rest. Error messages never
 // repeat a password.
@@ -64,6 +92,9 @@ func ParseSpec(s string) (Spec, error) {
 		path := trimmed[len("sandbox:"):]
 		if strings.TrimSpace(path) == "" {
 			return Spec{}, apperr.New(apperr.Invalid, `"sandbox:" needs a file path, e.g. sandbox:/path/to/copy.db`)
+		}
+		if ValidSandboxName(path) {
+			return Spec{Kind: KindSandbox, Name: path}, nil
 		}
 		return Spec{Kind: KindSandbox, Path: path}, nil
 	case strings.HasPrefix(lower, "postgres://") || strings.HasPrefix(lower, "postgresql://"):

@@ -19,6 +19,8 @@ func TestParseSpec(t *testing.T) {
 		{"sandbox any case, spaces", "  SandBox ", crm.Spec{Kind: crm.KindSandbox}},
 		{"sandbox file", "sandbox:/tmp/a b.db", crm.Spec{Kind: crm.KindSandbox, Path: "/tmp/a b.db"}},
 		{"sandbox relative file", "sandbox:copy.db", crm.Spec{Kind: crm.KindSandbox, Path: "copy.db"}},
+		{"sandbox copy name", "sandbox:acme-2026.q1", crm.Spec{Kind: crm.KindSandbox, Name: "acme-2026.q1"}},
+		{"sandbox relative dir", "sandbox:dir/acme", crm.Spec{Kind: crm.KindSandbox, Path: "dir/acme"}},
 		{"sandbox windows path", `sandbox:C:\crm\copy.db`, crm.Spec{Kind: crm.KindSandbox, Path: `C:\crm\copy.db`}},
 		{"postgres URL", "postgres://u@db.example:5433/crm?sslmode=require",
 			crm.Spec{Kind: crm.KindPostgres, DSN: "postgres://u@db.example:5433/crm?sslmode=require"}},

@@ -178,3 +178,22 @@ func fieldName(name string) string {
 
 // quoteString writes s as a filter string literal.
 func quoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// And joins conditions with AND, leaving out nil ones (all records): And()
+// and And(nil) are nil, And(c) is c. Export and delete use it to add their
+// own condition (e.g. leaving out voided records) to the user's filter.
+func And(conds ...*Cond) *Cond {
+	var args []*Cond
+	for _, c := range conds {
+		if c != nil {
+			args = append(args, c)
+		}
+	}
+	switch len(args) {
+	case 0:
+		return nil
+	case 1:
+		return args[0]
+	}
+	return &Cond{op: OpAnd, args: args}
+}

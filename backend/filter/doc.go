@@ -44,8 +44,8 @@
 //     ID (a UUID, or a whole number for a plain table's integer key) with =,
 //     !=, IN, NOT IN. Related-team fields cannot be filtered.
 //   - Booleans take true/false with = and !=.
-//   - Decimals compare by value (on the sandbox as REAL, exact to about 15
-//     significant digits).
+//   - Decimals compare exactly by value, on the sandbox too (where they are
+//     stored as text), whatever their number of digits.
 //
 // Errors: every problem with the text is a *Error carrying a sentinel code
 // (ErrSyntax, ErrField, ErrOperator, ErrValue, ErrLimit), the byte offset,

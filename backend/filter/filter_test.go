@@ -40,6 +40,7 @@ func TestCompileCanonical(t *testing.T) {
 		{"datetime from date", `created_at >= 2024-01-31`, `created_at >= 2024-01-30T16:00:00Z`},
 		{"uuid upper", `owner_id = '00000000-0000-0000-0000-00000000000A'`, `owner_id = '00000000-0000-0000-0000-00000000000a'`},
 		{"negative", `annual_revenue > -1.50`, `annual_revenue > -1.50`},
+		{"leading zeros", `annual_revenue = 007.50 OR employees IN (00, -007)`, `annual_revenue = 7.50 OR employees IN (0, -7)`},
 		{"newline", "name = 'a'\nAND employees = 1", `name = 'a' AND employees = 1`},
 	}
 	shanghai := time.FixedZone("CST", 8*3600)
@@ -97,6 +98,7 @@ func TestErrors(t *testing.T) {
 		{"less on picklist", `industry < 'Finance'`, filter.ErrOperator, 1, 10, "use = != IN IS NULL"},
 		{"bool vs text", `is_key_account = 'yes'`, filter.ErrValue, 1, 18, "true or false"},
 		{"lookup not id", `parent_account_id = 'Acme'`, filter.ErrValue, 1, 21, "record ID"},
+		{"lookup number on a CRM", `parent_account_id = '42'`, filter.ErrValue, 1, 21, "record ID"},
 		{"unclosed quote", `name = 'abc`, filter.ErrSyntax, 1, 8, "not closed"},
 		{"unclosed quote line 2", "name = 'a' AND\n  name = 'abc", filter.ErrSyntax, 2, 10, "not closed"},
 		{"trailing garbage", `name = 'a' junk`, filter.ErrSyntax, 1, 12, "after a complete condition"},
@@ -234,5 +236,31 @@ func TestQuote(t *testing.T) {
 	}
 	if got := filter.QuoteIdent(`a"b`); got != `"a""b"` {
 		t.Errorf("QuoteIdent = %s", got)
+	}
+}
+
+func TestAnd(t *testing.T) {
+	acc := account()
+	user, err := filter.Compile(`name = 'a' OR name = 'b'`, acc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	voided, err := filter.Compile(`life_status != 'invalid'`, acc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filter.And() != nil || filter.And(nil, nil) != nil || filter.And(nil, user) != user {
+		t.Fatal("And of nothing or one")
+	}
+	both := filter.And(user, nil, voided)
+	if got := both.String(); got != `(name = 'a' OR name = 'b') AND life_status != 'invalid'` {
+		t.Errorf("String() = %q", got)
+	}
+	if again, err := filter.Compile(both.String(), acc); err != nil || again.String() != both.String() {
+		t.Errorf("round trip: %v, %v", again, err)
+	}
+	ok, err := both.Match(map[string]any{"name": "a", "life_status": nil})
+	if err != nil || !ok {
+		t.Errorf("Match = %v, %v", ok, err)
 	}
 }

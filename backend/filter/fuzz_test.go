@@ -3,6 +3,8 @@ package filter_test
 import (
 	"context"
 	"errors"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -175,3 +177,34 @@ func FuzzQuote(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecimal: a decimal compared with any number selects the same rows on
+// PostgreSQL, on SQLite (exact text there) and in Match — also for numbers
+// closer to the stored ones than REAL can tell apart.
+func FuzzDecimal(f *testing.F) {
+	f.Add("12345678901234", "0001", uint8(0))
+	f.Add("-12345678901234", "00015", uint8(3))
+	f.Add("0", "", uint8(1))
+	f.Add("99999999999", "9999", uint8(5))
+	d := openDBs(f)
+	ops := []string{"=", "!=", "<", "<=", ">", ">="}
+	f.Fuzz(func(t *testing.T, whole, frac string, op uint8) {
+		lit := strings.TrimLeft(whole, "+")
+		if frac != "" {
+			lit += "." + frac
+		}
+		if !numberRE.MatchString(lit) || len(lit) > 100 {
+			return
+		}
+		c, err := filter.Compile("amount "+ops[int(op)%len(ops)]+" "+lit, d.obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pg, lite, match := d.selected(t, c)
+		if !slices.Equal(pg, match) || !slices.Equal(lite, match) {
+			t.Fatalf("%s: postgres %v, sqlite %v, match %v", c, pg, lite, match)
+		}
+	})
+}
+
+var numberRE = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)

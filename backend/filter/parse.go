@@ -313,6 +313,9 @@ func lookupField(obj *catalog.Object, name string, fail failFunc) (*catalog.Fiel
 		}
 		return nil, 0, fail(ErrField, "%s (type %s) cannot be filtered", fieldName(f.APIName), f.Type)
 	}
+	if k == cRef && obj.FromCatalog {
+		k = cUUID // a CRM's record IDs are UUIDs; only a plain table's keys may be numbers
+	}
 	return f, k, nil
 }
 

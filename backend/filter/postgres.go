@@ -9,6 +9,11 @@ import (
 // every value inlined as a literal (QuoteLiteral for text) and every column
 // quoted; qualifier, when not "", is SQL text (an alias or a quoted table
 // name) put before each column with a dot. A nil Cond renders as "TRUE".
+// Values carry explicit types where the column's own could differ (DATE,
+// TIMESTAMPTZ; text columns and enums compared as ::text), and record IDs
+// are untyped literals that take the column's type (uuid, integer or text).
+// A timestamp-without-time-zone column is compared in the session's
+// TimeZone, as PostgreSQL does.
 func (c *Cond) Postgres(qualifier string) (string, error) {
 	if c == nil {
 		return "TRUE", nil

@@ -8,9 +8,10 @@ import (
 // SQLite renders c as a boolean SQL expression for the sandbox, with ?
 // parameters and their values in order; columns are quoted and prefixed by
 // qualifier (SQL text) when it is not "". A nil Cond renders as "1". The
-// expression follows the sandbox's storage (see crmdb.Dialect): decimals are
-// compared as REAL, datetimes by a key that orders their UTC text as time,
-// booleans as 0/1, LIKE as a case-sensitive GLOB.
+// expression follows the sandbox's storage (see crmdb.Dialect): decimals
+// (exact text) are compared exactly (as REAL, and by their digits where REAL
+// cannot tell them apart), datetimes by a key that orders their UTC text as
+// time, booleans as 0/1, LIKE as a case-sensitive GLOB.
 func (c *Cond) SQLite(qualifier string) (string, []any, error) {
 	if c == nil {
 		return "1", nil, nil
@@ -89,10 +90,11 @@ func (c *Cond) lite(b *strings.Builder, args *[]any, q string) error {
 		b.WriteString(")")
 		return nil
 	}
+	if c.class == cDec {
+		return liteDecimal(b, args, col, c.op, c.vals)
+	}
 	lhs := col
 	switch c.class {
-	case cDec:
-		lhs = "CAST(" + col + " AS REAL)"
 	case cDateTime:
 		lhs = sqliteTimeKey(col)
 	}
@@ -117,6 +119,65 @@ func (c *Cond) lite(b *strings.Builder, args *[]any, q string) error {
 		return fmt.Errorf("filter: unknown operator %q", c.op)
 	}
 	return nil
+}
+
+// liteDecimal compares a decimal column (exact TEXT in the sandbox) exactly:
+// as REAL where the two REALs differ (rounding keeps the order), else — two
+// values closer than REAL can tell — by a fixed-width text key of their
+// digits (reversed for negative values, which then share the sign).
+func liteDecimal(b *strings.Builder, args *[]any, col string, op Op, vals []value) error {
+	real := "CAST(" + col + " AS REAL)"
+	one := func(sqlOp string, v value) {
+		fmt.Fprintf(b, "(CASE WHEN %s <> ? THEN %s %s ? WHEN %s GLOB '-*' THEN ? %s %s ELSE %s %s ? END)",
+			real, real, sqlOp, col, sqlOp, sqliteDecimalKey(col), sqliteDecimalKey(col), sqlOp)
+		k := decimalKey(v.text)
+		*args = append(*args, v.f, v.f, k, k)
+	}
+	if op == OpIn {
+		b.WriteString("(")
+		for i, v := range vals {
+			if i > 0 {
+				b.WriteString(" OR ")
+			}
+			one("=", v)
+		}
+		b.WriteString(")")
+		return nil
+	}
+	switch op {
+	case OpEq, OpLt, OpLe, OpGt, OpGe:
+		one(string(op), vals[0])
+		return nil
+	}
+	return fmt.Errorf("filter: operator %q on a decimal", op)
+}
+
+// decimalWidth is the width of each part of a decimal key; a literal has at
+// most maxNumber characters.
+const decimalWidth = maxNumber
+
+// sqliteDecimalKey is an expression giving decimalKey of a decimal column.
+func sqliteDecimalKey(col string) string {
+	u := "ltrim(" + col + ", '-')"
+	dot := "instr(" + u + ", '.')"
+	intPart := fmt.Sprintf("ltrim(CASE WHEN %[2]s = 0 THEN %[1]s ELSE substr(%[1]s, 1, %[2]s - 1) END, '0')", u, dot)
+	frac := fmt.Sprintf("CASE WHEN %[2]s = 0 THEN '' ELSE substr(%[1]s, %[2]s + 1) END", u, dot)
+	return fmt.Sprintf("(printf('%%%ds', %s) || substr(%s || '%s', 1, %d))",
+		decimalWidth, intPart, frac, strings.Repeat("0", decimalWidth), decimalWidth)
+}
+
+// decimalKey is the magnitude of a decimal as fixed-width text that sorts
+// like the number: the integer digits right-aligned in spaces, the fraction
+// padded with zeros.
+func decimalKey(s string) string {
+	u := strings.TrimLeft(s, "-")
+	intPart, frac, _ := strings.Cut(u, ".")
+	intPart = strings.TrimLeft(intPart, "0")
+	if len(intPart) < decimalWidth {
+		intPart = strings.Repeat(" ", decimalWidth-len(intPart)) + intPart
+	}
+	frac += strings.Repeat("0", decimalWidth)
+	return intPart + frac[:decimalWidth]
 }
 
 // liteArg is the bound value of v as the sandbox stores the class.

@@ -173,7 +173,7 @@ func (k class) convert(f *catalog.Field, l lit, zone *time.Location, like bool) 
 		if err != nil {
 			return value{}, fmt.Sprintf("%s is out of range for %s", l.show(), name)
 		}
-		return value{text: l.text, i: n}, ""
+		return value{text: canonNumber(l.text), i: n}, ""
 	case cDec:
 		if l.kind != tNumber {
 			return value{}, fmt.Sprintf("%s is %s: %s is not a number (write 1234.5, no quotes or grouping)", name, typeWord(f), l.show())
@@ -186,7 +186,7 @@ func (k class) convert(f *catalog.Field, l lit, zone *time.Location, like bool) 
 			return value{}, fmt.Sprintf("%s is not a number", l.show())
 		}
 		fl, _ := r.Float64()
-		return value{text: l.text, rat: r, f: fl}, ""
+		return value{text: canonNumber(l.text), rat: r, f: fl}, ""
 	case cDate:
 		if (l.kind == tTime || l.kind == tString) && dateRE.MatchString(l.text) {
 			if _, err := time.Parse(time.DateOnly, l.text); err == nil {
@@ -228,6 +228,23 @@ func (k class) convert(f *catalog.Field, l lit, zone *time.Location, like bool) 
 			"('00000000-0000-0000-0000-000000000001'), not %s", name, typeWord(f), l.show())
 	}
 	return value{}, "this field cannot be filtered"
+}
+
+// canonNumber drops the leading zeros of a number's integer part (007.50 is
+// 7.50), so its text is also valid JSON; the fraction is kept as written.
+func canonNumber(s string) string {
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	if whole = strings.TrimLeft(whole, "0"); whole == "" {
+		whole = "0"
+	}
+	if hasFrac {
+		return sign + whole + "." + frac
+	}
+	return sign + whole
 }
 
 // literal writes v as the filter text of a value of class k.

@@ -154,8 +154,14 @@ func (d Dialect) shapeCheck(c column) string {
 	case kJSON:
 		return "json_valid(" + x + ")"
 	case kNumeric:
-		// [-]digits[.digits], at most p-s integer and s fraction digits.
+		// [-]digits[.digits], at most p-s integer and s fraction digits
+		// (any number of digits when the precision is not known: a plain
+		// table's numeric, real or double precision).
 		u := fmt.Sprintf("ltrim(%s, '-')", x)
+		if c.p == 0 {
+			return fmt.Sprintf("%[1]s GLOB '[0-9]*' AND %[1]s NOT GLOB '*[^0-9.]*' AND "+
+				"%[1]s NOT GLOB '*.*.*' AND %[1]s NOT GLOB '*.' AND %[2]s NOT GLOB '--*'", u, x)
+		}
 		return fmt.Sprintf("%[1]s GLOB '[0-9]*' AND %[1]s NOT GLOB '*[^0-9.]*' AND "+
 			"%[1]s NOT GLOB '*.*.*' AND %[1]s NOT GLOB '*.' AND %[2]s NOT GLOB '--*' AND "+
 			"(CASE WHEN instr(%[1]s, '.') = 0 THEN length(ltrim(%[1]s, '0')) "+
@@ -235,6 +241,9 @@ func (d Dialect) createTable(t table) string {
 			refCol := "id"
 			if c.ref == TableObjects {
 				refCol = "api_name"
+			}
+			if c.refCol != "" {
+				refCol = c.refCol
 			}
 			fmt.Fprintf(&b, " REFERENCES %s (%s)", d.Table(c.ref), ident(refCol))
 			if c.onDelete != "" {

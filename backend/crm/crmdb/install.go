@@ -18,18 +18,26 @@ type ExecFunc func(ctx context.Context, query string, args ...any) error
 // catalog tables, object tables, team members, audit log, indexes. Every
 // statement is idempotent (IF NOT EXISTS).
 func (d Dialect) Statements() ([]string, error) {
+	return d.ObjectStatements(DemoObjects())
+}
+
+// ObjectStatements returns the DDL of a CRM holding objects, in order: schema,
+// catalog tables, object tables, team members, audit log, indexes. objects
+// must come in install order (every object after the objects it references,
+// self-references aside) and include User (table users), which the team
+// members and the audit log reference. Every statement is idempotent.
+func (d Dialect) ObjectStatements(objects []catalog.Object) ([]string, error) {
 	var out []string
 	if d.Schema != "" {
 		out = append(out, "CREATE SCHEMA IF NOT EXISTS "+ident(d.Schema))
 	}
-	objects := DemoObjects()
-	tables := map[string]string{}
-	for _, o := range objects {
-		tables[o.APIName] = o.Table
+	byName := map[string]*catalog.Object{}
+	for i := range objects {
+		byName[objects[i].APIName] = &objects[i]
 	}
 	all := catalogTables()
 	for _, o := range objects {
-		t, err := objectTable(o, tables)
+		t, err := objectTable(o, byName)
 		if err != nil {
 			return nil, err
 		}
@@ -94,10 +102,40 @@ func (d Dialect) insert(ctx context.Context, exec ExecFunc, r Row) error {
 	return exec(ctx, q, args...)
 }
 
+// InstallObjects creates the tables of a CRM holding objects (see
+// ObjectStatements) and describes them in its catalog tables, without any
+// records. Run it inside one transaction.
+func InstallObjects(ctx context.Context, d Dialect, exec ExecFunc, objects []catalog.Object) error {
+	stmts, err := d.ObjectStatements(objects)
+	if err != nil {
+		return err
+	}
+	for _, s := range stmts {
+		if err := exec(ctx, s); err != nil {
+			return fmt.Errorf("create tables: %w", err)
+		}
+	}
+	for _, r := range CatalogRows(objects) {
+		if err := d.insert(ctx, exec, r); err != nil {
+			return fmt.Errorf("write catalog: %w", err)
+		}
+	}
+	return nil
+}
+
+// InsertRow writes one row through exec (ON CONFLICT DO NOTHING).
+func (d Dialect) InsertRow(ctx context.Context, exec ExecFunc, r Row) error {
+	return d.insert(ctx, exec, r)
+}
+
 // catalogRows describes the demo objects as rows of the catalog tables.
-func catalogRows() []Row {
+func catalogRows() []Row { return CatalogRows(DemoObjects()) }
+
+// CatalogRows describes objects as rows of the catalog tables, positions in
+// the given order.
+func CatalogRows(objects []catalog.Object) []Row {
 	var rows []Row
-	for i, o := range DemoObjects() {
+	for i, o := range objects {
 		rows = append(rows, Row{Table: TableObjects,
 			Cols: []string{"api_name", "label_en", "label_zh", "table_name", "primary_field", "master_object", "position"},
 			Vals: []any{o.APIName, o.LabelEN, o.LabelZH, o.Table, o.Primary, o.Master, i}})

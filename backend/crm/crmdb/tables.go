@@ -43,7 +43,8 @@ type column struct {
 	def        defaultKind
 	defVal     any
 	in         []string // CHECK (col IN (...))
-	ref        string   // referenced table (its id column)
+	ref        string   // referenced table
+	refCol     string   // referenced column ("" for id)
 	onDelete   string   // "CASCADE", "SET NULL" or "" (no action)
 }
 
@@ -55,9 +56,15 @@ type table struct {
 	indexes []string // single-column indexes (foreign keys)
 }
 
-// objectTable derives an object's table from its catalog description; tables
-// maps object API names to table names for foreign keys.
-func objectTable(o catalog.Object, tables map[string]string) (table, error) {
+// objectTable derives an object's table from its catalog description;
+// objects maps object API names to their descriptions, for foreign keys.
+//
+// The key of a referenced object is its "id" field, else its only unique
+// field; a reference column takes that key's column type. System columns
+// (Field.System) get the CRM's defaults; the id of a plain table is its
+// primary key (a whole-number id becomes SQLite's INTEGER PRIMARY KEY, which
+// numbers new rows itself).
+func objectTable(o catalog.Object, objects map[string]*catalog.Object) (table, error) {
 	t := table{name: o.Table}
 	for _, f := range o.Fields {
 		if f.Column == "" {
@@ -90,12 +97,24 @@ func objectTable(o catalog.Object, tables map[string]string) (table, error) {
 				c.in = append(c.in, op.Value)
 			}
 		case catalog.Lookup, catalog.Owner, catalog.MasterDetail:
-			c.kind = kUUID
-			ref, ok := tables[f.Target]
+			target, ok := objects[f.Target]
 			if !ok {
 				return t, fmt.Errorf("%s.%s: unknown target %q", o.APIName, f.APIName, f.Target)
 			}
-			c.ref = ref
+			key := KeyField(target)
+			if key == nil {
+				return t, fmt.Errorf("%s.%s: target %s has no id or unique field to reference", o.APIName, f.APIName, f.Target)
+			}
+			c.kind = kUUID
+			if key.Type == catalog.Integer {
+				c.kind = kBigint
+			} else if key.Type != catalog.UUID {
+				c.kind = kText
+			}
+			c.ref = target.Table
+			if key.Column != "id" {
+				c.refCol = key.Column
+			}
 			switch {
 			case f.Type == catalog.MasterDetail:
 				c.onDelete = "CASCADE"
@@ -106,19 +125,44 @@ func objectTable(o catalog.Object, tables map[string]string) (table, error) {
 		default:
 			return t, fmt.Errorf("%s.%s: type %q has no column", o.APIName, f.APIName, f.Type)
 		}
-		switch f.Column {
-		case "id":
-			c.primaryKey, c.unique, c.def = true, false, defNewUUID
-		case "owner_id", "created_by", "last_modified_by":
+		switch {
+		case f.Column == "id":
+			c.primaryKey, c.unique = true, false
+			switch c.kind {
+			case kUUID:
+				c.def = defNewUUID
+			case kInt:
+				c.kind = kBigint // INTEGER PRIMARY KEY in SQLite: numbered by the database
+			}
+		case !f.System:
+		case f.Column == "owner_id" || f.Column == "created_by" || f.Column == "last_modified_by":
 			c.def, c.defVal = defValue, SystemUserID
-		case "created_at", "last_modified_at":
+		case f.Column == "created_at" || f.Column == "last_modified_at":
 			c.def = defNow
-		case "life_status":
+		case f.Column == "life_status":
 			c.def, c.defVal = defValue, LifeNormal
 		}
 		t.columns = append(t.columns, c)
 	}
 	return t, nil
+}
+
+// KeyField returns the field other objects reference: "id", else the only
+// unique field; nil when there is neither.
+func KeyField(o *catalog.Object) *catalog.Field {
+	if f, err := o.Field("id"); err == nil && f.Column != "" {
+		return f
+	}
+	var key *catalog.Field
+	for i := range o.Fields {
+		if f := &o.Fields[i]; f.Unique && f.Column != "" {
+			if key != nil {
+				return nil
+			}
+			key = f
+		}
+	}
+	return key
 }
 
 // catalogTables are the two catalog tables.
