@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { exportSteps } from './export.mjs';
 
 const frontendDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = process.env.BATCHDESK_BIN
@@ -145,7 +146,7 @@ async function main() {
     await page.goto(url);
     await link('Objects').waitFor();
     await page.waitForFunction(() => document.title === 'Batchdesk');
-    for (const name of ['Import', 'Export', 'Delete', 'Jobs', 'Presets', 'Connections', 'Objects', 'Settings']) {
+    for (const name of ['Import', 'Export', 'Delete', 'Jobs', 'Schedules', 'Presets', 'Connections', 'Objects', 'Settings']) {
       await link(name).waitFor();
     }
   });
@@ -202,6 +203,9 @@ async function main() {
   // (d) Import a GBK file into the sandbox, then into testpg.
   await importSteps(page, link, 'sandbox', true);
   await importSteps(page, link, 'testpg', false);
+
+  // (d2) Export, destinations and schedules.
+  await exportSteps({ page, link, step, log, home, connection: demoPg ? 'testpg' : 'sandbox' });
 
   // (e) Chinese, at once and after a reload (saved).
   await step('language-chinese', page, async () => {

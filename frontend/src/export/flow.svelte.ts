@@ -236,8 +236,7 @@ export class ExportFlow {
 
   /** Runs the export now as a job. */
   async start(): Promise<void> {
-    this.runError = null;
-    this.result = null;
+    this.again();
     this.scheduledId = '';
     this.starting = true;
     try {
@@ -254,7 +253,7 @@ export class ExportFlow {
 
   /** Saves the export as a schedule of spec. */
   async schedule(spec: string, zone: string): Promise<void> {
-    this.runError = null;
+    this.again();
     this.scheduledId = '';
     this.starting = true;
     try {
