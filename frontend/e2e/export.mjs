@@ -138,6 +138,7 @@ export async function exportSteps({ page, link, step, log, home, connection }) {
     if (data.length !== filtered) throw new Error(`file has ${data.length} rows, the page counted ${filtered}`);
     const bad = data.filter((r) => !INDUSTRIES.includes(r[ind]) || !(r[fo] < BEFORE));
     if (bad.length) throw new Error(`${bad.length} rows outside the filter, e.g. ${bad[0].join(',')}`);
+    await page.getByTestId('export-run').scrollIntoViewIfNeeded();
   });
 
   const ftpBin = process.env.E2E_FTP_BIN;
@@ -166,7 +167,7 @@ export async function exportSteps({ page, link, step, log, home, connection }) {
       await step('export-all-to-ftp', page, async () => {
         await link('Export').click();
         await page.getByRole('radio', { name: 'All objects (one file each, zipped)' }).check();
-        await page.getByTestId('export-count').getByText(/in \d+ objects/).waitFor();
+        await page.getByTestId('export-count').getByText(/in ([2-9]|\d{2,}) objects/).waitFor({ timeout: 60_000 });
         await page.getByRole('radio', { name: 'A saved destination' }).check();
         await page.getByRole('combobox', { name: 'A saved destination' }).selectOption('e2e-ftp');
         await page.getByRole('button', { name: 'Export now' }).click();
@@ -176,6 +177,7 @@ export async function exportSteps({ page, link, step, log, home, connection }) {
         const zips = readdirSync(join(ftp.root, 'exports')).filter((f) => f.endsWith('.zip'));
         if (zips.length !== 1) throw new Error(`FTP folder holds ${zips.join(', ') || 'nothing'}`);
         await page.getByRole('table', { name: 'Files written' }).getByText(/ftp:\/\//).first().waitFor();
+        await page.getByTestId('export-run').scrollIntoViewIfNeeded();
       });
     } finally {
       ftp.stop();
@@ -200,6 +202,7 @@ export async function exportSteps({ page, link, step, log, home, connection }) {
     await page.getByTestId('spec-preview').getByText(/UTC/).first().waitFor();
     await page.getByRole('button', { name: 'Save schedule' }).click();
     await page.getByText(/^Scheduled:/).waitFor();
+    await page.getByTestId('spec-preview').scrollIntoViewIfNeeded();
   });
 
   await step('schedule-runs-from-serve', page, async () => {

@@ -103,6 +103,7 @@ export class ExportFlow {
 
   async chooseObject(name: string): Promise<void> {
     this.object = name;
+    this.count = null;
     this.fields = [];
     this.meta = null;
     this.related = false;
@@ -122,6 +123,7 @@ export class ExportFlow {
 
   setScope(s: 'object' | 'all'): void {
     this.scope = s;
+    this.count = null;
     this.recount();
   }
 
