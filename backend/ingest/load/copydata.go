@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -20,6 +21,8 @@ type copyPlan struct {
 	cols   []*pgColumn // nil when the table's types are unknown
 	encs   []colEnc
 	binary bool // every column has a binary encoder
+	// rowBytes is about one encoded row's size, to size the next buffer.
+	rowBytes atomic.Int64
 }
 
 func newCopyPlan(table string, names []string, cols []*pgColumn) *copyPlan {
@@ -64,8 +67,9 @@ func (d *copyData) rows() int { return len(d.offs) - 1 }
 // column) and left out; kept lists the rows encoded, in order.
 func (p *copyPlan) encode(n int, fill func(i int, vals []any), bad func(i, col int)) (*copyData, []int) {
 	vals := make([]any, len(p.names))
+	size := int(p.rowBytes.Load())*n + n
 	if p.binary {
-		d := &copyData{plan: p, binary: true, offs: make([]int, 1, n+1)}
+		d := &copyData{plan: p, binary: true, buf: make([]byte, 0, size), offs: make([]int, 1, n+1)}
 		ok := true
 		for i := 0; i < n && ok; i++ {
 			clear(vals)
@@ -79,10 +83,13 @@ func (p *copyPlan) encode(n int, fill func(i int, vals []any), bad func(i, col i
 			for i := range kept {
 				kept[i] = i
 			}
+			if n > 0 {
+				p.rowBytes.Store(int64(len(d.buf) / n))
+			}
 			return d, kept
 		}
 	}
-	d := &copyData{plan: p, offs: make([]int, 1, n+1)}
+	d := &copyData{plan: p, buf: make([]byte, 0, size), offs: make([]int, 1, n+1)}
 	var kept []int
 	for i := 0; i < n; i++ {
 		clear(vals)
@@ -97,6 +104,9 @@ func (p *copyPlan) encode(n int, fill func(i int, vals []any), bad func(i, col i
 		d.buf = buf
 		d.offs = append(d.offs, len(d.buf))
 		kept = append(kept, i)
+	}
+	if len(kept) > 0 {
+		p.rowBytes.Store(int64(len(d.buf) / len(kept)))
 	}
 	return d, kept
 }
