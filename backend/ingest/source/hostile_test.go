@@ -414,7 +414,7 @@ func TestLenientQuote(t *testing.T) {
 // TestBlankRows: rows whose cells are all empty (Excel leaves them after
 // the data) are skipped and counted, not returned as records.
 func TestBlankRows(t *testing.T) {
-	f, err := Open(writeFile(t, []byte("a,b,c\n1,2,3\n,,\n , ,\n4,5,6\n,,\n,,\n\"\",,\n")), Options{})
+	f, err := Open(writeFile(t, []byte("a,b,c\n1,2,3\n,,\n , ,\n4,5,6\n,,\n,,,,,\n\"\",,\n")), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -442,5 +442,28 @@ func TestQuoteShortens(t *testing.T) {
 	}
 	if q := quote("short"); q != `"short"` {
 		t.Errorf("quote = %s", q)
+	}
+}
+
+// TestInspectSampleBounded: the sample of a file of rows near the limits
+// is cut, so inspecting it holds a few MB, not the rows.
+func TestInspectSampleBounded(t *testing.T) {
+	row := strings.Repeat(strings.Repeat("w", 200<<10)+",", 4) + "end\n"
+	p := writeFile(t, []byte("a,b,c,d,e\n"+strings.Repeat(row, 30)))
+	info, err := Inspect(p, Options{}, 25)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, r := range info.Records {
+		for _, v := range r {
+			total += len(v)
+			if len(v) > maxSampleValue+len("…") {
+				t.Fatalf("a %d-byte sample value", len(v))
+			}
+		}
+	}
+	if info.RowCount != 30 || len(info.Records) != 25 || total > maxSampleBytes+25*5*len("…") || info.Records[0][4] != "end" {
+		t.Errorf("rows %d, sample %d rows, %d bytes", info.RowCount, len(info.Records), total)
 	}
 }
