@@ -47,12 +47,18 @@ func TestWindowExportPage(t *testing.T) {
 	}
 	shootWindowAfter(t, "window-export.png", "ui ready", "ui step export", func(display string) error {
 		// The window's own coordinates of the nav's "Export" item.
-		out, err := exec.Command("xdotool", "search", "--sync", "--name", "Batchdesk").Output()
+		// Wails makes a small hidden window too: take the visible one.
+		out, err := exec.Command("xdotool", "search", "--sync", "--onlyvisible", "--name", "Batchdesk").Output()
 		if err != nil {
 			return err
 		}
-		wid := strings.Fields(string(out))[0]
-		return exec.Command("xdotool", "mousemove", "--window", wid, "70", "140", "click", "1").Run()
+		ids := strings.Fields(string(out))
+		wid := ids[len(ids)-1]
+		if err := exec.Command("xdotool", "mousemove", "--window", wid, "70", "140", "click", "1").Run(); err != nil {
+			return err
+		}
+		// Away from the nav, so its tooltip does not cover the page.
+		return exec.Command("xdotool", "mousemove", "--window", wid, "1200", "850").Run()
 	})
 }
 
