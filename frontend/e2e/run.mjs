@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { exportSteps } from './export.mjs';
+import { exportChineseSteps, exportSteps } from './export.mjs';
 
 const frontendDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = process.env.BATCHDESK_BIN
@@ -232,6 +232,8 @@ async function main() {
     await page.getByRole('heading', { name: '任务', exact: true }).waitFor();
     await page.getByRole('table', { name: '任务' }).or(page.getByText(/还没有任务/)).first().waitFor();
   });
+
+  await exportChineseSteps({ page, link, step });
 
   await ctx.close();
 }
