@@ -228,13 +228,13 @@ export async function exportChineseSteps({ page, link, step }) {
     await page.getByRole('heading', { name: '导出', exact: true }).waitFor();
     await page.getByLabel('对象', { exact: true }).selectOption('Account');
     await page.getByRole('heading', { name: '哪些记录' }).waitFor();
-    await page.getByRole('button', { name: '+ 条件' }).click();
+    await page.getByRole('button', { name: '+ 条件', exact: true }).click();
     await page.getByRole('combobox', { name: '运算符' }).first().waitFor();
     await page.getByTestId('export-count').getByText(/匹配 [\d,]+ 条记录/).waitFor();
   });
   await step('schedules-chinese', page, async () => {
     await link('计划任务').click();
     await page.getByRole('heading', { name: '计划任务', exact: true }).waitFor();
-    await page.getByRole('table', { name: '计划任务' }).getByRole('row').filter({ hasText: 'Product' }).getByText('补运行').or(page.getByRole('table', { name: '计划任务' }).getByRole('row').filter({ hasText: 'Product' })).first().waitFor();
+    await page.getByRole('table', { name: '计划任务' }).getByRole('row').filter({ hasText: 'Product' }).waitFor();
   });
 }
