@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"net/url"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 )
@@ -48,4 +49,17 @@ var _ FolderDialog = wailsDialogs{}
 
 func (d wailsDialogs) OpenFolder(title string) (string, error) {
 	return runtime.OpenDirectoryDialog(d.ctx, runtime.OpenDialogOptions{Title: title, CanCreateDirectories: true})
+}
+
+// FolderOpener shows a folder in the system's file manager; the window's
+// dialogs have it.
+type FolderOpener interface {
+	ShowFolder(dir string) error
+}
+
+var _ FolderOpener = wailsDialogs{}
+
+func (d wailsDialogs) ShowFolder(dir string) error {
+	runtime.BrowserOpenURL(d.ctx, (&url.URL{Scheme: "file", Path: dir}).String())
+	return nil
 }

@@ -2,6 +2,8 @@ package app
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -69,6 +71,22 @@ func (a *ExportAPI) FilterFromJSON(connection, object, jsonForm string) (FilterF
 	return a.filterForms(connection, object, func(obj *catalog.Object) (*filter.Cond, error) {
 		return filter.FromJSON([]byte(jsonForm), obj)
 	})
+}
+
+// ShowFolder opens the folder of an exported file (its location on this
+// computer) in the file manager: window only.
+func (a *ExportAPI) ShowFolder(location string) error {
+	d, ok := a.dialogs().(FolderOpener)
+	if !ok || d == nil {
+		return fail(apperr.New(apperr.Invalid, "only the window can open a folder"))
+	}
+	dir := location
+	if st, err := os.Stat(location); err != nil {
+		return fail(apperr.New(apperr.NotFound, "%s is not on this computer", clip(location)))
+	} else if !st.IsDir() {
+		dir = filepath.Dir(location)
+	}
+	return fail(d.ShowFolder(dir))
 }
 
 // ExportJob returns what an export job exported and wrote.

@@ -134,7 +134,7 @@ func TestSurface(t *testing.T) {
 	want := map[string]string{
 		"connections":  "AddConnection DescribeObject ListConnections ListObjects RemoveConnection TestConnection",
 		"destinations": "AddDestination ListDestinations PickFolder RemoveDestination TestDestination",
-		"export":       "CountExport ExportJob FilterFromJSON FilterFromText StartExport",
+		"export":       "CountExport ExportJob FilterFromJSON FilterFromText ShowFolder StartExport",
 		"schedules":    "ListSchedules LocalZone PauseSchedule PreviewSpec RemoveSchedule ResumeSchedule RunScheduleNow ScheduleExport",
 		"import":       "ColumnValues GetProblems GuessObject InspectFile PickFiles StartImport StartRehearse StartValidate SuggestMapping",
 		"jobs":         "CancelJob GetJob ListJobs RestartJob ResumeJob SaveErrorReport",

@@ -185,6 +185,7 @@ export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
     GetProblems: problemRows(3),
     CountExport: async (_c, req) => ({ rows: req.where ? 12 : 200, objects: [{ object: req.object || 'Account', rows: req.where ? 12 : 200 }] }),
     StartExport: async () => 'e1',
+    ShowFolder: async () => null,
     FilterFromText: async (_c, _o, text) => ({ text, json: 'null' }),
     FilterFromJSON: async (_c, _o, json) => ({ text: json === 'null' ? '' : json, json }),
     ExportJob: async () => ({ request: { object: 'Account' }, destination: '/home/me/exports', files: [], scheduleId: '', note: '' }),

@@ -124,6 +124,7 @@ export function createApi(get: () => Transport = currentTransport): Api {
       return { ...n, objects: arr(n?.objects) };
     },
     StartExport: (c, req, dest) => call('StartExport', c, req, dest),
+    ShowFolder: (location) => call('ShowFolder', location),
     FilterFromText: (c, o, text) => call('FilterFromText', c, o, text),
     FilterFromJSON: (c, o, json) => call('FilterFromJSON', c, o, json),
     ExportJob: async (id) => {

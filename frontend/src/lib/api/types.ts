@@ -734,6 +734,11 @@ export interface AppMethods {
    */
   FilterFromText(connection: string, object: string, text: string): Promise<FilterForms>;
   /**
+   * ShowFolder opens the folder of an exported file (its location on this
+   * computer) in the file manager: window only.
+   */
+  ShowFolder(location: string): Promise<null>;
+  /**
    * StartExport checks the export and runs it as a job; it returns the job's
    * ID at once (progress comes as job events).
    */

@@ -205,4 +205,5 @@ export const enExport = {
   'exp.job.details': 'related details',
   'exp.job.schedule': 'Schedule',
   'exp.job.fromSchedule': 'Started by a schedule',
+  'exp.res.openFolder': 'Open folder',
 };

@@ -206,4 +206,5 @@ export const zhExport: Record<keyof typeof enExport, string> = {
   'exp.job.details': '相关明细',
   'exp.job.schedule': '计划任务',
   'exp.job.fromSchedule': '由计划任务启动',
+  'exp.res.openFolder': '打开文件夹',
 };
