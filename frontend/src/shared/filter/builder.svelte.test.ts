@@ -53,7 +53,7 @@ describe('FilterBuilder', () => {
     const { b } = builder();
     expect(b.choices.some((f) => f.type === 'related_team')).toBe(false);
     const c = b.addCondition()!;
-    b.setField(c.id, 'name');
+    expect(c.field).toBe('name'); // not the record ID
     b.setOp(c.id, 'like');
     b.setField(c.id, 'is_key_account');
     expect(b.root.items[0]).toMatchObject({ field: 'is_key_account', op: '=' });

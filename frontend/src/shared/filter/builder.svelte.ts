@@ -125,11 +125,12 @@ export class FilterBuilder {
     return d;
   }
 
-  /** Adds a condition to a group (the top one by default) on the first offered field. */
+  /** Adds a condition to a group (the top one by default) on the first field that is not a system field. */
   addCondition(groupId = this.root.id): Condition | null {
     const g = this.#find(groupId);
     if (!g) return null;
-    const f = this.choices[0];
+    // The first field a person filters on: not the record ID or a system field.
+    const f = this.choices.find((c) => !c.system && c.type !== 'uuid') ?? this.choices[0];
     const c = newCondition(f?.apiName ?? '', f ? opsFor(f)[0] : '=');
     g.items.push(c);
     return g.items[g.items.length - 1] as Condition;
