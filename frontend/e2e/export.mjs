@@ -229,8 +229,7 @@ export async function exportChineseSteps({ page, link, step }) {
     await page.getByLabel('对象', { exact: true }).selectOption('Account');
     await page.getByRole('heading', { name: '哪些记录' }).waitFor();
     await page.getByRole('button', { name: '+ 条件', exact: true }).click();
-    // An empty value is pointed out, in Chinese, and nothing is counted.
-    await page.getByText('请输入值。').waitFor();
+    // A new condition starts on the account's name.
     await page.getByLabel('值', { exact: true }).fill('Contoso Trading');
     await page.getByTestId('export-count').getByText(/匹配 [\d,]+ 条记录/).waitFor();
   });
