@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"net/url"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 )
@@ -36,4 +37,29 @@ func (d wailsDialogs) OpenFiles(title string) ([]string, error) {
 
 func (d wailsDialogs) SaveFile(title, defaultName string) (string, error) {
 	return runtime.SaveFileDialog(d.ctx, runtime.SaveDialogOptions{Title: title, DefaultFilename: defaultName})
+}
+
+// FolderDialog asks for a folder; the window's dialogs have it.
+type FolderDialog interface {
+	// OpenFolder asks for a folder; "" when the user cancels.
+	OpenFolder(title string) (string, error)
+}
+
+var _ FolderDialog = wailsDialogs{}
+
+func (d wailsDialogs) OpenFolder(title string) (string, error) {
+	return runtime.OpenDirectoryDialog(d.ctx, runtime.OpenDialogOptions{Title: title, CanCreateDirectories: true})
+}
+
+// FolderOpener shows a folder in the system's file manager; the window's
+// dialogs have it.
+type FolderOpener interface {
+	ShowFolder(dir string) error
+}
+
+var _ FolderOpener = wailsDialogs{}
+
+func (d wailsDialogs) ShowFolder(dir string) error {
+	runtime.BrowserOpenURL(d.ctx, (&url.URL{Scheme: "file", Path: dir}).String())
+	return nil
 }

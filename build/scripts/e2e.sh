@@ -13,5 +13,9 @@ trap 'psql -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 
 home=$(mktemp -d)
 BATCHDESK_HOME=$home BATCHDESK_SECRETS=file BATCHDESK_PASSPHRASE=e2e "$bin" demo-crm --crm "$url" >/dev/null
 rm -rf "$home"
+# The FTP server the export steps send files to (loopback only).
+tools=$(mktemp -d)
+trap 'psql -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; rm -rf "$tools"' EXIT
+(cd "$(dirname "$0")/../.." && go build -o "$tools/e2eftp" ./build/e2eftp)
 cd "$(dirname "$0")/../../frontend"
-BATCHDESK_BIN=$bin BATCHDESK_E2E_PG=$url E2E_OUT=$out npm run --silent e2e
+E2E_FTP_BIN=$tools/e2eftp BATCHDESK_BIN=$bin BATCHDESK_E2E_PG=$url E2E_OUT=$out npm run --silent e2e

@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { exportChineseSteps, exportSteps } from './export.mjs';
 
 const frontendDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = process.env.BATCHDESK_BIN
@@ -149,7 +150,7 @@ async function main() {
     await page.goto(url);
     await link('Objects').waitFor();
     await page.waitForFunction(() => document.title === 'Batchdesk');
-    for (const name of ['Import', 'Export', 'Delete', 'Jobs', 'Presets', 'Connections', 'Objects', 'Settings']) {
+    for (const name of ['Import', 'Export', 'Delete', 'Jobs', 'Schedules', 'Presets', 'Connections', 'Objects', 'Settings']) {
       await link(name).waitFor();
     }
   });
@@ -208,6 +209,9 @@ async function main() {
   await masterDetailSteps(page, link);
   await importSteps(page, link, 'testpg', false);
 
+  // (d2) Export, destinations and schedules.
+  await exportSteps({ page, link, step, log, home, connection: demoPg ? 'testpg' : 'sandbox' });
+
   // (e) Chinese, at once and after a reload (saved).
   await step('language-chinese', page, async () => {
     await link('Settings').click();
@@ -233,6 +237,8 @@ async function main() {
     await page.getByRole('heading', { name: '任务', exact: true }).waitFor();
     await page.getByRole('table', { name: '任务' }).or(page.getByText(/还没有任务/)).first().waitFor();
   });
+
+  await exportChineseSteps({ page, link, step });
 
   await ctx.close();
 }
