@@ -5,7 +5,7 @@
 // encoding/csv read. Three alternating rounds; it prints a markdown table of
 // medians (and writes it to DIR/bench.md), with Batchdesk's peak RSS.
 //
-// Usage: go run ./backend/ingest/load/benchcmd -out DIR [-mb 100]
+// Usage: go run ./backend/bench/importbench -out DIR [-mb 100]
 package main
 
 import (
