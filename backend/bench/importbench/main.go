@@ -53,11 +53,23 @@ var columns = []string{"account_no", "name", "industry", "annual_revenue", "empl
 func main() {
 	out := flag.String("out", "test-output/bench", "output folder")
 	mb := flag.Int("mb", 100, "file size in MB")
-	child := flag.String("child", "", "internal: run one Batchdesk job (insert|update|validate) on -dsn -file")
+	child := flag.String("child", "", "internal: run one Batchdesk job (insert|update|upsert|validate) on -dsn -file")
 	dsn := flag.String("dsn", "", "internal")
 	file := flag.String("file", "", "internal")
+	flag.StringVar(&childObject, "object", "bench_b", "internal: the object the child imports into")
+	flag.StringVar(&heapFile, "heap", "", "internal: write the child's heap profile at its peak to this file")
 	flag.StringVar(&profileDir, "profile", "", "write a CPU profile of each Batchdesk run to this folder")
+	gen := flag.String("gen", "", "write the CRM-table file (10 Account columns) of -mb MB to this path and exit")
 	flag.Parse()
+	if *gen != "" {
+		n, err := generateCols(*gen, int64(*mb)<<20, len(crmColumns))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		fmt.Println(n, "rows")
+		return
+	}
 	if *child != "" {
 		if err := runChild(*child, *dsn, *file); err != nil {
 			fmt.Fprintln(os.Stderr, "bench child:", err)
@@ -71,12 +83,16 @@ func main() {
 	}
 }
 
-func benchMapping(mode mapping.Mode) mapping.Mapping {
+// childObject is the object a child imports into; heapFile receives its
+// heap profile at the peak.
+var childObject, heapFile string
+
+func benchMapping(mode mapping.Mode, cols []string) mapping.Mapping {
 	m := mapping.Mapping{Mode: mode, Columns: map[string]mapping.Column{}}
-	if mode == mapping.Update {
+	if mode == mapping.Update || mode == mapping.Upsert {
 		m.Key = "account_no"
 	}
-	for _, c := range columns {
+	for _, c := range cols {
 		m.Columns[c] = mapping.Column{Field: c}
 	}
 	return m
@@ -90,15 +106,29 @@ func runChild(mode, dsn, file string) error {
 		return err
 	}
 	defer tg.Close()
-	req := pipeline.Request{Target: tg, Object: "bench_b", Files: []string{file}, MaxFileBytes: -1,
-		ErrorsPath: filepath.Join(filepath.Dir(file), "errors-"+mode+".csv")}
+	if mode == "demo" {
+		return crm.InstallDemo(ctx, tg)
+	}
+	cols := columns
+	if childObject != "bench_b" {
+		cols = crmColumns
+	}
+	req := pipeline.Request{Target: tg, Object: childObject, Files: []string{file}, MaxFileBytes: -1,
+		ErrorsPath: filepath.Join(filepath.Dir(file), "errors-"+mode+".csv"),
+		JobID:      fmt.Sprintf("bench-%s-%d", mode, time.Now().UnixNano())}
 	switch mode {
 	case "insert":
-		req.Mapping = benchMapping(mapping.Insert)
+		req.Mapping = benchMapping(mapping.Insert, cols)
 	case "update":
-		req.Mapping = benchMapping(mapping.Update)
+		req.Mapping = benchMapping(mapping.Update, cols)
+	case "upsert":
+		req.Mapping = benchMapping(mapping.Upsert, cols)
 	case "validate":
-		req.Mapping, req.ValidateOnly = benchMapping(mapping.Insert), true
+		req.Mapping, req.ValidateOnly, req.JobID = benchMapping(mapping.Insert, cols), true, ""
+	}
+	if heapFile != "" {
+		stop := watchHeap(heapFile)
+		defer stop()
 	}
 	if profileDir != "" {
 		pf, err := os.Create(filepath.Join(profileDir, "cpu-"+mode+".pprof"))
