@@ -57,6 +57,14 @@ func generateCols(path string, limit int64, ncols int) (int, error) {
 		}
 		city, year, word := cities[r.IntN(len(cities))], 1990+r.IntN(35), words[r.IntN(len(words))]
 		if ncols <= 10 {
+			for i, commas := 0, 0; i < len(buf); i++ { // keep the first ncols fields
+				if buf[i] == ',' {
+					if commas++; commas == ncols {
+						buf = buf[:i]
+						break
+					}
+				}
+			}
 			buf = append(buf, '\n')
 			if written+int64(len(buf)) > limit {
 				break

@@ -59,10 +59,11 @@ func main() {
 	flag.StringVar(&childObject, "object", "bench_b", "internal: the object the child imports into")
 	flag.StringVar(&heapFile, "heap", "", "internal: write the child's heap profile at its peak to this file")
 	flag.StringVar(&profileDir, "profile", "", "write a CPU profile of each Batchdesk run to this folder")
-	gen := flag.String("gen", "", "write the CRM-table file (10 Account columns) of -mb MB to this path and exit")
+	gen := flag.String("gen", "", "write the CRM-table file (-cols Account columns) of -mb MB to this path and exit")
+	genCols := flag.Int("cols", 10, "columns of the -gen file (4 for the sandbox case)")
 	flag.Parse()
 	if *gen != "" {
-		n, err := generateCols(*gen, int64(*mb)<<20, len(crmColumns))
+		n, err := generateCols(*gen, int64(*mb)<<20, *genCols)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
@@ -101,7 +102,11 @@ func benchMapping(mode mapping.Mode, cols []string) mapping.Mapping {
 // runChild is the measured Batchdesk side, in its own process for its RSS.
 func runChild(mode, dsn, file string) error {
 	ctx := context.Background()
-	tg, err := crm.Open(ctx, crm.Spec{Kind: crm.KindPostgres, DSN: dsn})
+	spec := crm.Spec{Kind: crm.KindPostgres, DSN: dsn}
+	if path, ok := strings.CutPrefix(dsn, "sandbox:"); ok {
+		spec = crm.Spec{Kind: crm.KindSandbox, Path: path}
+	}
+	tg, err := crm.Open(ctx, spec)
 	if err != nil {
 		return err
 	}
@@ -112,6 +117,9 @@ func runChild(mode, dsn, file string) error {
 	cols := columns
 	if childObject != "bench_b" {
 		cols = crmColumns
+		if strings.HasPrefix(dsn, "sandbox:") {
+			cols = crmColumns[:4]
+		}
 	}
 	req := pipeline.Request{Target: tg, Object: childObject, Files: []string{file}, MaxFileBytes: -1,
 		ErrorsPath: filepath.Join(filepath.Dir(file), "errors-"+mode+".csv"),
