@@ -172,6 +172,13 @@ func (b *sqliteBackend) write(ctx context.Context, l *Loader, w *work) error {
 		}
 	}
 	upd := fmt.Sprintf("UPDATE %s SET %s WHERE %s = ?", quote(l.obj.Table), strings.Join(set, ", "), quote(identity(l.obj, l.keyFld)))
+	// SQLite's default page cache (2 MB) is smaller than the indexes of
+	// a table of a few hundred thousand rows: each insert then rereads
+	// index pages from the WAL (a fifth of the CPU at 400k rows). 32 MB
+	// per connection keeps them; the pool's connections keep the setting.
+	if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -32768"); err != nil {
+		return err
+	}
 	st, err := b.prepare(ctx, tx, l, ins, upd)
 	if err != nil {
 		return err
