@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -59,6 +60,9 @@ func main() {
 	flag.StringVar(&childObject, "object", "bench_b", "internal: the object the child imports into")
 	flag.StringVar(&heapFile, "heap", "", "internal: write the child's heap profile at its peak to this file")
 	flag.StringVar(&profileDir, "profile", "", "write a CPU profile of each Batchdesk run to this folder")
+	flag.StringVar(&crmMB, "crm-mb", "93,360", "file sizes in MB of the CRM-table case (93 MB ≈ 570k rows, 360 MB ≈ 2.25M rows; \"\" skips it)")
+	flag.IntVar(&rounds, "rounds", 3, "alternating rounds per case")
+	flag.StringVar(&only, "only", "", "run only these cases, comma-separated: plain, crm, sandbox, preview")
 	gen := flag.String("gen", "", "write the CRM-table file (-cols Account columns) of -mb MB to this path and exit")
 	genCols := flag.Int("cols", 10, "columns of the -gen file (4 for the sandbox case)")
 	flag.Parse()
@@ -133,6 +137,15 @@ func runChild(mode, dsn, file string) error {
 		req.Mapping = benchMapping(mapping.Upsert, cols)
 	case "validate":
 		req.Mapping, req.ValidateOnly, req.JobID = benchMapping(mapping.Insert, cols), true, ""
+	case "preview":
+		req.Mapping, req.ValidateOnly, req.JobID = benchMapping(mapping.Insert, cols), true, ""
+		t0 := time.Now()
+		var once sync.Once
+		req.OnFailedRow = func(pipeline.FailedRow) {
+			once.Do(func() { fmt.Printf("first %.6f\n", time.Since(t0).Seconds()) })
+		}
+		_, err := pipeline.Run(ctx, req, nil)
+		return err
 	}
 	if heapFile != "" {
 		stop := watchHeap(heapFile)
@@ -165,6 +178,15 @@ func runChild(mode, dsn, file string) error {
 
 // profileDir, when set, receives a CPU profile of each Batchdesk run.
 var profileDir string
+
+// crmMB, rounds and only choose the cases and their sizes.
+var (
+	crmMB  string
+	rounds int
+	only   string
+)
+
+func want(c string) bool { return only == "" || strings.Contains(","+only+",", ","+c+",") }
 
 type sample struct {
 	secs float64
@@ -270,7 +292,7 @@ func bench(out string, mb int) error {
 		fmt.Sprintf("\\copy s (%s) FROM '%s' WITH (FORMAT csv, HEADER true)\n", cols, file) +
 		"UPDATE bench_a AS t SET " + strings.Join(set, ", ") + " FROM s WHERE t.account_no = s.account_no;\nCOMMIT;\n"
 	var insF, insB, updF, updB, valF, valB []sample
-	for round := 1; round <= 3; round++ {
+	for round := 1; round <= rounds && want("plain"); round++ {
 		fmt.Printf("round %d …\n", round)
 		if err := truncate(); err != nil {
 			return err
@@ -301,11 +323,42 @@ func bench(out string, mb int) error {
 			*step.dst = append(*step.dst, s)
 		}
 	}
-	table := render(rows, st.Size(), []line{
-		{"Import, insert mode", "psql \\copy", insF, insB, 1.0},
-		{"Import, update mode (unique field)", "COPY to staging + UPDATE … FROM", updF, updB, 1.2},
-		{"Preview (validate only, in-process)", "encoding/csv read", valF, valB, 2.0},
-	})
+	var lines []line
+	if want("plain") {
+		lines = append(lines,
+			line{name: "Import, insert mode", floor: "psql \\copy", f: insF, b: insB, target: 1.0},
+			line{name: "Import, update mode (unique field)", floor: "COPY to staging + UPDATE … FROM", f: updF, b: updB, target: 1.2},
+			line{name: "Preview (validate only, in-process)", floor: "encoding/csv read", f: valF, b: valB, target: 2.0})
+	}
+	if want("preview") {
+		l, err := previewCase(exe, dsn, file, rounds)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, l)
+	}
+	if want("sandbox") {
+		l, err := sandboxCase(exe, out, rounds)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, l)
+	}
+	for _, m := range strings.Split(crmMB, ",") {
+		if m = strings.TrimSpace(m); m == "" || !want("crm") {
+			continue
+		}
+		n, err := strconv.Atoi(m)
+		if err != nil {
+			return fmt.Errorf("-crm-mb %q: %w", m, err)
+		}
+		l, err := crmCase(ctx, exe, out, n, rounds)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, l)
+	}
+	table := render(rows, st.Size(), lines)
 	fmt.Print(table)
 	return os.WriteFile(filepath.Join(out, "bench.md"), []byte(table), 0o644)
 }
@@ -314,9 +367,14 @@ type line struct {
 	name, floor string
 	f, b        []sample
 	target      float64
+	rows        int  // rows of the case (0 = the 100 MB file's)
+	absolute    bool // target is in seconds of Batchdesk, no floor
 }
 
 func median(s []sample, rss bool) float64 {
+	if len(s) == 0 {
+		return 0
+	}
 	v := make([]float64, len(s))
 	for i, x := range s {
 		v[i] = x.secs
@@ -330,16 +388,28 @@ func median(s []sample, rss bool) float64 {
 
 func render(rows int, size int64, lines []line) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n%d rows, %.1f MB, median of 3 rounds\n\n", rows, float64(size)/(1<<20))
+	fmt.Fprintf(&b, "\n%d rows, %.1f MB (plain-table and preview cases), median of %d alternating rounds\n\n", rows, float64(size)/(1<<20), rounds)
 	b.WriteString("| step | floor | floor s | Batchdesk s | ratio | target | rows/s | peak RSS MB |\n|---|---|---|---|---|---|---|---|\n")
 	for _, l := range lines {
 		f, bd := median(l.f, false), median(l.b, false)
+		n := l.rows
+		if n == 0 {
+			n = rows
+		}
+		if l.absolute {
+			ok := "✅"
+			if bd > l.target {
+				ok = "❌"
+			}
+			fmt.Fprintf(&b, "| %s | — | — | %.2f | — %s | < %.0f s | — | %.0f |\n", l.name, bd, ok, l.target, median(l.b, true)/1024)
+			continue
+		}
 		ok := "✅"
 		if bd/f > l.target {
 			ok = "❌"
 		}
 		fmt.Fprintf(&b, "| %s | %s | %.2f | %.2f | %.2f× %s | ≤ %.1f× | %.0f | %.0f |\n", l.name, l.floor, f, bd, bd/f, ok, l.target,
-			float64(rows)/bd, median(l.b, true)/1024)
+			float64(n)/bd, median(l.b, true)/1024)
 	}
 	return b.String()
 }
