@@ -16,10 +16,10 @@ import (
 // hashes go into a Bloom filter that is the first test for the runs. A
 // matching hash is never taken as a duplicate alone: the stored value is
 // read back and compared, so a hash collision cannot report a false
-// duplicate. Memory stays below about 45 MB whatever the row count (a 20 MB
-// table, a 16 MB filter, the arena); the
-// files (about 20 bytes and the value's length per row) are removed by
-// close.
+// duplicate. Memory is bounded whatever the row count: a 20 MB table, a
+// 16 MB filter once spilled, the arena (the values of 524,288 rows) and
+// 12 MB for a moment at each spill. The files (20 bytes and the value's
+// length per row) are removed by close.
 type dupSet struct {
 	keys  []uint64 // table: 0 marks an empty slot (a hash of 0 is stored as 1)
 	lines []int32
