@@ -58,6 +58,8 @@ func main() {
 	dsn := flag.String("dsn", "", "internal")
 	file := flag.String("file", "", "internal")
 	flag.StringVar(&childObject, "object", "bench_b", "internal: the object the child imports into")
+	flag.IntVar(&childWorkers, "workers", 0, "internal: parallel COPY streams of the child (0 = one per core)")
+	flag.IntVar(&childBatch, "batch", 0, "internal: rows per batch of the child (0 = the default)")
 	flag.StringVar(&heapFile, "heap", "", "internal: write the child's heap profile at its peak to this file")
 	flag.StringVar(&profileDir, "profile", "", "write a CPU profile of each Batchdesk run to this folder")
 	flag.StringVar(&crmMB, "crm-mb", "93,360", "file sizes in MB of the CRM-table case (93 MB ≈ 570k rows, 360 MB ≈ 2.25M rows; \"\" skips it)")
@@ -91,6 +93,9 @@ func main() {
 // childObject is the object a child imports into; heapFile receives its
 // heap profile at the peak.
 var childObject, heapFile string
+
+// childWorkers and childBatch override the pipeline's streams and batch size.
+var childWorkers, childBatch int
 
 func benchMapping(mode mapping.Mode, cols []string) mapping.Mapping {
 	m := mapping.Mapping{Mode: mode, Columns: map[string]mapping.Column{}}
@@ -127,7 +132,8 @@ func runChild(mode, dsn, file string) error {
 	}
 	req := pipeline.Request{Target: tg, Object: childObject, Files: []string{file}, MaxFileBytes: -1,
 		ErrorsPath: filepath.Join(filepath.Dir(file), "errors-"+mode+".csv"),
-		JobID:      fmt.Sprintf("bench-%s-%d", mode, time.Now().UnixNano())}
+		JobID:      fmt.Sprintf("bench-%s-%d", mode, time.Now().UnixNano()),
+		Workers:    childWorkers, BatchSize: childBatch}
 	switch mode {
 	case "insert":
 		req.Mapping = benchMapping(mapping.Insert, cols)
