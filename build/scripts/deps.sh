@@ -2,7 +2,8 @@
 # Installs what building, running and testing Batchdesk needs on Debian 12,
 # skipping whatever is already there so a second run takes a second.
 #   deps.sh apt     Debian packages (GTK/WebKit for Wails, Xvfb, Chromium, fonts,
-#                   vsftpd for the FTP destination tests)
+#                   vsftpd for the FTP destination tests, sqlite3 for the
+#                   sandbox floor of make bench)
 #   deps.sh npm     npm 11 and the frontend's packages (npm ci)
 #   deps.sh wails   the pinned Wails CLI
 set -euo pipefail
@@ -11,7 +12,7 @@ cd "$(dirname "$0")/../.."
 WAILS_VERSION=v2.16.0
 APT_PACKAGES=(libgtk-3-dev libwebkit2gtk-4.0-dev pkg-config build-essential
   xvfb xauth imagemagick xdotool x11-utils chromium fonts-noto-cjk
-  vsftpd)
+  vsftpd sqlite3)
 
 sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 

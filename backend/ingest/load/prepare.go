@@ -231,7 +231,7 @@ func (l *Loader) prepare(ctx context.Context, b Batch) (*work, error) {
 		}
 		r := rows[i]
 		if r.insert && l.genIDs {
-			r.id = newID()
+			r.id = newRecordID()
 		}
 		if r.insert && l.hasID && !l.genIDs {
 			if c := l.colIndex("id"); c >= 0 {

@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -189,6 +190,23 @@ func pgValue(v any) any {
 
 // newID returns a fresh record ID.
 func newID() string { return uuid.NewString() }
+
+// randomIDs, set by the environment variable BATCHDESK_RANDOM_IDS=1, makes
+// new records' IDs random (UUIDv4) like the database default would.
+var randomIDs = os.Getenv("BATCHDESK_RANDOM_IDS") == "1"
+
+// newRecordID is the ID of a new record when the ID column is a UUID and
+// the file has none: a time-ordered UUIDv7 (RFC 9562), so the primary key
+// index grows at its right edge instead of splitting random pages of a
+// large table; random when randomIDs is set.
+func newRecordID() string {
+	if !randomIDs {
+		if id, err := uuid.NewV7(); err == nil {
+			return id.String()
+		}
+	}
+	return uuid.NewString()
+}
 
 // looksLike reports whether s can be cast to the field's column type, so a
 // query never fails on a value of the wrong shape.

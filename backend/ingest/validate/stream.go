@@ -35,6 +35,7 @@ func (v *Validator) Stream(ctx context.Context, f *source.File, workers int, fn 
 		workers = runtime.GOMAXPROCS(0)
 	}
 	defer tuneGC()()
+	defer v.Close()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := make(chan *batch, workers)
@@ -111,6 +112,9 @@ func (v *Validator) Stream(ctx context.Context, f *source.File, workers int, fn 
 			if err := fn(b.rows[i], b.recs[i]); err != nil {
 				return err
 			}
+		}
+		if err := v.dupErr(); err != nil {
+			return err
 		}
 		if b.err != nil {
 			return b.err

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/ingest/mapping"
 	"batchdesk/backend/ingest/source"
@@ -60,13 +61,11 @@ type Row struct {
 // OK reports whether the row has no problems.
 func (r *Row) OK() bool { return len(r.Problems) == 0 }
 
-// dupIndex remembers, per key column, a 64-bit hash of each value seen
-// and the line it was first seen on: memory stays a few bytes per row
-// whatever the values' length. A hash collision (odds about n²/2^65)
-// would report a false duplicate, never hide a real one.
+// dupIndex remembers, per key column, each value seen and the line it was
+// first seen on, exactly and in bounded memory (see dupSet).
 type dupIndex struct {
 	target int
-	seen   hashLines
+	seen   dupSet
 }
 
 // Validator checks the records of one file against one object and
@@ -292,7 +291,7 @@ func (v *Validator) checkDup(d *dupIndex, values []any, row *Row, rec source.Rec
 		key = fmt.Sprint(x)
 	}
 	h := maphash.String(v.seed, key)
-	if first, dup := d.seen.addOrGet(h, int32(rec.Line)); dup {
+	if first, dup := d.seen.addOrGet(h, key, int32(rec.Line)); dup {
 		raw := ""
 		if t.Index < len(rec.Fields) {
 			raw = rec.Fields[t.Index]
@@ -301,6 +300,25 @@ func (v *Validator) checkDup(d *dupIndex, values []any, row *Row, rec source.Rec
 			Code: CodeDuplicateKey, Value: truncate(raw),
 			Message: fmt.Sprintf("%q appears again: row %d has the same %s, which must be unique in the file", key, first, t.Cell.label())})
 	}
+}
+
+// Close removes the files the in-file duplicate indexes spilled to disk
+// (files past about half a million rows) and frees their memory. Stream
+// calls it when it ends: a Validator streams one file.
+func (v *Validator) Close() {
+	for d := range v.dups {
+		v.dups[d].seen.close()
+	}
+}
+
+// dupErr is the first I/O error of a duplicate index's files.
+func (v *Validator) dupErr() error {
+	for d := range v.dups {
+		if err := v.dups[d].seen.err; err != nil {
+			return apperr.Wrap(err, apperr.Internal, "the in-file duplicate check could not use its temporary files: %v", err)
+		}
+	}
+	return nil
 }
 
 func (v *Validator) count(row *Row) {

@@ -5,7 +5,7 @@
 // encoding/csv read. Three alternating rounds; it prints a markdown table of
 // medians (and writes it to DIR/bench.md), with Batchdesk's peak RSS.
 //
-// Usage: go run ./backend/ingest/load/benchcmd -out DIR [-mb 100]
+// Usage: go run ./backend/bench/importbench -out DIR [-mb 100]
 package main
 
 import (
@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -53,11 +54,29 @@ var columns = []string{"account_no", "name", "industry", "annual_revenue", "empl
 func main() {
 	out := flag.String("out", "test-output/bench", "output folder")
 	mb := flag.Int("mb", 100, "file size in MB")
-	child := flag.String("child", "", "internal: run one Batchdesk job (insert|update|validate) on -dsn -file")
+	child := flag.String("child", "", "internal: run one Batchdesk job (insert|update|upsert|validate) on -dsn -file")
 	dsn := flag.String("dsn", "", "internal")
 	file := flag.String("file", "", "internal")
+	flag.StringVar(&childObject, "object", "bench_b", "internal: the object the child imports into")
+	flag.IntVar(&childWorkers, "workers", 0, "internal: parallel COPY streams of the child (0 = one per core)")
+	flag.IntVar(&childBatch, "batch", 0, "internal: rows per batch of the child (0 = the default)")
+	flag.StringVar(&heapFile, "heap", "", "internal: write the child's heap profile at its peak to this file")
 	flag.StringVar(&profileDir, "profile", "", "write a CPU profile of each Batchdesk run to this folder")
+	flag.StringVar(&crmMB, "crm-mb", "93,360", "file sizes in MB of the CRM-table case (93 MB ≈ 570k rows, 360 MB ≈ 2.25M rows; \"\" skips it)")
+	flag.IntVar(&rounds, "rounds", 3, "alternating rounds per case")
+	flag.StringVar(&only, "only", "", "run only these cases, comma-separated: plain, crm, sandbox, preview")
+	gen := flag.String("gen", "", "write the CRM-table file (-cols Account columns) of -mb MB to this path and exit")
+	genCols := flag.Int("cols", 10, "columns of the -gen file (4 for the sandbox case)")
 	flag.Parse()
+	if *gen != "" {
+		n, err := generateCols(*gen, int64(*mb)<<20, *genCols)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		fmt.Println(n, "rows")
+		return
+	}
 	if *child != "" {
 		if err := runChild(*child, *dsn, *file); err != nil {
 			fmt.Fprintln(os.Stderr, "bench child:", err)
@@ -71,12 +90,19 @@ func main() {
 	}
 }
 
-func benchMapping(mode mapping.Mode) mapping.Mapping {
+// childObject is the object a child imports into; heapFile receives its
+// heap profile at the peak.
+var childObject, heapFile string
+
+// childWorkers and childBatch override the pipeline's streams and batch size.
+var childWorkers, childBatch int
+
+func benchMapping(mode mapping.Mode, cols []string) mapping.Mapping {
 	m := mapping.Mapping{Mode: mode, Columns: map[string]mapping.Column{}}
-	if mode == mapping.Update {
+	if mode == mapping.Update || mode == mapping.Upsert {
 		m.Key = "account_no"
 	}
-	for _, c := range columns {
+	for _, c := range cols {
 		m.Columns[c] = mapping.Column{Field: c}
 	}
 	return m
@@ -85,20 +111,51 @@ func benchMapping(mode mapping.Mode) mapping.Mapping {
 // runChild is the measured Batchdesk side, in its own process for its RSS.
 func runChild(mode, dsn, file string) error {
 	ctx := context.Background()
-	tg, err := crm.Open(ctx, crm.Spec{Kind: crm.KindPostgres, DSN: dsn})
+	spec := crm.Spec{Kind: crm.KindPostgres, DSN: dsn}
+	if path, ok := strings.CutPrefix(dsn, "sandbox:"); ok {
+		spec = crm.Spec{Kind: crm.KindSandbox, Path: path}
+	}
+	tg, err := crm.Open(ctx, spec)
 	if err != nil {
 		return err
 	}
 	defer tg.Close()
-	req := pipeline.Request{Target: tg, Object: "bench_b", Files: []string{file}, MaxFileBytes: -1,
-		ErrorsPath: filepath.Join(filepath.Dir(file), "errors-"+mode+".csv")}
+	if mode == "demo" {
+		return crm.InstallDemo(ctx, tg)
+	}
+	cols := columns
+	if childObject != "bench_b" {
+		cols = crmColumns
+		if strings.HasPrefix(dsn, "sandbox:") {
+			cols = crmColumns[:4]
+		}
+	}
+	req := pipeline.Request{Target: tg, Object: childObject, Files: []string{file}, MaxFileBytes: -1,
+		ErrorsPath: filepath.Join(filepath.Dir(file), "errors-"+mode+".csv"),
+		JobID:      fmt.Sprintf("bench-%s-%d", mode, time.Now().UnixNano()),
+		Workers:    childWorkers, BatchSize: childBatch}
 	switch mode {
 	case "insert":
-		req.Mapping = benchMapping(mapping.Insert)
+		req.Mapping = benchMapping(mapping.Insert, cols)
 	case "update":
-		req.Mapping = benchMapping(mapping.Update)
+		req.Mapping = benchMapping(mapping.Update, cols)
+	case "upsert":
+		req.Mapping = benchMapping(mapping.Upsert, cols)
 	case "validate":
-		req.Mapping, req.ValidateOnly = benchMapping(mapping.Insert), true
+		req.Mapping, req.ValidateOnly, req.JobID = benchMapping(mapping.Insert, cols), true, ""
+	case "preview":
+		req.Mapping, req.ValidateOnly, req.JobID = benchMapping(mapping.Insert, cols), true, ""
+		t0 := time.Now()
+		var once sync.Once
+		req.OnFailedRow = func(pipeline.FailedRow) {
+			once.Do(func() { fmt.Printf("first %.6f\n", time.Since(t0).Seconds()) })
+		}
+		_, err := pipeline.Run(ctx, req, nil)
+		return err
+	}
+	if heapFile != "" {
+		stop := watchHeap(heapFile)
+		defer stop()
 	}
 	if profileDir != "" {
 		pf, err := os.Create(filepath.Join(profileDir, "cpu-"+mode+".pprof"))
@@ -127,6 +184,15 @@ func runChild(mode, dsn, file string) error {
 
 // profileDir, when set, receives a CPU profile of each Batchdesk run.
 var profileDir string
+
+// crmMB, rounds and only choose the cases and their sizes.
+var (
+	crmMB  string
+	rounds int
+	only   string
+)
+
+func want(c string) bool { return only == "" || strings.Contains(","+only+",", ","+c+",") }
 
 type sample struct {
 	secs float64
@@ -232,7 +298,7 @@ func bench(out string, mb int) error {
 		fmt.Sprintf("\\copy s (%s) FROM '%s' WITH (FORMAT csv, HEADER true)\n", cols, file) +
 		"UPDATE bench_a AS t SET " + strings.Join(set, ", ") + " FROM s WHERE t.account_no = s.account_no;\nCOMMIT;\n"
 	var insF, insB, updF, updB, valF, valB []sample
-	for round := 1; round <= 3; round++ {
+	for round := 1; round <= rounds && want("plain"); round++ {
 		fmt.Printf("round %d …\n", round)
 		if err := truncate(); err != nil {
 			return err
@@ -263,11 +329,42 @@ func bench(out string, mb int) error {
 			*step.dst = append(*step.dst, s)
 		}
 	}
-	table := render(rows, st.Size(), []line{
-		{"Import, insert mode", "psql \\copy", insF, insB, 1.0},
-		{"Import, update mode (unique field)", "COPY to staging + UPDATE … FROM", updF, updB, 1.2},
-		{"Preview (validate only, in-process)", "encoding/csv read", valF, valB, 2.0},
-	})
+	var lines []line
+	if want("plain") {
+		lines = append(lines,
+			line{name: "Import, insert mode", floor: "psql \\copy", f: insF, b: insB, target: 1.0},
+			line{name: "Import, update mode (unique field)", floor: "COPY to staging + UPDATE … FROM", f: updF, b: updB, target: 1.2},
+			line{name: "Preview (validate only, in-process)", floor: "encoding/csv read", f: valF, b: valB, target: 2.0})
+	}
+	if want("preview") {
+		l, err := previewCase(exe, dsn, file, rounds)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, l)
+	}
+	if want("sandbox") {
+		l, err := sandboxCase(exe, out, rounds)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, l)
+	}
+	for _, m := range strings.Split(crmMB, ",") {
+		if m = strings.TrimSpace(m); m == "" || !want("crm") {
+			continue
+		}
+		n, err := strconv.Atoi(m)
+		if err != nil {
+			return fmt.Errorf("-crm-mb %q: %w", m, err)
+		}
+		l, err := crmCase(ctx, exe, out, n, rounds)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, l)
+	}
+	table := render(rows, st.Size(), lines)
 	fmt.Print(table)
 	return os.WriteFile(filepath.Join(out, "bench.md"), []byte(table), 0o644)
 }
@@ -276,9 +373,14 @@ type line struct {
 	name, floor string
 	f, b        []sample
 	target      float64
+	rows        int  // rows of the case (0 = the 100 MB file's)
+	absolute    bool // target is in seconds of Batchdesk, no floor
 }
 
 func median(s []sample, rss bool) float64 {
+	if len(s) == 0 {
+		return 0
+	}
 	v := make([]float64, len(s))
 	for i, x := range s {
 		v[i] = x.secs
@@ -292,16 +394,28 @@ func median(s []sample, rss bool) float64 {
 
 func render(rows int, size int64, lines []line) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n%d rows, %.1f MB, median of 3 rounds\n\n", rows, float64(size)/(1<<20))
+	fmt.Fprintf(&b, "\n%d rows, %.1f MB (plain-table and preview cases), median of %d alternating rounds\n\n", rows, float64(size)/(1<<20), rounds)
 	b.WriteString("| step | floor | floor s | Batchdesk s | ratio | target | rows/s | peak RSS MB |\n|---|---|---|---|---|---|---|---|\n")
 	for _, l := range lines {
 		f, bd := median(l.f, false), median(l.b, false)
+		n := l.rows
+		if n == 0 {
+			n = rows
+		}
+		if l.absolute {
+			ok := "✅"
+			if bd > l.target {
+				ok = "❌"
+			}
+			fmt.Fprintf(&b, "| %s | — | — | %.2f | — %s | < %.0f s | — | %.0f |\n", l.name, bd, ok, l.target, median(l.b, true)/1024)
+			continue
+		}
 		ok := "✅"
 		if bd/f > l.target {
 			ok = "❌"
 		}
 		fmt.Fprintf(&b, "| %s | %s | %.2f | %.2f | %.2f× %s | ≤ %.1f× | %.0f | %.0f |\n", l.name, l.floor, f, bd, bd/f, ok, l.target,
-			float64(rows)/bd, median(l.b, true)/1024)
+			float64(n)/bd, median(l.b, true)/1024)
 	}
 	return b.String()
 }
