@@ -74,4 +74,19 @@ describe('ExportFlow', () => {
     events.update(ev, true);
     await vi.waitFor(() => expect(flow.result?.files[0].name).toBe('Account.csv'));
   });
+
+  it('shows the result of an export that ended before its ID came back', async () => {
+    const { api, events, flow } = setup();
+    api.ExportJob.mockResolvedValue({ request: { object: 'Account' }, destination: '/out', files: [], scheduleId: '', note: '' });
+    api.StartExport.mockImplementation(async () => {
+      events.update({ jobId: 'fast', kind: 'export', status: 'done', total: 1, done: 1, succeeded: 1, failed: 0, bytesRead: 9, bytesTotal: 0, rowsPerSec: 0, message: '' }, true);
+      return 'fast';
+    });
+    await flow.load('sandbox');
+    flow.setScope('all');
+    flow.folder = '/out';
+    await flow.start();
+    expect(flow.run.finished?.status).toBe('done');
+    await vi.waitFor(() => expect(flow.result?.destination).toBe('/out'));
+  });
 });

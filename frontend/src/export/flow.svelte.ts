@@ -61,11 +61,13 @@ export class ExportFlow {
 
   builder: FilterBuilder;
   #api: ExportApi;
+  #events: JobEvents;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #countSeq = 0;
 
   constructor(api: ExportApi, events: JobEvents) {
     this.#api = api;
+    this.#events = events;
     this.builder = new FilterBuilder(api);
     events.listen((e, final) => {
       if (this.run.take(e, final) && final) void this.#loadResult(e);
@@ -246,6 +248,9 @@ export class ExportFlow {
       if (!req) return;
       const id = await this.#api.StartExport(this.connection, req, this.destination);
       this.run.follow(id);
+      // A small export can end before its ID came back: take the events already seen.
+      const seen = this.#events.entries[id];
+      if (seen && this.run.take(seen.event, seen.final) && seen.final) void this.#loadResult(seen.event);
     } catch (e) {
       this.runError = toAppError(e);
     } finally {
