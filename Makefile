@@ -13,7 +13,7 @@ GO_TEST_ARGS ?= -count=1 -timeout 40m
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
 GO_SRC       := $(shell find . -name '*.go' -not -path './frontend/*' 2>/dev/null) go.mod go.sum
 
-.PHONY: run test build bench deps pg frontend check fmt vet test-go test-frontend test-e2e dev clean
+.PHONY: run test build bench deps pg frontend check fmt vet test-go test-frontend test-e2e dev clean types
 
 ## run: install what is missing, build, open the window on the built-in sandbox CRM
 run: build
@@ -71,6 +71,10 @@ dev: deps
 check: deps
 	go vet ./...
 	cd frontend && npm run check
+
+## types: regenerate frontend/src/lib/api/types.ts from the Go types bound to the page (committed; a Go test fails when it is stale, so build never needs this)
+types:
+	go run ./app/typesgen
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

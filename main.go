@@ -52,7 +52,8 @@ func main() {
 				return err
 			}
 			a := app.New(ws, app.Options{Version: version, Mode: "browser"})
-			return app.Serve(ctx, a, frontendFS(), uploads, o.Addr, o.AllowRemote, os.Stdout)
+			return app.Serve(ctx, a, frontendFS(), app.ServeOptions{Addr: o.Addr, AllowRemote: o.AllowRemote,
+				UploadDir: uploads, Root: o.Root}, os.Stdout)
 		},
 		IsTerminal: term.IsTerminal(int(os.Stdout.Fd())),
 	}

@@ -1,7 +1,14 @@
-// Package app is the Wails-bound facade of Batchdesk: thin methods that
-// convert DTOs and forward to the backend services, plus job events. The same
-// methods are served over HTTP by `batchdesk serve` (backend/httpapi), so a
-// method here must take and return plain JSON-able values and hold no logic.
+// Package app is the facade of Batchdesk bound to the page: thin methods
+// that convert DTOs and forward to the backend services, plus job events.
+//
+// App is the running app (its services, events, dialogs, lifecycle); it is
+// never bound itself. What the page may call is the surface: one small type
+// per area (ImportAPI, JobsAPI, PresetsAPI, ConnectionsAPI, SettingsAPI and
+// the window-only WindowAPI), each registered in its own file (see
+// surface.go). The window binds those types; `batchdesk serve`
+// (backend/httpapi) serves the same methods over HTTP, except the
+// window-only ones. So a method here must take and return plain JSON-able
+// values and hold no logic.
 //
 // Errors returned to the UI carry a stable code: see fail().
 package app
@@ -12,9 +19,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
+	"batchdesk/backend/appdir"
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm"
@@ -36,7 +45,9 @@ type Options struct {
 	StartFiles []string
 }
 
-// App is the object bound to the UI.
+// App is the running app: the services the surface forwards to, where its
+// events go, the window's dialogs and the context every call derives from.
+// Its methods are unexported: nothing of it is bound to the page.
 type App struct {
 	ws   *workspace.Workspace
 	opts Options
@@ -49,6 +60,8 @@ type App struct {
 	dlg     Dialogs
 	ctx     context.Context
 	cancel  context.CancelFunc
+	// files, when set (browser mode), limits the paths the page may open.
+	files *fileRoots
 }
 
 // New returns the App over an open workspace.
@@ -65,8 +78,8 @@ func New(ws *workspace.Workspace, opts Options) *App {
 	return a
 }
 
-// SetEmitter sets where events go (called by the window or the server).
-func (a *App) SetEmitter(e Emitter) {
+// setEmitter sets where events go (called by the window or the server).
+func (a *App) setEmitter(e Emitter) {
 	a.mu.Lock()
 	a.emitter = e
 	a.mu.Unlock()
@@ -81,15 +94,15 @@ func (a *App) emit(name string, payload any) {
 	}
 }
 
-// SetDialogs gives the app the window's native dialogs.
-func (a *App) SetDialogs(d Dialogs) {
+// setDialogs gives the app the window's native dialogs.
+func (a *App) setDialogs(d Dialogs) {
 	a.mu.Lock()
 	a.dlg = d
 	a.mu.Unlock()
 }
 
-// Shutdown cancels running work; the window and the server call it on exit.
-func (a *App) Shutdown() { a.cancel() }
+// shutdown cancels running work; the window and the server call it on exit.
+func (a *App) shutdown() { a.cancel() }
 
 // call gives each bound method a bounded context derived from the app's.
 func (a *App) call(d time.Duration) (context.Context, context.CancelFunc) {
@@ -122,100 +135,6 @@ func fail(err error) error {
 	return uiError{e}
 }
 
-// UIReady is called by the page once its first screen has rendered. It logs
-// the line the window test waits for.
-func (a *App) UIReady() {
-	fmt.Fprintln(os.Stderr, "batchdesk: ui ready")
-}
-
-// UIStep is called by the page when the import flow shows a step; it logs
-// the line the window test of the mapping step waits for.
-func (a *App) UIStep(step string) {
-	fmt.Fprintf(os.Stderr, "batchdesk: ui step %s\n", step)
-}
-
-// Info describes the running app.
-func (a *App) Info() (AppInfo, error) {
-	files := a.opts.StartFiles
-	if files == nil {
-		files = []string{}
-	}
-	return AppInfo{
-		Version:     a.opts.Version,
-		Mode:        a.opts.Mode,
-		DataDir:     a.ws.Home,
-		SecretsMode: a.ws.Secrets.Mode(),
-		StartFiles:  files,
-	}, nil
-}
-
-// GetSettings returns the user's preferences.
-func (a *App) GetSettings() (Settings, error) {
-	ctx, cancel := a.call(10 * time.Second)
-	defer cancel()
-	s, err := a.settings(ctx)
-	return s, fail(err)
-}
-
-func (a *App) settings(ctx context.Context) (Settings, error) {
-	var s Settings
-	var err error
-	if s.Language, err = a.ws.Store.Language(ctx); err != nil {
-		return s, err
-	}
-	if s.MaxFileMB, err = a.ws.Store.MaxFileMB(ctx); err != nil {
-		return s, err
-	}
-	s.BatchSize, err = a.ws.Store.BatchSize(ctx)
-	return s, err
-}
-
-// SaveSettings stores the user's preferences and returns them as saved.
-func (a *App) SaveSettings(s Settings) (Settings, error) {
-	ctx, cancel := a.call(10 * time.Second)
-	defer cancel()
-	st := a.ws.Store
-	if err := st.SetLanguage(ctx, s.Language); err != nil {
-		return Settings{}, fail(err)
-	}
-	if err := st.SetMaxFileMB(ctx, s.MaxFileMB); err != nil {
-		return Settings{}, fail(err)
-	}
-	if err := st.SetBatchSize(ctx, s.BatchSize); err != nil {
-		return Settings{}, fail(err)
-	}
-	out, err := a.settings(ctx)
-	return out, fail(err)
-}
-
-// ListObjects lists the objects of a connection (name or spec).
-func (a *App) ListObjects(connection string) ([]ObjectSummary, error) {
-	ctx, cancel := a.call(time.Minute)
-	defer cancel()
-	objs, err := a.objects(ctx, connection)
-	if err != nil {
-		return nil, fail(err)
-	}
-	out := make([]ObjectSummary, 0, len(objs))
-	for _, o := range objs {
-		out = append(out, ObjectSummary{APIName: o.APIName, LabelEN: o.LabelEN, LabelZH: o.LabelZH,
-			Table: o.Table, Primary: o.Primary, Master: o.Master, FieldCount: len(o.Fields),
-			FromCatalog: o.FromCatalog})
-	}
-	return out, nil
-}
-
-// DescribeObject returns one object with its fields.
-func (a *App) DescribeObject(connection, object string) (catalog.Object, error) {
-	ctx, cancel := a.call(time.Minute)
-	defer cancel()
-	o, err := a.describe(ctx, connection, object)
-	if err != nil {
-		return catalog.Object{}, fail(err)
-	}
-	return *o, nil
-}
-
 func (a *App) objects(ctx context.Context, connection string) ([]catalog.Object, error) {
 	t, err := a.open(ctx, connection)
 	if err != nil {
@@ -227,9 +146,23 @@ func (a *App) objects(ctx context.Context, connection string) ([]catalog.Object,
 
 // open resolves a connection name (or spec) and opens the CRM.
 func (a *App) open(ctx context.Context, connection string) (crm.Target, error) {
-	spec, err := a.ws.Conns.Resolve(ctx, connection)
+	spec, err := a.resolve(ctx, connection)
 	if err != nil {
 		return nil, err
 	}
 	return crm.Open(ctx, spec)
+}
+
+// resolve resolves a connection name (or spec); in browser mode a sandbox
+// file other than the built-in one must be in an allowed folder, as any
+// other file the page names.
+func (a *App) resolve(ctx context.Context, connection string) (crm.Spec, error) {
+	spec, err := a.ws.Conns.Resolve(ctx, connection)
+	if err != nil || a.files == nil || spec.Kind != crm.KindSandbox || spec.Path == "" {
+		return spec, err
+	}
+	if builtIn, berr := appdir.SandboxPath(); berr == nil && filepath.Clean(builtIn) == filepath.Clean(spec.Path) {
+		return spec, nil
+	}
+	return spec, a.files.check(spec.Path)
 }

@@ -11,7 +11,24 @@ import (
 	"batchdesk/backend/workspace"
 )
 
-func newApp(t *testing.T) *App {
+// testApp is the app with every area of its surface, so a test calls any
+// bound method on one value.
+type testApp struct {
+	*App
+	*SettingsAPI
+	*ConnectionsAPI
+	*ImportAPI
+	*JobsAPI
+	*PresetsAPI
+}
+
+// surface wraps a with its areas.
+func surface(a *App) *testApp {
+	return &testApp{App: a, SettingsAPI: &SettingsAPI{a}, ConnectionsAPI: &ConnectionsAPI{a},
+		ImportAPI: &ImportAPI{a}, JobsAPI: &JobsAPI{a}, PresetsAPI: &PresetsAPI{a}}
+}
+
+func newApp(t *testing.T) *testApp {
 	t.Helper()
 	t.Setenv("BATCHDESK_HOME", t.TempDir())
 	t.Setenv("BATCHDESK_SECRETS", "file")
@@ -21,7 +38,7 @@ func newApp(t *testing.T) *App {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ws.Close() })
-	return New(ws, Options{Version: "test", Mode: "browser"})
+	return surface(New(ws, Options{Version: "test", Mode: "browser"}))
 }
 
 // wantCode checks that err crossed the boundary as JSON with the code.

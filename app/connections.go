@@ -3,11 +3,18 @@ package app
 import (
 	"time"
 
+	"batchdesk/backend/catalog"
 	"batchdesk/backend/connections"
 )
 
+func init() { addArea("connections", false, func(a *App) any { return &ConnectionsAPI{a} }) }
+
+// ConnectionsAPI is the connections area of the surface: saved CRM
+// connections and the objects of a CRM.
+type ConnectionsAPI struct{ *App }
+
 // ListConnections lists the built-in sandbox and the saved connections.
-func (a *App) ListConnections() ([]connections.Connection, error) {
+func (a *ConnectionsAPI) ListConnections() ([]connections.Connection, error) {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
 	cs, err := a.ws.Conns.List(ctx)
@@ -15,16 +22,16 @@ func (a *App) ListConnections() ([]connections.Connection, error) {
 }
 
 // AddConnection saves a connection; its password goes to the keyring.
-func (a *App) AddConnection(in connections.Input) (connections.Connection, error) {
+func (a *ConnectionsAPI) AddConnection(input connections.Input) (connections.Connection, error) {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
-	c, err := a.ws.Conns.Add(ctx, in)
+	c, err := a.ws.Conns.Add(ctx, input)
 	return c, fail(err)
 }
 
 // TestConnection logs in for real and reports the outcome; a failed login
 // is a Result with OK false, not an error.
-func (a *App) TestConnection(name string) (connections.Result, error) {
+func (a *ConnectionsAPI) TestConnection(name string) (connections.Result, error) {
 	ctx, cancel := a.call(time.Minute)
 	defer cancel()
 	r, err := a.ws.Conns.Test(ctx, name)
@@ -32,8 +39,36 @@ func (a *App) TestConnection(name string) (connections.Result, error) {
 }
 
 // RemoveConnection deletes a saved connection and its password.
-func (a *App) RemoveConnection(name string) error {
+func (a *ConnectionsAPI) RemoveConnection(name string) error {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
 	return fail(a.ws.Conns.Remove(ctx, name))
+}
+
+// ListObjects lists the objects of a connection (name or spec).
+func (a *ConnectionsAPI) ListObjects(connection string) ([]ObjectSummary, error) {
+	ctx, cancel := a.call(time.Minute)
+	defer cancel()
+	objs, err := a.objects(ctx, connection)
+	if err != nil {
+		return nil, fail(err)
+	}
+	out := make([]ObjectSummary, 0, len(objs))
+	for _, o := range objs {
+		out = append(out, ObjectSummary{APIName: o.APIName, LabelEN: o.LabelEN, LabelZH: o.LabelZH,
+			Table: o.Table, Primary: o.Primary, Master: o.Master, FieldCount: len(o.Fields),
+			FromCatalog: o.FromCatalog})
+	}
+	return out, nil
+}
+
+// DescribeObject returns one object with its fields.
+func (a *ConnectionsAPI) DescribeObject(connection, object string) (catalog.Object, error) {
+	ctx, cancel := a.call(time.Minute)
+	defer cancel()
+	o, err := a.describe(ctx, connection, object)
+	if err != nil {
+		return catalog.Object{}, fail(err)
+	}
+	return *o, nil
 }

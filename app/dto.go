@@ -1,8 +1,9 @@
 package app
 
 // DTOs crossing the Wails / HTTP boundary. Plain structs, camelCase JSON,
-// times as RFC 3339 strings. frontend/src/lib/api/types.ts mirrors this file:
-// change both together.
+// times as RFC 3339 strings. frontend/src/lib/api/types.ts is generated from
+// them (and every other type the surface uses): after a change, run
+// `make types` (see typescript.go).
 
 // AppInfo describes the running app.
 type AppInfo struct {

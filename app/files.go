@@ -9,24 +9,25 @@ import (
 	"batchdesk/backend/imports"
 )
 
+func init() { addArea("import", false, func(a *App) any { return &ImportAPI{a} }) }
+
+// ImportAPI is the import area of the surface: reading files, the mapping
+// step's suggestions, and starting validations, rehearsals and imports.
+type ImportAPI struct{ *App }
+
 // sampleRows is how many first rows the files step shows.
 const sampleRows = 20
 
 // InspectFile reads a file's encoding, delimiter, header, row count and
 // first rows. The file is read by Go from its path: nothing large passes
 // through the page.
-func (a *App) InspectFile(ref FileRef) (FileInfo, error) {
+func (a *ImportAPI) InspectFile(ref FileRef) (FileInfo, error) {
+	if err := a.files.check(ref.Path); err != nil {
+		return FileInfo{}, fail(err)
+	}
 	ctx, cancel := a.call(5 * time.Minute)
 	defer cancel()
-	maxMB, err := a.ws.Store.MaxFileMB(ctx)
-	if err != nil {
-		return FileInfo{}, fail(err)
-	}
-	opts, err := imports.SourceOptions(ref.Encoding, ref.Delimiter, maxMB)
-	if err != nil {
-		return FileInfo{}, fail(err)
-	}
-	fi, err := imports.Inspect(ref.Path, opts, sampleRows)
+	fi, err := imports.InspectFile(ctx, a.ws.Store, ref.Path, ref.format(), sampleRows)
 	if err != nil {
 		return FileInfo{}, fail(err)
 	}
@@ -35,7 +36,7 @@ func (a *App) InspectFile(ref FileRef) (FileInfo, error) {
 
 // SuggestMapping auto-matches headers to the object's fields and finds
 // saved presets made for files with the same headers.
-func (a *App) SuggestMapping(connection, object string, headers []string) (MappingSuggestion, error) {
+func (a *ImportAPI) SuggestMapping(connection, object string, headers []string) (MappingSuggestion, error) {
 	ctx, cancel := a.call(time.Minute)
 	defer cancel()
 	obj, err := a.describe(ctx, connection, object)
@@ -56,21 +57,16 @@ func (a *App) SuggestMapping(connection, object string, headers []string) (Mappi
 // ColumnValues lists the distinct values of a column, most frequent first,
 // for the value-map editor. Cells are split on ";" (the multi-picklist
 // separator, which no option can contain).
-func (a *App) ColumnValues(ref FileRef, header string, limit int) ([]ValueCount, error) {
+func (a *ImportAPI) ColumnValues(ref FileRef, header string, limit int) ([]ValueCount, error) {
+	if err := a.files.check(ref.Path); err != nil {
+		return nil, fail(err)
+	}
 	ctx, cancel := a.call(5 * time.Minute)
 	defer cancel()
-	maxMB, err := a.ws.Store.MaxFileMB(ctx)
-	if err != nil {
-		return nil, fail(err)
-	}
-	opts, err := imports.SourceOptions(ref.Encoding, ref.Delimiter, maxMB)
-	if err != nil {
-		return nil, fail(err)
-	}
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
-	vals, err := imports.ColumnValues(ref.Path, opts, header, true, limit)
+	vals, err := imports.FileColumnValues(ctx, a.ws.Store, ref.Path, ref.format(), header, limit)
 	if err != nil {
 		return nil, fail(err)
 	}
@@ -84,7 +80,7 @@ func (a *App) ColumnValues(ref FileRef, header string, limit int) ([]ValueCount,
 // GuessObject names the object of the connection that a file with these
 // headers most likely belongs to ("" when none fits), so files opened with
 // the app start on the mapping step.
-func (a *App) GuessObject(connection string, headers []string) (string, error) {
+func (a *ImportAPI) GuessObject(connection string, headers []string) (string, error) {
 	ctx, cancel := a.call(time.Minute)
 	defer cancel()
 	objs, err := a.objects(ctx, connection)
@@ -95,7 +91,7 @@ func (a *App) GuessObject(connection string, headers []string) (string, error) {
 }
 
 // PickFiles opens the native file dialog (window only).
-func (a *App) PickFiles() ([]string, error) {
+func (a *ImportAPI) PickFiles() ([]string, error) {
 	d := a.dialogs()
 	if d == nil {
 		return nil, fail(apperr.New(apperr.Invalid, "there is no file dialog in the browser: upload the files instead"))

@@ -9,7 +9,10 @@ import (
 // StartValidate validates req's files against the object (and checks
 // lookups and keys against the CRM, read-only) as a job; it returns the
 // job's ID at once. Failing rows appear in GetProblems as they are found.
-func (a *App) StartValidate(req ImportRequest) (string, error) {
+func (a *ImportAPI) StartValidate(req ImportRequest) (string, error) {
+	if err := a.checkFiles(req); err != nil {
+		return "", err
+	}
 	set := importSettings(req)
 	set.ValidateOnly = true
 	return a.startImport(set)
@@ -17,7 +20,10 @@ func (a *App) StartValidate(req ImportRequest) (string, error) {
 
 // StartRehearse runs req's whole load in one transaction on the CRM and
 // rolls it back, as a job; it returns the job's ID at once.
-func (a *App) StartRehearse(req ImportRequest) (string, error) {
+func (a *ImportAPI) StartRehearse(req ImportRequest) (string, error) {
+	if err := a.checkFiles(req); err != nil {
+		return "", err
+	}
 	set := importSettings(req)
 	set.Rehearse = true
 	return a.startImport(set)
@@ -26,8 +32,33 @@ func (a *App) StartRehearse(req ImportRequest) (string, error) {
 // StartImport imports req's files as a job; it returns the job's ID at
 // once. The job can be canceled (CancelJob) and resumed (ResumeJob, or
 // `batchdesk jobs resume ID`).
-func (a *App) StartImport(req ImportRequest) (string, error) {
+func (a *ImportAPI) StartImport(req ImportRequest) (string, error) {
+	if err := a.checkFiles(req); err != nil {
+		return "", err
+	}
 	return a.startImport(importSettings(req))
+}
+
+// checkFiles refuses, in browser mode, a request naming a file outside
+// the allowed folders.
+func (a *ImportAPI) checkFiles(req ImportRequest) error {
+	if a.files == nil {
+		return nil
+	}
+	ctx, cancel := a.call(time.Minute)
+	defer cancel()
+	if _, err := a.resolve(ctx, req.Connection); err != nil {
+		return fail(err)
+	}
+	if err := a.files.checkRefs(req.Files); err != nil {
+		return fail(err)
+	}
+	for _, d := range req.Details {
+		if err := a.files.checkRefs(d.Files); err != nil {
+			return fail(err)
+		}
+	}
+	return nil
 }
 
 // startImport starts a job on the app's context (it outlives the call).
@@ -36,26 +67,10 @@ func (a *App) startImport(set imports.Settings) (string, error) {
 	return id, fail(err)
 }
 
-// ResumeJob continues an interrupted or canceled import where it stopped;
-// it returns the job's ID (the same).
-func (a *App) ResumeJob(id string) (string, error) {
-	if err := a.imports.Resume(a.ctx, id, ""); err != nil {
-		return "", fail(err)
-	}
-	return id, nil
-}
-
-// RestartJob runs a finished import again as a new job — all rows, or
-// with failedOnly those of its error report — and returns the new job's ID.
-func (a *App) RestartJob(id string, failedOnly bool) (string, error) {
-	nid, err := a.imports.Restart(a.ctx, id, failedOnly, "")
-	return nid, fail(err)
-}
-
 // GetProblems returns one page of a job's failing rows (original cells in
 // header order, problems per cell), filtered by problem code and column,
 // with the counts by code and by column. Done is false while the job runs.
-func (a *App) GetProblems(jobID string, q ProblemQuery) (ProblemPage, error) {
+func (a *ImportAPI) GetProblems(jobID string, q ProblemQuery) (ProblemPage, error) {
 	ctx, cancel := a.call(time.Minute)
 	defer cancel()
 	if q.Limit <= 0 || q.Limit > 1000 {
@@ -105,7 +120,12 @@ func fileRefs(refs []FileRef, formats map[string]imports.Format) ([]string, map[
 		if formats == nil {
 			formats = map[string]imports.Format{}
 		}
-		formats[r.Path] = imports.Format{Encoding: r.Encoding, Delimiter: r.Delimiter}
+		formats[r.Path] = r.format()
 	}
 	return paths, formats
+}
+
+// format is how to read the file.
+func (r FileRef) format() imports.Format {
+	return imports.Format{Encoding: r.Encoding, Delimiter: r.Delimiter}
 }

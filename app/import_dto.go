@@ -5,8 +5,8 @@ import (
 	"batchdesk/backend/ingest/mapping"
 )
 
-// DTOs of the import flow, the jobs dashboard and presets. Mirrored in
-// frontend/src/lib/api/types.ts.
+// DTOs of the import flow, the jobs dashboard and presets. The frontend's
+// types are generated from them (`make types`).
 
 // FileRef names a CSV file on the machine running Go (a dropped or browsed
 // path in the window, an uploaded file's path in browser mode) with the

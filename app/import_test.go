@@ -51,7 +51,7 @@ func accountRequest(connection string, files ...string) ImportRequest {
 }
 
 // waitJob waits for a job the app started and returns its final state.
-func waitJob(t *testing.T, a *App, id string, err error) store.Job {
+func waitJob(t *testing.T, a *testApp, id string, err error) store.Job {
 	t.Helper()
 	if err != nil {
 		t.Fatalf("start: %v", err)
@@ -66,7 +66,7 @@ func waitJob(t *testing.T, a *App, id string, err error) store.Job {
 }
 
 // sandboxCount counts the sandbox's accounts whose name starts with prefix.
-func sandboxCount(t *testing.T, a *App, prefix string) int {
+func sandboxCount(t *testing.T, a *testApp, prefix string) int {
 	t.Helper()
 	tg, err := a.open(context.Background(), "sandbox")
 	if err != nil {
@@ -126,7 +126,7 @@ func TestValidateAndPageProblems(t *testing.T) {
 		t.Fatalf("by code and column = %+v", p)
 	}
 	// a later run of the app reads the log from disk
-	b := New(a.ws, Options{Mode: "browser"})
+	b := surface(New(a.ws, Options{Mode: "browser"}))
 	p, err = b.GetProblems(id, ProblemQuery{Limit: 10, Column: "Industry"})
 	if err != nil || !p.Done || p.Total != 2 || len(p.Header) != 4 || p.Rows[1].Cells[1] != "Nope" {
 		t.Fatalf("reopened = %+v, %v", p, err)

@@ -12,6 +12,12 @@ import (
 	"batchdesk/backend/store"
 )
 
+func init() { addArea("jobs", false, func(a *App) any { return &JobsAPI{a} }) }
+
+// JobsAPI is the jobs area of the surface: the history, a job's page,
+// cancel, resume and restart.
+type JobsAPI struct{ *App }
+
 // jobFlags are the parts of a job's saved settings the dashboard shows.
 type jobFlags struct {
 	ValidateOnly bool `json:"validateOnly"`
@@ -25,31 +31,20 @@ func rfc3339(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
+// jobSummary converts a job and its figures (jobs.Summarize) for the page.
 func jobSummary(j store.Job) JobSummary {
+	f := jobs.Summarize(j, time.Now())
 	s := JobSummary{JobID: j.ID, Kind: j.Kind, Status: j.Status, Connection: j.Connection, Object: j.Object,
 		Files: []string{}, Total: j.Total, Succeeded: j.Succeeded, Failed: j.Failed,
 		CreatedAt: rfc3339(j.CreatedAt), StartedAt: rfc3339(j.StartedAt), FinishedAt: rfc3339(j.FinishedAt),
 		Message: j.Message, HasErrors: j.ErrorReport != "" && fileExists(j.ErrorReport),
-		Resumable: j.Status == store.StatusInterrupted || j.Status == store.StatusCanceled}
-	for _, f := range j.Files {
-		s.Files = append(s.Files, filepath.Base(f.Path))
+		Resumable: f.Resumable, Seconds: f.Seconds, SuccessRate: f.SuccessRate, RowsPerSec: f.RowsPerSec}
+	for _, p := range j.Files {
+		s.Files = append(s.Files, filepath.Base(p.Path))
 	}
 	var fl jobFlags
 	_ = json.Unmarshal(j.Settings, &fl)
 	s.ValidateOnly, s.Rehearse = fl.ValidateOnly, fl.Rehearse
-	if !j.StartedAt.IsZero() {
-		end := j.FinishedAt
-		if end.IsZero() {
-			end = time.Now()
-		}
-		s.Seconds = end.Sub(j.StartedAt).Seconds()
-	}
-	if done := j.Succeeded + j.Failed; done > 0 {
-		s.SuccessRate = float64(j.Succeeded) / float64(done)
-		if s.Seconds > 0 {
-			s.RowsPerSec = float64(done) / s.Seconds
-		}
-	}
 	return s
 }
 
@@ -59,7 +54,7 @@ func fileExists(p string) bool {
 }
 
 // ListJobs lists the job history, newest first.
-func (a *App) ListJobs(f JobFilter) ([]JobSummary, error) {
+func (a *JobsAPI) ListJobs(f JobFilter) ([]JobSummary, error) {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
 	if f.Limit <= 0 || f.Limit > 1000 {
@@ -77,7 +72,7 @@ func (a *App) ListJobs(f JobFilter) ([]JobSummary, error) {
 }
 
 // GetJob returns one job with its event log.
-func (a *App) GetJob(id string) (JobDetail, error) {
+func (a *JobsAPI) GetJob(id string) (JobDetail, error) {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
 	d, err := a.jobs.Get(ctx, id)
@@ -96,14 +91,30 @@ func (a *App) GetJob(id string) (JobDetail, error) {
 
 // CancelJob cancels a queued or running job (also one of another process);
 // it stops after the batches in flight and can be resumed.
-func (a *App) CancelJob(id string) error {
+func (a *JobsAPI) CancelJob(id string) error {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
 	return fail(a.jobs.Cancel(ctx, id))
 }
 
+// ResumeJob continues an interrupted or canceled import where it stopped;
+// it returns the job's ID (the same).
+func (a *JobsAPI) ResumeJob(id string) (string, error) {
+	if err := a.imports.Resume(a.ctx, id, ""); err != nil {
+		return "", fail(err)
+	}
+	return id, nil
+}
+
+// RestartJob runs a finished import again as a new job — all rows, or
+// with failedOnly those of its error report — and returns the new job's ID.
+func (a *JobsAPI) RestartJob(id string, failedOnly bool) (string, error) {
+	nid, err := a.imports.Restart(a.ctx, id, failedOnly, "")
+	return nid, fail(err)
+}
+
 // errorReportPath is the error report of a job, for the HTTP download.
-func (a *App) errorReportPath(id string) (string, error) {
+func (a *JobsAPI) errorReportPath(id string) (string, error) {
 	d, err := a.GetJob(id)
 	if err != nil {
 		return "", err
@@ -116,7 +127,7 @@ func (a *App) errorReportPath(id string) (string, error) {
 
 // SaveErrorReport asks where to save a job's error report and copies it
 // there (window only); "" when the user cancels.
-func (a *App) SaveErrorReport(id string) (string, error) {
+func (a *JobsAPI) SaveErrorReport(id string) (string, error) {
 	src, err := a.errorReportPath(id)
 	if err != nil {
 		return "", err
@@ -134,7 +145,7 @@ func (a *App) SaveErrorReport(id string) (string, error) {
 
 // download opens a job's error report for the HTTP download route. It is
 // not a bound method: a stream does not cross the Wails bridge.
-func (a *App) download(id string) (name string, r io.ReadCloser, err error) {
+func (a *JobsAPI) download(id string) (name string, r io.ReadCloser, err error) {
 	p, err := a.errorReportPath(id)
 	if err != nil {
 		return "", nil, err

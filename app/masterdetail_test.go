@@ -55,7 +55,7 @@ func TestMasterDetailFromTheUI(t *testing.T) {
 	}
 }
 
-func countLines(t *testing.T, a *App) int {
+func countLines(t *testing.T, a *testApp) int {
 	t.Helper()
 	tg, err := a.open(context.Background(), "sandbox")
 	if err != nil {

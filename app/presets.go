@@ -6,14 +6,20 @@ import (
 	"time"
 
 	"batchdesk/backend/apperr"
-	"batchdesk/backend/imports"
 	"batchdesk/backend/ingest/mapping"
+	"batchdesk/backend/presets"
 	"batchdesk/backend/store"
 )
 
+func init() { addArea("presets", false, func(a *App) any { return &PresetsAPI{a} }) }
+
+// PresetsAPI is the presets area of the surface: saved mappings, and
+// sharing them as JSON files.
+type PresetsAPI struct{ *App }
+
 func presetSummary(p store.Preset) PresetSummary {
 	s := PresetSummary{Name: p.Name, Object: p.Object, UpdatedAt: p.UpdatedAt.UTC().Format(time.RFC3339)}
-	if mp, err := mapping.Decode(p.Body); err == nil {
+	if mp, err := presets.FromRow(p); err == nil {
 		s.Mode = string(mp.EffectiveMode())
 		s.Columns = len(mp.Columns)
 	}
@@ -21,7 +27,7 @@ func presetSummary(p store.Preset) PresetSummary {
 }
 
 // ListPresets lists saved presets ("" object: all).
-func (a *App) ListPresets(object string) ([]PresetSummary, error) {
+func (a *PresetsAPI) ListPresets(object string) ([]PresetSummary, error) {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
 	ps, err := a.ws.Store.ListPresets(ctx, object)
@@ -36,27 +42,19 @@ func (a *App) ListPresets(object string) ([]PresetSummary, error) {
 }
 
 // GetPreset returns a preset's mapping (name, object, mode, key, zone, columns).
-func (a *App) GetPreset(name string) (mapping.Preset, error) {
+func (a *PresetsAPI) GetPreset(name string) (mapping.Preset, error) {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
-	p, err := a.ws.Store.GetPreset(ctx, name)
-	if err != nil {
-		return mapping.Preset{}, fail(err)
-	}
-	mp, err := mapping.Decode(p.Body)
-	if err != nil {
-		return mapping.Preset{}, fail(apperr.Wrap(err, apperr.Invalid, "preset %q cannot be read: %v", name, err))
-	}
-	mp.Name = p.Name
-	return mp, nil
+	p, err := presets.Get(ctx, a.ws.Store, name)
+	return p, fail(err)
 }
 
 // SavePreset creates or replaces a preset; headers (the file's) let later
 // files with the same headers find it.
-func (a *App) SavePreset(name string, m mapping.Mapping, headers []string) (PresetSummary, error) {
+func (a *PresetsAPI) SavePreset(name string, m mapping.Mapping, headers []string) (PresetSummary, error) {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
-	p, err := imports.SavePreset(ctx, a.ws.Store, name, m, headers)
+	p, err := presets.Save(ctx, a.ws.Store, mapping.Preset{Name: name, Mapping: m}, headers)
 	if err != nil {
 		return PresetSummary{}, fail(err)
 	}
@@ -64,21 +62,21 @@ func (a *App) SavePreset(name string, m mapping.Mapping, headers []string) (Pres
 }
 
 // RenamePreset renames a preset.
-func (a *App) RenamePreset(oldName, newName string) error {
+func (a *PresetsAPI) RenamePreset(oldName, newName string) error {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
-	return fail(a.ws.Store.RenamePreset(ctx, oldName, newName))
+	return fail(presets.Rename(ctx, a.ws.Store, oldName, newName))
 }
 
 // DeletePreset deletes a preset.
-func (a *App) DeletePreset(name string) error {
+func (a *PresetsAPI) DeletePreset(name string) error {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
 	return fail(a.ws.Store.DeletePreset(ctx, name))
 }
 
 // ExportPreset returns the preset as its shareable JSON text ("version": 1).
-func (a *App) ExportPreset(name string) (string, error) {
+func (a *PresetsAPI) ExportPreset(name string) (string, error) {
 	p, err := a.GetPreset(name)
 	if err != nil {
 		return "", err
@@ -88,10 +86,10 @@ func (a *App) ExportPreset(name string) (string, error) {
 }
 
 // ImportPreset reads preset JSON (strictly) and saves it under its name.
-func (a *App) ImportPreset(text string) (PresetSummary, error) {
-	p, err := mapping.Decode([]byte(text))
+func (a *PresetsAPI) ImportPreset(text string) (PresetSummary, error) {
+	p, err := presets.Parse([]byte(text))
 	if err != nil {
-		return PresetSummary{}, fail(apperr.Wrap(err, apperr.Invalid, "not a Batchdesk preset: %v", err))
+		return PresetSummary{}, fail(err)
 	}
 	if p.Name == "" {
 		return PresetSummary{}, fail(apperr.New(apperr.Invalid, "the preset file has no \"name\""))
@@ -101,7 +99,7 @@ func (a *App) ImportPreset(text string) (PresetSummary, error) {
 
 // SaveTextFile asks where to save and writes content there (window only);
 // "" when the user cancels.
-func (a *App) SaveTextFile(defaultName, content string) (string, error) {
+func (a *PresetsAPI) SaveTextFile(defaultName, content string) (string, error) {
 	d := a.dialogs()
 	if d == nil {
 		return "", fail(apperr.New(apperr.Invalid, "there is no save dialog in the browser"))

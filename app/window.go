@@ -2,14 +2,34 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"log"
+	"os"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 )
+
+func init() { addArea("window", true, func(a *App) any { return &WindowAPI{a} }) }
+
+// WindowAPI is the window-only area of the surface: the page's readiness
+// signals, which only the window test reads. It is not served over HTTP.
+type WindowAPI struct{ *App }
+
+// UIReady is called by the page once its first screen has rendered. It logs
+// the line the window test waits for.
+func (a *WindowAPI) UIReady() {
+	fmt.Fprintln(os.Stderr, "batchdesk: ui ready")
+}
+
+// UIStep is called by the page when the import flow shows a step; it logs
+// the line the window test of the mapping step waits for.
+func (a *WindowAPI) UIStep(step string) {
+	fmt.Fprintf(os.Stderr, "batchdesk: ui step %s\n", step)
+}
 
 // wailsEmitter sends events through the Wails runtime. Runtime calls with a
 // context that is not Wails' own kill the process, so it only ever uses the
@@ -30,19 +50,20 @@ func RunWindow(a *App, assets fs.FS) int {
 		BackgroundColour: &options.RGBA{R: 246, G: 247, B: 249, A: 255},
 		AssetServer:      &assetserver.Options{Assets: assets},
 		OnStartup: func(ctx context.Context) {
-			a.SetEmitter(wailsEmitter{ctx})
-			a.SetDialogs(wailsDialogs{ctx})
+			a.setEmitter(wailsEmitter{ctx})
+			a.setDialogs(wailsDialogs{ctx})
 			// Files dropped on the window arrive as absolute paths: Go reads
 			// them from disk, nothing large passes through JavaScript.
 			runtime.OnFileDrop(ctx, func(x, y int, paths []string) {
-				a.emit("files:dropped", map[string]any{"paths": paths})
+				a.emit("files:dropped", FilesDropped{Paths: paths})
 			})
 		},
-		OnShutdown: func(context.Context) { a.Shutdown() },
+		OnShutdown: func(context.Context) { a.shutdown() },
 		DragAndDrop: &options.DragAndDrop{
 			EnableFileDrop: true,
 		},
-		Bind: []interface{}{a},
+		// The chosen surface, not *App: see surface.go.
+		Bind: a.bound(true),
 	})
 	if err != nil {
 		log.Printf("batchdesk: window: %v", err)

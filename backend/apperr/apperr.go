@@ -16,6 +16,7 @@ const (
 	NotFound     = "not_found"    // named thing does not exist
 	Conflict     = "conflict"     // already exists / state does not allow it
 	Unauthorized = "unauthorized" // missing or wrong token
+	Forbidden    = "forbidden"    // not allowed from here (browser mode: another site, a file outside the allowed folders)
 	AuthFailed   = "auth_failed"  // wrong database password
 	Unavailable  = "unavailable"  // server unreachable, database missing
 	TooLarge     = "too_large"    // file over the size limit
@@ -28,6 +29,10 @@ type Error struct {
 	Code    string
 	Message string
 	Err     error
+	// Setting names the setting the error is about ("mode", "batchSize",
+	// …; "" for none), so a front end can point at its own control or, on
+	// the command line, its flag. Messages name the setting in words.
+	Setting string
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -43,6 +48,22 @@ func New(code, format string, args ...any) *Error {
 // Wrap returns an Error with the given code and message, keeping err as cause.
 func Wrap(err error, code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: err}
+}
+
+// For sets the setting the error is about and returns e.
+func (e *Error) For(setting string) *Error {
+	e.Setting = setting
+	return e
+}
+
+// SettingOf returns the setting of the first *Error in err's chain ("" when
+// none names one).
+func SettingOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Setting
+	}
+	return ""
 }
 
 // CodeOf returns the code of the first *Error in err's chain, or Internal.

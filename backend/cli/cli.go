@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"batchdesk/backend/apperr"
+	"batchdesk/backend/imports"
 )
 
 // Exit statuses.
@@ -50,6 +51,8 @@ type Env struct {
 type ServeOptions struct {
 	Addr        string
 	AllowRemote bool
+	// Root is a folder whose files the page may open (--root); "" for none.
+	Root string
 }
 
 // Run runs the command line and returns the exit status.
@@ -79,8 +82,20 @@ func Run(ctx context.Context, args []string, env Env) (status int) {
 	return ExitCannot
 }
 
+// settingFlags are the flags of the import settings a shared check can
+// name (imports.Setting*): the command line puts the flag before the
+// message, which names the setting in words.
+var settingFlags = map[string]string{
+	imports.SettingCRM: "--crm", imports.SettingObject: "--object", imports.SettingMode: "--mode",
+	imports.SettingKey: "--key", imports.SettingBatchSize: "--batch-size", imports.SettingMaxFileMB: "--max-file-mb",
+	imports.SettingMasterKey: "--master-key", imports.SettingDetails: "--detail",
+}
+
 func message(err error) string {
 	msg := apperr.MessageOf(err)
+	if flag, ok := settingFlags[apperr.SettingOf(err)]; ok {
+		msg = flag + ": " + msg
+	}
 	// cobra's own argument errors: add the hint once.
 	if strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "unknown flag") ||
 		strings.HasPrefix(msg, "unknown shorthand flag") || strings.Contains(msg, "required flag") {

@@ -102,17 +102,15 @@ func rfc3339(t time.Time) *string {
 	return &s
 }
 
+// viewOf converts a job and its figures (jobs.Summarize) for printing.
 func viewOf(j store.Job) jobView {
+	f := jobs.Summarize(j, time.Now())
 	v := jobView{JobID: j.ID, Kind: j.Kind, Status: j.Status, Connection: j.Connection, Object: j.Object,
 		Total: j.Total, Succeeded: j.Succeeded, Failed: j.Failed,
 		CreatedAt: *rfc3339(j.CreatedAt), StartedAt: rfc3339(j.StartedAt), FinishedAt: rfc3339(j.FinishedAt),
-		Seconds: jobSeconds(j), Message: j.Message}
-	if done := j.Succeeded + j.Failed; done > 0 {
-		rate := float64(j.Succeeded) / float64(done)
-		v.SuccessRate = &rate
-		if v.Seconds > 0 {
-			v.RowsPerSec = float64(done) / v.Seconds
-		}
+		Seconds: f.Seconds, RowsPerSec: f.RowsPerSec, Message: j.Message}
+	if f.HasRate {
+		v.SuccessRate = &f.SuccessRate
 	}
 	if j.ErrorReport != "" {
 		p := j.ErrorReport

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -15,13 +14,11 @@ import (
 	"batchdesk/backend/crm"
 	"batchdesk/backend/imports"
 	"batchdesk/backend/ingest/mapping"
+	"batchdesk/backend/presets"
 	"batchdesk/backend/store"
 )
 
 func init() { register(newPresetsCmd) }
-
-// presetVersion is the version of the preset JSON file format.
-const presetVersion = mapping.PresetVersion
 
 func newPresetsCmd(env *Env) *cobra.Command {
 	cmd := &cobra.Command{
@@ -135,15 +132,8 @@ func newPresetsRenameCmd(env *Env) *cobra.Command {
 		Short: "Rename a preset",
 		Args:  nArgs(2, "the old and the new name"),
 		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
-			if err := ws.Store.RenamePreset(cmd.Context(), args[0], args[1]); err != nil {
+			if err := presets.Rename(cmd.Context(), ws.Store, args[0], args[1]); err != nil {
 				return err
-			}
-			// the name inside the body follows the rename
-			if p, err := ws.Store.GetPreset(cmd.Context(), args[1]); err == nil {
-				if body, err := imports.SetPresetFields(p.Body, map[string]any{"name": args[1]}); err == nil {
-					p.Body = body
-					_, _ = ws.Store.SavePreset(cmd.Context(), p)
-				}
 			}
 			fmt.Fprintf(env.Stdout, "Renamed preset %q to %q.\n", args[0], args[1])
 			return nil
@@ -192,21 +182,17 @@ func newPresetsImportCmd(env *Env) *cobra.Command {
 		Short: "Save the preset of a JSON file (replacing one with the same name)",
 		Args:  nArgs(1, "the preset JSON file"),
 		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
-			body, err := imports.ReadPresetFile(args[0])
+			pr, err := presets.ReadFile(args[0])
 			if err != nil {
 				return err
 			}
-			if name == "" {
-				name = imports.PresetString(body, "name")
+			if name != "" {
+				pr.Name = name
 			}
-			if name == "" {
-				name = strings.TrimSuffix(filepath.Base(args[0]), filepath.Ext(args[0]))
+			if pr.Name == "" {
+				pr.Name = strings.TrimSuffix(filepath.Base(args[0]), filepath.Ext(args[0]))
 			}
-			if body, err = imports.SetPresetFields(body, map[string]any{"name": name}); err != nil {
-				return err
-			}
-			p, err := ws.Store.SavePreset(cmd.Context(), store.Preset{Name: name, Object: imports.PresetString(body, "object"),
-				HeaderSignature: imports.PresetString(body, "headerSignature"), Body: body})
+			p, err := presets.Save(cmd.Context(), ws.Store, pr, nil)
 			if err != nil {
 				return err
 			}
@@ -220,30 +206,13 @@ func newPresetsImportCmd(env *Env) *cobra.Command {
 
 // storedPresetFile looks a preset up by name and renders it as its JSON file,
 // as show prints it and export writes it.
-func storedPresetFile(ctx context.Context, ws *Services, name string) (store.Preset, []byte, error) {
-	p, err := ws.Store.GetPreset(ctx, name)
+func storedPresetFile(ctx context.Context, ws *Services, name string) (mapping.Preset, []byte, error) {
+	p, err := presets.Get(ctx, ws.Store, name)
 	if err != nil {
-		return store.Preset{}, nil, err
+		return mapping.Preset{}, nil, err
 	}
-	b, err := presetFile(p)
+	b, err := presets.File(p)
 	return p, b, err
-}
-
-// presetFile renders a stored preset as its versioned JSON file.
-func presetFile(p store.Preset) ([]byte, error) {
-	body, err := imports.SetPresetFields(p.Body, map[string]any{"version": presetVersion, "name": p.Name, "object": p.Object})
-	if err != nil {
-		return nil, err
-	}
-	var v any
-	if err := json.Unmarshal(body, &v); err != nil {
-		return nil, fmt.Errorf("preset %q: %w", p.Name, err)
-	}
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("preset %q: %w", p.Name, err)
-	}
-	return append(b, '\n'), nil
 }
 
 // buildPreset makes a preset from the import flags: the object, mode, key
@@ -260,7 +229,7 @@ func buildPreset(ctx context.Context, ws *Services, name string, f *importFlags,
 		return store.Preset{}, apperr.New(apperr.Invalid, "--mode must be insert, update or upsert, not %q", f.mode)
 	}
 	for _, m := range f.maps {
-		if _, _, err := imports.SplitMap(m); err != nil {
+		if _, _, err := mapping.ParseMapFlag(m); err != nil {
 			return store.Preset{}, err
 		}
 	}
@@ -298,7 +267,7 @@ func buildPreset(ctx context.Context, ws *Services, name string, f *importFlags,
 		}
 	}
 	for _, s := range f.maps {
-		h, fld, _ := imports.SplitMap(s)
+		h, fld, _ := mapping.ParseMapFlag(s)
 		if fld == "" {
 			delete(m.Columns, h)
 			continue

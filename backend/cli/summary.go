@@ -3,10 +3,10 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"time"
 
 	"batchdesk/backend/apperr"
+	"batchdesk/backend/jobs"
 	"batchdesk/backend/store"
 )
 
@@ -32,16 +32,7 @@ func summaryOf(j store.Job) jobSummary {
 }
 
 // jobSeconds is the run's duration in seconds, to the millisecond.
-func jobSeconds(j store.Job) float64 {
-	if j.StartedAt.IsZero() {
-		return 0
-	}
-	end := j.FinishedAt
-	if end.IsZero() {
-		end = time.Now()
-	}
-	return math.Round(end.Sub(j.StartedAt).Seconds()*1000) / 1000
-}
+func jobSeconds(j store.Job) float64 { return jobs.Summarize(j, time.Now()).Seconds }
 
 // printSummary ends a job's output: one JSON line with --json, otherwise a
 // few lines for people.
@@ -56,7 +47,7 @@ func printSummary(env *Env, j store.Job, asJSON bool) {
 	if j.ErrorReport != "" {
 		fmt.Fprintf(env.Stdout, "  error report: %s\n", j.ErrorReport)
 	}
-	if j.Status == store.StatusCanceled || j.Status == store.StatusInterrupted {
+	if jobs.Resumable(j.Status) {
 		fmt.Fprintf(env.Stdout, "  continue with: batchdesk jobs resume %s\n", j.ID)
 	}
 }

@@ -2,11 +2,17 @@ package httpapi
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"io/fs"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -26,7 +32,7 @@ func (fakeAPI) Boom() (string, error)                { panic("boom") }
 func newTestServer(t *testing.T) (*Server, *httptest.Server) {
 	t.Helper()
 	assets := fstest.MapFS{"index.html": {Data: []byte("<html>ok</html>")}}
-	s, err := New(fakeAPI{}, assets, t.TempDir())
+	s, err := New([]any{fakeAPI{}}, assets, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,6 +44,7 @@ func newTestServer(t *testing.T) (*Server, *httptest.Server) {
 func post(t *testing.T, ts *httptest.Server, token, path, body string) (*http.Response, string) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, ts.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -85,6 +92,8 @@ func TestPageTokenSetsCookie(t *testing.T) {
 		t.Fatalf("cookie %+v", cookie)
 	}
 	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/api/Add", strings.NewReader("[2,3]"))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", ts.URL) // the page's own origin, as a browser sends it
 	req.AddCookie(cookie)
 	res, err = http.DefaultClient.Do(req)
 	if err != nil {
@@ -256,5 +265,147 @@ func TestDownload(t *testing.T) {
 	}
 	if res, _ := get("/api/download?job=nope"); res.StatusCode != 404 {
 		t.Fatalf("unknown job: %d", res.StatusCode)
+	}
+}
+
+// call posts a method call with the headers a browser page would send
+// (cookie, Origin, JSON), changed by edit.
+func browserCall(t *testing.T, s *Server, ts *httptest.Server, path, body string, edit func(*http.Request)) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", ts.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.AddCookie(&http.Cookie{Name: CookieName, Value: s.Token()})
+	if edit != nil {
+		edit(req)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, strings.TrimSpace(string(b))
+}
+
+func TestOtherOriginsRefused(t *testing.T) {
+	s, ts := newTestServer(t)
+	s.AllowHosts(ts.Listener.Addr().String())
+	port := ts.Listener.Addr().(*net.TCPAddr).Port
+	cases := []struct {
+		name   string
+		edit   func(*http.Request)
+		status int
+	}{
+		{"the page itself", nil, 200},
+		{"localhost name of the same port", func(r *http.Request) {
+			r.Host = fmt.Sprintf("localhost:%d", port)
+			r.Header.Set("Origin", "http://"+r.Host)
+		}, 200},
+		{"another site", func(r *http.Request) { r.Header.Set("Origin", "http://evil.example") }, 403},
+		{"another port of 127.0.0.1", func(r *http.Request) { r.Header.Set("Origin", "http://127.0.0.1:9999") }, 403},
+		{"origin null", func(r *http.Request) { r.Header.Set("Origin", "null") }, 403},
+		{"cross-site fetch metadata", func(r *http.Request) { r.Header.Set("Sec-Fetch-Site", "same-site") }, 403},
+		{"cookie POST without Origin", func(r *http.Request) { r.Header.Del("Origin") }, 403},
+		{"rebound host name", func(r *http.Request) {
+			r.Host = fmt.Sprintf("evil.example:%d", port)
+			r.Header.Set("Origin", "http://"+r.Host)
+		}, 403},
+		{"text/plain body", func(r *http.Request) { r.Header.Set("Content-Type", "text/plain") }, 415},
+		{"no content type", func(r *http.Request) { r.Header.Del("Content-Type") }, 415},
+		{"JSON with a charset", func(r *http.Request) { r.Header.Set("Content-Type", "application/json; charset=utf-8") }, 200},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res, body := browserCall(t, s, ts, "/api/Add", "[1,2]", c.edit)
+			if res.StatusCode != c.status {
+				t.Fatalf("got %d %s, want %d", res.StatusCode, body, c.status)
+			}
+			if c.status == 403 && !strings.Contains(body, `"code":"forbidden"`) {
+				t.Fatalf("body %s", body)
+			}
+		})
+	}
+	// The event stream and downloads are API calls too.
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/api/events", nil)
+	req.AddCookie(&http.Cookie{Name: CookieName, Value: s.Token()})
+	req.Header.Set("Origin", "http://127.0.0.1:9999")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 403 {
+		t.Fatalf("events from another origin: %d", res.StatusCode)
+	}
+}
+
+func TestBodyAndArgumentsCapped(t *testing.T) {
+	s, ts := newTestServer(t)
+	big := "[" + strings.Repeat(`"xxxxxxxxxx",`, MaxBody/13+1) + "1]"
+	if res, body := post(t, ts, s.Token(), "/api/Add", big); res.StatusCode != 413 || !strings.Contains(body, `"code":"too_large"`) {
+		t.Fatalf("body over %d bytes: %d %s", MaxBody, res.StatusCode, body)
+	}
+	// Arguments past the method's count are refused as they are read: an
+	// array of 200,000 costs no more memory than one of three.
+	many := "[" + strings.Repeat("1,", 200000) + "1]"
+	ms, err := newMethodSet([]any{fakeAPI{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err = ms.call(context.Background(), "Add", strings.NewReader(many))
+	runtime.ReadMemStats(&after)
+	if apperr.CodeOf(err) != apperr.Invalid || !strings.Contains(err.Error(), "takes 2 arguments") {
+		t.Fatalf("200,000 arguments: %v", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 1<<20 {
+		t.Fatalf("reading 200,000 arguments allocated %d bytes", alloc)
+	}
+}
+
+func TestUploadCappedAtTheFileSizeSetting(t *testing.T) {
+	s, ts := newTestServer(t)
+	s.MaxUpload = func() (int64, error) { return 1000, nil }
+	if res, body := post(t, ts, s.Token(), "/api/upload?name=ok.csv", strings.Repeat("x", 1000)); res.StatusCode != 200 {
+		t.Fatalf("at the limit: %d %s", res.StatusCode, body)
+	}
+	if res, body := post(t, ts, s.Token(), "/api/upload?name=big.csv", strings.Repeat("x", 1001)); res.StatusCode != 413 || !strings.Contains(body, `"code":"too_large"`) {
+		t.Fatalf("over the limit: %d %s", res.StatusCode, body)
+	}
+	// No Content-Length (a chunked body): cut off while streaming.
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/api/upload?name=chunked.csv", io.MultiReader(strings.NewReader(strings.Repeat("y", 3000))))
+	req.ContentLength = -1
+	req.Header.Set("Authorization", "Bearer "+s.Token())
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 413 {
+		t.Fatalf("chunked over the limit: %d", res.StatusCode)
+	}
+	var left []string
+	filepath.WalkDir(s.uploadDir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			left = append(left, filepath.Base(p))
+		}
+		return nil
+	})
+	if len(left) != 1 || left[0] != "ok.csv" {
+		t.Fatalf("files left in the upload folder: %v", left)
+	}
+}
+
+func TestOnlyTheGivenValuesAreServed(t *testing.T) {
+	if _, err := New([]any{fakeAPI{}, fakeAPI{}}, fstest.MapFS{}, t.TempDir()); err == nil {
+		t.Fatal("a method in two areas must be refused")
+	}
+	s, _ := newTestServer(t)
+	if got := strings.Join(s.Methods(), ","); got != "Add,Boom,Fail,Hello,Nothing" {
+		t.Fatalf("methods %s", got)
 	}
 }

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -31,6 +32,22 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err)
 		return
 	}
+	max := int64(-1)
+	if s.MaxUpload != nil {
+		if max, err = s.MaxUpload(); err != nil {
+			writeError(w, http.StatusInternalServerError, err)
+			return
+		}
+	}
+	tooLarge := apperr.New(apperr.TooLarge, "%s is larger than the file size limit (%d MiB, the \"max file size\" setting)", name, max>>20)
+	if max >= 0 && r.ContentLength > max {
+		writeError(w, http.StatusRequestEntityTooLarge, tooLarge)
+		return
+	}
+	body := io.Reader(r.Body)
+	if max >= 0 {
+		body = http.MaxBytesReader(w, r.Body, max)
+	}
 	dir, err := os.MkdirTemp(s.uploadDir, "up-")
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, apperr.Wrap(err, apperr.Internal, "cannot create the upload folder"))
@@ -42,9 +59,15 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, apperr.Wrap(err, apperr.Internal, "cannot save the upload"))
 		return
 	}
-	n, err := io.Copy(f, r.Body)
+	n, err := io.Copy(f, body)
 	if cerr := f.Close(); err == nil {
 		err = cerr
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		os.RemoveAll(dir)
+		writeError(w, http.StatusRequestEntityTooLarge, tooLarge)
+		return
 	}
 	if err != nil {
 		os.RemoveAll(dir)

@@ -150,3 +150,8 @@ func ColumnValues(path string, opts source.Options, header string, multi bool, l
 	}
 	return out, nil
 }
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}

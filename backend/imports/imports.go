@@ -62,12 +62,3 @@ func ParseDelimiter(s string) (rune, error) {
 	}
 	return r, nil
 }
-
-// DelimiterName is the reverse of ParseDelimiter for display: "tab" for a
-// tab, the character otherwise.
-func DelimiterName(r rune) string {
-	if r == '\t' {
-		return "tab"
-	}
-	return string(r)
-}

@@ -9,7 +9,9 @@ import (
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/ingest/mapping"
 	"batchdesk/backend/ingest/source"
+	"batchdesk/backend/presets"
 	"batchdesk/backend/store"
 )
 
@@ -132,7 +134,7 @@ func TestSuggestAndPresets(t *testing.T) {
 	if _, ok := s.Mapping.Columns["Billing City"]; ok || len(s.Suggestions) != 4 || len(s.Presets) != 0 {
 		t.Fatalf("suggestion = %+v", s)
 	}
-	if _, err := SavePreset(ctx, st, "acme", s.Mapping, headers); err != nil {
+	if _, err := presets.Save(ctx, st, mapping.Preset{Name: "acme", Mapping: s.Mapping}, headers); err != nil {
 		t.Fatal(err)
 	}
 	// The same headers in another order and case find the preset.
@@ -141,7 +143,7 @@ func TestSuggestAndPresets(t *testing.T) {
 		t.Fatalf("preset not suggested: %+v %v", s.Presets, err)
 	}
 	// Updating without headers keeps the signature.
-	if _, err := SavePreset(ctx, st, "acme", s.Mapping, nil); err != nil {
+	if _, err := presets.Save(ctx, st, mapping.Preset{Name: "acme", Mapping: s.Mapping}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if s, _ = Suggest(ctx, st, &account, headers); len(s.Presets) != 1 {

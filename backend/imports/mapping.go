@@ -1,7 +1,6 @@
 package imports
 
 import (
-	"encoding/json"
 	"strings"
 
 	"batchdesk/backend/apperr"
@@ -23,7 +22,7 @@ func MapColumns(obj *catalog.Object, header, maps []string, mode, key string) (m
 // object.
 func checkMaps(obj *catalog.Object, header []string, maps []string) error {
 	for _, m := range maps {
-		h, fld, _ := SplitMap(m)
+		h, fld, _ := parseMap(m)
 		found := false
 		for _, col := range header {
 			if strings.EqualFold(strings.TrimSpace(col), h) {
@@ -55,12 +54,10 @@ func fieldNames(obj *catalog.Object) string {
 // columns (or auto-matched headers), then maps on top; mode and key as
 // given, else the preset's. Its columns are keyed by the file's own header
 // names.
-func buildMapping(obj *catalog.Object, header []string, presetBody json.RawMessage, maps []string, mode, key string) (mapping.Mapping, error) {
+func buildMapping(obj *catalog.Object, header []string, from *mapping.Preset, maps []string, mode, key string) (mapping.Mapping, error) {
 	var preset mapping.Mapping
-	if len(presetBody) > 0 {
-		if err := json.Unmarshal(presetBody, &preset); err != nil {
-			return mapping.Mapping{}, apperr.Wrap(err, apperr.Invalid, "the preset's mapping cannot be read: %v", err)
-		}
+	if from != nil {
+		preset = from.Mapping
 	}
 	cols := map[string]mapping.Column{} // by normalized header
 	if preset.Columns != nil {
@@ -73,7 +70,7 @@ func buildMapping(obj *catalog.Object, header []string, presetBody json.RawMessa
 		}
 	}
 	for _, m := range maps {
-		h, f, _ := SplitMap(m)
+		h, f, _ := parseMap(m)
 		if f == "" {
 			delete(cols, mapping.Normalize(h))
 			continue
@@ -98,7 +95,7 @@ func buildMapping(obj *catalog.Object, header []string, presetBody json.RawMessa
 		}
 	}
 	if len(out.Columns) == 0 {
-		return out, apperr.New(apperr.Invalid, "no column of the file matches a field of %s: map them with --map \"Header=field\" or --preset", obj.APIName)
+		return out, apperr.New(apperr.Invalid, "no column of the file matches a field of %s: map the columns (Header=field) or use a preset", obj.APIName)
 	}
 	return out, checkMapping(obj, out)
 }

@@ -15,6 +15,7 @@ import (
 	"batchdesk/backend/ingest/pipeline"
 	"batchdesk/backend/ingest/source"
 	"batchdesk/backend/jobs"
+	"batchdesk/backend/presets"
 	"batchdesk/backend/store"
 )
 
@@ -27,6 +28,7 @@ type prepared struct {
 	maxBytes     int64
 	batchSize    int
 	mapping      mapping.Mapping
+	preset       *mapping.Preset // the preset the mapping starts from, if any
 	details      []pipeline.Detail
 	fingerprints []store.JobFile
 	errorsPath   string // "" = the default
@@ -45,17 +47,28 @@ func (s *Service) prepare(ctx context.Context, set Settings) (*prepared, error) 
 	p.saved.CRM = withoutPassword(strings.TrimSpace(set.CRM))
 	var err error
 	if set.Preset != "" && set.PresetBody == nil && set.Mapping == nil {
-		if p.saved.PresetBody, err = LoadPresetBody(ctx, st, set.Preset); err != nil {
+		pr, err := presets.Load(ctx, st, set.Preset)
+		if err != nil {
 			return nil, err
 		}
+		if p.saved.PresetBody, err = mapping.Encode(pr); err != nil {
+			return nil, err
+		}
+	}
+	if p.saved.PresetBody != nil {
+		pr, err := presets.Parse(p.saved.PresetBody)
+		if err != nil {
+			return nil, err
+		}
+		p.preset = &pr
 	}
 	object := set.Object
 	if object == "" && set.Mapping != nil {
 		object = set.Mapping.Object
 	}
-	if object == "" && p.saved.PresetBody != nil {
-		if object = PresetString(p.saved.PresetBody, "object"); object == "" {
-			return nil, apperr.New(apperr.Invalid, "preset %q names no object: add --object", set.Preset)
+	if object == "" && p.preset != nil {
+		if object = p.preset.Object; object == "" {
+			return nil, apperr.New(apperr.Invalid, "preset %q names no object: name the object to import into", set.Preset).For(SettingObject)
 		}
 	}
 	maxMB := set.MaxFileMB
@@ -147,7 +160,7 @@ func (p *prepared) resolveMapping(set *Settings) error {
 	if err := checkMaps(p.object, p.header, set.Maps); err != nil {
 		return err
 	}
-	p.mapping, err = buildMapping(p.object, p.header, p.saved.PresetBody, set.Maps, mode, key)
+	p.mapping, err = buildMapping(p.object, p.header, p.preset, set.Maps, mode, key)
 	return err
 }
 
@@ -166,7 +179,7 @@ func (p *prepared) addDetail(ctx context.Context, set *Settings, d DetailFiles, 
 			return err
 		}
 		if !slices.Contains(header, d.MasterColumn) {
-			return apperr.New(apperr.Invalid, "--master-key %q: %s has no such column (columns: %s)", d.MasterColumn, f, strings.Join(header, ", "))
+			return apperr.New(apperr.Invalid, "the master key column %q: %s has no such column (columns: %s)", d.MasterColumn, f, strings.Join(header, ", ")).For(SettingMasterKey)
 		}
 	}
 	var m mapping.Mapping
@@ -203,7 +216,7 @@ func ReadHeader(path string, f Format, maxMB int) ([]string, error) {
 	sf, err := source.Open(path, opts)
 	if errors.Is(err, source.ErrTooLarge) {
 		return nil, apperr.Wrap(err, apperr.TooLarge,
-			"%s is larger than the %d MB limit: split it into smaller files (e.g. by rows, keeping the header in each) or raise the limit with --max-file-mb",
+			"%s is larger than the %d MB limit: split it into smaller files (e.g. by rows, keeping the header in each) or raise the file size limit (Settings)",
 			path, maxMB)
 	}
 	if err != nil {
@@ -248,13 +261,13 @@ func checkKey(obj *catalog.Object, mode, key *string) error {
 		*key = "id"
 	case "primary":
 		if obj.Primary == "" {
-			return apperr.New(apperr.Invalid, "--key primary: %s has no primary attribute; use --key id or a unique field", obj.APIName)
+			return apperr.New(apperr.Invalid, "the record key \"primary\": %s has no primary attribute; use the record ID or a unique field", obj.APIName).For(SettingKey)
 		}
 		*key = "primary"
 	default:
 		fld, err := obj.Field(*key)
 		if err != nil {
-			return apperr.Wrap(err, apperr.Invalid, "--key %q: %s has no such field", *key, obj.APIName)
+			return apperr.Wrap(err, apperr.Invalid, "the record key %q: %s has no such field", *key, obj.APIName).For(SettingKey)
 		}
 		*key = fld.APIName
 	}

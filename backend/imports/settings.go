@@ -58,6 +58,19 @@ type Settings struct {
 	Files       []string      `json:"files"`
 }
 
+// The settings a check error can name (apperr.Error.Setting): the window
+// points at its control, the command line at its flag.
+const (
+	SettingCRM       = "crm"
+	SettingObject    = "object"
+	SettingMode      = "mode"
+	SettingKey       = "key"
+	SettingBatchSize = "batchSize"
+	SettingMaxFileMB = "maxFileMb"
+	SettingMasterKey = "masterKey"
+	SettingDetails   = "details"
+)
+
 // Format says how to read one file ("" = detect / sniff).
 type Format struct {
 	Encoding  string `json:"encoding,omitempty"`
@@ -79,25 +92,25 @@ type DetailFiles struct {
 // contents, and normalizes the mode.
 func (s *Settings) check() error {
 	if strings.TrimSpace(s.CRM) == "" {
-		return apperr.New(apperr.Invalid, "no CRM given: add --crm (a postgres:// URL, a saved connection, sandbox or sandbox:PATH)")
+		return apperr.New(apperr.Invalid, "no CRM given: name one (a saved connection, a postgres:// URL, sandbox or sandbox:PATH)").For(SettingCRM)
 	}
 	if strings.TrimSpace(s.Object) == "" && s.Preset == "" && s.PresetBody == nil && (s.Mapping == nil || s.Mapping.Object == "") {
-		return apperr.New(apperr.Invalid, "no object given: add --object (Account, Contact, …)")
+		return apperr.New(apperr.Invalid, "no object given: name the object to import into (Account, Contact, …)").For(SettingObject)
 	}
 	switch strings.ToLower(s.Mode) {
 	case "", "insert", "update", "upsert":
 		s.Mode = strings.ToLower(s.Mode)
 	default:
-		return apperr.New(apperr.Invalid, "--mode must be insert, update or upsert, not %q", s.Mode)
+		return apperr.New(apperr.Invalid, "the mode must be insert, update or upsert, not %q", s.Mode).For(SettingMode)
 	}
 	if s.BatchSize < 0 || s.BatchSize > 1_000_000 {
-		return apperr.New(apperr.Invalid, "--batch-size must be between 1 and 1,000,000, not %d", s.BatchSize)
+		return apperr.New(apperr.Invalid, "the batch size must be between 1 and 1,000,000, not %d", s.BatchSize).For(SettingBatchSize)
 	}
 	if s.MaxFileMB < 0 {
-		return apperr.New(apperr.Invalid, "--max-file-mb must be positive, not %d", s.MaxFileMB)
+		return apperr.New(apperr.Invalid, "the file size limit (MB) must be positive, not %d", s.MaxFileMB).For(SettingMaxFileMB)
 	}
 	for _, m := range s.Maps {
-		if _, _, err := SplitMap(m); err != nil {
+		if _, _, err := parseMap(m); err != nil {
 			return err
 		}
 	}
@@ -107,10 +120,10 @@ func (s *Settings) check() error {
 		}
 	}
 	if len(s.Details) > 0 && s.MasterKey == "" {
-		return apperr.New(apperr.Invalid, "--detail needs --master-key COLUMN: the detail files' column that holds the master's key")
+		return apperr.New(apperr.Invalid, "detail files need the master key column: the detail files' column that holds the master's key").For(SettingMasterKey)
 	}
 	if s.MasterKey != "" && len(s.Details) == 0 && len(s.DetailFiles) == 0 {
-		return apperr.New(apperr.Invalid, "--master-key needs at least one --detail OBJECT=FILE")
+		return apperr.New(apperr.Invalid, "a master key column is given but no detail file").For(SettingDetails)
 	}
 	if len(s.Files) == 0 {
 		return apperr.New(apperr.Invalid, "no file given: name the CSV files to import")
@@ -151,13 +164,14 @@ func checkReadable(path string) error {
 	return nil
 }
 
-// SplitMap reads one "Header=field" pair.
-func SplitMap(s string) (header, field string, err error) {
-	h, f, ok := strings.Cut(s, "=")
-	if !ok || strings.TrimSpace(h) == "" {
-		return "", "", apperr.New(apperr.Invalid, `--map %q: write it as "Header=field" (or "Header=" to ignore the column)`, s)
+// parseMap reads one --map "Header=field" pair (mapping.ParseMapFlag:
+// split at the last '=', "Header=" unmaps the column), coded Invalid.
+func parseMap(s string) (header, field string, err error) {
+	header, field, err = mapping.ParseMapFlag(s)
+	if err != nil {
+		return "", "", apperr.Wrap(err, apperr.Invalid, "%v", err)
 	}
-	return strings.TrimSpace(h), strings.TrimSpace(f), nil
+	return header, field, nil
 }
 
 // splitDetail reads one OBJECT=FILE.

@@ -32,19 +32,3 @@ func Suggest(ctx context.Context, st *store.Store, obj *catalog.Object, headers 
 	}
 	return Suggestion{Mapping: m, Suggestions: sugg, Presets: presets}, nil
 }
-
-// SavePreset stores m under name (creating or replacing it) with the header
-// signature that lets a later file with the same headers find it.
-func SavePreset(ctx context.Context, st *store.Store, name string, m mapping.Mapping, headers []string) (store.Preset, error) {
-	body, err := mapping.Encode(mapping.Preset{Name: name, Mapping: m})
-	if err != nil {
-		return store.Preset{}, err
-	}
-	sig := ""
-	if len(headers) > 0 {
-		sig = mapping.Signature(headers)
-	} else if old, err := st.GetPreset(ctx, name); err == nil {
-		sig = old.HeaderSignature
-	}
-	return st.SavePreset(ctx, store.Preset{Name: name, Object: m.Object, HeaderSignature: sig, Body: body})
-}

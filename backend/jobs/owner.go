@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"os"
 	"syscall"
+
+	"batchdesk/backend/apperr"
+	"batchdesk/backend/store"
 )
 
 // owner records which process runs a job, and whether another process has
@@ -73,4 +76,30 @@ func (r *Registry) setOwner(ctx context.Context, id string, o owner) error {
 		return fmt.Errorf("record job owner: %w", err)
 	}
 	return nil
+}
+
+// claim marks the job running and owned by this process in one store
+// transaction, after checking that it may start: not done, and not running
+// in a live process. Of two processes claiming the same job at once, the
+// second sees the first's claim and is refused (code Conflict).
+func (r *Registry) claim(ctx context.Context, id string) (store.Job, error) {
+	me, err := json.Marshal(self())
+	if err != nil {
+		return store.Job{}, fmt.Errorf("encode job owner: %w", err)
+	}
+	return r.store.ClaimJob(ctx, id, ownerKey(id), string(me), func(j store.Job, current string) error {
+		switch j.Status {
+		case store.StatusDone:
+			return apperr.New(apperr.Conflict, "job %s is done: restart it to run it again", id)
+		case store.StatusRunning:
+			var o owner
+			if json.Unmarshal([]byte(current), &o) == nil && o.alive() {
+				if o.PID == os.Getpid() {
+					return apperr.New(apperr.Conflict, "job %s is already running", id)
+				}
+				return apperr.New(apperr.Conflict, "job %s is running in another Batchdesk process (pid %d)", id, o.PID)
+			}
+		}
+		return nil
+	})
 }

@@ -35,6 +35,10 @@ type Registry struct {
 
 	mu      sync.Mutex
 	running map[string]*run
+	// ended holds the runs of this process that have finished, with their
+	// final state and error: Wait reads them from here, so a Wait that
+	// comes after the end still gets the job's error.
+	ended map[string]*run
 }
 
 // run is one job running in this process.
@@ -63,7 +67,7 @@ func New(st *store.Store, em Emitter, opt Options) *Registry {
 	if em == nil {
 		em = EmitterFunc(func(string, any) {})
 	}
-	return &Registry{store: st, emit: em, opt: opt, running: map[string]*run{}}
+	return &Registry{store: st, emit: em, opt: opt, running: map[string]*run{}, ended: map[string]*run{}}
 }
 
 // Create records a new queued job and returns it with its ID (a
@@ -95,47 +99,37 @@ func (r *Registry) Submit(ctx context.Context, spec Spec, fn Func) (string, erro
 	return j.ID, nil
 }
 
-// Start runs fn as the job id (queued, or interrupted/canceled/failed/done
-// for a resume) in a new goroutine. The job's context derives from ctx:
-// canceling ctx cancels the job. A job already running here or in another
-// live process gives code Conflict.
+// Start runs fn as the job id (queued, or interrupted/canceled/failed for
+// a resume) in a new goroutine. The job's context derives from ctx:
+// canceling ctx cancels the job. The job is claimed atomically in the
+// store (its status and owner compared and set in one transaction), so of
+// two processes starting the same job at once exactly one runs it: a job
+// already running here or in another live process, or one that is done,
+// gives code Conflict.
 func (r *Registry) Start(ctx context.Context, id string, fn Func) error {
-	j, err := r.store.GetJob(ctx, id)
-	if err != nil {
-		return err
-	}
 	r.mu.Lock()
 	if _, ok := r.running[id]; ok {
 		r.mu.Unlock()
 		return apperr.New(apperr.Conflict, "job %s is already running", id)
 	}
-	if j.Status == store.StatusRunning {
-		if o, ok := r.owner(ctx, id); ok && o.alive() {
-			r.mu.Unlock()
-			return apperr.New(apperr.Conflict, "job %s is running in another Batchdesk process (pid %d)", id, o.PID)
-		}
-	}
 	jctx, cancel := context.WithCancel(ctx)
-	ru := &run{id: id, kind: j.Kind, cancel: cancel, done: make(chan struct{})}
+	ru := &run{id: id, cancel: cancel, done: make(chan struct{})}
 	r.running[id] = ru
 	r.mu.Unlock()
 
-	if err := r.setOwner(ctx, id, self()); err != nil {
+	j, err := r.claim(ctx, id)
+	if err != nil {
 		r.forget(ru)
 		cancel()
 		return err
 	}
-	start := store.JobUpdate{Status: store.StatusRunning, Total: j.Total, Succeeded: j.Succeeded, Failed: j.Failed, Message: "running"}
-	if err := r.store.UpdateJob(ctx, id, start); err != nil {
-		r.forget(ru)
-		cancel()
-		return err
-	}
+	ru.kind = j.Kind
 	r.event(id, store.LevelInfo, fmt.Sprintf("started (pid %d)", self().PID))
 	go r.execute(jctx, ru, j, fn)
 	return nil
 }
 
+// forget drops a run that never started.
 func (r *Registry) forget(ru *run) {
 	r.mu.Lock()
 	delete(r.running, ru.id)
@@ -189,7 +183,11 @@ func (r *Registry) execute(ctx context.Context, ru *run, j store.Job, fn Func) {
 	if status == store.StatusFailed || status == store.StatusInterrupted {
 		ru.err = err
 	}
-	r.forget(ru)
+	// One step: a Wait from now on finds the run among the ended ones.
+	r.mu.Lock()
+	delete(r.running, ru.id)
+	r.ended[ru.id] = ru
+	r.mu.Unlock()
 	close(ru.done)
 }
 
@@ -264,11 +262,15 @@ func (r *Registry) poll(ctx context.Context, ru *run, t *tracker) func() {
 }
 
 // Wait blocks until the job started here ends (or ctx ends) and returns its
-// final state; err is the Func's error when the job failed. A job not
-// running in this process returns its stored state at once.
+// final state; err is the Func's error when the job failed or was
+// interrupted — also when the job had already ended before Wait was called.
+// A job not started in this process returns its stored state at once.
 func (r *Registry) Wait(ctx context.Context, id string) (store.Job, error) {
 	r.mu.Lock()
 	ru, ok := r.running[id]
+	if !ok {
+		ru, ok = r.ended[id]
+	}
 	r.mu.Unlock()
 	if !ok {
 		return r.store.GetJob(ctx, id)

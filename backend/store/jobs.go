@@ -299,3 +299,56 @@ func scanJob(r scanner) (Job, error) {
 	}
 	return j, nil
 }
+
+// ClaimJob marks the job running for a new run and records its owner, in
+// one transaction: it reads the job and the setting ownerKey, lets allow
+// refuse (its error is returned as is), then compares and sets the job's
+// status (still what was read) to running and ownerKey to owner. SQLite
+// runs one such write transaction at a time (the store begins them
+// IMMEDIATE), so of two claims at once the second reads the first's claim.
+// The counts are kept; StartedAt is set the first time, FinishedAt cleared.
+// An unknown ID gives code NotFound; a lost race gives code Conflict.
+func (s *Store) ClaimJob(ctx context.Context, id, ownerKey, owner string, allow func(j Job, currentOwner string) error) (Job, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return Job{}, fmt.Errorf("claim job %s: %w", id, err)
+	}
+	defer tx.Rollback()
+	j, err := scanJob(tx.QueryRowContext(ctx, `SELECT `+jobCols+` FROM jobs WHERE id = ?`, id))
+	if err == sql.ErrNoRows {
+		return Job{}, notFound("job", id)
+	}
+	if err != nil {
+		return Job{}, fmt.Errorf("claim job %s: %w", id, err)
+	}
+	var current string
+	err = tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, ownerKey).Scan(&current)
+	if err != nil && err != sql.ErrNoRows {
+		return Job{}, fmt.Errorf("claim job %s: %w", id, err)
+	}
+	if err := allow(j, current); err != nil {
+		return Job{}, err
+	}
+	t := formatTime(now())
+	res, err := tx.ExecContext(ctx, `UPDATE jobs SET status = 'running', message = 'running',
+			started_at = COALESCE(started_at, ?1), finished_at = NULL
+		WHERE id = ?2 AND status = ?3`, t, id, j.Status)
+	if err != nil {
+		return Job{}, fmt.Errorf("claim job %s: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return Job{}, apperr.New(apperr.Conflict, "job %s was started by another process at the same time", id)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, ownerKey, owner); err != nil {
+		return Job{}, fmt.Errorf("claim job %s: record owner: %w", id, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return Job{}, fmt.Errorf("claim job %s: %w", id, err)
+	}
+	j.Status, j.Message, j.FinishedAt = StatusRunning, "running", time.Time{}
+	if j.StartedAt.IsZero() {
+		j.StartedAt, _ = time.Parse(timeLayout, t)
+	}
+	return j, nil
+}

@@ -7,29 +7,36 @@ import (
 	"batchdesk/backend/catalog"
 )
 
-// ParseMapFlag splits a --map value "Header=field" at its last '=' (a
-// header may hold '=', a field API name never does). Both sides are
-// trimmed and must be non-empty.
+// ParseMapFlag splits a --map value "Header=field" at its last '=': a
+// header may hold '=' ("a=b=name" maps the column "a=b"), a field API name
+// never does. Both sides are trimmed; the header must not be empty. An
+// empty field ("Header=") leaves the column unmapped.
 func ParseMapFlag(s string) (header, field string, err error) {
 	i := strings.LastIndexByte(s, '=')
 	if i < 0 {
-		return "", "", fmt.Errorf("--map %q: write it as \"Header=field\" (no '=' found)", s)
+		return "", "", fmt.Errorf("--map %q: write it as \"Header=field\" (no '=' found; \"Header=\" ignores the column)", clip(s))
 	}
 	header, field = strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+1:])
 	switch {
 	case header == "" && field == "":
-		return "", "", fmt.Errorf("--map %q: both the header and the field are missing: write \"Header=field\"", s)
+		return "", "", fmt.Errorf("--map %q: both the header and the field are missing: write \"Header=field\"", clip(s))
 	case header == "":
-		return "", "", fmt.Errorf("--map %q: the header (before '=') is missing", s)
-	case field == "":
-		return "", "", fmt.Errorf("--map %q: the field (after '=') is missing", s)
+		return "", "", fmt.Errorf("--map %q: the header (before '=') is missing", clip(s))
 	}
 	return header, field, nil
 }
 
+// clip keeps at most 100 characters of a flag value for a message.
+func clip(s string) string {
+	if r := []rune(s); len(r) > 100 {
+		return string(r[:100]) + "…"
+	}
+	return s
+}
+
 // ApplyMapFlags parses each --map value and sets the column in m (keeping
 // any value map or format a preset gave it; a header mapped before to
-// another field is remapped). The field must exist on obj; a header not in
+// another field is remapped; "Header=" unmaps it). The field must exist on obj; a header not in
 // the file's header row is an error when headers is not nil.
 func ApplyMapFlags(m *Mapping, obj *catalog.Object, headers []string, flags []string) error {
 	if m.Columns == nil {
@@ -39,6 +46,14 @@ func ApplyMapFlags(m *Mapping, obj *catalog.Object, headers []string, flags []st
 		h, field, err := ParseMapFlag(s)
 		if err != nil {
 			return err
+		}
+		if field == "" {
+			for k := range m.Columns {
+				if strings.EqualFold(strings.TrimSpace(k), h) {
+					delete(m.Columns, k)
+				}
+			}
+			continue
 		}
 		f, err := obj.Field(field)
 		if err != nil {

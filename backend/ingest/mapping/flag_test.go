@@ -19,7 +19,8 @@ func TestParseMapFlag(t *testing.T) {
 		{name: "chinese", in: "公司名称=name", header: "公司名称", field: "name"},
 		{name: "no equals", in: "Company", err: "no '=' found"},
 		{name: "empty header", in: "=name", err: "header (before '=') is missing"},
-		{name: "empty field", in: "Company=", err: "field (after '=') is missing"},
+		{name: "empty field leaves the column unmapped", in: "Company=", header: "Company", field: ""},
+		{name: "equals in header, unmapped", in: "a=b=", header: "a=b", field: ""},
 		{name: "both empty", in: " = ", err: "both"},
 		{name: "empty", in: "", err: "no '=' found"},
 	}

@@ -5,8 +5,9 @@ import (
 	"testing"
 )
 
-// FuzzParseMapFlag: never panics; a success has non-empty trimmed sides
-// and the field holds no '='.
+// FuzzParseMapFlag: never panics; a success has a non-empty trimmed
+// header, a trimmed field (empty: unmapped) without '=', and header=field
+// parses back to the same pair.
 func FuzzParseMapFlag(f *testing.F) {
 	for _, s := range []string{"Company=name", "a=b=c", "=", "x=", "=y", "", "公司=name", " \t= \n"} {
 		f.Add(s)
@@ -16,8 +17,11 @@ func FuzzParseMapFlag(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if h == "" || field == "" || strings.Contains(field, "=") || h != strings.TrimSpace(h) || field != strings.TrimSpace(field) {
+		if h == "" || strings.Contains(field, "=") || h != strings.TrimSpace(h) || field != strings.TrimSpace(field) {
 			t.Fatalf("ParseMapFlag(%q) = %q, %q", s, h, field)
+		}
+		if h2, f2, err := ParseMapFlag(h + "=" + field); err != nil || h2 != h || f2 != field {
+			t.Fatalf("ParseMapFlag(%q) = %q, %q; again: %q, %q, %v", s, h, field, h2, f2, err)
 		}
 	})
 }

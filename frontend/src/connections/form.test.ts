@@ -51,4 +51,9 @@ describe('addressOf', () => {
     expect(addressOf({ kind: 'postgres', host: 'h', port: 5432, database: 'crm', user: 'u' })).toBe('u@h:5432/crm');
     expect(addressOf({ kind: 'sandbox', host: '', port: 0, database: '', user: '', path: '/x/sandbox.db' })).toBe('/x/sandbox.db');
   });
+
+  it('reads a connection as Go sends it, empty fields left out', () => {
+    expect(addressOf({ kind: 'postgres', host: 'h', database: 'crm' })).toBe('h/crm');
+    expect(addressOf({ kind: 'postgres' })).toBe('localhost/');
+  });
 });

@@ -88,16 +88,19 @@ export function toInput(f: ConnectionForm): ConnectionInput {
   };
 }
 
-/** Where a connection points, for the list: user@host:port/database or the file. */
+/**
+ * Where a connection points, for the list: user@host:port/database or the
+ * file. Go omits empty fields, so each may be absent.
+ */
 export function addressOf(c: {
   kind: string;
-  host: string;
-  port: number;
-  database: string;
-  user: string;
+  host?: string;
+  port?: number;
+  database?: string;
+  user?: string;
   path?: string;
 }): string {
   if (c.kind === 'sandbox') return c.path ?? '';
   const host = c.host || 'localhost';
-  return `${c.user ? `${c.user}@` : ''}${host}${c.port ? `:${c.port}` : ''}/${c.database}`;
+  return `${c.user ? `${c.user}@` : ''}${host}${c.port ? `:${c.port}` : ''}/${c.database ?? ''}`;
 }

@@ -32,7 +32,7 @@ export class ConnectionsPageState {
       const r = await this.#api.TestConnection(name);
       this.outcomes[name] = r.ok
         ? { ok: true, result: r }
-        : { ok: false, error: new AppError(r.code || 'internal', r.message || r.code) };
+        : { ok: false, error: new AppError(r.code || 'internal', r.message || r.code || 'internal') };
     } catch (e) {
       this.outcomes[name] = { ok: false, error: toAppError(e) };
     } finally {

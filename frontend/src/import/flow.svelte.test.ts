@@ -127,15 +127,15 @@ describe('ImportFlow', () => {
     expect(flow.step).toBe('send');
     expect(flow.canGo('mapping')).toBe(false);
     bus.emit('job:progress', jobEvent({ jobId: 'i1', done: 60, total: 118, rowsPerSec: 30 }));
-    expect(flow.progress?.done).toBe(60);
+    expect(flow.importRun.progress?.done).toBe(60);
     bus.emit('job:progress', jobEvent({ jobId: 'other', done: 1 }));
-    expect(flow.progress?.done).toBe(60);
+    expect(flow.importRun.progress?.done).toBe(60);
     bus.emit('job:finished', jobEvent({ jobId: 'i1', status: 'done', done: 118, succeeded: 116, failed: 2 }));
     expect(flow.step).toBe('result');
     await flow.cancel();
     await flow.restartFailed();
     expect(api.RestartJob).toHaveBeenCalledWith('i1', true);
-    expect(flow.importJob).toBe('i1-restart');
+    expect(flow.importRun.id).toBe('i1-restart');
     expect(flow.step).toBe('send');
   });
 
@@ -146,7 +146,7 @@ describe('ImportFlow', () => {
     expect(flow.source).toBe('server');
     expect(flow.serverProblems.jobId).toBe('r1');
     bus.emit('job:finished', jobEvent({ jobId: 'r1', status: 'done' }));
-    expect(flow.rehearseFinished?.status).toBe('done');
+    expect(flow.rehearsal.finished?.status).toBe('done');
   });
 
   it('adds detail files for a master–detail object and requires the key columns', async () => {
@@ -183,7 +183,7 @@ describe('ImportFlow with missed or early events', () => {
     await flow.next();
     await flow.send();
     expect(flow.step).toBe('result');
-    expect(flow.finished?.succeeded).toBe(117);
+    expect(flow.importRun.finished?.succeeded).toBe(117);
   });
 
   it('finds a finished import by GetJob when no event came', async () => {
@@ -203,7 +203,7 @@ describe('ImportFlow with missed or early events', () => {
       await vi.advanceTimersByTimeAsync(150);
       expect(api.GetJob).toHaveBeenCalledWith('i1');
       expect(flow.step).toBe('result');
-      expect(flow.finished).toMatchObject({ status: 'done', succeeded: 118, failed: 2 });
+      expect(flow.importRun.finished).toMatchObject({ status: 'done', succeeded: 118, failed: 2 });
     } finally {
       vi.useRealTimers();
     }

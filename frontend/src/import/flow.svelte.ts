@@ -19,6 +19,7 @@ import {
   type PresetSummary,
 } from '$lib/api';
 import type { MessageKey, Params } from '$lib/i18n';
+import { JobEvents, JobRun } from '$lib/jobs/events.svelte';
 import { MappingModel } from './mapping.svelte';
 import { ProblemsState } from './problems.svelte';
 import { sameHeader } from './rules';
@@ -89,77 +90,61 @@ export class ImportFlow {
   /** The preset loaded or last saved, offered for "Update preset". */
   preset = $state('');
 
-  validateJob = $state('');
-  validateProgress = $state<JobEvent | null>(null);
-  validateFinished = $state<JobEvent | null>(null);
-  rehearseJob = $state('');
-  rehearseProgress = $state<JobEvent | null>(null);
-  rehearseFinished = $state<JobEvent | null>(null);
+  /** The jobs this flow starts and follows: the validation, the rehearsal, the import. */
+  validation = new JobRun();
+  rehearsal = new JobRun();
+  importRun = new JobRun();
   problems: ProblemsState;
   serverProblems: ProblemsState;
   /** Which problems the grid shows. */
   source = $state<'local' | 'server'>('local');
 
-  importJob = $state('');
-  progress = $state<JobEvent | null>(null);
-  finished = $state<JobEvent | null>(null);
   summary = $state<JobSummary | null>(null);
 
   batchSize = 5000;
   #api: FlowApi;
   #validatedSig = '';
   #objSeq = 0;
-  #finishedEarly = new Map<string, JobEvent>();
   #pollTimer: ReturnType<typeof setTimeout> | null = null;
   /** How often a followed import is checked by GetJob (events may be missed). */
   pollMs = 1500;
 
-  constructor(api: FlowApi) {
+  /** The app's job events (its own when none is given). */
+  readonly events: JobEvents;
+
+  constructor(api: FlowApi, events?: JobEvents) {
     this.#api = api;
+    this.events = events ?? new JobEvents(api);
     this.problems = new ProblemsState(api);
     this.serverProblems = new ProblemsState(api);
   }
 
-  /** Follows job events; returns the unsubscribe function. */
+  /** Follows the job events; returns the function that stops it. */
   attach(): () => void {
-    const offP = this.#api.on('job:progress', (e) => this.#onEvent(e, false));
-    const offF = this.#api.on('job:finished', (e) => this.#onEvent(e, true));
+    const off = this.events.attach();
+    const stop = this.events.listen((e, final) => this.#onEvent(e, final));
     return () => {
-      offP();
-      offF();
+      stop();
+      off();
     };
   }
 
   #onEvent(e: JobEvent, final: boolean): void {
-    if (!e?.jobId) return;
-    if (final) {
-      // A fast job can finish before its Start call returns: remember it.
-      this.#finishedEarly.set(e.jobId, e);
-      if (this.#finishedEarly.size > 20) this.#finishedEarly.delete(this.#finishedEarly.keys().next().value!);
+    if (this.validation.take(e, final)) return;
+    if (this.rehearsal.take(e, final)) {
+      if (final) void this.serverProblems.open(e.jobId);
+      return;
     }
-    if (e.jobId === this.validateJob) {
-      this.validateProgress = e;
-      if (final) this.validateFinished = e;
-    } else if (e.jobId === this.rehearseJob) {
-      this.rehearseProgress = e;
-      if (final) {
-        this.rehearseFinished = e;
-        void this.serverProblems.open(e.jobId);
-      }
-    } else if (e.jobId === this.importJob) {
-      this.progress = e;
-      if (final) {
-        this.finished = e;
-        this.step = 'result';
-        void this.#loadSummary(e.jobId);
-      }
+    if (this.importRun.take(e, final) && final) {
+      this.step = 'result';
+      void this.#loadSummary(e.jobId);
     }
   }
 
   async #loadSummary(id: string): Promise<void> {
     try {
       const j = await this.#api.GetJob(id);
-      if (id === this.importJob) this.summary = j;
+      if (id === this.importRun.id) this.summary = j;
     } catch {
       // the event's counts still show
     }
@@ -356,12 +341,12 @@ export class ImportFlow {
         return null;
       }
       case 'preview':
-        if (!this.validateFinished) return { key: 'imp.block.validating' };
-        if (this.validateFinished.status !== 'done') return { key: 'imp.block.validateFailed' };
+        if (!this.validation.finished) return { key: 'imp.block.validating' };
+        if (this.validation.finished.status !== 'done') return { key: 'imp.block.validateFailed' };
         if (this.sendable <= 0) return { key: 'imp.block.nothingToSend' };
         return null;
       case 'send':
-        return this.finished ? null : { key: 'imp.block.running' };
+        return this.importRun.finished ? null : { key: 'imp.block.running' };
       case 'result':
         return null;
     }
@@ -370,7 +355,7 @@ export class ImportFlow {
   /** Rows that will be sent: all rows minus failing ones. */
   get sendable(): number {
     const rows = this.files.reduce((n, f) => n + f.rowCount, 0);
-    const total = this.validateFinished?.total || rows;
+    const total = this.validation.finished?.total || rows;
     return Math.max(0, total - this.problems.allTotal);
   }
 
@@ -464,22 +449,19 @@ export class ImportFlow {
   async validate(force = false): Promise<void> {
     const req = this.request();
     const sig = JSON.stringify(req);
-    if (!force && sig === this.#validatedSig && this.validateJob) return;
+    if (!force && sig === this.#validatedSig && this.validation.id) return;
     this.appError = null;
-    this.validateFinished = null;
-    this.validateProgress = null;
-    this.rehearseJob = '';
-    this.rehearseFinished = null;
-    this.rehearseProgress = null;
+    this.validation.follow(this.validation.id);
+    this.rehearsal.clear();
     this.serverProblems.close();
     this.source = 'local';
     try {
       const id = await this.#api.StartValidate(req);
-      this.validateJob = id;
+      this.validation.follow(id);
       this.#validatedSig = sig;
       await this.problems.open(id);
       // A job that finished before its events were followed: trust the page.
-      if (this.validateJob === id) this.noteProblemsDone();
+      if (this.validation.id === id) this.noteProblemsDone();
     } catch (e) {
       this.appError = toAppError(e);
     }
@@ -488,26 +470,25 @@ export class ImportFlow {
   /** Marks a validation finished when the poll says done (events may be missed). */
   noteProblemsDone(): void {
     const rows = this.files.reduce((n, f) => n + f.rowCount, 0);
-    if (this.problems.done && this.validateJob && !this.validateFinished) {
-      this.validateFinished = this.#finishedEarly.get(this.validateJob) ?? this.validateProgress ?? syntheticFinished(this.validateJob, rows);
-    }
-    if (this.serverProblems.done && this.rehearseJob && !this.rehearseFinished) {
-      this.rehearseFinished = this.#finishedEarly.get(this.rehearseJob) ?? this.rehearseProgress ?? syntheticFinished(this.rehearseJob, rows);
+    for (const [run, problems] of [[this.validation, this.problems], [this.rehearsal, this.serverProblems]] as const) {
+      if (problems.done && run.id && !run.finished) {
+        run.finished = this.events.finishedOf(run.id) ?? run.progress ?? syntheticFinished(run.id, rows);
+      }
     }
   }
 
   async rehearse(): Promise<void> {
     this.appError = null;
-    this.rehearseFinished = null;
-    this.rehearseProgress = null;
+    this.rehearsal.follow(this.rehearsal.id);
     try {
       const id = await this.#api.StartRehearse(this.request());
-      this.rehearseJob = id;
+      this.rehearsal.follow(id);
       this.source = 'server';
-      const early = this.#finishedEarly.get(id);
+      // A fast job can finish before its Start call returns.
+      const early = this.events.finishedOf(id);
       if (early) this.#onEvent(early, true);
       else await this.serverProblems.open(id);
-      if (this.rehearseJob === id) this.noteProblemsDone();
+      if (this.rehearsal.id === id) this.noteProblemsDone();
     } catch (e) {
       this.appError = toAppError(e);
     }
@@ -527,12 +508,10 @@ export class ImportFlow {
   }
 
   #follow(id: string): void {
-    this.importJob = id;
-    this.progress = null;
-    this.finished = null;
+    this.importRun.follow(id);
     this.summary = null;
     this.step = 'send';
-    const early = this.#finishedEarly.get(id);
+    const early = this.events.finishedOf(id);
     if (early) this.#onEvent(early, true);
     else this.#poll(id);
   }
@@ -542,13 +521,13 @@ export class ImportFlow {
     if (this.#pollTimer) clearTimeout(this.#pollTimer);
     this.#pollTimer = setTimeout(async () => {
       this.#pollTimer = null;
-      if (this.importJob !== id || this.step !== 'send') return;
+      if (this.importRun.id !== id || this.step !== 'send') return;
       try {
         const j = await this.#api.GetJob(id);
-        if (this.importJob !== id || this.step !== 'send') return;
+        if (this.importRun.id !== id || this.step !== 'send') return;
         if (j.status !== 'running' && j.status !== 'queued') {
           this.summary = j;
-          this.finished = {
+          this.importRun.finished = {
             jobId: id, kind: j.kind, status: j.status as JobEvent['status'], total: j.total, done: j.succeeded + j.failed,
             succeeded: j.succeeded, failed: j.failed, bytesRead: 0, bytesTotal: 0, rowsPerSec: j.rowsPerSec, message: j.message,
           };
@@ -563,9 +542,9 @@ export class ImportFlow {
   }
 
   async cancel(): Promise<void> {
-    if (!this.importJob) return;
+    if (!this.importRun.id) return;
     try {
-      await this.#api.CancelJob(this.importJob);
+      await this.#api.CancelJob(this.importRun.id);
     } catch (e) {
       this.appError = toAppError(e);
     }
@@ -573,9 +552,9 @@ export class ImportFlow {
 
   /** Sends the failed rows of the finished import again, following the new job. */
   async restartFailed(): Promise<void> {
-    if (!this.importJob) return;
+    if (!this.importRun.id) return;
     try {
-      const id = await this.#api.RestartJob(this.importJob, true);
+      const id = await this.#api.RestartJob(this.importRun.id, true);
       this.#follow(id);
     } catch (e) {
       this.appError = toAppError(e);
@@ -583,9 +562,7 @@ export class ImportFlow {
   }
 
   #resetRun(): void {
-    this.importJob = '';
-    this.progress = null;
-    this.finished = null;
+    this.importRun.clear();
     this.summary = null;
     this.#validatedSig = '';
   }
@@ -598,8 +575,7 @@ export class ImportFlow {
     this.details = [];
     this.masterKey = '';
     this.fileError = null;
-    this.validateJob = '';
-    this.validateFinished = null;
+    this.validation.clear();
     this.problems.close();
     this.serverProblems.close();
     this.mapping.basis = '';

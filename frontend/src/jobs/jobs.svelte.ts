@@ -1,6 +1,7 @@
-// The jobs dashboard's data: every job, newest first, with filters; follows
-// job events so running jobs move and finished ones refresh the list.
+// The jobs dashboard's data: every job, newest first, with filters; reads
+// the app's job events so running jobs move and finished ones refresh the list.
 import { toAppError, type Api, type AppError, type JobEvent, type JobSummary } from '$lib/api';
+import type { JobEvents } from '$lib/jobs/events.svelte';
 
 export const KINDS = ['import', 'export', 'delete'] as const;
 export const STATUSES = ['queued', 'running', 'done', 'failed', 'interrupted', 'canceled'] as const;
@@ -11,14 +12,18 @@ export class JobsState {
   status = $state('');
   loading = $state(false);
   error = $state<AppError | null>(null);
-  /** Live counts of running jobs, by id. */
-  live = $state<Record<string, JobEvent>>({});
-
-  #api: Pick<Api, 'ListJobs' | 'on'>;
+  #api: Pick<Api, 'ListJobs'>;
+  #events: JobEvents;
   #seq = 0;
 
-  constructor(api: Pick<Api, 'ListJobs' | 'on'>) {
+  constructor(api: Pick<Api, 'ListJobs'>, events: JobEvents) {
     this.#api = api;
+    this.#events = events;
+  }
+
+  /** Live counts of running jobs, by id. */
+  get live(): Record<string, JobEvent> {
+    return Object.fromEntries(this.#events.running.map((e) => [e.jobId, e]));
   }
 
   async load(): Promise<void> {
@@ -42,22 +47,11 @@ export class JobsState {
     return this.load();
   }
 
+  /** Reloads the list when a job it lacks reports, or one ends; returns the function that stops it. */
   attach(): () => void {
-    const offP = this.#api.on('job:progress', (e) => {
-      if (!e?.jobId) return;
-      this.live = { ...this.live, [e.jobId]: e };
-      if (!this.list.some((j) => j.jobId === e.jobId)) void this.load();
+    return this.#events.listen((e, final) => {
+      if (final || !this.list.some((j) => j.jobId === e.jobId)) void this.load();
     });
-    const offF = this.#api.on('job:finished', (e) => {
-      const next = { ...this.live };
-      delete next[e?.jobId];
-      this.live = next;
-      void this.load();
-    });
-    return () => {
-      offP();
-      offF();
-    };
   }
 }
 

@@ -6,7 +6,7 @@ import type { ConnectionState } from './connection.svelte';
 import type { NavState } from './nav.svelte';
 import type { SettingsState } from '../settings/settings.svelte';
 import type { ImportFlow } from '../import/flow.svelte';
-import type { RunningJobs } from './running.svelte';
+import type { JobEvents } from '$lib/jobs/events.svelte';
 
 export interface AppContext {
   api: Api;
@@ -15,8 +15,8 @@ export interface AppContext {
   settings: SettingsState;
   /** The import in progress: kept while the user visits other pages. */
   importFlow: ImportFlow;
-  /** Jobs running now, from job events (the header's indicator). */
-  running: RunningJobs;
+  /** The job events, followed once for every page (running jobs, progress, ends). */
+  jobEvents: JobEvents;
 }
 
 const KEY = Symbol('batchdesk');

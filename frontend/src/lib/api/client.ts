@@ -75,8 +75,9 @@ export function createApi(get: () => Transport = currentTransport): Api {
     get().call(method, args) as ReturnType<AppMethods[M]>;
   return {
     Info: () => call('Info'),
-    UIReady: () => call('UIReady'),
-    UIStep: (step) => call('UIStep', step),
+    // Window-only readiness signals (the window test reads them): browser mode does not serve them.
+    UIReady: async () => (get().kind === 'http' ? null : call('UIReady')),
+    UIStep: async (step) => (get().kind === 'http' ? null : call('UIStep', step)),
     GetSettings: () => call('GetSettings'),
     SaveSettings: (s) => call('SaveSettings', s),
     ListConnections: async () => ((await call('ListConnections')) ?? []),

@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'unauthorized'
+  | 'forbidden'
   | 'auth_failed'
   | 'unavailable'
   | 'too_large'

@@ -63,6 +63,16 @@ describe('Wails transport', () => {
     expect(Describe).toHaveBeenCalledWith('sandbox', 'Account');
   });
 
+  it('finds a method in whichever area binds it', async () => {
+    const ListJobs = vi.fn(async () => []);
+    const win: WailsWindow = { go: { app: { ImportAPI: { StartImport: async () => 'j1' }, JobsAPI: { ListJobs } } } };
+    const api = createApi(() => createWailsTransport(win));
+    await expect(api.ListJobs({ kind: '', status: '', limit: 10 })).resolves.toEqual([]);
+    await expect(api.StartImport({} as never)).resolves.toBe('j1');
+    expect(ListJobs).toHaveBeenCalledTimes(1);
+    await expect(api.CancelJob('x')).rejects.toMatchObject({ code: 'internal' });
+  });
+
   it('turns undefined (void methods) into null', async () => {
     const { win } = fakeWails({ RemoveConnection: async () => undefined });
     const api = createApi(() => createWailsTransport(win));
@@ -121,8 +131,15 @@ describe('HTTP transport', () => {
 
   it('sends [] for methods without arguments and maps an empty body to null', async () => {
     const { fetch, api } = setup(response(200, ''));
-    await expect(api.UIReady()).resolves.toBeNull();
+    await expect(api.Info()).resolves.toBeNull();
     expect((fetch.mock.calls[0] as unknown as [string, RequestInit])[1].body).toBe('[]');
+  });
+
+  it('does not send the window-only readiness signals', async () => {
+    const { fetch, api } = setup(response(200, ''));
+    await expect(api.UIReady()).resolves.toBeNull();
+    await expect(api.UIStep('files')).resolves.toBeNull();
+    expect(fetch).not.toHaveBeenCalled();
   });
 
   it('rejects a 4xx with the code and message of the body', async () => {

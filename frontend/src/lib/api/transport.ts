@@ -15,9 +15,14 @@ export interface Transport {
   upload(file: File, onProgress?: (sent: number, total: number) => void): Promise<UploadResult>;
 }
 
-/** What Wails v2 injects into the page. */
+type Bound = Record<string, (...args: unknown[]) => Promise<unknown>>;
+
+/**
+ * What Wails v2 injects into the page: window.go.app.<Area>.<Method>, one
+ * object per area of the bound surface (app/surface.go: ImportAPI, JobsAPI, …).
+ */
 export interface WailsWindow {
-  go?: { app?: { App?: Record<string, (...args: unknown[]) => Promise<unknown>> } };
+  go?: { app?: Record<string, Bound | undefined> };
   runtime?: {
     EventsOn(name: string, cb: (...data: unknown[]) => void): (() => void) | void;
     EventsOff(name: string, ...more: string[]): void;
@@ -30,14 +35,24 @@ declare global {
 
 /** True when the page runs inside the Wails window with bound app methods. */
 export function hasWails(win: WailsWindow | undefined): boolean {
-  return !!win?.go?.app?.App;
+  const app = win?.go?.app;
+  return !!app && Object.values(app).some((area) => !!area && typeof area === 'object');
+}
+
+/** The bound function of a method, in whichever area binds it (names are unique across areas). */
+function boundMethod(win: WailsWindow, method: string): ((...args: unknown[]) => Promise<unknown>) | undefined {
+  for (const area of Object.values(win.go?.app ?? {})) {
+    const fn = area?.[method];
+    if (typeof fn === 'function') return fn;
+  }
+  return undefined;
 }
 
 export function createWailsTransport(win: WailsWindow): Transport {
   return {
     kind: 'wails',
     async call(method, args) {
-      const fn = win.go?.app?.App?.[method];
+      const fn = boundMethod(win, method);
       if (typeof fn !== 'function') {
         throw new AppError('internal', `The app has no method ${method}`);
       }
