@@ -97,6 +97,15 @@ type Field struct {
 	TeamRole string `json:"teamRole,omitempty"`
 	// HasDefault is true when the database fills the column if it is omitted.
 	HasDefault bool `json:"hasDefault,omitempty"`
+	// DBType is the column's real type in the database as PostgreSQL
+	// names it (int2, int4, int8, numeric, varchar, money, inet, _text …;
+	// a domain's base type), when the target knows it: validation checks
+	// ranges by it. "" when unknown (the sandbox).
+	DBType string `json:"dbType,omitempty"`
+	// Generated is true when the database always computes the column
+	// (GENERATED ALWAYS AS IDENTITY, or a generated column): it cannot be
+	// imported into.
+	Generated bool `json:"generated,omitempty"`
 }
 
 // Object describes one CRM object (one table).

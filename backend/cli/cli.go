@@ -3,9 +3,10 @@
 //
 // In: the arguments and an Env (streams, and lazily opened services).
 // Out: an exit status — 0 everything succeeded, 1 the job ran but some rows
-// failed or would fail (or it was canceled), 2 it could not run (bad
-// arguments, unreadable file, no connection, wrong password), with one clear
-// line on stderr. A panic in a command is caught and reported as exit 2.
+// failed or would fail (or it was canceled), 2 it could not run to its end
+// (bad arguments, unreadable file, no connection, wrong password, a job
+// failed or interrupted), with one clear line on stderr. A panic in a
+// command is caught and reported as exit 2.
 package cli
 
 import (

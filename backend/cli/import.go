@@ -74,7 +74,8 @@ Headers are matched to fields automatically; --preset and --map override.
 Ctrl-C cancels gracefully: the job stays resumable (batchdesk jobs resume ID).
 
 Exit status: 0 every row succeeded, 1 some rows failed or the job was
-canceled, 2 the job could not run.`,
+canceled, 2 the job could not run to its end (it failed, or was interrupted
+by a lost connection: resume it).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runImport(env, cmd, &f, args, false)
 		},

@@ -136,7 +136,7 @@ func TestImportSandboxRoundTrip(t *testing.T) {
 
 	// resume of a finished job is refused
 	r = runCLI(t, ctx, "jobs", "resume", s.JobID)
-	if r.code != ExitCannot || !strings.Contains(r.stderr, "only an interrupted or canceled job") {
+	if r.code != ExitCannot || !strings.Contains(r.stderr, "only an interrupted, canceled or failed job") {
 		t.Fatalf("resume of done job: %d %s", r.code, r.stderr)
 	}
 

@@ -25,9 +25,11 @@ func newJobsCmd(env *Env) *cobra.Command {
 		Long: `The job history: every import, export and delete, newest first.
 
 A job left running by a crash or a kill is shown as interrupted. "resume"
-continues an interrupted or canceled import where it stopped (no row lost,
-none written twice); "restart" runs its rows again as a new job, or with
---failed-only imports its error report. "cancel" stops a job running in
+continues an interrupted, canceled or failed import where it stopped (no row
+lost, none written twice); "restart" runs its rows again as a new job, or with
+--failed-only imports its error report. A restart of a job that wrote some
+rows already continues it from where it stopped instead; of a finished insert
+it is refused (use --failed-only), so no row is ever written twice. "cancel" stops a job running in
 another Batchdesk process (it stops within a second, between batches).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -286,8 +288,8 @@ func newJobsResumeCmd(env *Env) *cobra.Command {
 	var crmFlag string
 	cmd := &cobra.Command{
 		Use:   "resume ID [--crm C] [--json]",
-		Short: "Continue an interrupted or canceled import where it stopped",
-		Long: `Resume continues an interrupted or canceled import job with its saved
+		Short: "Continue an interrupted, canceled or failed import where it stopped",
+		Long: `Resume continues an interrupted, canceled or failed import job with its saved
 settings: batches already committed are skipped, so no row is lost and none
 is written twice. A file that changed since the job started is refused
 (use restart). --crm gives the CRM again, e.g. with a password.`,

@@ -54,7 +54,8 @@ func printSummary(env *Env, j store.Job, asJSON bool) {
 
 // jobExit maps a finished job to the command's result: nil (exit 0) when
 // every row succeeded, ErrRowsFailed (exit 1) when some failed or the job was
-// canceled, and runErr (exit 2) when it could not run to its end.
+// canceled, and an error (exit 2) when it could not run to its end —
+// failed, or interrupted by a lost connection (DESIGN §4).
 func jobExit(j store.Job, runErr error) error {
 	switch j.Status {
 	case store.StatusDone:
@@ -62,8 +63,14 @@ func jobExit(j store.Job, runErr error) error {
 			return ErrRowsFailed
 		}
 		return nil
-	case store.StatusCanceled, store.StatusInterrupted:
+	case store.StatusCanceled:
 		return ErrRowsFailed
+	case store.StatusInterrupted:
+		msg := j.Message
+		if msg == "" || msg == "running" {
+			msg = "the connection to the CRM was lost"
+		}
+		return apperr.New(apperr.Unavailable, "job %s was interrupted: %s; continue it with: batchdesk jobs resume %s", j.ID, msg, j.ID)
 	}
 	if runErr != nil {
 		return runErr

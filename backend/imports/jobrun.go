@@ -3,6 +3,7 @@ package imports
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +11,69 @@ import (
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/ingest/pipeline"
 	"batchdesk/backend/jobs"
+	"batchdesk/backend/store"
 )
+
+// resumable reports whether a job in status st can continue from its
+// resume ledger: one that stopped before its end, however it stopped.
+func resumable(st string) bool {
+	return st == store.StatusInterrupted || st == store.StatusCanceled || st == store.StatusFailed
+}
+
+// sameFiles refuses (Conflict) to continue job j when one of its files
+// changed since it started.
+func sameFiles(j store.Job, verb string) error {
+	for _, f := range j.Files {
+		same, err := jobs.SameFile(f)
+		if err != nil {
+			return apperr.Wrap(err, apperr.Conflict, "cannot %s job %s: %s cannot be read", verb, j.ID, f.Path)
+		}
+		if !same {
+			return apperr.New(apperr.Conflict, "cannot %s job %s: %s changed since the job started (start a new import of it instead)", verb, j.ID, f.Path)
+		}
+	}
+	return nil
+}
+
+// restartRefusal says why all rows of job j, which wrote some already,
+// cannot run again (nil: it can continue from its ledger instead).
+func restartRefusal(j store.Job, set Settings, written int64) error {
+	if resumable(j.Status) {
+		if err := sameFiles(j, "restart"); err != nil {
+			return apperr.New(apperr.Conflict, "job %s already wrote %d rows and %s: running all its rows again would write those twice; restart only its failed rows (--failed-only) or start a new import", j.ID, written, strings.TrimPrefix(apperr.MessageOf(err), "cannot restart job "+j.ID+": "))
+		}
+		return nil
+	}
+	mode := strings.ToLower(set.Mode)
+	if mode == "" && set.Mapping != nil {
+		mode = string(set.Mapping.EffectiveMode())
+	}
+	if mode == "" && set.Key != "" {
+		mode = "upsert" // a key without a mode
+	}
+	if mode == "" || mode == "insert" {
+		return apperr.New(apperr.Conflict, "job %s ran to its end and added %d rows: running all its rows again would add them a second time; restart only its failed rows (--failed-only) or start a new import", j.ID, written)
+	}
+	return nil // updates and upserts of the same rows change nothing twice
+}
+
+// needsPassword turns the failed login of a job run again without a
+// password into what to do: the password of a URL is never saved, so a
+// job started with one needs it again.
+func needsPassword(err error, id, verb, saved, override string) error {
+	if override != "" || apperr.CodeOf(err) != apperr.AuthFailed || os.Getenv("PGPASSWORD") != "" {
+		return err
+	}
+	u, perr := url.Parse(saved)
+	if perr != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.User == nil {
+		return err
+	}
+	if _, has := u.User.Password(); has {
+		return err
+	}
+	return apperr.Wrap(err, apperr.AuthFailed, "a password is needed to %s job %s: the password of its CRM URL is never saved; give the URL again with it (--crm 'postgres://%s:PASSWORD@%s%s'), set PGPASSWORD, or use a saved connection",
+		verb, id, u.User.Username(), u.Host, u.Path)
+}
 
 // run is how a prepared import runs: from the start, or resumed.
 type run struct {

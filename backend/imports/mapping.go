@@ -143,6 +143,9 @@ func autoMatch(obj *catalog.Object, header []string) map[string]string {
 	}
 	out := map[string]string{}
 	for h, c := range mapping.AutoMapping(obj, hs).Columns {
+		if f, err := obj.Field(c.Field); err == nil && f.Generated {
+			continue // the database computes it: never offered
+		}
 		out[h] = c.Field
 	}
 	return out

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"batchdesk/backend/apperr"
+	"batchdesk/backend/ingest/load"
 	"batchdesk/backend/jobs"
 	"batchdesk/backend/store"
 	"batchdesk/backend/workspace"
@@ -66,47 +67,50 @@ func (s *Service) startNew(ctx context.Context, p *prepared, note string) (strin
 	return j.ID, s.launch(ctx, j.ID, p, run{})
 }
 
-// Resume continues the interrupted or canceled import job id where it
-// stopped (no row lost, none written twice), with its saved settings; crm,
-// when not "", replaces the saved CRM (e.g. with a password). It refuses
-// (code Conflict) a job in another state or whose files changed.
+// Resume continues the interrupted, canceled or failed import job id where
+// it stopped (no row lost, none written twice), with its saved settings;
+// crm, when not "", replaces the saved CRM (e.g. with a password: one in
+// the job's URL is never saved, and a login without it says a password is
+// needed). It refuses (code Conflict) a job in another state or whose
+// files changed.
 func (s *Service) Resume(ctx context.Context, id, crm string) error {
 	j, set, err := s.load(ctx, id)
 	if err != nil {
 		return err
 	}
-	switch j.Status {
-	case store.StatusInterrupted, store.StatusCanceled:
-	default:
-		return apperr.New(apperr.Conflict, "job %s is %s: only an interrupted or canceled job can be resumed (restart it instead)", j.ID, j.Status)
+	if !resumable(j.Status) {
+		return apperr.New(apperr.Conflict, "job %s is %s: only an interrupted, canceled or failed job can be resumed (restart it instead)", j.ID, j.Status)
 	}
-	for _, f := range j.Files {
-		same, err := jobs.SameFile(f)
-		if err != nil {
-			return apperr.Wrap(err, apperr.Conflict, "cannot resume job %s: %s cannot be read", j.ID, f.Path)
-		}
-		if !same {
-			return apperr.New(apperr.Conflict, "cannot resume job %s: %s changed since the job started (restart it instead)", j.ID, f.Path)
-		}
+	if err := sameFiles(j, "resume"); err != nil {
+		return err
 	}
+	saved := set.CRM
 	if crm != "" {
 		set.CRM = crm
 	}
 	p, err := s.prepare(ctx, set)
 	if err != nil {
-		return err
+		return needsPassword(err, j.ID, "resume", saved, crm)
 	}
+	return s.resume(ctx, j, p, j.Succeeded)
+}
+
+// resume launches the job j again on p, skipping what its ledger holds.
+func (s *Service) resume(ctx context.Context, j store.Job, p *prepared, prior int64) error {
 	if j.ErrorReport != "" {
 		p.errorsPath = j.ErrorReport
 	}
-	return s.launch(ctx, j.ID, p, run{resume: true, prior: j.Succeeded})
+	return s.launch(ctx, j.ID, p, run{resume: true, prior: prior})
 }
 
 // Restart runs the finished import job id again as a new job with its
 // saved settings and returns the new job's ID: all its files, or with
 // failedOnly its error report (the failing rows with their original
 // columns; _row and _error are ignored). crm, when not "", replaces the
-// saved CRM.
+// saved CRM. Running all rows of a job whose ledger says it wrote some
+// never writes them twice: a job that stopped before its end continues
+// from the ledger (the same job ID is returned), a finished insert is
+// refused (Conflict) with the reason.
 func (s *Service) Restart(ctx context.Context, id string, failedOnly bool, crm string) (string, error) {
 	j, set, err := s.load(ctx, id)
 	if err != nil {
@@ -124,13 +128,30 @@ func (s *Service) Restart(ctx context.Context, id string, failedOnly bool, crm s
 		// The report is UTF-8 with BOM, comma-separated.
 		set.Encoding, set.Delimiter, set.Formats = "", "", nil
 	}
+	saved := set.CRM
 	if crm != "" {
 		set.CRM = crm
 	}
 	set.Errors = ""
 	p, err := s.prepare(ctx, set)
 	if err != nil {
-		return "", err
+		return "", needsPassword(err, j.ID, "restart", saved, crm)
+	}
+	if !failedOnly {
+		// Running all rows of a job that wrote some would write them twice.
+		written, err := load.Written(ctx, p.target, j.ID)
+		if err != nil {
+			p.target.Close()
+			return "", fmt.Errorf("read the resume ledger of job %s: %w", j.ID, err)
+		}
+		if written > 0 {
+			if err := restartRefusal(j, set, written); err != nil {
+				p.target.Close()
+				return "", err
+			}
+			s.jobs.Event(j.ID, store.LevelInfo, fmt.Sprintf("restart: %d rows were written already, so the job continues from its resume ledger", written))
+			return j.ID, s.resume(ctx, j, p, written)
+		}
 	}
 	return s.startNew(ctx, p, fmt.Sprintf("restart of job %s (failed rows only: %v)", j.ID, failedOnly))
 }

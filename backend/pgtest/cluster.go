@@ -20,6 +20,25 @@ import (
 // the test ends. It skips (fails under CI=true) when initdb is not installed.
 func PasswordCluster(t testing.TB) (dsn, password string) {
 	t.Helper()
+	password = "s3cret-" + randomHex(4)
+	return startCluster(t, password, nil), password
+}
+
+// Cluster starts a throwaway PostgreSQL cluster with trust authentication
+// and the given server settings ("name=value", e.g.
+// "max_locks_per_transaction=10"), for a test that needs settings the
+// shared server must not have. It returns the DSN of its postgres
+// database; the cluster is stopped and removed when the test ends. It
+// skips (fails under CI=true) when initdb is not installed.
+func Cluster(t testing.TB, settings ...string) string {
+	t.Helper()
+	return startCluster(t, "", settings)
+}
+
+// startCluster runs initdb (scram-sha-256 with password, else trust) and
+// pg_ctl start on a free port with settings.
+func startCluster(t testing.TB, password string, settings []string) string {
+	t.Helper()
 	bin := postgresBin()
 	if bin == "" {
 		if os.Getenv("CI") == "true" {
@@ -32,7 +51,6 @@ func PasswordCluster(t testing.TB) (dsn, password string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	password = "s3cret-" + randomHex(4)
 	pwfile := filepath.Join(dir, "pw")
 	data := filepath.Join(dir, "data")
 	if err := os.WriteFile(pwfile, []byte(password+"\n"), 0o600); err != nil {
@@ -62,12 +80,19 @@ func PasswordCluster(t testing.TB) (dsn, password string) {
 			t.Fatalf("%s: %v\n%s", name, err, out)
 		}
 	}
-	run("initdb", "-D", data, "-U", "postgres", "--auth=scram-sha-256", "--pwfile="+pwfile, "-E", "UTF8", "--no-sync")
+	auth := []string{"--auth=trust"}
+	if password != "" {
+		auth = []string{"--auth=scram-sha-256", "--pwfile=" + pwfile}
+	}
+	run("initdb", append([]string{"-D", data, "-U", "postgres", "-E", "UTF8", "--no-sync"}, auth...)...)
 	port := freePort(t)
 	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off", port, dir)
+	for _, s := range settings {
+		opts += " -c " + s
+	}
 	run("pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "start")
 	t.Cleanup(func() { run("pg_ctl", "-D", data, "-m", "immediate", "stop") })
-	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port), password
+	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
 }
 
 func postgresBin() string {

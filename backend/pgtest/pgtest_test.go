@@ -36,3 +36,17 @@ func TestPasswordClusterRejectsWrongPassword(t *testing.T) {
 	}
 	c.Close(ctx)
 }
+
+func TestClusterSettings(t *testing.T) {
+	dsn := Cluster(t, "max_locks_per_transaction=12")
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	var v string
+	if err := c.QueryRow(ctx, "SHOW max_locks_per_transaction").Scan(&v); err != nil || v != "12" {
+		t.Fatalf("max_locks_per_transaction = %q, %v", v, err)
+	}
+}

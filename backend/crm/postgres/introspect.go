@@ -17,10 +17,12 @@ import (
 // tables of schema (DESIGN §2): one object per table, API names as in the
 // database, labels prettified. Mapping rules:
 //   - text, varchar(n), char(n) → text (MaxLength n); smallint, integer,
-//     bigint → integer; numeric(p,s) → decimal (Precision, Scale); real,
-//     double → decimal; date → date; timestamp[tz] → datetime; boolean;
-//     uuid; json[b] → long text; an enum → picklist of its labels; anything
-//     else → text.
+//     bigint, oid → integer; numeric(p,s) → decimal (Precision, Scale); real,
+//     double → decimal; money → currency; date → date; timestamp[tz] →
+//     datetime; boolean; uuid; json[b] → long text; an enum → picklist of
+//     its labels; anything else → text. Every field keeps the column's
+//     real type in DBType (a domain's base type), so validation knows its
+//     range; GENERATED ALWAYS identity and generated columns are Generated.
 //   - NOT NULL without a default (or identity/generated) → Required.
 //   - a single-column unique index or constraint (incl. the primary key),
 //     without predicate or expression → Unique.
@@ -37,11 +39,11 @@ func introspect(ctx context.Context, pool *pgxpool.Pool, schema string) ([]catal
 	objs := map[string]*catalog.Object{}
 	var order []string
 	err = forRows(ctx, conn, columnsQuery, schema, func(r pgx.Rows) error {
-		var table, col, typ string
+		var table, col, typ, ident, gen string
 		var typmod int
 		var notNull, hasDef bool
 		var enum []string
-		if err := r.Scan(&table, &col, &typ, &typmod, &notNull, &hasDef, &enum); err != nil {
+		if err := r.Scan(&table, &col, &typ, &typmod, &notNull, &hasDef, &enum, &ident, &gen); err != nil {
 			return err
 		}
 		o := objs[table]
@@ -52,7 +54,7 @@ func introspect(ctx context.Context, pool *pgxpool.Pool, schema string) ([]catal
 			order = append(order, table)
 		}
 		f := catalog.Field{APIName: col, LabelEN: catalog.Prettify(col), Column: col,
-			Required: notNull && !hasDef, HasDefault: hasDef}
+			Required: notNull && !hasDef, HasDefault: hasDef, DBType: typ, Generated: ident == "a" || gen != ""}
 		setType(&f, typ, typmod, enum)
 		o.Fields = append(o.Fields, f)
 		return nil
@@ -162,8 +164,10 @@ func setType(f *catalog.Field, typ string, typmod int, enum []string) {
 		if typmod > 4 {
 			f.MaxLength = typmod - 4
 		}
-	case typ == "int2" || typ == "int4" || typ == "int8":
+	case typ == "int2" || typ == "int4" || typ == "int8" || typ == "oid":
 		f.Type = catalog.Integer
+	case typ == "money":
+		f.Type = catalog.Currency
 	case typ == "numeric":
 		f.Type = catalog.Decimal
 		if typmod > 4 {
@@ -242,7 +246,8 @@ SELECT c.relname, a.attname,
        a.attnotnull OR (t.typtype = 'd' AND t.typnotnull),
        a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '',
        COALESCE((SELECT array_agg(e.enumlabel::text ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e
-                 WHERE e.enumtypid = CASE WHEN t.typtype = 'd' THEN bt.oid ELSE t.oid END), '{}')
+                 WHERE e.enumtypid = CASE WHEN t.typtype = 'd' THEN bt.oid ELSE t.oid END), '{}'),
+       a.attidentity::text, a.attgenerated::text
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -251,6 +256,48 @@ LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY c.relname, a.attnum`
+
+// columnTypes sets DBType and Generated on the fields of objs (read from
+// the CRM's catalog tables, which do not say) from PostgreSQL's catalog.
+func columnTypes(ctx context.Context, conn *pgxpool.Conn, schema string, objs []catalog.Object) error {
+	type key struct{ table, col string }
+	type info struct {
+		typ       string
+		generated bool
+	}
+	got := map[key]info{}
+	err := forRows(ctx, conn, typesQuery, schema, func(r pgx.Rows) error {
+		var table, col, typ, ident, gen string
+		if err := r.Scan(&table, &col, &typ, &ident, &gen); err != nil {
+			return err
+		}
+		got[key{table, col}] = info{typ, ident == "a" || gen != ""}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read column types of schema %s: %w", schema, err)
+	}
+	for i := range objs {
+		for j := range objs[i].Fields {
+			f := &objs[i].Fields[j]
+			if in, ok := got[key{objs[i].Table, f.Column}]; ok && f.Column != "" {
+				f.DBType, f.Generated = in.typ, in.generated
+			}
+		}
+	}
+	return nil
+}
+
+const typesQuery = `
+SELECT c.relname, a.attname,
+       CASE WHEN t.typtype = 'd' THEN bt.typname ELSE t.typname END,
+       a.attidentity::text, a.attgenerated::text
+FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped`
 
 const uniqueQuery = `
 SELECT c.relname, a.attname

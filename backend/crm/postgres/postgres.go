@@ -160,13 +160,17 @@ func (t *Target) Objects(ctx context.Context) ([]catalog.Object, error) {
 		return nil, fmt.Errorf("read catalog: %w", err)
 	}
 	defer conn.Release()
-	return crmdb.Postgres.ReadCatalog(ctx, crmdb.PGSchema, func(ctx context.Context, q string) (crmdb.Rows, func(), error) {
+	objs, err := crmdb.Postgres.ReadCatalog(ctx, crmdb.PGSchema, func(ctx context.Context, q string) (crmdb.Rows, func(), error) {
 		rows, err := conn.Query(ctx, q)
 		if err != nil {
 			return nil, nil, err
 		}
 		return rows, rows.Close, nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return objs, columnTypes(ctx, conn, crmdb.PGSchema, objs)
 }
 
 // Object returns one object by API name or table name; the error wraps

@@ -1,12 +1,11 @@
 package load
 
 import (
-	"context"
 	"encoding/binary"
 	"io"
 	"math"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -16,12 +15,13 @@ import (
 	"batchdesk/backend/ingest/validate"
 )
 
-// This file writes insert batches as COPY … FROM STDIN (FORMAT binary)
-// rows encoded here into one reused buffer, for the handful of value types
-// the validator produces, by the table's actual column types: no encode
-// plan looked up per value as pgx.CopyFrom does. A column of another type,
-// or a value this encoder does not take, sends the batch through
-// pgx.CopyFrom as before.
+// This file encodes rows for COPY … FROM STDIN (FORMAT binary) into one
+// reused buffer, for the value types the validator produces, by the
+// table's actual column types: no encode plan looked up per value as
+// pgx.CopyFrom does. A column of a type without a binary encoder here, or
+// a value an encoder does not take, sends the batch in text format
+// instead (copytext.go), which the server parses with each type's own
+// input function.
 
 // colEnc is how one column's values are encoded (0: not supported here).
 type colEnc uint8
@@ -38,12 +38,18 @@ const (
 	encBool
 	encUUID
 	encTextArray
+	encTimestamp
+	encFloat8
+	encFloat4
+	encOID
+	encJSONB
+	encBoolArray
 )
 
 // encFor maps a column type OID to its encoder.
 func encFor(oid uint32) colEnc {
 	switch oid {
-	case pgtype.TextOID, pgtype.VarcharOID, pgtype.BPCharOID:
+	case pgtype.TextOID, pgtype.VarcharOID, pgtype.BPCharOID, pgtype.JSONOID, pgtype.NameOID:
 		return encText
 	case pgtype.Int8OID:
 		return encInt8
@@ -57,65 +63,34 @@ func encFor(oid uint32) colEnc {
 		return encDate
 	case pgtype.TimestamptzOID:
 		return encTimestamptz
+	case pgtype.TimestampOID:
+		return encTimestamp
 	case pgtype.BoolOID:
 		return encBool
 	case pgtype.UUIDOID:
 		return encUUID
 	case pgtype.TextArrayOID:
 		return encTextArray
+	case pgtype.Float8OID:
+		return encFloat8
+	case pgtype.Float4OID:
+		return encFloat4
+	case pgtype.OIDOID:
+		return encOID
+	case pgtype.JSONBOID:
+		return encJSONB
+	case pgtype.BoolArrayOID:
+		return encBoolArray
 	}
 	return encNone
 }
 
-// copyPlan is the binary COPY of one table's insert columns.
-type copyPlan struct {
-	sql  string
-	encs []colEnc
-}
-
-// binaryCopy returns the plan for l's insert columns, or nil when some
-// column's type is not one encodeRow handles (looked up once).
-func (b *pgBackend) binaryCopy(ctx context.Context, l *Loader) *copyPlan {
-	b.copyOnce.Do(func() {
-		b.copy = lookupCopyPlan(ctx, b, l)
-	})
-	return b.copy
-}
-
-func lookupCopyPlan(ctx context.Context, b *pgBackend, l *Loader) *copyPlan {
-	// The catalog is read through the pool, never the rehearsal
-	// transaction: a failed query must not abort it.
-	rows, err := b.pool.Query(ctx, "SELECT attname::text, atttypid::int8 FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped",
-		table(l.obj).Sanitize())
-	if err != nil {
-		return nil
+// colEncFor is encFor for a column: an enum's binary form is its label.
+func colEncFor(c *pgColumn) colEnc {
+	if c.typtype == 'e' {
+		return encText
 	}
-	types := map[string]uint32{}
-	for rows.Next() {
-		var name string
-		var oid int64
-		if rows.Scan(&name, &oid) != nil {
-			rows.Close()
-			return nil
-		}
-		types[name] = uint32(oid)
-	}
-	rows.Close()
-	if rows.Err() != nil {
-		return nil
-	}
-	p := &copyPlan{encs: make([]colEnc, len(l.cols.insert))}
-	for i, c := range l.cols.insert {
-		oid, ok := types[c]
-		if !ok {
-			return nil
-		}
-		if p.encs[i] = encFor(oid); p.encs[i] == encNone {
-			return nil
-		}
-	}
-	p.sql = "COPY " + table(l.obj).Sanitize() + " (" + quoteIdents(l.cols.insert) + ") FROM STDIN (FORMAT binary)"
-	return p
+	return encFor(c.oid)
 }
 
 func quoteIdents(cols []string) string {
@@ -128,14 +103,6 @@ func quoteIdents(cols []string) string {
 
 // copyHeader starts a binary COPY stream: signature, flags, no extension.
 var copyHeader = []byte("PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00")
-
-// copyBufs are the per-batch buffers, reused.
-var copyBufs = sync.Pool{New: func() any { return new(copyBuf) }}
-
-type copyBuf struct {
-	data []byte
-	vals []any
-}
 
 // encodeRow appends one row (vals lines up with encs). ok is false for a
 // value of a type the column's encoder does not take; buf is then garbage.
@@ -280,6 +247,86 @@ func appendValue(buf []byte, e colEnc, v any) ([]byte, bool) {
 		}
 		buf = binary.BigEndian.AppendUint32(buf, 16)
 		return append(buf, u[:]...), true
+	case encTimestamp:
+		// timestamp without time zone: the wall clock as read.
+		t, ok := v.(time.Time)
+		if !ok {
+			return buf, false
+		}
+		wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+		us := wall.Unix()*1_000_000 + int64(wall.Nanosecond())/1000 - y2k*1_000_000
+		buf = binary.BigEndian.AppendUint32(buf, 8)
+		return binary.BigEndian.AppendUint64(buf, uint64(us)), true
+	case encFloat8, encFloat4:
+		var f float64
+		switch x := v.(type) {
+		case validate.Decimal:
+			var err error
+			if f, err = strconv.ParseFloat(x.String(), 64); err != nil {
+				return buf, false
+			}
+		case float64:
+			f = x
+		case int64:
+			f = float64(x)
+		default:
+			return buf, false
+		}
+		if e == encFloat4 {
+			if math.IsInf(float64(float32(f)), 0) && !math.IsInf(f, 0) {
+				return buf, false // out of real's range: the server says so in text
+			}
+			buf = binary.BigEndian.AppendUint32(buf, 4)
+			return binary.BigEndian.AppendUint32(buf, math.Float32bits(float32(f))), true
+		}
+		if math.IsInf(f, 0) {
+			return buf, false
+		}
+		buf = binary.BigEndian.AppendUint32(buf, 8)
+		return binary.BigEndian.AppendUint64(buf, math.Float64bits(f)), true
+	case encOID:
+		n, ok := v.(int64)
+		if !ok || n < 0 || n > math.MaxUint32 {
+			return buf, false
+		}
+		buf = binary.BigEndian.AppendUint32(buf, 4)
+		return binary.BigEndian.AppendUint32(buf, uint32(n)), true
+	case encJSONB:
+		s, ok := v.(string)
+		if !ok {
+			return buf, false
+		}
+		buf = binary.BigEndian.AppendUint32(buf, uint32(len(s)+1))
+		buf = append(buf, 1) // jsonb's binary format version
+		return append(buf, s...), true
+	case encBoolArray:
+		x, ok := v.([]bool)
+		if !ok {
+			return buf, false
+		}
+		at := len(buf)
+		buf = append(buf, 0, 0, 0, 0)
+		if len(x) == 0 {
+			buf = binary.BigEndian.AppendUint32(buf, 0)
+			buf = binary.BigEndian.AppendUint32(buf, 0)
+			buf = binary.BigEndian.AppendUint32(buf, pgtype.BoolOID)
+		} else {
+			buf = binary.BigEndian.AppendUint32(buf, 1)
+			buf = binary.BigEndian.AppendUint32(buf, 0)
+			buf = binary.BigEndian.AppendUint32(buf, pgtype.BoolOID)
+			buf = binary.BigEndian.AppendUint32(buf, uint32(len(x)))
+			buf = binary.BigEndian.AppendUint32(buf, 1)
+			for _, b := range x {
+				buf = binary.BigEndian.AppendUint32(buf, 1)
+				if b {
+					buf = append(buf, 1)
+				} else {
+					buf = append(buf, 0)
+				}
+			}
+		}
+		binary.BigEndian.PutUint32(buf[at:], uint32(len(buf)-at-4))
+		return buf, true
 	case encTextArray:
 		x, ok := v.([]string)
 		if !ok {
@@ -311,64 +358,34 @@ func appendValue(buf []byte, e colEnc, v any) ([]byte, bool) {
 // y2k is PostgreSQL's epoch, 2000-01-01 UTC, in Unix seconds.
 const y2k = 946684800
 
-// copyReader streams an encoded batch and calls the mid-COPY failpoint
-// before it hands out the bytes from mid on (mid < 0: never).
+// copyReader streams parts of an encoded batch one after the other and
+// calls the mid-COPY failpoint before it hands out byte mid (mid < 0:
+// never).
 type copyReader struct {
-	data []byte
-	pos  int
-	mid  int
-	seq  int
+	parts [][]byte
+	mid   int
+	seq   int
+	sent  int
 }
 
 func (r *copyReader) Read(p []byte) (int, error) {
-	if r.pos >= len(r.data) {
+	for len(r.parts) > 0 && len(r.parts[0]) == 0 {
+		r.parts = r.parts[1:]
+	}
+	if len(r.parts) == 0 {
 		return 0, io.EOF
 	}
-	end := len(r.data)
+	part := r.parts[0]
 	if r.mid >= 0 {
-		if r.pos >= r.mid {
+		if r.sent >= r.mid {
 			failpoint(FailMidCopy, r.seq)
 			r.mid = -1
-		} else {
-			end = r.mid
+		} else if r.sent+len(part) > r.mid {
+			part = part[:r.mid-r.sent]
 		}
 	}
-	n := copy(p, r.data[r.pos:end])
-	r.pos += n
+	n := copy(p, part)
+	r.parts[0] = r.parts[0][n:]
+	r.sent += n
 	return n, nil
-}
-
-// copyBinary writes ins by binary COPY; ok is false (nothing sent) when a
-// value needs pgx's encoders.
-func (b *pgBackend) copyBinary(ctx context.Context, tx pgx.Tx, l *Loader, p *copyPlan, w *work, ins []*prow, half int) (ok bool, err error) {
-	cb := copyBufs.Get().(*copyBuf)
-	defer func() {
-		// After an error pgconn may return before its goroutine stops
-		// reading the buffer: it is then not reused.
-		if err == nil {
-			copyBufs.Put(cb)
-		}
-	}()
-	if cap(cb.vals) < len(p.encs) {
-		cb.vals = make([]any, len(p.encs))
-	}
-	vals := cb.vals[:len(p.encs)]
-	buf := append(cb.data[:0], copyHeader...)
-	mid := -1
-	for i, r := range ins {
-		if i == half {
-			mid = len(buf)
-		}
-		l.insertValues(r, w.now, true, vals)
-		if buf, ok = encodeRow(buf, p.encs, vals); !ok {
-			cb.data = buf[:0]
-			clear(vals)
-			return false, nil
-		}
-	}
-	clear(vals)
-	buf = binary.BigEndian.AppendUint16(buf, math.MaxUint16) // trailer: -1
-	cb.data = buf
-	_, err = tx.Conn().PgConn().CopyFrom(ctx, &copyReader{data: buf, mid: mid, seq: w.seq}, p.sql)
-	return true, err
 }

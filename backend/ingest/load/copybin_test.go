@@ -75,7 +75,7 @@ func TestBinaryCopyRoundTrip(t *testing.T) {
 	}
 	buf = binary.BigEndian.AppendUint16(buf, math.MaxUint16)
 	sql := "COPY mine (" + quoteIdents(names) + ") FROM STDIN (FORMAT binary)"
-	if _, err := conn.PgConn().CopyFrom(ctx, &copyReader{data: buf, mid: -1}, sql); err != nil {
+	if _, err := conn.PgConn().CopyFrom(ctx, &copyReader{parts: [][]byte{buf}, mid: -1}, sql); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"theirs"}, names, pgx.CopyFromRows(rows)); err != nil {

@@ -9,6 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"batchdesk/backend/crm"
 )
 
 // LedgerSchema is the PostgreSQL schema of the resume ledger.
@@ -119,4 +121,28 @@ func scanLedger(rows ledgerRows) (map[int]LedgerEntry, error) {
 		out[e.Seq] = e
 	}
 	return out, rows.Err()
+}
+
+// Written returns the rows the CRM's resume ledger says job wrote, all
+// stages together (0 when the CRM has no ledger yet). A restart asks it
+// before running a job's rows again, so none is written twice.
+func Written(ctx context.Context, target crm.Target, job string) (int64, error) {
+	var n int64
+	switch t := target.(type) {
+	case poolTarget:
+		var exists bool
+		if err := t.Pool().QueryRow(ctx, "SELECT to_regclass('batchdesk.ledger') IS NOT NULL").Scan(&exists); err != nil || !exists {
+			return 0, err
+		}
+		err := t.Pool().QueryRow(ctx, "SELECT coalesce(sum(rows_written), 0)::int8 FROM batchdesk.ledger WHERE job_id = $1", job).Scan(&n)
+		return n, err
+	case dbTarget:
+		var exists int
+		if err := t.DB().QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'batchdesk_ledger'").Scan(&exists); err != nil || exists == 0 {
+			return 0, err
+		}
+		err := t.DB().QueryRowContext(ctx, "SELECT coalesce(sum(rows_written), 0) FROM batchdesk_ledger WHERE job_id = ?", job).Scan(&n)
+		return n, err
+	}
+	return 0, nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -169,6 +170,7 @@ func (l *Loader) Load(ctx context.Context, b Batch) (BatchResult, error) {
 		return res, nil
 	}
 	var last error
+	lost, transient := 0, 0
 	for attempt := 0; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -200,15 +202,34 @@ func (l *Loader) Load(ctx context.Context, b Batch) (BatchResult, error) {
 			}
 			return res, err
 		}
-		if errors.Is(err, ErrLedgerMismatch) || !connectionLost(err) || l.plan.Rehearse {
+		if errors.Is(err, ErrLedgerMismatch) || l.plan.Rehearse {
 			return res, err
 		}
-		last = err
-		if attempt >= len(retryDelays) {
-			return res, fmt.Errorf("%w: batch %d: %v", ErrInterrupted, b.Seq, last)
+		var delay time.Duration
+		switch classify(err) {
+		case classLost:
+			last = err
+			if lost >= len(retryDelays) {
+				return res, fmt.Errorf("%w: batch %d: %v", ErrInterrupted, b.Seq, last)
+			}
+			delay = retryDelays[lost]
+			lost++
+		case classTransient:
+			// A deadlock with another import (or a serialization failure):
+			// the batch was rolled back whole; try it again shortly.
+			if transient >= maxTransient {
+				return res, fmt.Errorf("batch %d kept clashing with other sessions: %w", b.Seq, err)
+			}
+			transient++
+			delay = time.Duration(25+rand.IntN(200)) * time.Millisecond
+		case classClient:
+			return res, apperr.Wrap(err, apperr.Internal, "batch %d (file lines %d–%d) could not be sent: %v — the data was encoded wrongly on this side, it was not refused by the server; the job can be resumed",
+				b.Seq, b.Rows[0].Line, b.Rows[len(b.Rows)-1].Line, err)
+		default:
+			return res, err
 		}
 		select {
-		case <-time.After(retryDelays[attempt]):
+		case <-time.After(delay):
 		case <-ctx.Done():
 			return res, ctx.Err()
 		}
@@ -219,13 +240,27 @@ func (l *Loader) Load(ctx context.Context, b Batch) (BatchResult, error) {
 // and returns the rows that would fail on them: lookups that match no
 // record or several, update keys with no record. It writes nothing, so a
 // preview can show these problems before anything is sent.
+//
+// On PostgreSQL it also has the server's input functions read the values
+// of the columns validation cannot check itself (inet, interval, arrays,
+// bytea, …), in a transaction that is rolled back.
 func (l *Loader) Check(ctx context.Context, b Batch) ([]RowError, error) {
-	if len(b.Rows) == 0 || (l.plan.Mode == Insert && !l.resolves()) {
+	ic, checks := l.be.(inputChecker)
+	checks = checks && len(b.Rows) > 0 && ic.needsInputCheck(ctx, l)
+	if len(b.Rows) == 0 || (l.plan.Mode == Insert && !l.resolves() && !checks) {
 		return nil, nil
 	}
 	w, err := l.prepare(ctx, b)
 	if err != nil {
 		return nil, err
+	}
+	if checks {
+		bad, err := ic.checkInput(ctx, l, w)
+		if err != nil {
+			return nil, err
+		}
+		w.errs = append(w.errs, bad...)
+		sortErrors(w)
 	}
 	return w.errs, nil
 }
@@ -239,6 +274,9 @@ func (l *Loader) resolves() bool {
 	}
 	return false
 }
+
+// maxTransient is how often a batch is tried again after a deadlock.
+const maxTransient = 10
 
 // retryDelays is the backoff between tries of a batch after a lost connection.
 var retryDelays = []time.Duration{250 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second}

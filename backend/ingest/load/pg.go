@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -27,8 +24,11 @@ type pgBackend struct {
 	rmu  *sync.Mutex // serialises use of rtx
 	own  bool        // close rolls rtx back (not a shared Rehearsal)
 
-	copyOnce sync.Once
-	copy     *copyPlan // binary COPY of inserts (nil: pgx.CopyFrom)
+	tableOnce sync.Once
+	table     *pgTable // the target table's catalog (nil: unknown)
+	planOnce  sync.Once
+	insPlan   *copyPlan // COPY of inserts
+	updPlan   *copyPlan // COPY into the staging table of updates
 }
 
 // querier is a pool, a connection or a transaction.
@@ -154,7 +154,7 @@ func (b *pgBackend) write(ctx context.Context, l *Loader, w *work) error {
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 	fastNumeric(tx.Conn())
-	if err := b.bisect(ctx, tx, l, w, w.rows, true); err != nil {
+	if err := b.applyBatch(ctx, tx, l, w); err != nil {
 		return err
 	}
 	if l.obj.FromCatalog && w.written > 0 {
@@ -177,151 +177,46 @@ func (b *pgBackend) write(ctx context.Context, l *Loader, w *work) error {
 	return nil
 }
 
-// bisect applies rows inside a savepoint; when the server rejects them it
-// splits them in two and tries each half, until each bad row is alone.
-func (b *pgBackend) bisect(ctx context.Context, tx pgx.Tx, l *Loader, w *work, rows []prow, top bool) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	sp, err := tx.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	err = b.apply(ctx, sp, l, w, rows, top)
-	if err == nil {
-		if err := sp.Commit(ctx); err != nil {
-			return err
-		}
-		w.written += int64(len(rows))
-		return nil
-	}
-	_ = sp.Rollback(ctx)
-	if !dataError(err) {
-		return err
-	}
-	if len(rows) == 1 {
-		code, col, msg := Reason(err)
-		w.errs = append(w.errs, RowError{Line: rows[0].line, Code: code, Column: col, Message: msg})
-		return nil
-	}
-	mid := len(rows) / 2
-	if err := b.bisect(ctx, tx, l, w, rows[:mid], false); err != nil {
-		return err
-	}
-	failpoint(FailDuringBisect, w.seq)
-	return b.bisect(ctx, tx, l, w, rows[mid:], false)
-}
+// stageName is the temporary staging table of updates into l's table.
+func stageName(l *Loader) string { return "bd_stage_" + strings.ToLower(l.obj.Table) }
 
-// apply writes rows: inserts by COPY, updates through the staging table,
-// then the related teams.
-func (b *pgBackend) apply(ctx context.Context, tx pgx.Tx, l *Loader, w *work, rows []prow, top bool) error {
-	var ins, upd []*prow
-	for i := range rows {
-		if rows[i].insert {
-			ins = append(ins, &rows[i])
-		} else {
-			upd = append(upd, &rows[i])
-		}
-	}
-	if len(ins) > 0 {
-		if err := b.insert(ctx, tx, l, w, ins, top); err != nil {
-			return err
-		}
-	}
-	if len(upd) > 0 && len(l.cols.update) > 0 {
-		if err := b.update(ctx, tx, l, w, upd, top); err != nil {
-			return err
-		}
-	}
-	return b.teams(ctx, tx, l, rows)
-}
-
-// insert writes rows by COPY: binary rows encoded here when the table's
-// column types allow, else pgx.CopyFrom. top: the failpoint halfway.
-func (b *pgBackend) insert(ctx context.Context, tx pgx.Tx, l *Loader, w *work, ins []*prow, top bool) error {
-	half := -1
-	if top {
-		half = len(ins) / 2
-	}
-	if p := b.binaryCopy(ctx, l); p != nil {
-		ok, err := b.copyBinary(ctx, tx, l, p, w, ins, half)
-		if err != nil {
-			return err
-		}
-		if ok {
-			return nil
-		}
-	}
-	i := 0
-	buf := make([]any, len(l.cols.insert)) // pgx encodes a row before asking for the next
-	src := pgx.CopyFromFunc(func() ([]any, error) {
-		if i >= len(ins) {
-			return nil, nil
-		}
-		if i == half {
-			failpoint(FailMidCopy, w.seq)
-		}
-		i++
-		return l.insertValues(ins[i-1], w.now, true, buf), nil
-	})
-	_, err := tx.CopyFrom(ctx, table(l.obj), l.cols.insert, src)
-	return err
-}
-
-// update copies rows into a temporary staging table and applies them with
-// one UPDATE … FROM. The staging table's bd_keep array marks, per row, the
-// columns a blank "keep" cell leaves alone.
-func (b *pgBackend) update(ctx context.Context, tx pgx.Tx, l *Loader, w *work, rows []*prow, top bool) error {
-	id := identity(l.obj, l.keyFld)
-	stageName := "bd_stage_" + strings.ToLower(l.obj.Table)
-	stage := pgx.Identifier{stageName}.Sanitize()
-	cols := append([]string{id}, l.cols.update...)
-	q := make([]string, len(cols))
-	set := make([]string, len(l.cols.update))
-	for i, c := range cols {
-		q[i] = pgx.Identifier{c}.Sanitize()
-	}
-	for i := range l.cols.update {
-		if l.cols.updateSrc[i] >= 0 {
-			set[i] = fmt.Sprintf("%s = CASE WHEN s.bd_keep[%d] THEN t.%s ELSE s.%s END", q[i+1], i+1, q[i+1], q[i+1])
-		} else {
-			set[i] = fmt.Sprintf("%s = s.%s", q[i+1], q[i+1])
-		}
-	}
+// stage creates (once per transaction) and empties the staging table of
+// updates: the identity, the update columns and bd_keep, an array marking
+// per row the columns a blank "keep" cell leaves alone. It runs outside
+// every savepoint, so rolled-back probes do not drop it.
+func (b *pgBackend) stage(ctx context.Context, tx pgx.Tx, l *Loader) error {
+	cols := append([]string{identity(l.obj, l.keyFld)}, l.cols.update...)
+	stage := pgx.Identifier{stageName(l)}.Sanitize()
 	_, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE IF NOT EXISTS %s ON COMMIT DROP AS SELECT %s, NULL::boolean[] AS bd_keep FROM %s WITH NO DATA",
-		stage, strings.Join(q, ", "), table(l.obj).Sanitize()))
+		stage, quoteIdents(cols), table(l.obj).Sanitize()))
 	if err == nil {
 		_, err = tx.Exec(ctx, "TRUNCATE "+stage)
 	}
 	if err != nil {
 		return fmt.Errorf("staging table: %w", err)
 	}
-	half := -1
-	if top {
-		half = len(rows) / 2
-	}
-	i := 0
-	buf := make([]any, len(cols)+1)
-	keep := make([]bool, len(l.cols.update))
-	src := pgx.CopyFromFunc(func() ([]any, error) {
-		if i >= len(rows) {
-			return nil, nil
-		}
-		if i == half {
-			failpoint(FailMidCopy, w.seq)
-		}
-		i++
-		buf[len(cols)] = nil
-		if l.updateValues(rows[i-1], w.now, true, buf[:len(cols)], keep) {
-			buf[len(cols)] = keep
-		}
-		return buf, nil
-	})
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{stageName}, append(cols, "bd_keep"), src); err != nil {
+	return nil
+}
+
+// update copies the update rows idx into the staging table and applies
+// them with one UPDATE … FROM. top: the mid-COPY failpoint.
+func (b *pgBackend) update(ctx context.Context, tx pgx.Tx, l *Loader, br *batchRows, idx []int, top bool, seq int) error {
+	if err := copyRows(ctx, tx, br.updData, idx, top, seq); err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, fmt.Sprintf("UPDATE %s AS t SET %s FROM %s AS s WHERE t.%s = s.%s",
-		table(l.obj).Sanitize(), strings.Join(set, ", "), stage, q[0], q[0]))
+	id := pgx.Identifier{identity(l.obj, l.keyFld)}.Sanitize()
+	set := make([]string, len(l.cols.update))
+	for i, c := range l.cols.update {
+		q := pgx.Identifier{c}.Sanitize()
+		if l.cols.updateSrc[i] >= 0 {
+			set[i] = fmt.Sprintf("%s = CASE WHEN s.bd_keep[%d] THEN t.%s ELSE s.%s END", q, i+1, q, q)
+		} else {
+			set[i] = fmt.Sprintf("%s = s.%s", q, q)
+		}
+	}
+	stage := pgx.Identifier{stageName(l)}.Sanitize()
+	_, err := tx.Exec(ctx, fmt.Sprintf("UPDATE %s AS t SET %s FROM %s AS s WHERE t.%s = s.%s",
+		table(l.obj).Sanitize(), strings.Join(set, ", "), stage, id, id))
 	return err
 }
 
@@ -360,27 +255,6 @@ func (b *pgBackend) teams(ctx context.Context, tx pgx.Tx, l *Loader, rows []prow
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{schema, crmdb.TableTeamMembers},
 		[]string{"object", "record_id", "user_id", "role"}, pgx.CopyFromRows(members))
 	return err
-}
-
-// connectionLost reports whether err means the connection (not the data)
-// failed, so the batch is worth another try.
-func connectionLost(err error) bool {
-	if err == nil {
-		return false
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
-	}
-	var ce *pgconn.ConnectError
-	var ne net.Error
-	if errors.As(err, &ce) || errors.As(err, &ne) || pgconn.Timeout(err) || pgconn.SafeToRetry(err) ||
-		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
-		return true
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "conn closed") || strings.Contains(msg, "connection reset") ||
-		strings.Contains(msg, "broken pipe") || strings.Contains(msg, "unexpected EOF")
 }
 
 // numericType encodes validate.Decimal values without math/big.

@@ -7,16 +7,25 @@
 // reason) for every row that could not be written.
 //
 // On PostgreSQL (crm/postgres, any target with Pool() *pgxpool.Pool) an
-// insert batch goes through binary COPY (pgx CopyFrom); update and upsert go
-// through a temporary staging table and one set-based UPDATE … FROM per
-// batch. Each batch is one transaction that also writes one audit-log row
-// (actor System, catalog CRMs only) and one resume-ledger row, so a batch is
-// either wholly committed and recorded, or not at all: on resume the ledger
-// (schema "batchdesk"), not the target table, says which batches are done. A
-// batch the server rejects is bisected inside savepoints until the bad rows
-// are isolated; their SQLSTATE is translated into words (see Reason). The
-// sandbox (crm/sandbox, any target with DB() *sql.DB) does the same with
-// prepared statements and a batchdesk_ledger table.
+// insert batch goes through one COPY, encoded here by the table's real
+// column types: binary when every column type has an encoder here, else
+// text format (text[], bytea, inet, interval, money, tsvector, ranges,
+// extension types …), which the server parses with each type's own input
+// function. A value that cannot be encoded at all is its row's problem,
+// never the batch's. Update and upsert go through a temporary staging
+// table and one set-based UPDATE … FROM per batch. Each batch is one
+// transaction that also writes one audit-log row (actor System, catalog
+// CRMs only) and one resume-ledger row, so a batch is either wholly
+// committed and recorded, or not at all: on resume the ledger (schema
+// "batchdesk"), not the target table, says which batches are done. A batch
+// the server refuses is isolated (see isolate.go): existing keys are
+// checked in bulk, then probes that are always rolled back find the other
+// bad rows, so however many rows are bad the server holds a constant
+// number of subtransactions and locks. Their SQLSTATE is translated into
+// words (see Reason). Client-side encoding and protocol errors are never
+// taken for a lost connection; a deadlock with another import retries the
+// batch. The sandbox (crm/sandbox, any target with DB() *sql.DB) writes
+// row by row with prepared statements and a batchdesk_ledger table.
 //
 // Lookups, owners, master–detail and related-team cells given as text are
 // resolved in bulk per batch (one query per column and step) by ID, unique
@@ -158,17 +167,18 @@ type BatchResult struct {
 
 // Stable codes of RowError.Code.
 const (
-	CodeUnique     = "unique_violation"
-	CodeForeignKey = "foreign_key_violation"
-	CodeCheck      = "check_violation"
-	CodeNotNull    = "not_null_violation"
-	CodeTooLong    = "value_too_long"
-	CodeBadValue   = "invalid_value"
-	CodeOutOfRange = "out_of_range"
-	CodeRejected   = "rejected" // other server rejection
-	CodeNoMatch    = "no_match"
-	CodeAmbiguous  = "several_matches"
-	CodeMaster     = "master_failed"
+	CodeUnique      = "unique_violation"
+	CodeForeignKey  = "foreign_key_violation"
+	CodeCheck       = "check_violation"
+	CodeNotNull     = "not_null_violation"
+	CodeTooLong     = "value_too_long"
+	CodeBadValue    = "invalid_value"
+	CodeOutOfRange  = "out_of_range"
+	CodeNoPartition = "no_partition" // a partitioned table has no partition for the row
+	CodeRejected    = "rejected"     // other server rejection
+	CodeNoMatch     = "no_match"
+	CodeAmbiguous   = "several_matches"
+	CodeMaster      = "master_failed"
 )
 
 // Sentinel errors of Load; use errors.Is.

@@ -1,7 +1,10 @@
 package validate
 
 import (
+	"encoding/json"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -49,6 +52,40 @@ type Cell struct {
 	// optionList is the options' labels for messages.
 	optionList string
 	kind       kind
+	// lo and hi bound an integer field's values by its column's real
+	// type (int2, int4, oid …); maxDigits a number's digits before the
+	// point (float4, float8, money; 0: no bound); json: the column is
+	// json or jsonb.
+	lo, hi    int64
+	maxDigits int
+	json      bool
+}
+
+// intRange is the range of the integer column types (int8 otherwise).
+func intRange(dbType string) (lo, hi int64) {
+	switch dbType {
+	case "int2":
+		return math.MinInt16, math.MaxInt16
+	case "int4":
+		return math.MinInt32, math.MaxInt32
+	case "oid":
+		return 0, math.MaxUint32
+	}
+	return math.MinInt64, math.MaxInt64
+}
+
+// numberDigits bounds the digits before the point of the number column
+// types without a declared precision (0: none).
+func numberDigits(dbType string) int {
+	switch dbType {
+	case "float4":
+		return 38 // about 3.4e38
+	case "float8":
+		return 308 // about 1.8e308
+	case "money":
+		return 17 // ±92,233,720,368,547,758.07
+	}
+	return 0
 }
 
 // kind is a field type as a small integer: switching on it is cheaper per
@@ -112,6 +149,9 @@ func NewCell(f *catalog.Field, header string, col mapping.Column, mode mapping.M
 	}
 	c := &Cell{Field: f, Column: col, Header: header, blank: col.BlankMeaning(mode), zone: zone,
 		comma: col.NumberLocale == mapping.NumberComma, kind: kindOf(f.Type)}
+	c.lo, c.hi = intRange(f.DBType)
+	c.maxDigits = numberDigits(f.DBType)
+	c.json = f.DBType == "json" || f.DBType == "jsonb"
 	if mode == mapping.Insert || mode == "" {
 		c.blank = mapping.BlankNull
 	}
@@ -191,6 +231,9 @@ func (c *Cell) convert(raw string, a *arena) (any, *Problem) {
 				return nil, c.problem(CodeTooLong, raw, "the text has %d characters; %s allows at most %d", n, c.label(), f.MaxLength)
 			}
 		}
+		if c.json && !json.Valid([]byte(raw)) {
+			return nil, c.problem(CodeBadValue, raw, "the value is not valid JSON, which %s holds", c.label())
+		}
 		return a.str(raw), nil
 	case kInteger:
 		n, ok := parseNumber(s, c.comma, false, false, false)
@@ -204,6 +247,8 @@ func (c *Cell) convert(raw string, a *arena) (any, *Problem) {
 			return nil, c.problem(CodeNotInteger, raw, "%q has decimals; %s takes whole numbers only", s, c.label())
 		case !inRange:
 			return nil, c.problem(CodeOutOfRange, raw, "%q is too large for %s (at most 9,223,372,036,854,775,807)", s, c.label())
+		case v < c.lo || v > c.hi:
+			return nil, c.problem(CodeOutOfRange, raw, "%q is out of range for %s: a whole number from %s to %s", s, c.label(), group(c.lo), group(c.hi))
 		}
 		return a.int(v), nil
 	case kNumber:
@@ -219,6 +264,9 @@ func (c *Cell) convert(raw string, a *arena) (any, *Problem) {
 			if n.scale > f.Scale {
 				return nil, c.problem(CodeTooManyDigit, raw, "%q has %d decimals; %s allows at most %d (round the value first)", s, n.scale, c.label(), f.Scale)
 			}
+		}
+		if c.maxDigits > 0 && n.intDigits() > c.maxDigits {
+			return nil, c.problem(CodeOutOfRange, raw, "%q is out of range for %s (at most %d digits before the decimal point)", s, c.label(), c.maxDigits)
 		}
 		return a.dec(n.decimal()), nil
 	case kDate:
@@ -362,4 +410,22 @@ func trim(s string) string {
 		return s
 	}
 	return strings.TrimSpace(s)
+}
+
+// group writes n with thousands separators: -2,147,483,648.
+func group(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

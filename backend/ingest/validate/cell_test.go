@@ -28,6 +28,9 @@ func required(f *catalog.Field) { f.Required = true }
 func maxLen(n int) func(*catalog.Field) {
 	return func(f *catalog.Field) { f.MaxLength = n }
 }
+func dbType(t string) func(*catalog.Field) {
+	return func(f *catalog.Field) { f.DBType = t }
+}
 func numeric(p, s int) func(*catalog.Field) {
 	return func(f *catalog.Field) { f.Precision, f.Scale = p, s }
 }
@@ -77,6 +80,23 @@ func TestConvert(t *testing.T) {
 		{name: "integer overflow", f: field(catalog.Integer), in: "9223372036854775808", code: CodeOutOfRange},
 		{name: "integer huge", f: field(catalog.Integer), in: "99999999999999999999999", code: CodeOutOfRange},
 		{name: "integer text", f: field(catalog.Integer), in: "twelve", code: CodeNotNumber},
+		// ranges of the column's real type (issue: 2147483648 into int4 passed validation)
+		{name: "int4 max", f: field(catalog.Integer, dbType("int4")), in: "2147483647", want: int64(2147483647)},
+		{name: "int4 over", f: field(catalog.Integer, dbType("int4")), in: "2147483648", code: CodeOutOfRange},
+		{name: "int4 under", f: field(catalog.Integer, dbType("int4")), in: "-2147483649", code: CodeOutOfRange},
+		{name: "int2 max", f: field(catalog.Integer, dbType("int2")), in: "32767", want: int64(32767)},
+		{name: "int2 over", f: field(catalog.Integer, dbType("int2")), in: "32768", code: CodeOutOfRange},
+		{name: "int2 under", f: field(catalog.Integer, dbType("int2")), in: "-32769", code: CodeOutOfRange},
+		{name: "int8 max", f: field(catalog.Integer, dbType("int8")), in: "9223372036854775807", want: int64(9223372036854775807)},
+		{name: "oid max", f: field(catalog.Integer, dbType("oid")), in: "4294967295", want: int64(4294967295)},
+		{name: "oid negative", f: field(catalog.Integer, dbType("oid")), in: "-1", code: CodeOutOfRange},
+		{name: "oid over", f: field(catalog.Integer, dbType("oid")), in: "4294967296", code: CodeOutOfRange},
+		{name: "real over", f: field(catalog.Decimal, dbType("float4")), in: "1e39", code: CodeOutOfRange},
+		{name: "real", f: field(catalog.Decimal, dbType("float4")), in: "1.5", want: dec(15, 1)},
+		{name: "money", f: field(catalog.Currency, dbType("money")), in: "12.34", want: dec(1234, 2)},
+		{name: "money over", f: field(catalog.Currency, dbType("money")), in: "123456789012345678", code: CodeOutOfRange},
+		{name: "json", f: field(catalog.LongText, dbType("jsonb")), in: `{"a":1}`, want: `{"a":1}`},
+		{name: "json bad", f: field(catalog.LongText, dbType("json")), in: "{a:1}", code: CodeBadValue},
 		{name: "integer bad grouping", f: field(catalog.Integer), in: "1,23", code: CodeNotNumber},
 		// decimal, currency, percent
 		{name: "decimal", f: field(catalog.Decimal, numeric(12, 2)), in: "1234.5", want: dec(12345, 1)},

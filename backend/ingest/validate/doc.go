@@ -14,7 +14,7 @@
 // column's header, the field, a stable Code (required, too_long,
 // not_number, not_integer, out_of_range, too_many_digits, bad_date,
 // bad_bool, bad_picklist, bad_email, bad_phone, bad_url, bad_uuid,
-// bad_reference, duplicate_key, ragged_row, bad_quote), a message a
+// bad_reference, duplicate_key, ragged_row, bad_quote, bad_value), a message a
 // consultant understands, and the value.
 //
 // Decisions: numbers with more decimals than the field's scale are
@@ -24,7 +24,11 @@
 // (stored as given); a blank cell is NULL on insert and Keep (leave the
 // stored value alone) on update and upsert unless the column says
 // otherwise; a duplicate is reported on its second occurrence, naming the
-// row of the first.
+// row of the first. A field's DBType (the column's real type, from the
+// target's catalog) bounds its values: int2, int4, int8 and oid ranges,
+// the digits of real, double precision and money, valid JSON for json and
+// jsonb; types the validator does not know (inet, interval, arrays …) are
+// left to the server's input function at load time, a row problem there.
 //
 // Validate checks one record; Stream runs a whole file with reading and
 // converting on separate goroutines (rows still come out in file order).

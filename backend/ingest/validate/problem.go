@@ -10,7 +10,7 @@ const (
 	CodeTooLong      Code = "too_long"        // text over the field's max length (in characters)
 	CodeNotNumber    Code = "not_number"      // not a number in the column's number format
 	CodeNotInteger   Code = "not_integer"     // a number with decimals for an integer field
-	CodeOutOfRange   Code = "out_of_range"    // an integer outside -2^63..2^63-1
+	CodeOutOfRange   Code = "out_of_range"    // a number outside its column type's range (int2, int4, int8, oid, float, money)
 	CodeTooManyDigit Code = "too_many_digits" // more digits than numeric(p,s) holds
 	CodeBadDate      Code = "bad_date"        // not a date/datetime in the column's format, or no such day
 	CodeBadBool      Code = "bad_bool"        // not true/false, yes/no, y/n, 1/0, 是/否
@@ -23,12 +23,13 @@ const (
 	CodeDuplicateKey Code = "duplicate_key" // a unique or key value seen on an earlier row of the file
 	CodeRaggedRow    Code = "ragged_row"    // more or fewer fields than the header
 	CodeBadQuote     Code = "bad_quote"     // a misplaced quote made the row unreadable
+	CodeBadValue     Code = "bad_value"     // not a value of the column's type (e.g. not valid JSON)
 )
 
 // Codes lists every code, for documentation and exhaustive tests.
 var Codes = []Code{CodeRequired, CodeTooLong, CodeNotNumber, CodeNotInteger, CodeOutOfRange,
 	CodeTooManyDigit, CodeBadDate, CodeBadBool, CodeBadPicklist, CodeBadEmail, CodeBadPhone,
-	CodeBadURL, CodeBadUUID, CodeBadReference, CodeDuplicateKey, CodeRaggedRow, CodeBadQuote}
+	CodeBadURL, CodeBadUUID, CodeBadReference, CodeDuplicateKey, CodeRaggedRow, CodeBadQuote, CodeBadValue}
 
 // Problem is one bad value (or bad row) of the file.
 type Problem struct {

@@ -167,7 +167,7 @@ func TestEveryCode(t *testing.T) {
 		CodeNotInteger: "CodeNotInteger", CodeOutOfRange: "CodeOutOfRange", CodeTooManyDigit: "CodeTooManyDigit",
 		CodeBadDate: "CodeBadDate", CodeBadBool: "CodeBadBool", CodeBadPicklist: "CodeBadPicklist", CodeBadEmail: "CodeBadEmail",
 		CodeBadPhone: "CodeBadPhone", CodeBadURL: "CodeBadURL", CodeBadUUID: "CodeBadUUID", CodeBadReference: "CodeBadReference",
-		CodeDuplicateKey: "CodeDuplicateKey", CodeRaggedRow: "CodeRaggedRow", CodeBadQuote: "CodeBadQuote"}
+		CodeDuplicateKey: "CodeDuplicateKey", CodeRaggedRow: "CodeRaggedRow", CodeBadQuote: "CodeBadQuote", CodeBadValue: "CodeBadValue"}
 	for _, c := range Codes {
 		n, ok := names[c]
 		if !ok || strings.Count(all, n) < 2 {
