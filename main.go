@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"golang.org/x/term"
 
@@ -34,6 +35,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go stopOnSignal(ctx, stop)
 	svc := &workspace.Lazy{Options: workspace.Options{Passphrase: askPassphrase}}
 	defer svc.Close()
 	env := cli.Env{
@@ -58,6 +60,22 @@ func main() {
 		IsTerminal: term.IsTerminal(int(os.Stdout.Fd())),
 	}
 	os.Exit(cli.Run(ctx, args, env))
+}
+
+// signalGrace is how long a command may take to stop cleanly (cancel its
+// job, which stays resumable) after SIGINT or SIGTERM.
+const signalGrace = 10 * time.Second
+
+// stopOnSignal makes a signal always stop the process: the first cancels
+// ctx (the command stops cleanly), and gives back the default handling, so
+// a second one ends the process at once; a command that has not ended
+// within signalGrace (stuck in a system call) is ended too.
+func stopOnSignal(ctx context.Context, stop context.CancelFunc) {
+	<-ctx.Done()
+	stop()
+	time.Sleep(signalGrace)
+	fmt.Fprintf(os.Stderr, "batchdesk: stopped: the command did not end within %s of the signal\n", signalGrace)
+	os.Exit(cli.ExitCannot)
 }
 
 // windowFiles reports whether args ask for the window: none, or only paths of

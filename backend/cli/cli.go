@@ -17,6 +17,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -105,10 +106,23 @@ func message(err error) string {
 	return msg
 }
 
+// oneLine makes a message one line of at most maxMessage bytes: a message
+// that quotes a file's data never floods the terminal.
 func oneLine(s string) string {
 	s = strings.TrimSpace(s)
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+	s = strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+	if len(s) > maxMessage {
+		cut := maxMessage
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "… (message shortened)"
+	}
+	return s
 }
+
+// maxMessage bounds a message on stderr.
+const maxMessage = 2000
 
 func newRoot(env *Env) *cobra.Command {
 	root := &cobra.Command{

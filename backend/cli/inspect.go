@@ -30,7 +30,14 @@ func newInspectCmd(env *Env) *cobra.Command {
 		Long: `Inspect reads a CSV file the way an import would: it detects the encoding
 (utf-8, utf-8-bom, utf-16le, utf-16be, gb18030, windows-1252) and the
 delimiter (, ; tab |), reads the header and counts the data records.
-It needs no CRM and writes nothing.`,
+It needs no CRM and writes nothing.
+
+Rows an import would refuse whatever the mapping (a wrong number of
+fields, a misplaced quote, bytes not valid in the file's encoding) are
+listed as problems, and the exit status is then 1, as for a validation
+with problems; rows whose cells are all empty are skipped and counted as
+blank. A file that cannot be read at all (not a file, binary, a value over
+1 MB or a row over 16 MB) exits 2.`,
 		Args: exactFiles(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if rows < 0 {
@@ -46,10 +53,15 @@ It needs no CRM and writes nothing.`,
 				return imports.FileError(args[0], err)
 			}
 			if asJSON {
-				_, err := env.Stdout.Write(inspectJSON(info))
-				return err
+				_, err = env.Stdout.Write(inspectJSON(info))
+			} else {
+				err = printInspect(env, args[0], info)
 			}
-			return printInspect(env, args[0], info)
+			if err == nil && info.ProblemRows > 0 {
+				fmt.Fprintf(env.Stderr, "inspect: %d of %d rows have problems an import would refuse\n", info.ProblemRows, info.RowCount)
+				return ErrRowsFailed
+			}
+			return err
 		},
 	}
 	f := cmd.Flags()
@@ -99,7 +111,24 @@ func inspectJSON(info source.Info) []byte {
 		}
 		b.WriteByte('}')
 	}
-	b.WriteString("]}\n")
+	b.WriteString("]")
+	if info.Blank > 0 {
+		fmt.Fprintf(&b, `,"blankRows":%d`, info.Blank)
+	}
+	if len(info.Problems) > 0 {
+		// Only when there are some: the shape of DESIGN §4 otherwise.
+		b.WriteString(`,"problems":[`)
+		for i, p := range info.Problems {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"line":%d,"column":%d,"message":`, p.Line, p.Column)
+			str(p.Message)
+			b.WriteByte('}')
+		}
+		b.WriteString("]")
+	}
+	b.WriteString("}\n")
 	return b.Bytes()
 }
 
@@ -111,6 +140,9 @@ func printInspect(env *Env, path string, info source.Info) error {
 	fmt.Fprintf(out, "Delimiter:  %s\n", delimiterName(info.Delimiter))
 	fmt.Fprintf(out, "Columns:    %d\n", len(info.Header))
 	fmt.Fprintf(out, "Rows:       %d (header excluded)\n", info.RowCount)
+	if info.Blank > 0 {
+		fmt.Fprintf(out, "Blank rows: %d (all cells empty: skipped)\n", info.Blank)
+	}
 	for _, p := range info.Problems {
 		fmt.Fprintf(out, "Problem:    %s\n", p.Error())
 	}

@@ -35,8 +35,8 @@ func Inspect(path string, opts source.Options, sampleRows int) (FileInfo, error)
 	if err != nil {
 		return FileInfo{}, apperr.Wrap(err, apperr.NotFound, "cannot read %s: %v", filepath.Base(path), unwrapPathError(err))
 	}
-	if st.IsDir() {
-		return FileInfo{}, apperr.New(apperr.Invalid, "%s is a folder, not a CSV file", path)
+	if err := source.CheckRegular(path); err != nil {
+		return FileInfo{}, FileError(path, err)
 	}
 	info, err := source.Inspect(path, opts, sampleRows)
 	if err != nil {

@@ -148,6 +148,9 @@ func (p *prepared) jobFunc(id string, how run, log *ProblemLog) jobs.Func {
 		}
 		if err == nil && p.saved.ValidateOnly {
 			out.Message = fmt.Sprintf("validated %d rows: %d valid, %d with problems", res.Total, res.Succeeded, res.Failed)
+			if res.Blank > 0 {
+				out.Message += fmt.Sprintf(" (%d blank rows skipped)", res.Blank)
+			}
 		}
 		return out, err
 	}
@@ -157,7 +160,7 @@ func (p *prepared) jobFunc(id string, how run, log *ProblemLog) jobs.Func {
 func (p *prepared) request(id string, log *ProblemLog) pipeline.Request {
 	set := p.saved
 	req := pipeline.Request{Target: p.target, Object: p.object.APIName, Mapping: p.mapping, Files: set.Files,
-		Encoding: set.Encoding, Delimiter: delimiter(set.Delimiter), MaxFileBytes: p.maxBytes, BatchSize: p.batchSize,
+		Encoding: set.Encoding, Delimiter: delimiter(set.Delimiter), MaxFileBytes: p.maxBytes, Limits: p.limits, BatchSize: p.batchSize,
 		Rehearse: set.Rehearse, ValidateOnly: set.ValidateOnly, JobID: id, ErrorsPath: p.errorsPath,
 		MasterKey: set.MasterKey, Details: p.details, Hashes: map[string]string{}}
 	// prepare hashed the files already (for the job record): the pipeline

@@ -30,7 +30,7 @@ func checkMaps(obj *catalog.Object, header []string, maps []string) error {
 			}
 		}
 		if !found {
-			return apperr.New(apperr.Invalid, "--map %q: the file has no column %q (columns: %s)", m, h, strings.Join(header, ", "))
+			return apperr.New(apperr.Invalid, "--map %q: the file has no column %q (columns: %s)", m, h, listColumns(header))
 		}
 		if fld == "" {
 			continue
@@ -115,7 +115,7 @@ func exactMapping(obj *catalog.Object, header []string, m mapping.Mapping, mode,
 		}
 		fh, ok := byNorm[mapping.Normalize(h)]
 		if !ok {
-			return out, apperr.New(apperr.Invalid, "the mapping names a column %q that the file does not have (columns: %s)", h, strings.Join(header, ", "))
+			return out, apperr.New(apperr.Invalid, "the mapping names a column %q that the file does not have (columns: %s)", h, listColumns(header))
 		}
 		out.Columns[fh] = c
 	}

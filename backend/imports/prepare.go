@@ -26,6 +26,7 @@ type prepared struct {
 	object       *catalog.Object
 	header       []string
 	maxBytes     int64
+	limits       source.Limits
 	batchSize    int
 	mapping      mapping.Mapping
 	preset       *mapping.Preset // the preset the mapping starts from, if any
@@ -78,6 +79,9 @@ func (s *Service) prepare(ctx context.Context, set Settings) (*prepared, error) 
 		}
 	}
 	p.maxBytes = int64(maxMB) << 20
+	if p.limits, err = readLimits(ctx, st); err != nil {
+		return nil, err
+	}
 	if p.batchSize = set.BatchSize; p.batchSize == 0 {
 		if p.batchSize, err = st.BatchSize(ctx); err != nil {
 			return nil, err
@@ -94,6 +98,9 @@ func (s *Service) prepare(ctx context.Context, set Settings) (*prepared, error) 
 			p.header = header
 		} else if !slices.Equal(header, p.header) {
 			return nil, apperr.New(apperr.Invalid, "%s has other columns than %s: files of one import must have the same header", f, set.Files[0])
+		}
+		if err := requireRows(f, set.format(f), maxMB, p.limits); err != nil {
+			return nil, err
 		}
 	}
 	spec, err := s.ws.Conns.Resolve(ctx, set.CRM)
@@ -114,6 +121,9 @@ func (s *Service) prepare(ctx context.Context, set Settings) (*prepared, error) 
 	}
 	p.saved.Object = p.object.APIName
 	if err := p.resolveMapping(&set); err != nil {
+		return nil, err
+	}
+	if err := checkRequired(p.object, p.mapping); err != nil {
 		return nil, err
 	}
 	for _, d := range set.details() {
@@ -190,6 +200,15 @@ func (p *prepared) addDetail(ctx context.Context, set *Settings, d DetailFiles, 
 	}
 	if err != nil {
 		return err
+	}
+	var link []string
+	for _, f := range obj.Fields {
+		if f.Type == catalog.MasterDetail && f.Target == p.object.APIName {
+			link = append(link, f.APIName)
+		}
+	}
+	if err := checkRequired(obj, m, link...); err != nil {
+		return apperr.Wrap(err, apperr.Invalid, "the detail %s: %s", obj.APIName, apperr.MessageOf(err))
 	}
 	p.details = append(p.details, pipeline.Detail{Object: obj.APIName, Files: d.Files, Mapping: m, MasterColumn: d.MasterColumn})
 	return nil

@@ -3,11 +3,11 @@ package imports
 import (
 	"encoding/json"
 	"net/url"
-	"os"
 	"strings"
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/ingest/mapping"
+	"batchdesk/backend/ingest/source"
 )
 
 // Settings are an import as asked for — by the command line's flags or the
@@ -154,12 +154,8 @@ func (s *Settings) details() []DetailFiles {
 
 // checkReadable gives a missing or unreadable file one clear line.
 func checkReadable(path string) error {
-	st, err := os.Stat(path)
-	if err != nil {
+	if err := source.CheckRegular(path); err != nil {
 		return FileError(path, err)
-	}
-	if st.IsDir() {
-		return apperr.New(apperr.Invalid, "%s is a folder, not a CSV file", path)
 	}
 	return nil
 }

@@ -14,10 +14,17 @@ const (
 	SettingLanguage  = "language"    // "en" or "zh"
 	SettingMaxFileMB = "max_file_mb" // largest accepted import file, in MiB
 	SettingBatchSize = "batch_size"  // rows per batch sent to the CRM
+	// The largest value and row of an import file, in MiB: a file with a
+	// longer one is refused while it is read (memory stays bounded).
+	SettingMaxFieldMB  = "max_field_mb"
+	SettingMaxRecordMB = "max_record_mb"
 
 	DefaultLanguage  = "en"
 	DefaultMaxFileMB = 100
 	DefaultBatchSize = 5000
+
+	DefaultMaxFieldMB  = 1
+	DefaultMaxRecordMB = 16
 )
 
 // GetSetting returns the value stored under key and whether one exists.
@@ -80,6 +87,36 @@ func (s *Store) SetMaxFileMB(ctx context.Context, mb int) error {
 		return apperr.New(apperr.Invalid, "the maximum file size must be between 1 and 102400 MB, not %d", mb)
 	}
 	return s.SetSetting(ctx, SettingMaxFileMB, strconv.Itoa(mb))
+}
+
+// MaxFieldMB returns the largest value of an import file in MiB (default
+// 1).
+func (s *Store) MaxFieldMB(ctx context.Context) (int, error) {
+	return s.positiveInt(ctx, SettingMaxFieldMB, DefaultMaxFieldMB)
+}
+
+// MaxRecordMB returns the largest row of an import file in MiB (default
+// 16).
+func (s *Store) MaxRecordMB(ctx context.Context) (int, error) {
+	return s.positiveInt(ctx, SettingMaxRecordMB, DefaultMaxRecordMB)
+}
+
+// SetMaxFieldMB stores the largest value of an import file in MiB (1 to
+// 64, and at most the row limit).
+func (s *Store) SetMaxFieldMB(ctx context.Context, mb int) error {
+	if mb < 1 || mb > 64 {
+		return apperr.New(apperr.Invalid, "the largest value must be between 1 and 64 MB, not %d", mb)
+	}
+	return s.SetSetting(ctx, SettingMaxFieldMB, strconv.Itoa(mb))
+}
+
+// SetMaxRecordMB stores the largest row of an import file in MiB (1 to
+// 64). Memory while reading grows with it: about 8 times the limit.
+func (s *Store) SetMaxRecordMB(ctx context.Context, mb int) error {
+	if mb < 1 || mb > 64 {
+		return apperr.New(apperr.Invalid, "the largest row must be between 1 and 64 MB, not %d", mb)
+	}
+	return s.SetSetting(ctx, SettingMaxRecordMB, strconv.Itoa(mb))
 }
 
 // BatchSize returns the rows per batch (default 5000).

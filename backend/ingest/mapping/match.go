@@ -39,7 +39,8 @@ type form struct {
 
 // Match suggests a field for each header (in header order). A field is
 // suggested for at most one header: when several headers want it, the most
-// confident wins and the others get their next choice.
+// confident wins and the others get their next choice. The error report's
+// own columns (_row, _error) never get one.
 func Match(obj *catalog.Object, headers []string) []Suggestion {
 	forms := fieldForms(obj)
 	type cand struct {
@@ -49,6 +50,9 @@ func Match(obj *catalog.Object, headers []string) []Suggestion {
 	}
 	var cands []cand
 	for hi, h := range headers {
+		if ReportColumn(h) {
+			continue
+		}
 		for fi := range obj.Fields {
 			if s, why := scoreHeader(obj, &obj.Fields[fi], forms[fi], h); s >= minSuggest {
 				cands = append(cands, cand{hi, fi, s, why})

@@ -35,6 +35,7 @@ import (
 
 	"batchdesk/backend/crm"
 	"batchdesk/backend/ingest/mapping"
+	"batchdesk/backend/ingest/source"
 )
 
 // Request describes one import job.
@@ -53,6 +54,9 @@ type Request struct {
 	Encoding, Delimiter string
 	// MaxFileBytes is the size limit per file (0 = the default 100 MiB).
 	MaxFileBytes int64
+	// Limits bound one value, one row and the columns of a row (zero =
+	// the source package's defaults).
+	Limits source.Limits
 	// BatchSize is the number of rows per batch (0 = 5,000).
 	BatchSize int
 	// Workers is the number of batches loaded in parallel (0 =
@@ -132,6 +136,9 @@ type Progress struct {
 type Result struct {
 	// Total is the data records read (all files, details included).
 	Total, Succeeded, Failed int64
+	// Blank is the rows skipped because all their cells are empty (not in
+	// Total).
+	Blank int64
 	// ErrorsFile is the error report's path ("" when no row failed).
 	ErrorsFile string
 	// ProblemsByCode and ProblemsByColumn count row problems by stable code

@@ -30,6 +30,7 @@ type job struct {
 	rows       atomic.Int64
 	ok         atomic.Int64
 	failed     atomic.Int64
+	blank      atomic.Int64 // rows skipped: all cells empty
 	phase      atomic.Value
 	mu         sync.Mutex
 	byCode     map[string]int64
@@ -88,6 +89,7 @@ func run(ctx context.Context, req Request, progress func(Progress), resume bool)
 	j.phase.Store(PhaseDone)
 	stop()
 	res.Total, res.Succeeded, res.Failed = j.rows.Load(), j.ok.Load(), j.failed.Load()
+	res.Blank = j.blank.Load()
 	res.ProblemsByCode, res.ProblemsByColumn = j.byCode, j.byColumn
 	res.Interrupted = errors.Is(err, load.ErrInterrupted)
 	return res, err

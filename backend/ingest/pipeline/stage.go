@@ -86,7 +86,7 @@ func (j *job) openFile(path string) (*source.File, error) {
 		}
 		delim, _ = utf8.DecodeRuneInString(d)
 	}
-	return source.Open(path, source.Options{MaxBytes: j.req.MaxFileBytes, Encoding: enc, Delimiter: delim})
+	return source.Open(path, source.Options{MaxBytes: j.req.MaxFileBytes, Encoding: enc, Delimiter: delim, Limits: j.req.Limits})
 }
 
 // validator prepares the checks of one file's header.
@@ -218,6 +218,7 @@ func (j *job) stage(ctx context.Context, s stageSpec) (string, error) {
 	close(batches)
 	wg.Wait()
 	for _, sf := range open {
+		j.blank.Add(int64(sf.Blank()))
 		sf.Close()
 	}
 	if loader != nil {

@@ -36,6 +36,62 @@ type decodeReader struct {
 	lineText int64 // text offset where the current line starts
 	q        quoteState
 	marks    []boundary
+
+	// Replacement characters the decoder wrote: lineBad holds those of the
+	// current line until its raw bytes say whether they stand for invalid
+	// input (they do unless the raw line holds U+FFFD itself); invalid
+	// queues those that do, for the guard (nextMark, takeMark).
+	genuine []byte // U+FFFD in this encoding ("" for UTF-16: see countGenuine)
+	lineBad []int64
+	invalid []int64
+}
+
+func (d *decodeReader) nextMark() (int64, bool) {
+	if len(d.invalid) == 0 {
+		return 0, false
+	}
+	return d.invalid[0], true
+}
+
+func (d *decodeReader) takeMark() { d.invalid = d.invalid[1:] }
+
+// countGenuine counts U+FFFD encoded in raw (the bytes of one line or
+// part of it, starting on a character boundary).
+func (d *decodeReader) countGenuine(raw []byte) int {
+	if d.unit == 2 {
+		hi, lo := byte(0xFF), byte(0xFD)
+		if d.be {
+			hi, lo = lo, hi
+		}
+		n := 0
+		for j := 0; j+1 < len(raw); j += 2 {
+			if raw[j] == lo && raw[j+1] == hi {
+				n++
+			}
+		}
+		return n
+	}
+	if len(d.genuine) == 0 {
+		return 0
+	}
+	return bytes.Count(raw, d.genuine)
+}
+
+// judge decides about the replacement characters of the line whose raw
+// bytes are raw: with no U+FFFD in raw, every one stands for invalid
+// input; with fewer than were written, the first is marked (the line has
+// invalid input, its column is a guess); otherwise none.
+func (d *decodeReader) judge(raw []byte) {
+	if len(d.lineBad) == 0 {
+		return
+	}
+	switch g := d.countGenuine(raw); {
+	case g == 0:
+		d.invalid = append(d.invalid, d.lineBad...)
+	case g < len(d.lineBad):
+		d.invalid = append(d.invalid, d.lineBad[0])
+	}
+	d.lineBad = d.lineBad[:0]
 }
 
 // quoteState follows encoding/csv's quoting rules over the decoded text, so
@@ -54,6 +110,9 @@ func newDecodeReader(r io.Reader, spec encodingSpec, base int64, bufSize int, de
 	d := &decodeReader{src: r, t: spec.enc.NewDecoder(), unit: spec.unit, be: spec.be,
 		raw: make([]byte, bufSize), filePos: base}
 	d.q.fieldStart = true
+	if spec.name == GB18030 {
+		d.genuine = []byte{0x84, 0x31, 0xA4, 0x37}
+	}
 	if delim > 0 {
 		// The last byte of a multi-byte delimiter stands for it: a
 		// continuation byte never starts a field anyway.
@@ -229,6 +288,9 @@ func (d *decodeReader) walk(used int) error {
 			d.q.inQuotes = false
 		}
 		if c >= 0x20 {
+			if c == 0xEF && i+2 < len(out) && out[i+1] == 0xBF && out[i+2] == 0xBD {
+				d.lineBad = append(d.lineBad, d.textPos+int64(i))
+			}
 			switch {
 			case d.q.inQuotes:
 				if c == '"' {
@@ -262,6 +324,7 @@ func (d *decodeReader) walk(used int) error {
 		}
 		// A line end: pair it with the raw one.
 		if next := d.nextRawLineEnd(rawPos, rawEnd); next >= 0 {
+			d.judge(d.raw[rawPos:next])
 			rawPos = next
 		}
 		d.lines++
@@ -271,6 +334,7 @@ func (d *decodeReader) walk(used int) error {
 			d.marks = append(d.marks, boundary{d.textPos + int64(i) + 1, d.filePos + int64(rawPos-d.rs)})
 		}
 	}
+	d.judge(d.raw[rawPos:rawEnd])
 	d.rs += used
 	d.filePos += int64(used)
 	d.textPos += int64(len(out))

@@ -28,6 +28,20 @@ var (
 	// ErrRagged: a record has more or fewer fields than the header. It is a
 	// row problem (Record.Problem), never a file error.
 	ErrRagged = errors.New("wrong number of fields")
+	// ErrInvalidText: a record holds bytes that are not valid in the
+	// file's encoding (invalid UTF-8, an unpaired UTF-16 surrogate, a
+	// broken GB18030 sequence). It is a row problem, never a file error:
+	// the bytes are not replaced silently.
+	ErrInvalidText = errors.New("invalid text")
+	// ErrTooLong: a field, a record or the number of columns is over its
+	// limit (Limits); found while reading, before the record is held.
+	ErrTooLong = errors.New("too long")
+	// ErrNotFile: the path is not a regular file (a folder, a named pipe, a
+	// device, a socket).
+	ErrNotFile = errors.New("not a regular file")
+	// ErrChanged: the file changed (shrank, grew or was rewritten) while it
+	// was read.
+	ErrChanged = errors.New("file changed while read")
 )
 
 // Error is a positioned problem with the input file. Line is the file line
@@ -55,6 +69,22 @@ func (e *Error) Error() string {
 // Unwrap returns the sentinel code, so errors.Is(err, ErrQuote) works.
 func (e *Error) Unwrap() error { return e.Code }
 
+// quote quotes user data for a message: at most 100 characters of it.
+func quote(s string) string {
+	const max = 100
+	if len(s) <= max {
+		return fmt.Sprintf("%q", s)
+	}
+	n := 0
+	for i := range s {
+		if n == max {
+			return fmt.Sprintf("%q…", s[:i])
+		}
+		n++
+	}
+	return fmt.Sprintf("%q", s)
+}
+
 func newError(line, col int, code error, format string, args ...any) *Error {
 	return &Error{Line: line, Column: col, Code: code, Message: fmt.Sprintf(format, args...)}
 }
@@ -63,6 +93,9 @@ func newError(line, col int, code error, format string, args ...any) *Error {
 // of the limit setting).
 func humanSize(n int64) string {
 	const mb = 1 << 20
+	if n < mb/10 {
+		return groupDigits(n) + " bytes"
+	}
 	if n%mb == 0 {
 		return fmt.Sprintf("%d MB", n/mb)
 	}

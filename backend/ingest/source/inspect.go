@@ -3,6 +3,8 @@ package source
 import (
 	"io"
 	"slices"
+	"strings"
+	"unicode/utf8"
 )
 
 // Info is what `batchdesk inspect` prints (DESIGN §4): the detected
@@ -19,13 +21,41 @@ type Info struct {
 	Records [][]string `json:"-"`
 	// Lines holds the file line each of Records starts on.
 	Lines []int `json:"-"`
-	// Problems lists the ragged or badly quoted records of the whole file
-	// (at most 100).
-	Problems []*Error `json:"-"`
+	// Problems lists the ragged, badly quoted or invalid-text records of
+	// the whole file (at most 100); ProblemRows counts them all.
+	Problems    []*Error `json:"-"`
+	ProblemRows int      `json:"-"`
+	// Blank counts the rows skipped because all their cells are empty (not
+	// in RowCount).
+	Blank int `json:"-"`
+}
+
+// The sample rows are for a preview: a value keeps at most maxSampleValue
+// bytes and all of them maxSampleBytes (the rest are cut, ending in "…"),
+// so a file of rows near the limits is inspected in bounded memory.
+const (
+	maxSampleValue = 64 << 10
+	maxSampleBytes = 4 << 20
+)
+
+// sampleValue copies v for the sample (not keeping its record's memory),
+// cut to what the budget allows.
+func sampleValue(v string, budget *int) string {
+	n := min(len(v), maxSampleValue, max(*budget, 0))
+	if n < len(v) {
+		for n > 0 && !utf8.RuneStart(v[n]) {
+			n--
+		}
+		*budget -= n
+		return strings.Clone(v[:n]) + "…"
+	}
+	*budget -= n
+	return strings.Clone(v)
 }
 
 // Inspect opens the file at path, counts its records and keeps the first
-// nRows of them (20 when nRows < 0). Errors are those of Open and Next.
+// nRows of them (20 when nRows < 0; values cut as sampleValue says).
+// Errors are those of Open and Next.
 func Inspect(path string, opts Options, nRows int) (Info, error) {
 	if nRows < 0 {
 		nRows = 20
@@ -42,6 +72,7 @@ func Inspect(path string, opts Options, nRows int) (Info, error) {
 		Rows:      []map[string]string{},
 		Records:   [][]string{},
 	}
+	budget := maxSampleBytes
 	for {
 		rec, err := f.Next()
 		if err == io.EOF {
@@ -51,11 +82,17 @@ func Inspect(path string, opts Options, nRows int) (Info, error) {
 			return Info{}, err
 		}
 		info.RowCount++
-		if rec.Problem != nil && len(info.Problems) < 100 {
-			info.Problems = append(info.Problems, rec.Problem)
+		if rec.Problem != nil {
+			info.ProblemRows++
+			if len(info.Problems) < 100 {
+				info.Problems = append(info.Problems, rec.Problem)
+			}
 		}
 		if len(info.Records) < nRows {
-			fields := slices.Clone(rec.Fields)
+			fields := make([]string, len(rec.Fields))
+			for i, v := range rec.Fields {
+				fields[i] = sampleValue(v, &budget)
+			}
 			m := make(map[string]string, len(info.Header))
 			for i, h := range info.Header {
 				if i < len(fields) {
@@ -69,5 +106,6 @@ func Inspect(path string, opts Options, nRows int) (Info, error) {
 			info.Lines = append(info.Lines, rec.Line)
 		}
 	}
+	info.Blank = f.Blank()
 	return info, nil
 }

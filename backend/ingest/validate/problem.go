@@ -7,6 +7,7 @@ type Code string
 // match on them.
 const (
 	CodeRequired     Code = "required"        // a required field is blank
+	CodeBadText      Code = "bad_text"        // bytes not valid in the file's encoding (the row is not read)
 	CodeTooLong      Code = "too_long"        // text over the field's max length (in characters)
 	CodeNotNumber    Code = "not_number"      // not a number in the column's number format
 	CodeNotInteger   Code = "not_integer"     // a number with decimals for an integer field
@@ -27,7 +28,7 @@ const (
 )
 
 // Codes lists every code, for documentation and exhaustive tests.
-var Codes = []Code{CodeRequired, CodeTooLong, CodeNotNumber, CodeNotInteger, CodeOutOfRange,
+var Codes = []Code{CodeRequired, CodeBadText, CodeTooLong, CodeNotNumber, CodeNotInteger, CodeOutOfRange,
 	CodeTooManyDigit, CodeBadDate, CodeBadBool, CodeBadPicklist, CodeBadEmail, CodeBadPhone,
 	CodeBadURL, CodeBadUUID, CodeBadReference, CodeDuplicateKey, CodeRaggedRow, CodeBadQuote, CodeBadValue}
 

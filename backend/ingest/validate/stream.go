@@ -11,6 +11,11 @@ import (
 // streamBatch is the number of records a worker converts at a time.
 const streamBatch = 512
 
+// maxBatchFields bounds the fields of one batch: a file of very wide rows
+// (thousands of columns) gets batches of fewer records, so the batches in
+// flight stay a few MB whatever the width.
+const maxBatchFields = 64 << 10
+
 type batch struct {
 	recs []source.Record
 	rows []Row
@@ -40,16 +45,21 @@ func (v *Validator) Stream(ctx context.Context, f *source.File, workers int, fn 
 		defer close(order)
 		for {
 			b := &batch{done: make(chan struct{}), recs: make([]source.Record, 0, streamBatch)}
-			for len(b.recs) < streamBatch {
+			limit, ended := streamBatch, false
+			for len(b.recs) < limit {
 				rec, err := f.Next()
 				if err != nil {
 					if err != io.EOF {
 						b.err = err
 					}
+					ended = true
 					break
 				}
+				if n := len(rec.Fields); n*limit > maxBatchFields {
+					limit = max(len(b.recs)+1, maxBatchFields/n)
+				}
 				if len(fieldSlab) < len(rec.Fields) {
-					fieldSlab = make([]string, max(len(rec.Fields)*streamBatch, 4096))
+					fieldSlab = make([]string, max(len(rec.Fields)*limit, 4096))
 				}
 				rec.Fields = fieldSlab[:copy(fieldSlab, rec.Fields):len(rec.Fields)]
 				fieldSlab = fieldSlab[len(rec.Fields):]
@@ -65,7 +75,7 @@ func (v *Validator) Stream(ctx context.Context, f *source.File, workers int, fn 
 			case <-ctx.Done():
 				return
 			}
-			if len(b.recs) < streamBatch {
+			if ended {
 				return
 			}
 		}

@@ -218,8 +218,11 @@ func (v *Validator) convert(rec source.Record, vals []any, refs []Ref, a *arena)
 	row := Row{Line: rec.Line, Offset: rec.Offset}
 	if rec.Problem != nil {
 		code := CodeRaggedRow
-		if rec.Problem.Code == source.ErrQuote {
+		switch rec.Problem.Code {
+		case source.ErrQuote:
 			code = CodeBadQuote
+		case source.ErrInvalidText:
+			code = CodeBadText
 		}
 		row.Problems = append(row.Problems, Problem{Row: rec.Line, Code: code, Message: rec.Problem.Message,
 			Value: truncate(strings.Join(rec.Fields, ","))})

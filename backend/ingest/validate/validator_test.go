@@ -131,6 +131,18 @@ func TestValidateBadQuote(t *testing.T) {
 	}
 }
 
+// TestValidateBadText: a row with bytes not valid in the file's encoding
+// is one bad_text problem, never a value with U+FFFD in it.
+func TestValidateBadText(t *testing.T) {
+	// Valid UTF-8 for the first 64 KB (so detected as UTF-8), then not.
+	csv := "Name\n" + strings.Repeat("Zoë\n", 20000) + "A\xffb\nC\n"
+	rows, _ := run(t, csv, mapping.Mapping{Object: "Contact", Columns: map[string]mapping.Column{"Name": {Field: "name"}}})
+	rows = rows[20000:]
+	if len(rows) != 2 || !slices.Equal(codes(rows[0]), []Code{CodeBadText}) || !rows[1].OK() {
+		t.Errorf("rows = %+v", rows)
+	}
+}
+
 func TestNewErrors(t *testing.T) {
 	acc := mappingtest.Object("Account")
 	tests := []struct {
@@ -163,7 +175,7 @@ func TestEveryCode(t *testing.T) {
 	}
 	src2, _ := os.ReadFile("validator_test.go")
 	all := string(src) + string(src2)
-	names := map[Code]string{CodeRequired: "CodeRequired", CodeTooLong: "CodeTooLong", CodeNotNumber: "CodeNotNumber",
+	names := map[Code]string{CodeBadText: "CodeBadText", CodeRequired: "CodeRequired", CodeTooLong: "CodeTooLong", CodeNotNumber: "CodeNotNumber",
 		CodeNotInteger: "CodeNotInteger", CodeOutOfRange: "CodeOutOfRange", CodeTooManyDigit: "CodeTooManyDigit",
 		CodeBadDate: "CodeBadDate", CodeBadBool: "CodeBadBool", CodeBadPicklist: "CodeBadPicklist", CodeBadEmail: "CodeBadEmail",
 		CodeBadPhone: "CodeBadPhone", CodeBadURL: "CodeBadURL", CodeBadUUID: "CodeBadUUID", CodeBadReference: "CodeBadReference",
