@@ -63,6 +63,7 @@ test-go: build pg
 ## bench: generate a 100 MB file, measure import/validate against psql \copy and encoding/csv
 bench: build pg
 	go run ./backend/ingest/load/benchcmd -out $(TEST_OUT)/bench
+	go run ./backend/export/benchcmd -out $(TEST_OUT)/bench
 
 ## dev: Wails dev mode (hot reload; needs a display)
 dev: deps

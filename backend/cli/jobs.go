@@ -222,6 +222,10 @@ func printJob(env *Env, v jobView) {
 		fmt.Fprintf(w, "Message:    %s\n", v.Message)
 	}
 	for _, f := range v.Files {
+		if v.Kind == store.JobExport {
+			fmt.Fprintf(w, "File:       %s: %d rows, %d bytes, sha256 %s, %s\n", dash(f.Name), f.Rows, f.Size, f.Fingerprint, f.Path)
+			continue
+		}
 		fmt.Fprintf(w, "File:       %s (%d bytes, sha256 %.12s…)\n", f.Path, f.Size, f.Fingerprint)
 	}
 	if len(v.Settings) > 0 && string(v.Settings) != "{}" {
@@ -295,6 +299,9 @@ is written twice. A file that changed since the job started is refused
 (use restart). --crm gives the CRM again, e.g. with a password.`,
 		Args: jobIDArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if handled, err := resumeExport(env, cmd, args[0], crmFlag, false, asJSON); handled {
+				return err
+			}
 			svc, r, err := importService(env, cmd, newProgressView(env, "import"))
 			if err != nil {
 				return err
@@ -321,6 +328,9 @@ failing rows with their original columns; _row and _error are ignored), e.g.
 after fixing them or the mapping.`,
 		Args: jobIDArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if handled, err := resumeExport(env, cmd, args[0], crmFlag, true, asJSON); handled {
+				return err
+			}
 			svc, r, err := importService(env, cmd, newProgressView(env, "import"))
 			if err != nil {
 				return err

@@ -57,12 +57,19 @@ type Job struct {
 }
 
 // JobFile is an input file of a job with the fingerprint that lets a resume
-// refuse a file that changed.
+// refuse a file that changed, or an output file of an export (Path its
+// location, Fingerprint its SHA-256, plus its name, object and rows).
 type JobFile struct {
 	Path        string    `json:"path"`
 	Size        int64     `json:"size"`
 	ModTime     time.Time `json:"modTime"`
 	Fingerprint string    `json:"fingerprint"` // e.g. a SHA-256 of the content, hex
+	// Name, Object and Rows describe an export's file; Archive names the
+	// zip holding it (Path is then the zip's).
+	Name    string `json:"name,omitempty"`
+	Object  string `json:"object,omitempty"`
+	Rows    int64  `json:"rows,omitempty"`
+	Archive string `json:"archive,omitempty"`
 }
 
 // JobUpdate is a job's new state: Status and the counts are always written;

@@ -56,7 +56,7 @@ func row(table, object string, n int, cols []string, vals ...any) Row {
 }
 
 func slug(s string) string {
-	return strings.ToLower(strings.NewReplacer(" ", "", "&", "", ".", "", ",", "").Replace(s))
+	return strings.ToLower(strings.NewReplacer(" ", "", "&", "", ".", "", ",", "", "'", "").Replace(s))
 }
 
 // DemoRows returns the demo CRM's seed data, in insert order.

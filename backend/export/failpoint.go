@@ -1,0 +1,52 @@
+package export
+
+import (
+	"bufio"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// FailpointEnv names the failpoint of a kill test, as the import's
+// BATCHDESK_FAILPOINT does: "export-mid-file:N" kills the process with
+// SIGKILL, as `kill -9` would, once the N-th file of the export (counting
+// the files inside a zip) has its header and first rows at the destination
+// but is not published.
+const FailpointEnv = "BATCHDESK_FAILPOINT"
+
+// FailMidFile is the failpoint name.
+const FailMidFile = "export-mid-file"
+
+var failName, failSeq = parseFailpoint(os.Getenv(FailpointEnv))
+
+func parseFailpoint(v string) (string, int) {
+	name, n, ok := strings.Cut(v, ":")
+	if !ok {
+		return "", 0
+	}
+	seq, err := strconv.Atoi(n)
+	if err != nil {
+		return "", 0
+	}
+	return name, seq
+}
+
+// failArmed reports whether the failpoint name:seq is set.
+func failArmed(name string, seq int) bool { return failName == name && failSeq == seq }
+
+// killer passes the first rows through to the destination, then kills the
+// process.
+type killer struct{ bw *bufio.Writer }
+
+func (k *killer) Write(p []byte) (int, error) {
+	n, err := k.bw.Write(p)
+	if err == nil {
+		err = k.bw.Flush()
+	}
+	if err == nil {
+		_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		select {} // the signal is on its way
+	}
+	return n, err
+}
