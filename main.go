@@ -53,7 +53,7 @@ func main() {
 			if err != nil {
 				return err
 			}
-			a := app.New(ws, app.Options{Version: version, Mode: "browser"})
+			a := app.New(ws, app.Options{Version: version, Mode: "browser", Scheduler: true})
 			return app.Serve(ctx, a, frontendFS(), app.ServeOptions{Addr: o.Addr, AllowRemote: o.AllowRemote,
 				UploadDir: uploads, Root: o.Root}, os.Stdout)
 		},
@@ -107,7 +107,7 @@ func runWindow(files []string) int {
 			abs = append(abs, p)
 		}
 	}
-	a := app.New(ws, app.Options{Version: version, Mode: "desktop", StartFiles: abs})
+	a := app.New(ws, app.Options{Version: version, Mode: "desktop", StartFiles: abs, Scheduler: true})
 	return app.RunWindow(a, frontendFS())
 }
 

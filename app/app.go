@@ -43,6 +43,8 @@ type Options struct {
 	Version    string
 	Mode       string // "desktop" or "browser"
 	StartFiles []string
+	// Scheduler runs due schedules in this process while the app runs.
+	Scheduler bool
 }
 
 // App is the running app: the services the surface forwards to, where its
@@ -74,6 +76,9 @@ func New(ws *workspace.Workspace, opts Options) *App {
 	// so the dashboard offers to resume them.
 	if _, err := a.jobs.Recover(ctx); err != nil {
 		fmt.Fprintf(os.Stderr, "batchdesk: checking for interrupted jobs: %v\n", err)
+	}
+	if opts.Scheduler {
+		a.startScheduler()
 	}
 	return a
 }

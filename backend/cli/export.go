@@ -32,6 +32,7 @@ type exportFlags struct {
 	noBOM         bool
 	excelSafe     bool
 	to            string
+	schedule      string
 	asJSON        bool
 }
 
@@ -49,6 +50,7 @@ func (f *exportFlags) bind(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.noBOM, "no-bom", false, "write UTF-8 without the byte order mark")
 	fs.BoolVar(&f.excelSafe, "excel-safe", false, "prefix text cells starting with = + - @ with ' so a spreadsheet does not run them")
 	fs.StringVar(&f.to, "to", "", "where the files go: a folder, oss://bucket/prefix, ftp://user@host/dir, sftp://user@host/dir or a saved destination")
+	fs.StringVar(&f.schedule, "schedule", "", `save a schedule that runs this export later instead of now: "once 2026-12-01T02:00", "daily 02:00", "weekly mon,thu 02:00", "monthly 1 02:00", optionally followed by a zone (Asia/Shanghai)`)
 	fs.BoolVar(&f.asJSON, "json", false, "make the last stdout line one JSON summary")
 }
 
@@ -101,6 +103,9 @@ Exit status: 0 done, 1 canceled, 2 the export could not run.`,
 			set, err := f.settings()
 			if err != nil {
 				return err
+			}
+			if f.schedule != "" {
+				return scheduleExport(env, cmd, f.schedule, set, f.asJSON)
 			}
 			svc, r, err := exportService(env, cmd, newProgressView(env, "export"))
 			if err != nil {

@@ -88,6 +88,17 @@ type jobView struct {
 	Files       []store.JobFile `json:"files,omitempty"`
 	Settings    json.RawMessage `json:"settings,omitempty"`
 	Events      []eventView     `json:"events,omitempty"`
+	// Schedule is the schedule run that started the job, if one did.
+	Schedule *jobScheduleView `json:"schedule,omitempty"`
+}
+
+// jobScheduleView links a job to the schedule that started it.
+type jobScheduleView struct {
+	ID       string `json:"id"`
+	Due      string `json:"due"`
+	CaughtUp bool   `json:"caughtUp"`
+	Manual   bool   `json:"manual"`
+	Note     string `json:"note,omitempty"`
 }
 
 type eventView struct {
@@ -175,13 +186,21 @@ func newJobsShowCmd(env *Env) *cobra.Command {
 		Use:   "show ID [--json]",
 		Short: "Show one job: counts, timings, files, settings, error report and log",
 		Args:  jobIDArg,
-		RunE: withRegistry(env, func(cmd *cobra.Command, args []string, r *jobs.Registry) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, r, err := registry(env, cmd, nil)
+			if err != nil {
+				return err
+			}
 			d, err := r.Get(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
 			v := viewOf(d.Job)
 			v.Files, v.Settings = d.Files, d.Settings
+			if run, ok, _ := ws.Store.RunOfJob(cmd.Context(), d.ID); ok {
+				v.Schedule = &jobScheduleView{ID: run.ScheduleID, Due: *rfc3339(run.Due), CaughtUp: run.CaughtUp,
+					Manual: run.Manual, Note: run.Note}
+			}
 			for _, e := range d.Events {
 				v.Events = append(v.Events, eventView{At: *rfc3339(e.At), Level: e.Level, Message: e.Message})
 			}
@@ -190,7 +209,7 @@ func newJobsShowCmd(env *Env) *cobra.Command {
 			}
 			printJob(env, v)
 			return nil
-		}),
+		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	return cmd
@@ -220,6 +239,16 @@ func printJob(env *Env, v jobView) {
 	}
 	if v.Message != "" {
 		fmt.Fprintf(w, "Message:    %s\n", v.Message)
+	}
+	if sc := v.Schedule; sc != nil {
+		how := "due " + sc.Due
+		if sc.Manual {
+			how = "run-now"
+		}
+		if sc.CaughtUp {
+			how += ", caught up: " + sc.Note
+		}
+		fmt.Fprintf(w, "Schedule:   %s (%s)\n", sc.ID, how)
 	}
 	for _, f := range v.Files {
 		if v.Kind == store.JobExport {

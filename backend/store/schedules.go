@@ -17,6 +17,7 @@ import (
 type Schedule struct {
 	ID          string          // a UUID set by SaveSchedule when empty
 	Kind        string          // JobImport, JobExport or JobDelete
+	Title       string          // what it runs, for lists ("export Account to ftp://…")
 	Spec        string          // e.g. "daily 02:00", "weekly mon 02:00"
 	Zone        string          // IANA zone name; "" = the computer's
 	JobSettings json.RawMessage // what the job will be started with
@@ -26,7 +27,7 @@ type Schedule struct {
 	CreatedAt   time.Time
 }
 
-const scheduleCols = `id, kind, spec, zone, job_settings, next_run, last_run, enabled, created_at`
+const scheduleCols = `id, kind, spec, zone, job_settings, next_run, last_run, enabled, created_at, title`
 
 // SaveSchedule creates a schedule (ID empty or unknown) or replaces the
 // one with the same ID, and returns it as stored.
@@ -50,12 +51,12 @@ func (s *Store) SaveSchedule(ctx context.Context, sc Schedule) (Schedule, error)
 		}
 		sc.ID = id.String()
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO schedules (`+scheduleCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, spec = excluded.spec, zone = excluded.zone,
+	_, err := s.db.ExecContext(ctx, `INSERT INTO schedules (`+scheduleCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, title = excluded.title, spec = excluded.spec, zone = excluded.zone,
 			job_settings = excluded.job_settings, next_run = excluded.next_run,
 			last_run = excluded.last_run, enabled = excluded.enabled`,
 		sc.ID, sc.Kind, sc.Spec, sc.Zone, string(sc.JobSettings), nullTime(sc.NextRun), nullTime(sc.LastRun),
-		sc.Enabled, formatTime(now()))
+		sc.Enabled, formatTime(now()), sc.Title)
 	if err != nil {
 		return Schedule{}, fmt.Errorf("save schedule %s: %w", sc.ID, err)
 	}
@@ -115,7 +116,7 @@ func scanSchedule(r scanner) (Schedule, error) {
 	var sc Schedule
 	var settings string
 	var next, last, created sql.NullString
-	if err := r.Scan(&sc.ID, &sc.Kind, &sc.Spec, &sc.Zone, &settings, &next, &last, &sc.Enabled, &created); err != nil {
+	if err := r.Scan(&sc.ID, &sc.Kind, &sc.Spec, &sc.Zone, &settings, &next, &last, &sc.Enabled, &created, &sc.Title); err != nil {
 		return Schedule{}, err
 	}
 	sc.JobSettings = json.RawMessage(settings)
