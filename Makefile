@@ -64,6 +64,7 @@ test-go: build pg
 bench: build pg
 	go run ./backend/ingest/load/benchcmd -out $(TEST_OUT)/bench
 	go run ./backend/export/benchcmd -out $(TEST_OUT)/bench
+	go run ./backend/deletion/benchcmd -out $(TEST_OUT)/bench
 
 ## dev: Wails dev mode (hot reload; needs a display)
 dev: deps

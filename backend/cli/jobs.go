@@ -20,8 +20,8 @@ func init() { register(newJobsCmd) }
 
 func newJobsCmd(env *Env) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "jobs list [--json] | show ID [--json] | resume ID | restart ID [--failed-only] | cancel ID",
-		Short: "List, show, resume, restart or cancel jobs in the history",
+		Use:   "jobs list [--json] | show ID [--json] | resume ID | restart ID [--failed-only] | cancel ID | restore ID",
+		Short: "List, show, resume, restart, cancel or restore jobs in the history",
 		Long: `The job history: every import, export and delete, newest first.
 
 A job left running by a crash or a kill is shown as interrupted. "resume"
@@ -29,7 +29,8 @@ continues an interrupted, canceled or failed import where it stopped (no row
 lost, none written twice); "restart" runs its rows again as a new job, or with
 --failed-only imports its error report. A restart of a job that wrote some
 rows already continues it from where it stopped instead; of a finished insert
-it is refused (use --failed-only), so no row is ever written twice. "cancel" stops a job running in
+it is refused (use --failed-only), so no row is ever written twice. "restore"
+brings back the records of a delete job from its backup. "cancel" stops a job running in
 another Batchdesk process (it stops within a second, between batches).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -37,7 +38,7 @@ another Batchdesk process (it stops within a second, between batches).`,
 		},
 	}
 	cmd.AddCommand(newJobsListCmd(env), newJobsShowCmd(env), newJobsCancelCmd(env),
-		newJobsResumeCmd(env), newJobsRestartCmd(env))
+		newJobsResumeCmd(env), newJobsRestartCmd(env), newJobsRestoreCmd(env))
 	return cmd
 }
 
@@ -321,13 +322,17 @@ func newJobsResumeCmd(env *Env) *cobra.Command {
 	var crmFlag string
 	cmd := &cobra.Command{
 		Use:   "resume ID [--crm C] [--json]",
-		Short: "Continue an interrupted, canceled or failed import where it stopped",
+		Short: "Continue an interrupted, canceled or failed import (or delete) where it stopped",
 		Long: `Resume continues an interrupted, canceled or failed import job with its saved
 settings: batches already committed are skipped, so no row is lost and none
 is written twice. A file that changed since the job started is refused
-(use restart). --crm gives the CRM again, e.g. with a password.`,
+(use restart). A delete job resumes on exactly the records it captured when
+it started. --crm gives the CRM again, e.g. with a password.`,
 		Args: jobIDArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if isDeleteJob(env, cmd, args[0]) {
+				return resumeDelete(env, cmd, args[0], crmFlag, asJSON)
+			}
 			if handled, err := resumeExport(env, cmd, args[0], crmFlag, false, asJSON); handled {
 				return err
 			}

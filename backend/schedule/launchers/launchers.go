@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 
 	"batchdesk/backend/apperr"
+	"batchdesk/backend/deletion"
 	"batchdesk/backend/export"
 	"batchdesk/backend/jobs"
 	"batchdesk/backend/schedule"
@@ -28,6 +29,7 @@ import (
 func For(ws *workspace.Workspace, reg *jobs.Registry) schedule.Launchers {
 	return schedule.Launchers{
 		store.JobExport: Export(export.NewService(ws, reg, nil)),
+		store.JobDelete: deletion.New(ws, reg, deletion.Options{}).Launcher(),
 	}
 }
 

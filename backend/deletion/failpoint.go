@@ -1,0 +1,37 @@
+package deletion
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// Failpoint names, for BATCHDESK_FAILPOINT=name:N (tests of kill and
+// resume). At the named point the process kills itself with SIGKILL, as
+// `kill -9` would; N is the batch number (0 for the backup).
+const (
+	// FailMidBatch: batch N's rows are deleted, its transaction not committed.
+	FailMidBatch = "delete-mid-batch"
+	// FailAfterCommit: just after batch N committed.
+	FailAfterCommit = "delete-after-commit"
+	// FailDuringBackup: the ids are captured, the backup is being written.
+	FailDuringBackup = "delete-during-backup"
+)
+
+// FailpointEnv is the environment variable read by the failpoints (the
+// import's, too).
+const FailpointEnv = "BATCHDESK_FAILPOINT"
+
+func failpoint(name string, seq int) {
+	v := os.Getenv(FailpointEnv)
+	n, s, ok := strings.Cut(v, ":")
+	if !ok || n != name {
+		return
+	}
+	if k, err := strconv.Atoi(s); err != nil || k != seq {
+		return
+	}
+	_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+	select {} // the signal is on its way
+}
