@@ -44,7 +44,7 @@ func TestAppRunsSchedules(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := New(ws, Options{Version: "test", Mode: "browser", Scheduler: true})
-	defer a.Shutdown()
+	defer a.shutdown()
 	deadline := time.Now().Add(time.Minute)
 	for {
 		runs, err := ws.Store.ScheduleRuns(ctx, sc.ID, 1)

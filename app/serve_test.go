@@ -133,6 +133,7 @@ func TestBrowserModeOpensOnlyAllowedFiles(t *testing.T) {
 func TestSurface(t *testing.T) {
 	want := map[string]string{
 		"connections": "AddConnection DescribeObject ListConnections ListObjects RemoveConnection TestConnection",
+		"delete":      "GetDeleteBackup PreviewDelete RestoreDelete SampleDelete ScheduleDelete StartDelete",
 		"import":      "ColumnValues GetProblems GuessObject InspectFile PickFiles StartImport StartRehearse StartValidate SuggestMapping",
 		"jobs":        "CancelJob GetJob ListJobs RestartJob ResumeJob SaveErrorReport",
 		"presets":     "DeletePreset ExportPreset GetPreset ImportPreset ListPresets RenamePreset SavePreset SaveTextFile",
