@@ -1,5 +1,6 @@
 // English texts: the reference dictionary. zh.ts must have every key.
 import { enWork } from './en.work';
+import { enDelete } from './en.delete';
 
 export const en = {
   'app.name': 'Batchdesk',
@@ -208,6 +209,7 @@ export const en = {
   'set.secrets.keyring': 'the system keyring',
   'set.secrets.file': 'an encrypted file (no keyring available)',
   ...enWork,
+  ...enDelete,
 } as const;
 
 export type MessageKey = keyof typeof en;
