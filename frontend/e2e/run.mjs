@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { deleteChineseStep, deleteSteps } from './delete.mjs';
 
 const frontendDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = process.env.BATCHDESK_BIN
@@ -203,6 +204,9 @@ async function main() {
   await importSteps(page, link, 'sandbox', true);
   await importSteps(page, link, 'testpg', false);
 
+  // Delete on the sandbox (typed count) and on a server that checks passwords.
+  await deleteSteps({ page, link, step, log });
+
   // (e) Chinese, at once and after a reload (saved).
   await step('language-chinese', page, async () => {
     await link('Settings').click();
@@ -228,6 +232,8 @@ async function main() {
     await page.getByRole('heading', { name: '任务', exact: true }).waitFor();
     await page.getByRole('table', { name: '任务' }).or(page.getByText(/还没有任务/)).first().waitFor();
   });
+
+  await deleteChineseStep({ page, link, step });
 
   await ctx.close();
 }

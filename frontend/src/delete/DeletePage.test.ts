@@ -23,7 +23,7 @@ describe('DeletePage confirmation', () => {
     expect(screen.getByTestId('del-total')).toHaveTextContent('25 records will be deleted');
     expect(screen.getByTestId('del-cascades')).toHaveTextContent('60 OpportunityLine records');
     expect(await screen.findByRole('grid')).toBeInTheDocument();
-    expect(screen.getByTestId('del-why-count')).toHaveTextContent('a sandbox has no password');
+    expect(screen.getByTestId('del-why-count')).toHaveTextContent('A sandbox has no password');
 
     const run = screen.getByTestId('del-run');
     expect(run).toBeDisabled();

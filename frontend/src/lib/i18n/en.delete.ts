@@ -16,6 +16,7 @@ export const enDelete = {
   'del.counting': 'Counting…',
   'del.pickFirst': 'Choose an object and say which records go: the count appears here before anything is deleted.',
   'del.matching': '{n} records match',
+  'del.nothingWhileBlocked': '{n} of them are blocked: nothing can be deleted until they are skipped.',
   'del.total': '{n} records will be deleted',
   'del.cascades': 'Deleted with them',
   'del.cascadeRow': '{n} {object} records',
@@ -50,7 +51,8 @@ export const enDelete = {
   'del.password': 'Password of the connection',
   'del.passwordHint': 'Checked by a fresh login to the server.',
   'del.typeCount': 'Type the exact count of records that go: {n}',
-  'del.whyCount': 'No password can be checked here: ',
+  'del.why.sandbox': 'A sandbox has no password, so the exact count is the check instead.',
+  'del.why.trust': 'This server accepts any password (trust authentication), so no password can be verified: the exact count is the check instead.',
 
   'del.timing': 'When',
   'del.now': 'Now',

@@ -18,6 +18,7 @@ export const zhDelete: Record<keyof typeof enDelete, string> = {
   'del.counting': '正在计数…',
   'del.pickFirst': '选择对象并说明删除哪些记录：删除之前，这里会显示确切数量。',
   'del.matching': '{n} 条记录符合条件',
+  'del.nothingWhileBlocked': '其中 {n} 条被阻止：跳过它们之前，无法删除任何记录。',
   'del.total': '将删除 {n} 条记录',
   'del.cascades': '随之删除',
   'del.cascadeRow': '{n} 条 {object} 记录',
@@ -52,7 +53,8 @@ export const zhDelete: Record<keyof typeof enDelete, string> = {
   'del.password': '连接的密码',
   'del.passwordHint': '通过重新登录服务器来验证。',
   'del.typeCount': '输入将删除的记录的确切数量：{n}',
-  'del.whyCount': '这里无法验证密码：',
+  'del.why.sandbox': '沙盒没有密码，因此改为核对确切数量。',
+  'del.why.trust': '此服务器接受任何密码（trust 认证），无法验证密码：因此改为核对确切数量。',
 
   'del.timing': '时间',
   'del.now': '立即',
