@@ -29,6 +29,7 @@ import (
 	"batchdesk/backend/crm"
 	"batchdesk/backend/imports"
 	"batchdesk/backend/jobs"
+	"batchdesk/backend/schedule"
 	"batchdesk/backend/workspace"
 )
 
@@ -64,6 +65,8 @@ type App struct {
 	cancel  context.CancelFunc
 	// files, when set (browser mode), limits the paths the page may open.
 	files *fileRoots
+	// runner runs due schedules (Options.Scheduler); nil otherwise.
+	runner *schedule.Runner
 }
 
 // New returns the App over an open workspace.

@@ -37,3 +37,15 @@ func (d wailsDialogs) OpenFiles(title string) ([]string, error) {
 func (d wailsDialogs) SaveFile(title, defaultName string) (string, error) {
 	return runtime.SaveFileDialog(d.ctx, runtime.SaveDialogOptions{Title: title, DefaultFilename: defaultName})
 }
+
+// FolderDialog asks for a folder; the window's dialogs have it.
+type FolderDialog interface {
+	// OpenFolder asks for a folder; "" when the user cancels.
+	OpenFolder(title string) (string, error)
+}
+
+var _ FolderDialog = wailsDialogs{}
+
+func (d wailsDialogs) OpenFolder(title string) (string, error) {
+	return runtime.OpenDirectoryDialog(d.ctx, runtime.OpenDialogOptions{Title: title, CanCreateDirectories: true})
+}

@@ -132,13 +132,16 @@ func TestBrowserModeOpensOnlyAllowedFiles(t *testing.T) {
 
 func TestSurface(t *testing.T) {
 	want := map[string]string{
-		"connections": "AddConnection DescribeObject ListConnections ListObjects RemoveConnection TestConnection",
-		"delete":      "GetDeleteBackup PreviewDelete RestoreDelete SampleDelete ScheduleDelete StartDelete",
-		"import":      "ColumnValues GetProblems GuessObject InspectFile PickFiles StartImport StartRehearse StartValidate SuggestMapping",
-		"jobs":        "CancelJob GetJob ListJobs RestartJob ResumeJob SaveErrorReport",
-		"presets":     "DeletePreset ExportPreset GetPreset ImportPreset ListPresets RenamePreset SavePreset SaveTextFile",
-		"settings":    "GetSettings Info SaveSettings",
-		"window":      "UIReady UIStep",
+		"connections":  "AddConnection DescribeObject ListConnections ListObjects RemoveConnection TestConnection",
+		"delete":       "GetDeleteBackup PreviewDelete RestoreDelete SampleDelete ScheduleDelete StartDelete",
+		"destinations": "AddDestination ListDestinations PickFolder RemoveDestination TestDestination",
+		"export":       "CountExport ExportJob FilterFromJSON FilterFromText StartExport",
+		"schedules":    "ListSchedules LocalZone PauseSchedule PreviewSpec RemoveSchedule ResumeSchedule RunScheduleNow ScheduleExport",
+		"import":       "ColumnValues GetProblems GuessObject InspectFile PickFiles StartImport StartRehearse StartValidate SuggestMapping",
+		"jobs":         "CancelJob GetJob ListJobs RestartJob ResumeJob SaveErrorReport",
+		"presets":      "DeletePreset ExportPreset GetPreset ImportPreset ListPresets RenamePreset SavePreset SaveTextFile",
+		"settings":     "GetSettings Info SaveSettings",
+		"window":       "UIReady UIStep",
 	}
 	got := map[string]string{}
 	for _, ar := range Surface() {

@@ -5,6 +5,8 @@ import (
 
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/connections"
+	"batchdesk/backend/destinations"
+	"batchdesk/backend/export"
 	"batchdesk/backend/httpapi"
 	"batchdesk/backend/ingest/mapping"
 	"batchdesk/backend/jobs"
@@ -53,6 +55,8 @@ func TypeScript(root string) (string, error) {
 			t(catalog.Object{}): "CrmObject", t(catalog.Option{}): "PicklistOption",
 			t(mapping.Column{}): "MappingColumn", t(connections.Result{}): "TestResult",
 			t(connections.Input{}): "ConnectionInput", t(JobEvent{}): "JobLogEntry", t(jobs.Event{}): "JobEvent",
+			t(export.Request{}): "ExportRequest", t(export.File{}): "ExportFile", t(export.Counted{}): "ExportCount",
+			t(destinations.Destination{}): "SavedDestination", t(destinations.Input{}): "DestinationInput",
 		},
 		Fields: map[string]string{
 			"Settings.Language":   "Language",

@@ -12,11 +12,11 @@ beforeEach(() => {
 });
 
 describe('App shell', () => {
-  it('has the eight pages in the navigation and signals readiness once', async () => {
+  it('has the nine pages in the navigation and signals readiness once', async () => {
     const api = createFakeApi();
     render(App, { props: { api } });
     const nav = screen.getByRole('navigation', { name: 'Main' });
-    const names = ['Import', 'Export', 'Delete', 'Jobs', 'Presets', 'Connections', 'Objects', 'Settings'];
+    const names = ['Import', 'Export', 'Delete', 'Jobs', 'Schedules', 'Presets', 'Connections', 'Objects', 'Settings'];
     const links = within(nav).getAllByRole('link');
     expect(links).toHaveLength(names.length);
     names.forEach((name, i) => expect(links[i]).toHaveAccessibleName(name));

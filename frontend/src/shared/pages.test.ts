@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PAGE, PAGES, hashFor, pageFromHash } from './pages';
 
 describe('pages', () => {
-  it('lists the eight pages in navigation order', () => {
+  it('lists the nine pages in navigation order', () => {
     expect(PAGES.map((p) => p.id)).toEqual([
-      'import', 'export', 'delete', 'jobs', 'presets', 'connections', 'objects', 'settings',
+      'import', 'export', 'delete', 'jobs', 'schedules', 'presets', 'connections', 'objects', 'settings',
     ]);
   });
   it.each([

@@ -132,6 +132,36 @@ export function createApi(get: () => Transport = currentTransport): Api {
     ImportPreset: (json) => call('ImportPreset', json),
     SaveTextFile: (name, content) => call('SaveTextFile', name, content),
 
+    CountExport: async (c, req) => {
+      const n = await call('CountExport', c, req);
+      return { ...n, objects: arr(n?.objects) };
+    },
+    StartExport: (c, req, dest) => call('StartExport', c, req, dest),
+    FilterFromText: (c, o, text) => call('FilterFromText', c, o, text),
+    FilterFromJSON: (c, o, json) => call('FilterFromJSON', c, o, json),
+    ExportJob: async (id) => {
+      const j = await call('ExportJob', id);
+      return { ...j, files: arr(j.files) };
+    },
+
+    ListDestinations: async () => arr(await call('ListDestinations')),
+    AddDestination: (input) => call('AddDestination', input),
+    TestDestination: (spec) => call('TestDestination', spec),
+    RemoveDestination: (name) => call('RemoveDestination', name),
+    PickFolder: async () => (await call('PickFolder')) ?? '',
+
+    PreviewSpec: async (spec, zone, lang, n) => {
+      const p = await call('PreviewSpec', spec, zone, lang, n);
+      return { ...p, next: arr(p.next), nextWords: arr(p.nextWords) };
+    },
+    LocalZone: () => call('LocalZone'),
+    ScheduleExport: (c, req, dest, spec, zone) => call('ScheduleExport', c, req, dest, spec, zone),
+    ListSchedules: async (lang) => arr(await call('ListSchedules', lang)),
+    PauseSchedule: (id) => call('PauseSchedule', id),
+    ResumeSchedule: (id) => call('ResumeSchedule', id),
+    RunScheduleNow: (id) => call('RunScheduleNow', id),
+    RemoveSchedule: (id) => call('RemoveSchedule', id),
+
     on: (name, cb) => get().on(name, cb as (p: unknown) => void),
     upload: (file, onProgress) => get().upload(file, onProgress),
     transport: () => get().kind,

@@ -231,6 +231,149 @@ export interface DeleteScheduled {
   maxCount: number;
 }
 
+/** Input is a destination to add. */
+export interface DestinationInput {
+  name: string;
+  /** a DEST folder or URL (not a saved name) */
+  url: string;
+  /** ftp, sftp: to the secrets store */
+  password?: string;
+  /** sftp: private key file (overrides ?key=) */
+  keyFile?: string;
+  /** sftp: to the secrets store */
+  keyPassphrase?: string;
+  /** oss */
+  endpoint?: string;
+  /** oss; "" = from the endpoint */
+  region?: string;
+  /** oss */
+  accessKeyId?: string;
+  /** oss: to the secrets store */
+  accessKeySecret?: string;
+  /**
+   * AcceptHostKey pins the SFTP server's current host key (first use, or
+   * after the user checked a changed one).
+   */
+  acceptHostKey?: boolean;
+}
+
+/** Destination is a saved destination as people see it. */
+export interface SavedDestination {
+  name: string;
+  kind: string;
+  /** DEST form, no secrets */
+  url: string;
+  /** oss */
+  endpoint?: string;
+  /** oss */
+  region?: string;
+  /** oss */
+  accessKeyId?: string;
+  /** a password or key secret is stored */
+  hasSecret: boolean;
+  /** sftp: pinned SHA256 fingerprint */
+  hostKey?: string;
+  /** RFC 3339 */
+  createdAt?: string;
+}
+
+/**
+ * Request says what to export. The zero value of each option is the
+ * default.
+ */
+export interface ExportRequest {
+  /** All exports every object, one file per object, zipped. */
+  all?: boolean;
+  /** Object is the object to export (API or table name) when not All. */
+  object?: string;
+  /**
+   * Related adds the object's detail (master–detail) objects, each
+   * restricted to the details of the exported masters.
+   */
+  related?: boolean;
+  /**
+   * Fields are the main object's fields by API name, in file order;
+   * empty means every field that is not a system field, plus the owner.
+   */
+  fields?: string[];
+  /**
+   * SystemFields adds owner, created by/at, last modified by/at and
+   * life status when Fields is empty (the delete backup sets it).
+   */
+  systemFields?: boolean;
+  /** Where is a filter on the main object in the filter language. */
+  where?: string;
+  /**
+   * IDs restricts the main object to these record IDs (the delete
+   * backup: there may be 500,000).
+   */
+  ids?: string[];
+  /**
+   * IncludeVoided keeps records whose life_status is "invalid" (and then
+   * writes life_status).
+   */
+  includeVoided?: boolean;
+  /** WithIDs adds the id column and writes lookups and team members as IDs. */
+  withIds?: boolean;
+  /** Headers are "api" (API names, the default), "en" or "zh" (labels). */
+  headers?: string;
+  /** NoBOM leaves out the UTF-8 byte order mark. */
+  noBom?: boolean;
+  /**
+   * ExcelSafe prefixes a text cell that starts with =, +, - or @ with an
+   * apostrophe (a spreadsheet would run it as a formula; such a file no
+   * longer re-imports those cells as they were).
+   */
+  excelSafe?: boolean;
+  /**
+   * Zip zips all files into this name (default for All or a related
+   * export: export-<time>.zip or <Object>-<time>.zip).
+   */
+  zip?: string;
+  /**
+   * Zone is the IANA time zone datetimes are written in ("" = this
+   * computer's).
+   */
+  zone?: string;
+  /**
+   * Workers is how many parallel COPY streams read one large PostgreSQL
+   * table (0 = the target's default, 1 = one stream).
+   */
+  workers?: number;
+}
+
+/**
+ * Counted is how many records an export would write, counted exactly in one
+ * snapshot: the main object's (or, for All, every object's) records that
+ * the filter and the voided switch keep.
+ */
+export interface ExportCount {
+  rows: number;
+  /** Objects is the count per object, in file order. */
+  objects: ObjectCount[];
+}
+
+/**
+ * ExportJobInfo is what an export job's page shows beyond the summary:
+ * what it exported, where to, its files and the schedule that started it.
+ */
+export interface ExportJobInfo {
+  request: ExportRequest;
+  destination: string;
+  files: ExportFile[];
+  scheduleId: string;
+  note: string;
+}
+
+/**
+ * FilterForms is a filter in both of its forms: the canonical text of the
+ * filter language and the condition builder's JSON ("null": all records).
+ */
+export interface FilterForms {
+  text: string;
+  json: string;
+}
+
 /**
  * FileRef names a CSV file on the machine running Go (a dropped or browsed
  * path in the window, an uploaded file's path in browser mode) with the
@@ -404,6 +547,45 @@ export interface Mapping {
   columns: Record<string, MappingColumn>;
 }
 
+/** ScheduleSummary is one schedule in the list. */
+export interface ScheduleSummary {
+  id: string;
+  kind: string;
+  title: string;
+  spec: string;
+  words: string;
+  enabled: boolean;
+  nextRun: string;
+  /** NextWords is the next run as people read it, in the spec's zone. */
+  nextWords: string;
+  lastRun: string;
+  /**
+   * What it runs: the object (or all objects), the filter, the
+   * destination (exports) and a delete's ceiling.
+   */
+  object: string;
+  all: boolean;
+  where: string;
+  destination: string;
+  maxCount: number;
+  /** The last run: its outcome, job, status and whether it was caught up. */
+  lastOutcome: string;
+  lastJobId: string;
+  lastStatus: string;
+  lastCaughtUp: boolean;
+  lastNote: string;
+}
+
+/** SpecPreview is a schedule spec read back for people. */
+export interface SpecPreview {
+  /** Spec is the canonical text, zone included. */
+  spec: string;
+  words: string;
+  /** Next are the next run times, RFC 3339, and as people read them. */
+  next: string[];
+  nextWords: string[];
+}
+
 /** Settings are the user's preferences. */
 export interface Settings {
   /** Language is "en" or "zh". */
@@ -508,6 +690,26 @@ export interface Related {
   fields?: string[];
   constraint?: string;
   rows: number;
+}
+
+/** ObjectCount is one object's count. */
+export interface ObjectCount {
+  object: string;
+  rows: number;
+}
+
+/**
+ * File is one published file: a CSV, a zip, or a CSV inside a zip
+ * (Archive names the zip; Location is then the zip's).
+ */
+export interface ExportFile {
+  name: string;
+  object?: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+  location: string;
+  archive?: string;
 }
 
 /** ProblemRow is one failing row: where it is, its original cells and why. */
@@ -653,6 +855,52 @@ export interface AppMethods {
    */
   StartDelete(req: DeleteRequest, c: DeleteConfirmation): Promise<string>;
 
+  // destinations (DestinationsAPI)
+  /**
+   * AddDestination saves a destination, its secrets going to the keyring.
+   * An SFTP server's unknown host key is refused with its fingerprint until
+   * the input accepts it.
+   */
+  AddDestination(input: DestinationInput): Promise<SavedDestination>;
+  /** ListDestinations lists the saved destinations by name (never a secret). */
+  ListDestinations(): Promise<SavedDestination[]>;
+  /**
+   * PickFolder asks for a folder with the window's dialog; "" when the
+   * user cancels. Browser mode has no dialog: the page asks for a path.
+   */
+  PickFolder(): Promise<string>;
+  /** RemoveDestination deletes a saved destination and its secrets. */
+  RemoveDestination(name: string): Promise<null>;
+  /**
+   * TestDestination writes and removes a probe file at a saved destination
+   * (or any folder or URL) and says in plain words what failed.
+   */
+  TestDestination(spec: string): Promise<null>;
+
+  // export (ExportAPI)
+  /**
+   * CountExport counts the records an export would write (the page's live
+   * count while the filter changes).
+   */
+  CountExport(connection: string, req: ExportRequest): Promise<ExportCount>;
+  /** ExportJob returns what an export job exported and wrote. */
+  ExportJob(id: string): Promise<ExportJobInfo>;
+  /**
+   * FilterFromJSON checks the condition builder's JSON form against an
+   * object and returns both forms (the text is canonical).
+   */
+  FilterFromJSON(connection: string, object: string, jsonForm: string): Promise<FilterForms>;
+  /**
+   * FilterFromText checks a filter written in the filter language against
+   * an object and returns both its forms.
+   */
+  FilterFromText(connection: string, object: string, text: string): Promise<FilterForms>;
+  /**
+   * StartExport checks the export and runs it as a job; it returns the job's
+   * ID at once (progress comes as job events).
+   */
+  StartExport(connection: string, req: ExportRequest, destination: string): Promise<string>;
+
   // import (ImportAPI)
   /**
    * ColumnValues lists the distinct values of a column, most frequent first,
@@ -752,6 +1000,37 @@ export interface AppMethods {
    * "" when the user cancels.
    */
   SaveTextFile(defaultName: string, content: string): Promise<string>;
+
+  // schedules (SchedulesAPI)
+  /** ListSchedules lists every schedule with its words (in lang) and last run. */
+  ListSchedules(lang: string): Promise<ScheduleSummary[]>;
+  /** LocalZone is this computer's IANA time zone, the default of a spec. */
+  LocalZone(): Promise<string>;
+  /** PauseSchedule stops a schedule from running until it is resumed. */
+  PauseSchedule(id: string): Promise<null>;
+  /**
+   * PreviewSpec reads a spec ("daily 02:00", "weekly mon,thu 02:00 Asia/Shanghai")
+   * with zone as the default and says it in words (lang "en" or "zh") with
+   * its next n runs.
+   */
+  PreviewSpec(spec: string, zone: string, lang: string, n: number): Promise<SpecPreview>;
+  /** RemoveSchedule deletes a schedule (its past jobs stay in the history). */
+  RemoveSchedule(id: string): Promise<null>;
+  /**
+   * ResumeSchedule lets a paused schedule run again from its next time (runs
+   * missed while paused are not caught up); it returns that time.
+   */
+  ResumeSchedule(id: string): Promise<string>;
+  /**
+   * RunScheduleNow starts a schedule's job at once (its next run stays) and
+   * returns the job's ID.
+   */
+  RunScheduleNow(id: string): Promise<string>;
+  /**
+   * ScheduleExport checks an export as if it ran and saves it as a schedule
+   * of spec (zone: the default for a spec without one).
+   */
+  ScheduleExport(connection: string, req: ExportRequest, destination: string, spec: string, zone: string): Promise<ScheduleSummary>;
 
   // settings (SettingsAPI)
   /** GetSettings returns the user's preferences. */

@@ -1,6 +1,7 @@
 // English texts: the reference dictionary. zh.ts must have every key.
 import { enWork } from './en.work';
 import { enDelete } from './en.delete';
+import { enExport } from './en.export';
 
 export const en = {
   'app.name': 'Batchdesk',
@@ -210,6 +211,7 @@ export const en = {
   'set.secrets.file': 'an encrypted file (no keyring available)',
   ...enWork,
   ...enDelete,
+  ...enExport,
 } as const;
 
 export type MessageKey = keyof typeof en;

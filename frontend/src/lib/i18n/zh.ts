@@ -2,6 +2,7 @@
 import type { MessageKey } from './en';
 import { zhWork } from './zh.work';
 import { zhDelete } from './zh.delete';
+import { zhExport } from './zh.export';
 
 export const zh: Record<MessageKey, string> = {
   'app.name': 'Batchdesk',
@@ -210,4 +211,5 @@ export const zh: Record<MessageKey, string> = {
   'set.secrets.file': '加密文件（没有可用的钥匙串）',
   ...zhWork,
   ...zhDelete,
+  ...zhExport,
 };

@@ -1,0 +1,86 @@
+// The destination form's values and the DEST URL Go reads from them
+// (backend/destinations ParseSpec): a folder, oss://bucket/prefix,
+// ftp://user@host[:port]/dir[?tls=explicit], sftp://user@host[:port]/dir.
+import type { DestinationInput } from '$lib/api';
+
+export type DestKind = 'local' | 'oss' | 'ftp' | 'sftp';
+export const DEST_KINDS: readonly DestKind[] = ['local', 'oss', 'ftp', 'sftp'];
+
+export interface DestForm {
+  kind: DestKind;
+  name: string;
+  folder: string;
+  bucket: string;
+  prefix: string;
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  host: string;
+  port: string;
+  user: string;
+  dir: string;
+  password: string;
+  tls: boolean;
+  keyFile: string;
+  keyPassphrase: string;
+  acceptHostKey: boolean;
+}
+
+export function emptyForm(kind: DestKind = 'local'): DestForm {
+  return {
+    kind, name: '', folder: '', bucket: '', prefix: '', endpoint: '', region: '', accessKeyId: '', accessKeySecret: '',
+    host: '', port: '', user: '', dir: '', password: '', tls: false, keyFile: '', keyPassphrase: '', acceptHostKey: false,
+  };
+}
+
+const enc = (s: string) => encodeURIComponent(s.trim());
+const path = (s: string) => s.trim().replace(/^\/+/, '').split('/').map(encodeURIComponent).join('/');
+
+/** The DEST string of the form (no secret in it), "" while the form misses its main part. */
+export function destUrl(f: DestForm): string {
+  switch (f.kind) {
+    case 'local':
+      return f.folder.trim();
+    case 'oss':
+      if (!f.bucket.trim()) return '';
+      return `oss://${enc(f.bucket)}${f.prefix.trim() ? '/' + path(f.prefix) : ''}`;
+    case 'ftp':
+    case 'sftp': {
+      if (!f.host.trim() || !f.user.trim()) return '';
+      const port = /^\d+$/.test(f.port.trim()) ? `:${f.port.trim()}` : '';
+      const q = f.kind === 'ftp' && f.tls ? '?tls=explicit' : '';
+      return `${f.kind}://${enc(f.user)}@${f.host.trim()}${port}/${path(f.dir)}${q}`;
+    }
+  }
+}
+
+/** What the missing part of the form is, as a message key; null when it is complete. */
+export function missing(f: DestForm): 'dest.err.name' | 'dest.err.folder' | 'dest.err.bucket' | 'dest.err.endpoint' | 'dest.err.host' | 'dest.err.port' | null {
+  if (!f.name.trim()) return 'dest.err.name';
+  if (f.kind === 'local' && !f.folder.trim()) return 'dest.err.folder';
+  if (f.kind === 'oss' && !f.bucket.trim()) return 'dest.err.bucket';
+  if (f.kind === 'oss' && !f.endpoint.trim()) return 'dest.err.endpoint';
+  if ((f.kind === 'ftp' || f.kind === 'sftp') && (!f.host.trim() || !f.user.trim())) return 'dest.err.host';
+  if (f.port.trim() && !/^\d+$/.test(f.port.trim())) return 'dest.err.port';
+  return null;
+}
+
+/** The input Go saves: the URL plus the secrets of the kind (to the keyring). */
+export function toInput(f: DestForm): DestinationInput {
+  const base: DestinationInput = { name: f.name.trim(), url: destUrl(f) };
+  switch (f.kind) {
+    case 'oss':
+      return { ...base, endpoint: f.endpoint.trim(), region: f.region.trim(), accessKeyId: f.accessKeyId.trim(), accessKeySecret: f.accessKeySecret };
+    case 'ftp':
+      return { ...base, password: f.password };
+    case 'sftp':
+      return { ...base, password: f.password, keyFile: f.keyFile.trim(), keyPassphrase: f.keyPassphrase, acceptHostKey: f.acceptHostKey };
+  }
+  return base;
+}
+
+/** The SHA256 fingerprint an SFTP refusal names, or "". */
+export function fingerprintIn(message: string): string {
+  return /SHA256:[A-Za-z0-9+/=]+/.exec(message)?.[0] ?? '';
+}
