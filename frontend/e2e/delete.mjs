@@ -46,6 +46,15 @@ async function openDelete(page, link, connection) {
   await page.locator('#del-object option[value="Opportunity"]').waitFor({ state: 'attached' });
 }
 
+/** Types the filter in the condition builder's text form (read through Go on blur). */
+async function typeFilter(page, text) {
+  const toText = page.getByRole('checkbox', { name: 'Show as text' });
+  if (!(await toText.isChecked())) await toText.check();
+  const box = page.getByRole('textbox', { name: 'Filter (filter language)' });
+  await box.fill(text);
+  await box.press('Tab');
+}
+
 async function disabled(page) {
   return page.getByTestId('del-run').isDisabled();
 }
@@ -82,7 +91,7 @@ export async function deleteSteps({ page, link, step, log }) {
   await step('delete-sandbox-preview', page, async () => {
     await page.getByRole('combobox', { name: 'Object' }).selectOption('Opportunity');
     await page.getByRole('radio', { name: 'Those a filter selects' }).check();
-    await page.getByRole('textbox', { name: 'Filter' }).fill(where);
+    await typeFilter(page, where);
     await page.getByTestId('del-total').getByText(/records will be deleted/).waitFor();
     want = await countOf(page, req);
     if (want <= 0) throw new Error(`the filter matches ${want} opportunities`);
@@ -167,7 +176,7 @@ export async function deleteSteps({ page, link, step, log }) {
     await openDelete(page, link, conn);
     await page.getByRole('combobox', { name: 'Object' }).selectOption('Opportunity');
     await page.getByRole('radio', { name: 'Those a filter selects' }).check();
-    await page.getByRole('textbox', { name: 'Filter' }).fill(where);
+    await typeFilter(page, where);
     await page.getByTestId('del-total').getByText(/records will be deleted/).waitFor();
     want = await countOf(page, preq);
     if (want <= 0) throw new Error(`the filter matches ${want} opportunities on ${conn}`);

@@ -15,6 +15,21 @@ async function chooseAll(user: ReturnType<typeof userEvent.setup>) {
   await screen.findByTestId('del-total');
 }
 
+describe('DeletePage filter', () => {
+  it('counts what the condition builder selects, typed as text', async () => {
+    const user = userEvent.setup();
+    const { api } = await renderPage(DeletePage, createFakeApi(), { page: 'delete' });
+    await user.selectOptions(await screen.findByLabelText('Object'), 'Opportunity');
+    expect(screen.getByText('No condition: all records.')).toBeInTheDocument();
+    expect(api.PreviewDelete).not.toHaveBeenCalled();
+    await user.click(screen.getByRole('checkbox', { name: 'Show as text' }));
+    await user.type(screen.getByRole('textbox', { name: 'Filter (filter language)' }), "stage = 'Won'");
+    await user.tab();
+    await waitFor(() => expect(api.PreviewDelete).toHaveBeenCalledWith(expect.objectContaining({ object: 'Opportunity', all: false, where: "stage = 'Won'" })));
+    expect(await screen.findByTestId('del-total')).toHaveTextContent('25 records will be deleted');
+  });
+});
+
 describe('DeletePage confirmation', () => {
   it('keeps the delete button disabled until the object name and the exact count are typed', async () => {
     const user = userEvent.setup();

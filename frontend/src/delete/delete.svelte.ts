@@ -16,11 +16,15 @@ import {
   type Sample,
 } from '$lib/api';
 import { JobEvents, JobRun } from '$lib/jobs/events.svelte';
+import { FilterBuilder } from '../shared/filter/builder.svelte';
 import { parseCount, unmetChecks, type Unmet } from './confirm';
 
 export type DeleteApi = Pick<
   Api,
   | 'ListObjects'
+  | 'DescribeObject'
+  | 'FilterFromText'
+  | 'FilterFromJSON'
   | 'PreviewDelete'
   | 'SampleDelete'
   | 'StartDelete'
@@ -46,7 +50,10 @@ export class DeleteFlow {
 
   object = $state('');
   all = $state(false);
+  /** The filter as the builder last wrote it in the filter language. */
   where = $state('');
+  /** The condition builder (shared with the export page). */
+  builder: FilterBuilder;
   skipBlocked = $state(false);
 
   /** The backup is on unless switched off after the second question. */
@@ -89,6 +96,7 @@ export class DeleteFlow {
   constructor(api: DeleteApi, events?: JobEvents) {
     this.#api = api;
     this.events = events ?? new JobEvents(api);
+    this.builder = new FilterBuilder(api);
   }
 
   /** Follows the job events; returns the function that stops it. */
@@ -123,6 +131,11 @@ export class DeleteFlow {
     return !!this.object && (this.all || this.where.trim() !== '');
   }
 
+  /** Whether the builder holds no condition yet (then the preview waits for one). */
+  get noCondition(): boolean {
+    return !this.all && this.builder.mode === 'builder' && this.builder.root.items.length === 0;
+  }
+
   /** The checks not met yet (empty: the delete button is enabled). */
   get unmet(): Unmet[] {
     return unmetChecks(this.preview, {
@@ -154,11 +167,19 @@ export class DeleteFlow {
     }
   }
 
-  chooseObject(name: string): void {
+  async chooseObject(name: string): Promise<void> {
     this.object = name;
     this.typedObject = '';
     this.where = '';
+    this.builder.reset(this.connection, name, []);
     this.changed(true);
+    if (!name) return;
+    try {
+      const m = await this.#api.DescribeObject(this.connection, name);
+      if (this.object === name) this.builder.reset(this.connection, name, m.fields);
+    } catch (e) {
+      this.previewError = toAppError(e);
+    }
   }
 
   setAll(all: boolean): void {
@@ -181,7 +202,7 @@ export class DeleteFlow {
     this.#clearPreview();
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    if (!this.selects) return;
+    if (!this.object) return;
     if (now) void this.refresh();
     else this.#timer = setTimeout(() => void this.refresh(), PREVIEW_DEBOUNCE_MS);
   }
@@ -197,8 +218,16 @@ export class DeleteFlow {
 
   /** Counts what would go and reads a sample of it; a newer call wins. */
   async refresh(): Promise<void> {
-    if (!this.selects) return;
+    if (!this.object) return;
     const seq = ++this.#seq;
+    if (!this.all && !this.noCondition) {
+      // The builder's tree (or typed text) as filter text, read through Go;
+      // null while a condition is unfinished or the text is invalid.
+      const w = await this.builder.whereText();
+      if (seq !== this.#seq || w === null) return;
+      this.where = w;
+    }
+    if (!this.selects) return;
     const req = this.request();
     this.previewing = true;
     this.previewError = null;
