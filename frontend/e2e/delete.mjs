@@ -225,7 +225,7 @@ export async function deleteChineseStep({ page, link, step }) {
     await link('删除').click();
     await page.getByRole('heading', { name: '删除', exact: true }).waitFor();
     await page.getByRole('combobox', { name: '对象' }).selectOption('Opportunity');
-    await page.getByText('全部记录').click();
+    await page.getByRole('radio', { name: '全部记录' }).check();
     await page.getByText(/将删除 \d+ 条记录/).waitFor();
     await page.getByLabel(/输入对象的 API 名称/).waitFor();
   });

@@ -10,6 +10,7 @@ export const enDelete = {
   'del.allRecords': 'All records',
   'del.filter': 'Filter',
   'del.filterHint': 'In the filter language, e.g. industry = \'Retail\' AND employees < 10',
+  'del.needCondition': 'Add a condition to say which records go — nothing is deleted without one (or choose “All records”).',
   'del.allWarn': 'Every record of {object} will go.',
 
   'del.preview': 'Preview',

@@ -12,6 +12,7 @@ export const zhDelete: Record<keyof typeof enDelete, string> = {
   'del.allRecords': '全部记录',
   'del.filter': '筛选条件',
   'del.filterHint': '使用筛选语言，例如 industry = \'Retail\' AND employees < 10',
+  'del.needCondition': '请添加条件说明删除哪些记录——没有条件不会删除任何记录（或选择“全部记录”）。',
   'del.allWarn': '{object} 的所有记录都将被删除。',
 
   'del.preview': '预览',
