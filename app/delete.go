@@ -190,3 +190,11 @@ func (a *DeleteAPI) RestoreDelete(jobID string) (string, error) {
 func confirmation(c DeleteConfirmation) deletion.Confirmation {
 	return deletion.Confirmation{Object: c.Object, Password: c.Password, Count: c.Count}
 }
+
+// withBackup adds a delete job's backup location to its summary.
+func (a *App) withBackup(s JobSummary) JobSummary {
+	if s.Kind == store.JobDelete {
+		s.Backup = deletion.New(a.ws, a.jobs, deletion.Options{}).BackupOf(s.JobID)
+	}
+	return s
+}

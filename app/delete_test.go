@@ -58,6 +58,11 @@ func TestDeletePreviewConfirmBackupRestore(t *testing.T) {
 		t.Fatalf("backup = %+v, %v", b, err)
 	}
 
+	js, err := a.ListJobs(JobFilter{Kind: store.JobDelete})
+	if err != nil || len(js) == 0 || js[0].JobID != id || js[0].Backup != b.Location {
+		t.Fatalf("dashboard = %+v, %v; want job %s with backup %s", js, err, id, b.Location)
+	}
+
 	rid, err := d.RestoreDelete(id)
 	rj := waitJob(t, a, rid, err)
 	if rj.Status != store.StatusDone || rj.Kind != store.JobImport {

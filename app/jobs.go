@@ -66,7 +66,7 @@ func (a *JobsAPI) ListJobs(f JobFilter) ([]JobSummary, error) {
 	}
 	out := make([]JobSummary, 0, len(js))
 	for _, j := range js {
-		out = append(out, jobSummary(j))
+		out = append(out, a.withBackup(jobSummary(j)))
 	}
 	return out, nil
 }
@@ -79,7 +79,7 @@ func (a *JobsAPI) GetJob(id string) (JobDetail, error) {
 	if err != nil {
 		return JobDetail{}, fail(err)
 	}
-	out := JobDetail{JobSummary: jobSummary(d.Job), Events: []JobEvent{}}
+	out := JobDetail{JobSummary: a.withBackup(jobSummary(d.Job)), Events: []JobEvent{}}
 	if out.HasErrors {
 		out.ErrorReport = d.ErrorReport
 	}

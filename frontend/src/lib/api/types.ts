@@ -498,6 +498,11 @@ export interface JobSummary {
   hasErrors: boolean;
   message: string;
   resumable: boolean;
+  /**
+   * Backup is where a delete job's backup is ("" for other jobs, or a
+   * delete without one).
+   */
+  backup: string;
 }
 
 /**

@@ -87,6 +87,7 @@ export const enDelete = {
   'del.resultOther': 'The delete ended: {status}.',
   'del.backupAt': 'Backup',
   'del.noBackup': 'This delete has no backup.',
+  'del.noBackupShort': 'no backup',
   'del.restore': 'Restore',
   'del.restoreHint': 'Brings back every record of the backup with its original id.',
   'del.restoring': 'Restoring…',

@@ -89,6 +89,7 @@ export const zhDelete: Record<keyof typeof enDelete, string> = {
   'del.resultOther': '删除已结束：{status}。',
   'del.backupAt': '备份',
   'del.noBackup': '此次删除没有备份。',
+  'del.noBackupShort': '无备份',
   'del.restore': '恢复',
   'del.restoreHint': '用原来的 ID 找回备份中的每条记录。',
   'del.restoring': '正在恢复…',
