@@ -33,6 +33,7 @@ export const enDelete = {
   'del.warnings': 'Warnings',
 
   'del.sample': 'Records that will be deleted',
+  'del.sampleMatching': 'Records that match',
   'del.sampleBlocked': 'Records that are blocked',
   'del.sampleOf': 'The first {shown} of {total}',
   'del.sampleEmpty': 'No records.',

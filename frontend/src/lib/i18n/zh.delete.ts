@@ -35,6 +35,7 @@ export const zhDelete: Record<keyof typeof enDelete, string> = {
   'del.warnings': '警告',
 
   'del.sample': '将被删除的记录',
+  'del.sampleMatching': '符合条件的记录',
   'del.sampleBlocked': '被阻止的记录',
   'del.sampleOf': '共 {total} 条，显示前 {shown} 条',
   'del.sampleEmpty': '没有记录。',
