@@ -39,7 +39,36 @@ func TestWindowMappingStep(t *testing.T) {
 // shootWindow runs the built binary with args under a private Xvfb, waits
 // for a log line from the page, screenshots the screen into the test output
 // and checks it rendered.
+// TestWindowExportPage: the real window on the Export page (reached by a
+// click on the navigation, as a user would), once the page has loaded.
+func TestWindowExportPage(t *testing.T) {
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		t.Fatal("xdotool not installed (make deps installs it)")
+	}
+	shootWindowAfter(t, "window-export.png", "ui ready", "ui step export", func(display string) error {
+		// The window's own coordinates of the nav's "Export" item.
+		// Wails makes a small hidden window too: take the visible one.
+		out, err := exec.Command("xdotool", "search", "--sync", "--onlyvisible", "--name", "Batchdesk").Output()
+		if err != nil {
+			return err
+		}
+		ids := strings.Fields(string(out))
+		wid := ids[len(ids)-1]
+		if err := exec.Command("xdotool", "mousemove", "--window", wid, "70", "140", "click", "1").Run(); err != nil {
+			return err
+		}
+		// Away from the nav, so its tooltip does not cover the page.
+		return exec.Command("xdotool", "mousemove", "--window", wid, "1200", "850").Run()
+	})
+}
+
 func shootWindow(t *testing.T, name, readyLine string, args ...string) {
+	shootWindowAfter(t, name, readyLine, "", nil, args...)
+}
+
+// shootWindowAfter starts the window, waits for readyLine, runs act (when
+// not nil) and waits for thenLine, then takes the screenshot.
+func shootWindowAfter(t *testing.T, name, readyLine, thenLine string, act func(display string) error, args ...string) {
 	bin := os.Getenv("BATCHDESK_WINDOW_BIN")
 	if bin == "" {
 		if os.Getenv("CI") == "true" {
@@ -71,31 +100,45 @@ func shootWindow(t *testing.T, name, readyLine string, args ...string) {
 		t.Fatal(err)
 	}
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	ready := make(chan struct{})
+	ready, then := make(chan struct{}), make(chan struct{})
 	var (
 		logMu sync.Mutex
 		log   strings.Builder
 	)
 	go func() {
 		sc := bufio.NewScanner(stderr)
+		want, ch := readyLine, ready
 		for sc.Scan() {
 			logMu.Lock()
 			log.WriteString(sc.Text() + "\n")
 			logMu.Unlock()
-			if strings.Contains(sc.Text(), readyLine) {
-				close(ready)
-				for sc.Scan() {
+			if ch != nil && strings.Contains(sc.Text(), want) {
+				close(ch)
+				want, ch = thenLine, nil
+				if thenLine != "" && ch == nil {
+					ch = then
 				}
-				return
 			}
 		}
 	}()
-	select {
-	case <-ready:
-	case <-ctx.Done():
-		logMu.Lock()
-		defer logMu.Unlock()
-		t.Fatalf("the window never logged %q; its output:\n%s", readyLine, log.String())
+	wait := func(ch chan struct{}, line string) {
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			logMu.Lock()
+			defer logMu.Unlock()
+			t.Fatalf("the window never logged %q; its output:\n%s", line, log.String())
+		}
+	}
+	wait(ready, readyLine)
+	if act != nil {
+		t.Setenv("DISPLAY", display)
+		if err := act(display); err != nil {
+			t.Fatalf("acting on the window: %v", err)
+		}
+	}
+	if thenLine != "" {
+		wait(then, thenLine)
 	}
 	// The page said it rendered; give WebKit one frame to paint it.
 	time.Sleep(500 * time.Millisecond)

@@ -27,5 +27,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts'],
     setupFiles: ['./src/test/setup.ts'],
     reporters: ['default'],
+    // Component tests render real Svelte trees in jsdom; on a loaded 2-core
+    // machine a few take seconds, so the 5 s default fails them spuriously.
+    testTimeout: 30000,
   },
 });

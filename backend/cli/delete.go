@@ -67,7 +67,7 @@ not run.`,
 	fs.Int64Var(&f.confirmCount, "confirm-count", 0, "the exact count of records that go (needed where no password can be checked)")
 	fs.BoolVar(&f.skipBlocked, "skip-blocked", false, "delete the records nothing refers to and report the blocked ones")
 	fs.BoolVar(&f.noBackup, "no-backup", false, "do not write the backup first (recorded in the history)")
-	fs.StringVar(&f.backupTo, "backup-to", "", "write the backup to this destination instead of reports/<jobId>/")
+	fs.StringVar(&f.backupTo, "backup-to", "", "write the backup to this destination (a folder, oss://, ftp://, sftp:// or a saved destination) instead of reports/<jobId>/")
 	fs.IntVar(&f.batchSize, "batch-size", 0, "ids per transaction (default 5000)")
 	fs.StringVar(&f.schedule, "schedule", "", `run later: "once 2026-12-01T02:00", "daily 02:00", "weekly mon 02:00", "monthly 1 02:00"`)
 	fs.Int64Var(&f.maxCount, "max-count", 0, "with --schedule: refuse a run matching more records (default: today's count)")

@@ -100,6 +100,9 @@ func runLine(res schedule.Result) string {
 		b.WriteString("skipped")
 	default:
 		b.WriteString("failed")
+		if res.JobID != "" {
+			fmt.Fprintf(&b, " (job %s)", res.JobID)
+		}
 	}
 	if res.Note != "" {
 		b.WriteString("; " + res.Note)

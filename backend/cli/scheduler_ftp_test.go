@@ -17,6 +17,7 @@ import (
 	"goftp.io/server/v2/driver/file"
 
 	"batchdesk/backend/store"
+	"batchdesk/backend/workspace"
 )
 
 // ftpServer runs goftp.io/server in this process, serving a temp folder to
@@ -119,6 +120,7 @@ func TestScheduledExportToFTP(t *testing.T) {
 		t.Fatalf("scheduler log: %q %s", line, errb.String())
 	}
 	jobID := strings.TrimSuffix(strings.Fields(line[strings.Index(line, "started job "):])[2], ";")
+	firstJob := jobID
 	waitFor(t, "the scheduled FTP export to end", time.Minute, func() bool { return store.Terminal(jobOf(t, jobID).Status) })
 	if j := jobOf(t, jobID); j.Status != store.StatusDone {
 		t.Fatalf("job %+v", j)
@@ -130,7 +132,7 @@ func TestScheduledExportToFTP(t *testing.T) {
 	if b, _ := os.ReadFile(files[0]); !strings.Contains(string(b), "email") {
 		t.Errorf("exported file %.200s", b)
 	}
-	r = runCLI(t, ctx, "jobs", "show", jobID, "--json")
+	r = runCLI(t, ctx, "jobs", "show", firstJob, "--json")
 	var v jobView
 	if err := json.Unmarshal([]byte(r.lastLine()), &v); err != nil || v.Schedule == nil || v.Schedule.ID != id {
 		t.Fatalf("jobs show: %v %s", err, r.stdout)
@@ -140,22 +142,65 @@ func TestScheduledExportToFTP(t *testing.T) {
 	}
 	_ = cmd.Wait()
 
-	// The same without the password in the scheduler's environment.
-	id = schedule("once " + time.Now().Add(3*time.Second).UTC().Format("2006-01-02T15:04:05") + " UTC")
+	// Without the password in the scheduler's environment: the URL's run
+	// fails and says why; a saved destination's password comes from the
+	// secrets store at run time.
+	var out, errs strings.Builder
+	lazy := &workspace.Lazy{}
+	code := Run(ctx, []string{"destinations", "add", "ftpbox", to, "--password-stdin"}, Env{Stdin: strings.NewReader("pa55 word\n"),
+		Stdout: &out, Stderr: &errs, Services: lazy.Get})
+	lazy.Close()
+	if code != 0 {
+		t.Fatalf("destinations add: %d %s", code, errs.String())
+	}
+	when := "once " + time.Now().Add(4*time.Second).UTC().Format("2006-01-02T15:04:05") + " UTC"
+	id = schedule(when)
+	to = "ftpbox"
+	saved := schedule(when)
+	if r := runCLI(t, ctx, "schedules", "show", saved, "--json"); strings.Contains(r.stdout, "pa55") {
+		t.Fatalf("the schedule holds the password: %s", r.stdout)
+	}
+	_ = os.Remove(files[0])
 	cmd, next, errb = startSchedulerEnv(t, "BATCHDESK_FTP_PASSWORD=")
-	for line = next(); line != "" && !strings.Contains(line, "schedule "+id); line = next() {
+	jobID = ""
+	var savedJob string
+	for jobID == "" || savedJob == "" {
+		if line = next(); line == "" {
+			break
+		}
+		switch {
+		case strings.Contains(line, "schedule "+id) && strings.Contains(line, "failed (job "):
+			jobID = strings.TrimSuffix(strings.Fields(line[strings.Index(line, "failed (job "):])[2], ");")
+		case strings.Contains(line, "schedule "+id):
+			t.Fatalf("the run without a password: %q", line)
+		case strings.Contains(line, "schedule "+saved) && strings.Contains(line, "started job "):
+			savedJob = strings.TrimSuffix(strings.Fields(line[strings.Index(line, "started job "):])[2], ";")
+		}
+	}
+	if jobID == "" || savedJob == "" {
+		t.Fatalf("scheduler log ended at %q: %s", line, errb.String())
+	}
+	waitFor(t, "both runs to end", time.Minute, func() bool {
+		return store.Terminal(jobOf(t, jobID).Status) && store.Terminal(jobOf(t, savedJob).Status)
+	})
+	if j := jobOf(t, savedJob); j.Status != store.StatusDone {
+		t.Errorf("the saved destination's run: %+v", j)
+	}
+	if files, _ := filepath.Glob(filepath.Join(root, "exports", "*.csv")); len(files) != 1 {
+		t.Errorf("files after the saved destination's run: %v", files)
 	}
 	_ = cmd.Process.Signal(syscall.SIGTERM)
 	for next() != "" {
 	}
 	_ = cmd.Wait()
-	r = runCLI(t, ctx, "schedules", "show", id, "--json")
-	var shown scheduleView
-	if err := json.Unmarshal([]byte(r.lastLine()), &shown); err != nil || len(shown.Runs) != 1 {
-		t.Fatalf("show: %v %s (scheduler said %q %s)", err, r.stdout, line, errb.String())
+	j := jobOf(t, jobID)
+	t.Logf("without the password: job %s: %s", j.Status, j.Message)
+	if j.Status != store.StatusFailed || !strings.Contains(j.Message, "no password for ftp://exporter@127.0.0.1") ||
+		!strings.Contains(j.Message, "BATCHDESK_FTP_PASSWORD") {
+		t.Errorf("run without the password: job %+v", j)
 	}
-	run := shown.Runs[0]
-	if run.JobID == "" || run.JobStatus != store.StatusFailed || !strings.Contains(strings.ToLower(run.Note+line), "password") {
-		t.Errorf("run without the password: %+v (log %q)", run, line)
+	r = runCLI(t, ctx, "schedules", "show", id)
+	if !strings.Contains(r.stdout, "job "+jobID+" (failed)") {
+		t.Errorf("schedules show: %s", r.stdout)
 	}
 }

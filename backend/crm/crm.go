@@ -7,8 +7,11 @@
 //
 // In: a --crm value (ParseSpec) or a Spec. Out: an open Target (Open), the
 // demo CRM installed (InstallDemo), the server's version (ServerVersion), a
-// password check by fresh login (VerifyPassword). Code that needs SQL access
-// type-switches on *postgres.Target (Pool, Schema) and *sandbox.Target (DB).
+// password check by fresh login (VerifyPassword). Both targets also have
+// BeginRead (a consistent read for an export, see crm/query), which the
+// export engine reaches through a small interface of its own. Code that
+// needs other SQL access type-switches on *postgres.Target (Pool, Schema)
+// and *sandbox.Target (DB).
 //
 // Errors: ParseSpec and Open return *apperr.Error with code Invalid (bad spec
 // or DSN), AuthFailed (wrong user name or password), Unavailable (unreachable

@@ -3,11 +3,11 @@ package deletion
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm"
+	"batchdesk/backend/destination"
 	"batchdesk/backend/destination/local"
 	"batchdesk/backend/export"
 )
@@ -45,18 +45,20 @@ type Backuper func(ctx context.Context, t crm.Target, job BackupJob) (BackupInfo
 
 // exportBackup is the default Backuper: an export of the records by id,
 // with ids, every field including system fields, voided ones included, and
-// the related (detail) objects, zipped into Dir/backup.zip — or into the
-// folder To as <jobId>-backup.zip. The folder destination syncs the file
-// to disk before it is renamed into place.
-func exportBackup(ctx context.Context, t crm.Target, job BackupJob) (BackupInfo, error) {
-	dir, name := job.Dir, backupFile
+// the related (detail) objects, zipped into Dir/backup.zip — or, with To,
+// as <jobId>-backup.zip at that destination (a folder, oss://, ftp://,
+// sftp:// or a saved destination's name). Destinations publish a file whole
+// or not at all; the folder one syncs it to disk before the rename.
+func (s *Service) exportBackup(ctx context.Context, t crm.Target, job BackupJob) (BackupInfo, error) {
+	name := backupFile
+	var dest destination.Destination
+	var err error
 	if job.To != "" {
-		if strings.Contains(job.To, "://") {
-			return BackupInfo{}, apperr.New(apperr.Invalid, "a backup goes to a folder for now, not %s", quote(job.To))
-		}
-		dir, name = job.To, job.JobID+"-"+backupFile
+		name = job.JobID + "-" + backupFile
+		dest, err = s.ws.Dests.Resolve(ctx, job.To)
+	} else {
+		dest, err = local.New(job.Dir)
 	}
-	dest, err := local.New(dir)
 	if err != nil {
 		return BackupInfo{}, err
 	}

@@ -16,6 +16,11 @@
 //     with one audit-log entry and a ledger row, so `jobs resume ID` skips
 //     exactly the batches that committed.
 //
+// The API the delete page calls: Preview (what would go, and which second
+// check applies), Start (checks, then the job), Resume, Restore (the backup
+// back through the import service), Schedule (checks now, a ceiling for
+// every run), BackupOf; StartScheduled and Launcher run a schedule's runs.
+//
 // Errors are *apperr.Error: Invalid (bad request, unknown object, hostile
 // names), AuthFailed (wrong password), Conflict (not confirmed, blocked
 // records without SkipBlocked, a count that changed, a job that cannot be
@@ -82,8 +87,9 @@ type Service struct {
 
 // New returns a Service over an open workspace and a job registry.
 func New(ws *workspace.Workspace, reg *jobs.Registry, opt Options) *Service {
-	if opt.Backup == nil {
-		opt.Backup = exportBackup
+	s := &Service{ws: ws, jobs: reg, opt: opt}
+	if s.opt.Backup == nil {
+		s.opt.Backup = s.exportBackup
 	}
-	return &Service{ws: ws, jobs: reg, opt: opt}
+	return s
 }

@@ -3,6 +3,7 @@ package deletion
 import (
 	"archive/zip"
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -77,5 +78,25 @@ func TestDeleteWithBackup(t *testing.T) {
 				t.Errorf("backup files %v; want %d opportunities and %d lines", lines, wantOpp, wantLines)
 			}
 		})
+	}
+}
+
+// TestBackupTo writes the backup to another folder, as <jobId>-backup.zip.
+func TestBackupTo(t *testing.T) {
+	f := sandboxFixture(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	n := f.count("SELECT count(*) FROM contact")
+	id, err := f.svc.Start(ctx, Request{CRM: f.crm, Object: "Contact", Where: "lead_source = 'Event'", BackupTo: dir},
+		Confirmation{Object: "Contact", Count: f.count("SELECT count(*) FROM contact WHERE lead_source = 'Event'")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := f.wait(t, id)
+	if want := filepath.Join(dir, id+"-backup.zip"); j.Status != store.StatusDone || f.svc.BackupOf(id) != want {
+		t.Errorf("job %s %s, backup at %q, want %q", j.Status, j.Message, f.svc.BackupOf(id), want)
+	}
+	if left := f.count("SELECT count(*) FROM contact"); left != n-j.Succeeded || j.Succeeded == 0 {
+		t.Errorf("%d contacts left of %d, %d deleted", left, n, j.Succeeded)
 	}
 }

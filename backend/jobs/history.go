@@ -68,9 +68,14 @@ func (r *Registry) Recover(ctx context.Context) (int, error) {
 				continue
 			}
 			msg := "interrupted: Batchdesk stopped while the job was running; resume to continue"
-			if err := r.store.UpdateJob(ctx, j.ID, store.JobUpdate{Status: store.StatusInterrupted,
-				Total: j.Total, Succeeded: j.Succeeded, Failed: j.Failed, Message: msg}); err != nil {
+			// Conditional on the status read above: a job that ended in its
+			// own process since then keeps how it ended.
+			marked, err := r.store.InterruptJob(ctx, j.ID, status, msg)
+			if err != nil {
 				return n, err
+			}
+			if !marked {
+				continue
 			}
 			r.event(j.ID, store.LevelWarn, msg)
 			_ = r.setOwner(ctx, j.ID, owner{})

@@ -187,6 +187,22 @@ func (s *Store) UpdateJob(ctx context.Context, id string, u JobUpdate) error {
 	return affectedOne(res, "job", id)
 }
 
+// InterruptJob marks one job interrupted only if its status is still
+// from (running or queued) and returns whether it did: a job that another
+// process finished after the caller read its status keeps that status.
+func (s *Store) InterruptJob(ctx context.Context, id, from, message string) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE jobs SET status = 'interrupted', finished_at = ?, message = ?
+		WHERE id = ? AND status = ?`, formatTime(now()), message, id, from)
+	if err != nil {
+		return false, fmt.Errorf("mark job %s interrupted: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("mark job %s interrupted: %w", id, err)
+	}
+	return n == 1, nil
+}
+
 // InterruptRunningJobs marks every job still queued or running as
 // interrupted — call it at start-up: those jobs' process is gone. It returns
 // how many were marked.

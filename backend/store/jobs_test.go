@@ -190,3 +190,32 @@ func TestTwoProcessesWrite(t *testing.T) {
 		t.Fatalf("%d events, want 80", len(evs))
 	}
 }
+
+// A job that finished after Recover listed it as running keeps its status:
+// the interrupt is conditional on the status read.
+func TestInterruptJobOnlyFromTheStatusRead(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	j, err := s.CreateJob(ctx, Job{Kind: JobImport, Object: "Account"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpdateJob(ctx, j.ID, JobUpdate{Status: StatusRunning}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpdateJob(ctx, j.ID, JobUpdate{Status: StatusDone, Total: 3, Succeeded: 3}); err != nil {
+		t.Fatal(err)
+	}
+	marked, err := s.InterruptJob(ctx, j.ID, StatusRunning, "interrupted")
+	if err != nil || marked {
+		t.Fatalf("InterruptJob of a done job = %v, %v; want false, nil", marked, err)
+	}
+	if got, _ := s.GetJob(ctx, j.ID); got.Status != StatusDone {
+		t.Fatalf("status %s, want done", got.Status)
+	}
+	j2, _ := s.CreateJob(ctx, Job{Kind: JobImport, Object: "Account"})
+	_ = s.UpdateJob(ctx, j2.ID, JobUpdate{Status: StatusRunning})
+	if marked, err := s.InterruptJob(ctx, j2.ID, StatusRunning, "interrupted"); err != nil || !marked {
+		t.Fatalf("InterruptJob of a running job = %v, %v; want true, nil", marked, err)
+	}
+}

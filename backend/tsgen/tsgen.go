@@ -12,7 +12,8 @@
 // methods are copied from the Go source found under Config.Root.
 //
 // Errors: a Go type that has no TypeScript form (a channel, a func, a map
-// with non-string keys) is an error naming it.
+// with non-string keys), or two Go types with one TypeScript name, is an
+// error naming them.
 package tsgen
 
 import (
@@ -146,7 +147,13 @@ func Generate(cfg Config) (string, error) {
 			return "", err
 		}
 	}
+	byName := map[string]reflect.Type{}
 	for i := 0; i < len(g.queue); i++ {
+		n := g.name(g.queue[i])
+		if other, dup := byName[n]; dup {
+			return "", fmt.Errorf("tsgen: %s and %s are both named %s in TypeScript: give one a name in Config.Names", other, g.queue[i], n)
+		}
+		byName[n] = g.queue[i]
 		s, err := g.iface(g.queue[i])
 		if err != nil {
 			return "", err

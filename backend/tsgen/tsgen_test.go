@@ -68,4 +68,9 @@ func TestGenerate(t *testing.T) {
 	if _, err := Generate(Config{Types: []reflect.Type{reflect.TypeOf(map[int]string{})}}); err == nil {
 		t.Error("a map with int keys must be refused")
 	}
+	type Base struct{}
+	if _, err := Generate(Config{Types: []reflect.Type{reflect.TypeOf(base{}), reflect.TypeOf(Base{})},
+		Names: map[reflect.Type]string{reflect.TypeOf(base{}): "Base"}}); err == nil || !strings.Contains(err.Error(), "both named Base") {
+		t.Errorf("two types with one name: %v", err)
+	}
 }

@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { exportSteps } from './export.mjs';
 import { deleteChineseStep, deleteSteps } from './delete.mjs';
 
 const frontendDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -146,7 +147,7 @@ async function main() {
     await page.goto(url);
     await link('Objects').waitFor();
     await page.waitForFunction(() => document.title === 'Batchdesk');
-    for (const name of ['Import', 'Export', 'Delete', 'Jobs', 'Presets', 'Connections', 'Objects', 'Settings']) {
+    for (const name of ['Import', 'Export', 'Delete', 'Jobs', 'Schedules', 'Presets', 'Connections', 'Objects', 'Settings']) {
       await link(name).waitFor();
     }
   });
@@ -203,6 +204,9 @@ async function main() {
   // (d) Import a GBK file into the sandbox, then into testpg.
   await importSteps(page, link, 'sandbox', true);
   await importSteps(page, link, 'testpg', false);
+
+  // (d2) Export, destinations and schedules.
+  await exportSteps({ page, link, step, log, home, connection: demoPg ? 'testpg' : 'sandbox' });
 
   // Delete on the sandbox (typed count) and on a server that checks passwords.
   await deleteSteps({ page, link, step, log });

@@ -121,7 +121,9 @@ type Session interface {
 	// not a count, on large objects).
 	Estimate(ctx context.Context, r *Read) (int64, error)
 	// Copy writes r's records to w as CSV records and returns how many it
-	// wrote. progress, when not nil, is called as records are written.
+	// wrote: in ID order for a small object and for one with a RowKey, in
+	// storage order for a large PostgreSQL table (read in parallel
+	// ranges). progress, when not nil, is called as records are written.
 	Copy(ctx context.Context, r *Read, w io.Writer, progress Progress) (int64, error)
 	// Close ends the read.
 	Close() error

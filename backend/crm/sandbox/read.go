@@ -210,7 +210,7 @@ func selectSQL(r *query.Read) (string, []any, error) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "SELECT %s FROM %s t%s", strings.Join(cols, ", "), crmdb.SQLite.Table(r.Object.Table), sr.joins.String())
-	var args []any
+	args := sr.colArgs
 	if keyed {
 		if r.Master == nil || r.Link == nil {
 			return "", nil, fmt.Errorf("%s: a master key column needs the master read", r.Object.APIName)
@@ -234,9 +234,12 @@ func selectSQL(r *query.Read) (string, []any, error) {
 	return b.String(), append(args, whereArgs...), nil
 }
 
+// sqlRender collects the joins of one SELECT and the parameters of its
+// columns (which come first in the statement).
 type sqlRender struct {
-	joins strings.Builder
-	n     int
+	joins   strings.Builder
+	colArgs []any
+	n       int
 }
 
 func (sr *sqlRender) alias(prefix string) string {
@@ -345,15 +348,11 @@ func (sr *sqlRender) team(r *query.Read, c query.Column) (string, error) {
 			val = "COALESCE(" + strings.Join(append(parts, val), ", ") + ")"
 		}
 	}
+	sr.colArgs = append(sr.colArgs, r.Object.APIName, c.Field.TeamRole)
 	return fmt.Sprintf("(SELECT group_concat(%[1]s, ';' ORDER BY %[1]s) FROM %[2]s %[3]s JOIN %[4]s %[5]s ON %[5]s.id = %[3]s.user_id "+
-		"WHERE %[3]s.object = %[6]s AND %[3]s.record_id = t.id AND %[3]s.role = %[7]s)",
-		val, crmdb.SQLite.Table(crmdb.TableTeamMembers), m, crmdb.SQLite.Table(crmdb.TableUsers), u,
-		literal(r.Object.APIName), literal(c.Field.TeamRole)), nil
+		"WHERE %[3]s.object = ? AND %[3]s.record_id = t.id AND %[3]s.role = ?)",
+		val, crmdb.SQLite.Table(crmdb.TableTeamMembers), m, crmdb.SQLite.Table(crmdb.TableUsers), u), nil
 }
-
-// literal is a SQLite string literal (only catalog names reach it: API
-// names and team roles).
-func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 func hasColumn(o *catalog.Object, name string) bool {
 	for _, f := range o.Fields {

@@ -43,6 +43,59 @@ const maxFinalRounds = 20
 type batchRows struct {
 	ins, upd         []*prow
 	insData, updData *copyData
+	// updOrd is each update's bd_ord in the staging table; staged how many
+	// are there; updBad the updates whose values the staging table refused.
+	updOrd []int
+	staged int
+	updBad map[int]error
+}
+
+// fillStage copies the update rows idx of d into the staging table, in a
+// savepoint kept only once it holds every row whose values the types
+// accept: the others, found by rolled-back probes as COPY names them, are
+// returned with the server's refusal.
+func fillStage(ctx context.Context, tx pgx.Tx, d *copyData, idx []int, seq int) (map[int]error, error) {
+	if err := simple(ctx, tx, "SAVEPOINT bd_fill"); err != nil {
+		return nil, err
+	}
+	err := copyRows(ctx, tx, d, idx, true, seq)
+	if err == nil {
+		return nil, simple(ctx, tx, "RELEASE SAVEPOINT bd_fill")
+	}
+	if rerr := simple(ctx, tx, "ROLLBACK TO SAVEPOINT bd_fill"); rerr != nil {
+		return nil, rerr
+	}
+	bad := map[int]error{}
+	for s, win := 0, len(idx); s < len(idx); {
+		end := min(s+win, len(idx))
+		err := copyRows(ctx, tx, d, idx[s:end], false, seq)
+		if rerr := simple(ctx, tx, "ROLLBACK TO SAVEPOINT bd_fill"); rerr != nil {
+			return nil, rerr
+		}
+		if err == nil {
+			s, win = end, 2*win
+			continue
+		}
+		k := copyLine(err)
+		if k < 0 || k >= end-s || serverTrouble(pgError(err).Code) {
+			return nil, err
+		}
+		bad[idx[s+k]] = &rowRefusal{err}
+		s += k + 1
+		win = max(minWindow, 2*(k+1))
+	}
+	var good []int
+	for _, i := range idx {
+		if _, b := bad[i]; !b {
+			good = append(good, i)
+		}
+	}
+	if len(good) > 0 {
+		if err := copyRows(ctx, tx, d, good, false, seq); err != nil {
+			return nil, err
+		}
+	}
+	return bad, simple(ctx, tx, "RELEASE SAVEPOINT bd_fill")
 }
 
 // rowSet picks rows of a batchRows: indexes into ins and into upd.
@@ -120,16 +173,32 @@ func (b *pgBackend) applyBatch(ctx context.Context, tx pgx.Tx, l *Loader, w *wor
 		keep := make([]bool, len(l.cols.update))
 		var kept []int
 		br.updData, kept = p.encode(len(br.upd), func(i int, out []any) {
-			if l.updateValues(br.upd[i], w.now, true, out[:len(out)-1], keep) {
-				out[len(out)-1] = keep
+			if l.updateValues(br.upd[i], w.now, true, out[:len(out)-2], keep) {
+				out[len(out)-2] = keep
 			}
+			out[len(out)-1] = int64(i) // bd_ord
 		}, func(i, col int) {
 			w.errs = append(w.errs, encodeProblem(br.upd[i].line, l.fieldOf(p.names[col]), p.names[col], p.cols[col], nil))
 		})
-		br.upd = pick(br.upd, kept)
+		br.upd, br.updOrd = pick(br.upd, kept), kept
+		// The staging table is filled once; probes only pick its rows.
+		bad, err := fillStage(ctx, tx, br.updData, seq(len(br.upd)), w.seq)
+		if err != nil {
+			return err
+		}
+		for j, e := range bad {
+			w.errs = append(w.errs, l.rowError(br.upd[j].line, e))
+		}
+		br.staged = len(br.upd) - len(bad)
+		br.updBad = bad
 	}
 	defer sortErrors(w)
-	all := rowSet{ins: seq(len(br.ins)), upd: seq(len(br.upd))}
+	all := rowSet{ins: seq(len(br.ins))}
+	for j := range br.upd {
+		if _, bad := br.updBad[j]; !bad {
+			all.upd = append(all.upd, j)
+		}
+	}
 	if all.size() == 0 {
 		return nil
 	}
@@ -592,11 +661,12 @@ func (b *pgBackend) insertPlan(l *Loader, t *pgTable) *copyPlan {
 		if l.keyFld == nil || len(l.cols.update) == 0 {
 			return // insert only
 		}
-		names := append(append([]string{identity(l.obj, l.keyFld)}, l.cols.update...), "bd_keep")
+		names := append(append([]string{identity(l.obj, l.keyFld)}, l.cols.update...), "bd_keep", "bd_ord")
 		var ucols []*pgColumn
 		if t != nil {
-			if ucols = t.types(names[:len(names)-1]); ucols != nil {
-				ucols = append(ucols, &pgColumn{name: "bd_keep", oid: pgtype.BoolArrayOID, array: true, cast: "boolean[]"})
+			if ucols = t.types(names[:len(names)-2]); ucols != nil {
+				ucols = append(ucols, &pgColumn{name: "bd_keep", oid: pgtype.BoolArrayOID, array: true, cast: "boolean[]"},
+					&pgColumn{name: "bd_ord", oid: pgtype.Int4OID, cast: "integer"})
 			}
 		}
 		b.updPlan = newCopyPlan(pgx.Identifier{stageName(l)}.Sanitize(), names, ucols)

@@ -85,6 +85,25 @@ func TestManyRejectedRowsBoundedLocks(t *testing.T) {
 		}
 	})
 
+	t.Run("updates refused on every other row", func(t *testing.T) {
+		tg.exec("INSERT INTO k SELECT 'P' || lpad(i::text, 6, '0'), 0 FROM generate_series(0, 1999) i")
+		p := plan(t, tg, "k", load.Update, "k", "k", "v")
+		res := run(t, tg, p, batches(2000, 2000, func(i int) []any {
+			v := int64(i)
+			if i%2 == 1 {
+				v = -1
+			}
+			return []any{fmt.Sprintf("P%06d", i), v}
+		})...)
+		written, codes := codeCount(res)
+		if written != 1000 || codes[load.CodeCheck] != 1000 || len(codes) != 1 {
+			t.Fatalf("written %d, problems %v; want 1000 and 1000 check_violation", written, codes)
+		}
+		if n := tg.strings("SELECT count(*)::text FROM k WHERE k LIKE 'P%' AND v > 0"); n[0] != "999" {
+			t.Fatalf("%s rows updated to a positive value, want 999", n[0])
+		}
+	})
+
 	t.Run("two imports of the same keys at once", func(t *testing.T) {
 		var wg sync.WaitGroup
 		results := make([][]load.BatchResult, 2)
@@ -145,5 +164,22 @@ func TestNoPartitionForValue(t *testing.T) {
 	got := errs(res)
 	if len(got) != 1 || !strings.HasPrefix(got[0], "3 "+load.CodeNoPartition+" no partition for this value: k = 500") {
 		t.Fatalf("errors = %q", got)
+	}
+}
+
+// TestUpdateTextTypes: updates of a type sent as text (inet) whose value
+// the server refuses are that row's problem; the others land.
+func TestUpdateTextTypes(t *testing.T) {
+	tg := openTarget(t, crm.Spec{Kind: crm.KindPostgres, DSN: pgtest.NewDatabase(t)})
+	tg.exec("CREATE TABLE host (k text PRIMARY KEY, addr inet, note text)")
+	tg.exec("INSERT INTO host VALUES ('a', NULL, ''), ('b', NULL, ''), ('c', NULL, '')")
+	p := plan(t, tg, "host", load.Update, "k", "k", "addr", "note")
+	res := run(t, tg, p, rows([]any{"a", "10.0.0.1", "x"}, []any{"b", "10.0.0.300", "y"}, []any{"c", "::1", "z"}))
+	got := errs(res)
+	if len(got) != 1 || !strings.HasPrefix(got[0], "3 "+load.CodeBadValue+" invalid value for column addr") || res[0].Written != 2 {
+		t.Fatalf("written %d, errors %q", res[0].Written, got)
+	}
+	if v := tg.strings("SELECT k || '=' || coalesce(host(addr), '-') || note FROM host"); strings.Join(v, " ") != "a=10.0.0.1x b=- c=::1z" {
+		t.Fatalf("table %q", v)
 	}
 }

@@ -181,13 +181,14 @@ func (b *pgBackend) write(ctx context.Context, l *Loader, w *work) error {
 func stageName(l *Loader) string { return "bd_stage_" + strings.ToLower(l.obj.Table) }
 
 // stage creates (once per transaction) and empties the staging table of
-// updates: the identity, the update columns and bd_keep, an array marking
-// per row the columns a blank "keep" cell leaves alone. It runs outside
-// every savepoint, so rolled-back probes do not drop it.
+// updates: the identity, the update columns, bd_keep, an array marking per
+// row the columns a blank "keep" cell leaves alone, and bd_ord, the row's
+// place in the batch. It runs outside every savepoint, so rolled-back
+// probes do not drop it.
 func (b *pgBackend) stage(ctx context.Context, tx pgx.Tx, l *Loader) error {
 	cols := append([]string{identity(l.obj, l.keyFld)}, l.cols.update...)
 	stage := pgx.Identifier{stageName(l)}.Sanitize()
-	_, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE IF NOT EXISTS %s ON COMMIT DROP AS SELECT %s, NULL::boolean[] AS bd_keep FROM %s WITH NO DATA",
+	_, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE IF NOT EXISTS %s ON COMMIT DROP AS SELECT %s, NULL::boolean[] AS bd_keep, NULL::int4 AS bd_ord FROM %s WITH NO DATA",
 		stage, quoteIdents(cols), table(l.obj).Sanitize()))
 	if err == nil {
 		_, err = tx.Exec(ctx, "TRUNCATE "+stage)
@@ -198,12 +199,10 @@ func (b *pgBackend) stage(ctx context.Context, tx pgx.Tx, l *Loader) error {
 	return nil
 }
 
-// update copies the update rows idx into the staging table and applies
-// them with one UPDATE … FROM. top: the mid-COPY failpoint.
+// update applies the staged update rows idx with one UPDATE … FROM (all
+// the staged rows, or those picked by bd_ord). top is unused: the rows
+// were staged (and the mid-COPY failpoint passed) before.
 func (b *pgBackend) update(ctx context.Context, tx pgx.Tx, l *Loader, br *batchRows, idx []int, top bool, seq int) error {
-	if err := copyRows(ctx, tx, br.updData, idx, top, seq); err != nil {
-		return err
-	}
 	id := pgx.Identifier{identity(l.obj, l.keyFld)}.Sanitize()
 	set := make([]string, len(l.cols.update))
 	for i, c := range l.cols.update {
@@ -214,9 +213,20 @@ func (b *pgBackend) update(ctx context.Context, tx pgx.Tx, l *Loader, br *batchR
 			set[i] = fmt.Sprintf("%s = s.%s", q, q)
 		}
 	}
-	stage := pgx.Identifier{stageName(l)}.Sanitize()
-	_, err := tx.Exec(ctx, fmt.Sprintf("UPDATE %s AS t SET %s FROM %s AS s WHERE t.%s = s.%s",
-		table(l.obj).Sanitize(), strings.Join(set, ", "), stage, id, id))
+	from := pgx.Identifier{stageName(l)}.Sanitize() + " AS s"
+	var args []any
+	if len(idx) < br.staged {
+		// Probes pick their rows from the staging table instead of
+		// copying them again: nothing piles up in it.
+		ords := make([]int32, len(idx))
+		for j, i := range idx {
+			ords[j] = int32(br.updOrd[i])
+		}
+		from = fmt.Sprintf("(SELECT s.* FROM %s AS s JOIN unnest($1::int4[]) AS p(o) ON s.bd_ord = p.o) AS s", pgx.Identifier{stageName(l)}.Sanitize())
+		args = append(args, ords)
+	}
+	_, err := tx.Exec(ctx, fmt.Sprintf("UPDATE %s AS t SET %s FROM %s WHERE t.%s = s.%s",
+		table(l.obj).Sanitize(), strings.Join(set, ", "), from, id, id), args...)
 	return err
 }
 

@@ -90,3 +90,19 @@ func BenchmarkEncodingCSV(b *testing.B) {
 		f.Close()
 	}
 }
+
+// BenchmarkGuard is the guard alone over a 32 MB UTF-8 file's text (the
+// limits and the UTF-8 check that Open adds in front of encoding/csv).
+func BenchmarkGuard(b *testing.B) {
+	data := accountCSV(32 << 20)
+	buf := make([]byte, 64<<10)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		g := newGuard(bytes.NewReader(data), nil, true, Limits{}, ',')
+		for {
+			if _, err := g.Read(buf); err != nil {
+				break
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"encoding/binary"
 	"io"
 	"unicode/utf8"
 )
@@ -145,7 +146,7 @@ func (g *guard) scan(b []byte) int {
 		}
 		switch g.state {
 		case gFieldStart, gUnquoted:
-			j := i
+			j := g.skipU(b, i, end)
 			for j < end && !g.stopU[b[j]] {
 				j++
 			}
@@ -185,7 +186,7 @@ func (g *guard) scan(b []byte) int {
 				g.state = gUnquoted
 			}
 		case gQuoted:
-			j := i
+			j := g.skipQ(b, i, end)
 			for j < end && !g.stopQ[b[j]] {
 				j++
 			}
@@ -217,6 +218,56 @@ func (g *guard) scan(b []byte) int {
 	}
 	g.pos = base + int64(len(b))
 	return len(b)
+}
+
+// Eight bytes at a time (SWAR): has(x, c) is non-zero when a byte of x is
+// c; high bits stand for bytes from 0x80 up.
+const (
+	swarOnes  = 0x0101010101010101
+	swarHighs = 0x8080808080808080
+)
+
+func has(x uint64, c byte) uint64 {
+	v := x ^ (swarOnes * uint64(c))
+	return (v - swarOnes) &^ v & swarHighs
+}
+
+// skipU skips, eight bytes at a time, the bytes of b[i:end] that an
+// unquoted field passes over (no delimiter, quote, line end, nor a byte
+// the scan must look at); the byte loop finishes the rest.
+func (g *guard) skipU(b []byte, i, end int) int {
+	if g.delim >= utf8.RuneSelf {
+		return i
+	}
+	d := byte(g.delim)
+	var high uint64
+	if g.checkUTF8 {
+		high = swarHighs
+	}
+	for i+8 <= end {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if has(x, d)|has(x, '"')|has(x, '\n')|x&high != 0 {
+			break
+		}
+		i += 8
+	}
+	return i
+}
+
+// skipQ is skipU inside a quoted field (only quotes and line ends stop).
+func (g *guard) skipQ(b []byte, i, end int) int {
+	var high uint64
+	if g.checkUTF8 {
+		high = swarHighs
+	}
+	for i+8 <= end {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if has(x, '"')|has(x, '\n')|x&high != 0 {
+			break
+		}
+		i += 8
+	}
+	return i
 }
 
 // cutAt ends a scan on a limit error at b[i]: at most the bytes up to the

@@ -414,7 +414,7 @@ func TestLenientQuote(t *testing.T) {
 // TestBlankRows: rows whose cells are all empty (Excel leaves them after
 // the data) are skipped and counted, not returned as records.
 func TestBlankRows(t *testing.T) {
-	f, err := Open(writeFile(t, []byte("a,b,c\n1,2,3\n,,\n , ,\n4,5,6\n,,\n,,\n\"\",,\n")), Options{})
+	f, err := Open(writeFile(t, []byte("a,b,c\n1,2,3\n,,\n , ,\n4,5,6\n,,\n,,,,,\n\"\",,\n")), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -371,7 +371,8 @@ func (sf *File) Close() error { return sf.f.Close() }
 func (sf *File) Next() (Record, error) {
 	for {
 		rec, err := sf.next()
-		if err != nil || rec.Problem != nil || sf.header == nil || !allBlank(rec.Fields) {
+		// A blank row counts as blank whatever its number of fields.
+		if err != nil || sf.header == nil || !allBlank(rec.Fields) || (rec.Problem != nil && rec.Problem.Code != ErrRagged) {
 			return rec, err
 		}
 		sf.records--

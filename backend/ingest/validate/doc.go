@@ -14,8 +14,8 @@
 // column's header, the field, a stable Code (required, too_long,
 // not_number, not_integer, out_of_range, too_many_digits, bad_date,
 // bad_bool, bad_picklist, bad_email, bad_phone, bad_url, bad_uuid,
-// bad_reference, duplicate_key, ragged_row, bad_quote, bad_value), a message a
-// consultant understands, and the value.
+// bad_reference, duplicate_key, ragged_row, bad_quote, bad_value, bad_text),
+// a message a consultant understands, and the value.
 //
 // Decisions: numbers with more decimals than the field's scale are
 // refused, not rounded; a date-only value is a civil date that never

@@ -15,9 +15,13 @@ package launchers
 import (
 	"context"
 	"encoding/json"
+	"net/url"
+	"os"
+	"strings"
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/deletion"
+	"batchdesk/backend/destinations"
 	"batchdesk/backend/export"
 	"batchdesk/backend/jobs"
 	"batchdesk/backend/schedule"
@@ -40,6 +44,27 @@ func Export(svc *export.Service) schedule.Launcher {
 		if err := json.Unmarshal(sc.JobSettings, &set); err != nil || set.Destination == "" {
 			return "", apperr.New(apperr.Invalid, "schedule %s has no export settings that this Batchdesk can read", sc.ID)
 		}
+		if err := ftpPassword(set.Destination); err != nil {
+			return "", err
+		}
 		return svc.StartSettings(ctx, set, "")
 	})
+}
+
+// ftpPassword says clearly that a scheduled run to an FTP URL (not a saved
+// destination) has no password: the schedule never stores one, so it must
+// come from the environment of the process that runs it.
+func ftpPassword(dest string) error {
+	u, err := url.Parse(strings.TrimSpace(dest))
+	if err != nil || !strings.EqualFold(u.Scheme, "ftp") || u.User == nil {
+		return nil
+	}
+	if user := u.User.Username(); user == "" || strings.EqualFold(user, "anonymous") || strings.EqualFold(user, "ftp") {
+		return nil
+	}
+	if os.Getenv(destinations.EnvFTPPassword) != "" {
+		return nil
+	}
+	return apperr.New(apperr.AuthFailed, "no password for %s: a schedule keeps no password, so set %s for the process that runs it, or save the destination (batchdesk destinations add NAME URL) and schedule it by name",
+		u.Redacted(), destinations.EnvFTPPassword)
 }

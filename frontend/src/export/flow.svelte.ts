@@ -103,6 +103,7 @@ export class ExportFlow {
 
   async chooseObject(name: string): Promise<void> {
     this.object = name;
+    this.count = null;
     this.fields = [];
     this.meta = null;
     this.related = false;
@@ -122,6 +123,7 @@ export class ExportFlow {
 
   setScope(s: 'object' | 'all'): void {
     this.scope = s;
+    this.count = null;
     this.recount();
   }
 
@@ -236,8 +238,7 @@ export class ExportFlow {
 
   /** Runs the export now as a job. */
   async start(): Promise<void> {
-    this.runError = null;
-    this.result = null;
+    this.again();
     this.scheduledId = '';
     this.starting = true;
     try {
@@ -254,7 +255,7 @@ export class ExportFlow {
 
   /** Saves the export as a schedule of spec. */
   async schedule(spec: string, zone: string): Promise<void> {
-    this.runError = null;
+    this.again();
     this.scheduledId = '';
     this.starting = true;
     try {

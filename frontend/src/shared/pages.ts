@@ -25,7 +25,7 @@ export const PAGES: readonly PageDef[] = [
   { id: 'export', label: 'nav.export', group: 'work', icon: '⇩' },
   { id: 'delete', label: 'nav.delete', group: 'work', icon: '⌫' },
   { id: 'jobs', label: 'nav.jobs', group: 'work', icon: '☰' },
-  { id: 'schedules', label: 'nav.schedules', group: 'work', icon: '⏲' },
+  { id: 'schedules', label: 'nav.schedules', group: 'work', icon: '◷' },
   { id: 'presets', label: 'nav.presets', group: 'setup', icon: '⚑' },
   { id: 'connections', label: 'nav.connections', group: 'setup', icon: '⛁' },
   { id: 'objects', label: 'nav.objects', group: 'setup', icon: '▦' },

@@ -200,4 +200,9 @@ export const enExport = {
   'schs.remove': "Remove",
   'schs.none': "No schedule yet: choose “Later, on a schedule” on the Export or Delete page.",
   'schs.runsWhere': "Runs missed while the computer was off run once when Batchdesk starts again, marked “caught up”.",
+  'exp.job.title': 'What this export did',
+  'exp.job.what': 'Exported',
+  'exp.job.details': 'related details',
+  'exp.job.schedule': 'Schedule',
+  'exp.job.fromSchedule': 'Started by a schedule',
 };

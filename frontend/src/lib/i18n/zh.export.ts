@@ -201,4 +201,9 @@ export const zhExport: Record<keyof typeof enExport, string> = {
   'schs.remove': "删除",
   'schs.none': "还没有计划任务：在导出或删除页面选择“稍后，按计划”。",
   'schs.runsWhere': "电脑关机期间错过的运行，会在 Batchdesk 再次启动时补运行一次，并标记为“补运行”。",
+  'exp.job.title': '本次导出的内容',
+  'exp.job.what': '导出对象',
+  'exp.job.details': '相关明细',
+  'exp.job.schedule': '计划任务',
+  'exp.job.fromSchedule': '由计划任务启动',
 };
