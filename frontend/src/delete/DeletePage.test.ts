@@ -124,4 +124,25 @@ describe('DeletePage confirmation', () => {
     expect(await screen.findByTestId('del-restored')).toHaveTextContent('i9');
     expect(api.RestoreDelete).toHaveBeenCalledWith('d1');
   });
+
+  it('schedules with the spec and the ceiling, and keeps the backup on', async () => {
+    const user = userEvent.setup();
+    const { api } = await renderPage(DeletePage, createFakeApi(), { page: 'delete' });
+    await chooseAll(user);
+    await user.type(screen.getByLabelText(/Type the object’s API name/), 'Opportunity');
+    await user.type(screen.getByLabelText(/Type the exact count/), '25');
+    await user.click(screen.getByRole('radio', { name: 'Scheduled' }));
+    const run = screen.getByTestId('del-run');
+    expect(run).toBeDisabled();
+    await user.type(screen.getByLabelText('Schedule'), 'daily 02:00');
+    await user.type(screen.getByLabelText('Ceiling'), '30');
+    expect(run).toHaveTextContent('Save the schedule');
+    await user.click(run);
+    expect(api.ScheduleDelete).toHaveBeenCalledWith(
+      expect.objectContaining({ object: 'Opportunity', noBackup: false }),
+      { object: 'Opportunity', password: '', count: 25 },
+      { spec: 'daily 02:00', zone: '', maxCount: 30 },
+    );
+    expect(await screen.findByText(/Schedule saved: delete Opportunity, daily 02:00/)).toBeInTheDocument();
+  });
 });
