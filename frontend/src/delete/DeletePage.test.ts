@@ -133,15 +133,14 @@ describe('DeletePage confirmation', () => {
     await user.type(screen.getByLabelText(/Type the exact count/), '25');
     await user.click(screen.getByRole('radio', { name: 'Scheduled' }));
     const run = screen.getByTestId('del-run');
-    expect(run).toBeDisabled();
-    await user.type(screen.getByLabelText('Schedule'), 'daily 02:00');
+    await screen.findByTestId('schedule-form');
     await user.type(screen.getByLabelText('Ceiling'), '30');
     expect(run).toHaveTextContent('Save the schedule');
     await user.click(run);
     expect(api.ScheduleDelete).toHaveBeenCalledWith(
       expect.objectContaining({ object: 'Opportunity', noBackup: false }),
       { object: 'Opportunity', password: '', count: 25 },
-      { spec: 'daily 02:00', zone: '', maxCount: 30 },
+      { spec: 'daily 02:00', zone: expect.any(String), maxCount: 30 },
     );
     expect(await screen.findByText(/Schedule saved: delete Opportunity, daily 02:00/)).toBeInTheDocument();
   });

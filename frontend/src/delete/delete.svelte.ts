@@ -17,6 +17,7 @@ import {
 } from '$lib/api';
 import { JobEvents, JobRun } from '$lib/jobs/events.svelte';
 import { FilterBuilder } from '../shared/filter/builder.svelte';
+import { SpecForm } from '../schedules/specForm.svelte';
 import { parseCount, unmetChecks, type Unmet } from './confirm';
 
 export type DeleteApi = Pick<
@@ -25,6 +26,8 @@ export type DeleteApi = Pick<
   | 'DescribeObject'
   | 'FilterFromText'
   | 'FilterFromJSON'
+  | 'PreviewSpec'
+  | 'LocalZone'
   | 'PreviewDelete'
   | 'SampleDelete'
   | 'StartDelete'
@@ -73,8 +76,8 @@ export class DeleteFlow {
   typedCount = $state('');
 
   timing = $state<'now' | 'schedule'>('now');
-  spec = $state('');
-  zone = $state('');
+  /** When a scheduled delete runs (the schedules page's form). */
+  specForm: SpecForm;
   maxCount = $state('');
   scheduled = $state<DeleteScheduled | null>(null);
 
@@ -97,6 +100,16 @@ export class DeleteFlow {
     this.#api = api;
     this.events = events ?? new JobEvents(api);
     this.builder = new FilterBuilder(api);
+    this.specForm = new SpecForm(api);
+  }
+
+  /** The schedule's spec ("" while the form is unfinished) and zone. */
+  get spec(): string {
+    return this.specForm.spec;
+  }
+
+  get zone(): string {
+    return this.specForm.zone;
   }
 
   /** Follows the job events; returns the function that stops it. */
@@ -281,7 +294,10 @@ export class DeleteFlow {
   setTiming(t: 'now' | 'schedule'): void {
     this.timing = t;
     // A scheduled delete always takes a backup.
-    if (t === 'schedule') this.backup = true;
+    if (t === 'schedule') {
+      this.backup = true;
+      void this.specForm.init();
+    }
   }
 
   #confirmation() {

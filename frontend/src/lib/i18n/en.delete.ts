@@ -9,7 +9,6 @@ export const enDelete = {
   'del.byFilter': 'Those a filter selects',
   'del.allRecords': 'All records',
   'del.filter': 'Filter',
-  'del.filterHint': 'In the filter language, e.g. industry = \'Retail\' AND employees < 10',
   'del.needCondition': 'Add a condition to say which records go — nothing is deleted without one (or choose “All records”).',
   'del.allWarn': 'Every record of {object} will go.',
 
@@ -59,10 +58,6 @@ export const enDelete = {
   'del.timing': 'When',
   'del.now': 'Now',
   'del.later': 'Scheduled',
-  'del.spec': 'Schedule',
-  'del.specHint': 'e.g. “daily 02:00”, “weekly mon 02:00”, “monthly 1 02:00”, “once 2026-12-31T02:00”',
-  'del.zone': 'Time zone',
-  'del.zoneHint': 'e.g. Asia/Shanghai; empty: this computer’s',
   'del.maxCount': 'Ceiling',
   'del.maxCountHint': 'A run matching more records refuses and deletes nothing. Empty: today’s count, {n}.',
   'del.scheduledAlways': 'A scheduled delete always takes a backup.',

@@ -11,7 +11,6 @@ export const zhDelete: Record<keyof typeof enDelete, string> = {
   'del.byFilter': '按条件筛选的记录',
   'del.allRecords': '全部记录',
   'del.filter': '筛选条件',
-  'del.filterHint': '使用筛选语言，例如 industry = \'Retail\' AND employees < 10',
   'del.needCondition': '请添加条件说明删除哪些记录——没有条件不会删除任何记录（或选择“全部记录”）。',
   'del.allWarn': '{object} 的所有记录都将被删除。',
 
@@ -61,10 +60,6 @@ export const zhDelete: Record<keyof typeof enDelete, string> = {
   'del.timing': '时间',
   'del.now': '立即',
   'del.later': '定时',
-  'del.spec': '计划',
-  'del.specHint': '例如“daily 02:00”、“weekly mon 02:00”、“monthly 1 02:00”、“once 2026-12-31T02:00”',
-  'del.zone': '时区',
-  'del.zoneHint': '例如 Asia/Shanghai；留空：本机时区',
   'del.maxCount': '上限',
   'del.maxCountHint': '某次运行匹配的记录多于此数时将拒绝执行，不删除任何记录。留空：今天的数量 {n}。',
   'del.scheduledAlways': '定时删除总是先备份。',
