@@ -121,6 +121,16 @@ export async function deleteSteps({ page, link, step, log }) {
     if (!(await page.getByTestId('del-backup').isChecked())) throw new Error('the backup is off after "Keep the backup"');
   });
 
+  await step('delete-sandbox-schedule-form', page, async () => {
+    await page.getByRole('radio', { name: 'Scheduled' }).check();
+    await page.getByTestId('schedule-form').waitFor();
+    await page.getByLabel('Ceiling').waitFor();
+    await page.getByText('A scheduled delete always takes a backup.').waitFor();
+    await page.getByTestId('del-run').getByText('Save the schedule').waitFor();
+    await page.getByTestId('schedule-form').scrollIntoViewIfNeeded();
+    await page.getByRole('radio', { name: 'Now' }).check();
+  });
+
   await step('delete-sandbox-result', page, async () => {
     await page.getByTestId('del-run').click();
     await page.getByTestId('del-result').waitFor({ timeout: 60_000 });
