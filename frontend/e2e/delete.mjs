@@ -117,21 +117,22 @@ export async function deleteSteps({ page, link, step, log }) {
     await page.getByTestId('del-backup').uncheck();
     await page.getByRole('alertdialog').getByText(/cannot be restored/).waitFor();
     if (!(await disabled(page))) throw new Error('enabled while the backup question is open');
-    await page.getByRole('button', { name: 'Keep the backup' }).click();
-    if (!(await page.getByTestId('del-backup').isChecked())) throw new Error('the backup is off after "Keep the backup"');
+    await page.getByRole('alertdialog').scrollIntoViewIfNeeded();
   });
 
   await step('delete-sandbox-schedule-form', page, async () => {
+    await page.getByRole('button', { name: 'Keep the backup' }).click();
+    if (!(await page.getByTestId('del-backup').isChecked())) throw new Error('the backup is off after "Keep the backup"');
     await page.getByRole('radio', { name: 'Scheduled' }).check();
     await page.getByTestId('schedule-form').waitFor();
     await page.getByLabel('Ceiling').waitFor();
     await page.getByText('A scheduled delete always takes a backup.').waitFor();
     await page.getByTestId('del-run').getByText('Save the schedule').waitFor();
-    await page.getByTestId('schedule-form').scrollIntoViewIfNeeded();
-    await page.getByRole('radio', { name: 'Now' }).check();
+    await page.getByTestId('del-run').scrollIntoViewIfNeeded();
   });
 
   await step('delete-sandbox-result', page, async () => {
+    await page.getByRole('radio', { name: 'Now' }).check();
     await page.getByTestId('del-run').click();
     await page.getByTestId('del-result').waitFor({ timeout: 60_000 });
     const text = await page.getByTestId('del-result').innerText();
