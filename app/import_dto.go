@@ -149,6 +149,19 @@ type JobDetail struct {
 	Events []JobEvent `json:"events"`
 	// ErrorReport is the report's path on the Go side ("" when none).
 	ErrorReport string `json:"errorReport"`
+	// ErrorReports are every object's report of an import (the master's
+	// first, then each detail's), each downloadable by its object.
+	ErrorReports []JobReport `json:"errorReports"`
+}
+
+// JobReport is one object's error report of a job.
+type JobReport struct {
+	// Object is the API name of the object whose failing rows it holds.
+	Object string `json:"object"`
+	// Name is the report's file name.
+	Name string `json:"name"`
+	// Rows is the failing rows in it.
+	Rows int64 `json:"rows"`
 }
 
 // PresetSummary is one saved preset.

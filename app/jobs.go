@@ -5,9 +5,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"batchdesk/backend/apperr"
+	"batchdesk/backend/imports"
 	"batchdesk/backend/jobs"
 	"batchdesk/backend/store"
 )
@@ -79,9 +81,12 @@ func (a *JobsAPI) GetJob(id string) (JobDetail, error) {
 	if err != nil {
 		return JobDetail{}, fail(err)
 	}
-	out := JobDetail{JobSummary: a.withBackup(jobSummary(d.Job)), Events: []JobEvent{}}
+	out := JobDetail{JobSummary: a.withBackup(jobSummary(d.Job)), Events: []JobEvent{}, ErrorReports: []JobReport{}}
 	if out.HasErrors {
 		out.ErrorReport = d.ErrorReport
+	}
+	for _, r := range jobReports(d.Job) {
+		out.ErrorReports = append(out.ErrorReports, JobReport{Object: r.Object, Name: filepath.Base(r.Path), Rows: r.Rows})
 	}
 	for _, e := range d.Events {
 		out.Events = append(out.Events, JobEvent{At: rfc3339(e.At), Level: e.Level, Message: e.Message})
@@ -113,28 +118,56 @@ func (a *JobsAPI) RestartJob(id string, failedOnly bool) (string, error) {
 	return nid, fail(err)
 }
 
-// errorReportPath is the error report of a job, for the HTTP download.
-func (a *JobsAPI) errorReportPath(id string) (string, error) {
-	d, err := a.GetJob(id)
-	if err != nil {
-		return "", err
+// jobReports are the error reports of j that exist (an import's every
+// object's; another job's one report).
+func jobReports(j store.Job) []imports.Report {
+	if j.Kind == store.JobImport {
+		return imports.JobReports(j)
 	}
-	if d.ErrorReport == "" {
-		return "", fail(apperr.New(apperr.NotFound, "job %s has no error report", id))
+	if j.ErrorReport != "" && fileExists(j.ErrorReport) {
+		return []imports.Report{{Object: j.Object, Path: j.ErrorReport}}
 	}
-	return d.ErrorReport, nil
+	return nil
 }
 
-// SaveErrorReport asks where to save a job's error report and copies it
-// there (window only); "" when the user cancels.
+// errorReportPath is the error report of a job for object ("" = the
+// master's, or the first there is), for the HTTP download.
+func (a *JobsAPI) errorReportPath(id, object string) (string, error) {
+	ctx, cancel := a.call(10 * time.Second)
+	defer cancel()
+	d, err := a.jobs.Get(ctx, id)
+	if err != nil {
+		return "", fail(err)
+	}
+	reports := jobReports(d.Job)
+	for _, r := range reports {
+		if object == "" || strings.EqualFold(r.Object, object) {
+			return r.Path, nil
+		}
+	}
+	if object != "" && len(reports) > 0 {
+		return "", fail(apperr.New(apperr.NotFound, "job %s has no error report for %s", id, object))
+	}
+	return "", fail(apperr.New(apperr.NotFound, "job %s has no error report", id))
+}
+
+// SaveErrorReport asks where to save a job's (master's) error report and
+// copies it there (window only); "" when the user cancels.
 func (a *JobsAPI) SaveErrorReport(id string) (string, error) {
-	src, err := a.errorReportPath(id)
+	return a.SaveObjectReport(id, "")
+}
+
+// SaveObjectReport asks where to save the error report of one object of
+// a job (a detail's in a master–detail import; "" = the master's) and
+// copies it there (window only); "" when the user cancels.
+func (a *JobsAPI) SaveObjectReport(id, object string) (string, error) {
+	src, err := a.errorReportPath(id, object)
 	if err != nil {
 		return "", err
 	}
 	d := a.dialogs()
 	if d == nil {
-		return "", fail(apperr.New(apperr.Invalid, "download the report from /api/download?job=%s", id))
+		return "", fail(apperr.New(apperr.Invalid, "download the report from /api/download?job=%s&object=%s", id, object))
 	}
 	dst, err := d.SaveFile("Save error report", filepath.Base(src))
 	if err != nil || dst == "" {
@@ -145,8 +178,8 @@ func (a *JobsAPI) SaveErrorReport(id string) (string, error) {
 
 // download opens a job's error report for the HTTP download route. It is
 // not a bound method: a stream does not cross the Wails bridge.
-func (a *JobsAPI) download(id string) (name string, r io.ReadCloser, err error) {
-	p, err := a.errorReportPath(id)
+func (a *JobsAPI) download(id, object string) (name string, r io.ReadCloser, err error) {
+	p, err := a.errorReportPath(id, object)
 	if err != nil {
 		return "", nil, err
 	}

@@ -138,7 +138,7 @@ func TestSurface(t *testing.T) {
 		"export":       "CountExport ExportJob FilterFromJSON FilterFromText StartExport",
 		"schedules":    "ListSchedules LocalZone PauseSchedule PreviewSpec RemoveSchedule ResumeSchedule RunScheduleNow ScheduleExport",
 		"import":       "ColumnValues GetProblems GuessObject InspectFile PickFiles StartImport StartRehearse StartValidate SuggestMapping",
-		"jobs":         "CancelJob GetJob ListJobs RestartJob ResumeJob SaveErrorReport",
+		"jobs":         "CancelJob GetJob ListJobs RestartJob ResumeJob SaveErrorReport SaveObjectReport",
 		"presets":      "DeletePreset ExportPreset GetPreset ImportPreset ListPresets RenamePreset SavePreset SaveTextFile",
 		"settings":     "GetSettings Info SaveSettings",
 		"window":       "UIReady UIStep",

@@ -56,12 +56,13 @@ func newConnectionsCmd(env *Env) *cobra.Command {
 	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 
 	var password bool
+	var zone string
 	add := &cobra.Command{
 		Use:   "add NAME DSN",
 		Short: "Save a connection (postgres://user[:pass]@host:port/db?search_path=…); the password goes to the keyring",
 		Args:  cobra.ExactArgs(2),
 		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
-			in := connections.Input{Name: args[0], DSN: args[1]}
+			in := connections.Input{Name: args[0], DSN: args[1], Zone: zone}
 			if password {
 				pw, err := readPasswordLine(env.Stdin)
 				if err != nil {
@@ -73,11 +74,19 @@ func newConnectionsCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(env.Stdout, "saved %s (%s)\n", c.Name, c.URL)
+			where := c.URL
+			if where == "" {
+				where = c.Path
+			}
+			if c.Zone != "" {
+				where += ", time zone " + c.Zone
+			}
+			fmt.Fprintf(env.Stdout, "saved %s (%s)\n", c.Name, where)
 			return nil
 		}),
 	}
 	add.Flags().BoolVar(&password, "password-stdin", false, "read the password from the first line of stdin")
+	add.Flags().StringVar(&zone, "zone", "", "IANA time zone (Asia/Shanghai) of datetimes the files write without one (default: the computer's)")
 
 	test := &cobra.Command{
 		Use:   "test NAME",

@@ -85,6 +85,7 @@ type jobView struct {
 	Seconds     float64         `json:"seconds"`
 	RowsPerSec  float64         `json:"rowsPerSec"`
 	ErrorsFile  *string         `json:"errorsFile"`
+	ErrorsFiles []reportView    `json:"errorsFiles"`
 	Message     string          `json:"message"`
 	Files       []store.JobFile `json:"files,omitempty"`
 	Settings    json.RawMessage `json:"settings,omitempty"`
@@ -122,7 +123,7 @@ func viewOf(j store.Job) jobView {
 	v := jobView{JobID: j.ID, Kind: j.Kind, Status: j.Status, Connection: j.Connection, Object: j.Object,
 		Total: j.Total, Succeeded: j.Succeeded, Failed: j.Failed,
 		CreatedAt: *rfc3339(j.CreatedAt), StartedAt: rfc3339(j.StartedAt), FinishedAt: rfc3339(j.FinishedAt),
-		Seconds: f.Seconds, RowsPerSec: f.RowsPerSec, Message: j.Message}
+		Seconds: f.Seconds, RowsPerSec: f.RowsPerSec, Message: j.Message, ErrorsFiles: reportsOf(j)}
 	if f.HasRate {
 		v.SuccessRate = &f.SuccessRate
 	}
@@ -235,8 +236,8 @@ func printJob(env *Env, v jobView) {
 		fmt.Fprintf(w, "Finished:   %s\n", *v.FinishedAt)
 	}
 	fmt.Fprintf(w, "Duration:   %.1f s (%.0f rows/s)\n", v.Seconds, v.RowsPerSec)
-	if v.ErrorsFile != nil {
-		fmt.Fprintf(w, "Errors:     %s\n", *v.ErrorsFile)
+	for _, r := range v.ErrorsFiles {
+		fmt.Fprintf(w, "Errors:     %s (%s, %d rows)\n", r.Path, r.Object, r.Rows)
 	}
 	if v.Message != "" {
 		fmt.Fprintf(w, "Message:    %s\n", v.Message)

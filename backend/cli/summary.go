@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"batchdesk/backend/apperr"
+	"batchdesk/backend/imports"
 	"batchdesk/backend/jobs"
 	"batchdesk/backend/store"
 )
@@ -18,12 +19,37 @@ type jobSummary struct {
 	Succeeded  int64   `json:"succeeded"`
 	Failed     int64   `json:"failed"`
 	ErrorsFile *string `json:"errorsFile"`
-	Seconds    float64 `json:"seconds"`
+	// ErrorsFiles are every object's report (a master–detail import has
+	// one per object whose rows failed; the master's first).
+	ErrorsFiles []reportView `json:"errorsFiles"`
+	Seconds     float64      `json:"seconds"`
+}
+
+// reportView is one object's error report.
+type reportView struct {
+	Object string `json:"object"`
+	Path   string `json:"path"`
+	Rows   int64  `json:"rows"`
+}
+
+// reportsOf are the error reports of j that exist.
+func reportsOf(j store.Job) []reportView {
+	out := []reportView{}
+	if j.Kind != store.JobImport {
+		if j.ErrorReport != "" {
+			out = append(out, reportView{Object: j.Object, Path: j.ErrorReport})
+		}
+		return out
+	}
+	for _, r := range imports.JobReports(j) {
+		out = append(out, reportView(r))
+	}
+	return out
 }
 
 func summaryOf(j store.Job) jobSummary {
 	s := jobSummary{JobID: j.ID, Status: j.Status, Total: j.Total, Succeeded: j.Succeeded,
-		Failed: j.Failed, Seconds: jobSeconds(j)}
+		Failed: j.Failed, Seconds: jobSeconds(j), ErrorsFiles: reportsOf(j)}
 	if j.ErrorReport != "" {
 		p := j.ErrorReport
 		s.ErrorsFile = &p
@@ -44,8 +70,13 @@ func printSummary(env *Env, j store.Job, asJSON bool) {
 	}
 	fmt.Fprintf(env.Stdout, "Job %s: %s\n", j.ID, j.Status)
 	fmt.Fprintf(env.Stdout, "  %d rows: %d succeeded, %d failed (%.1f s)\n", j.Total, j.Succeeded, j.Failed, jobSeconds(j))
-	if j.ErrorReport != "" {
-		fmt.Fprintf(env.Stdout, "  error report: %s\n", j.ErrorReport)
+	reports := reportsOf(j)
+	for _, r := range reports {
+		if len(reports) == 1 {
+			fmt.Fprintf(env.Stdout, "  error report: %s\n", r.Path)
+		} else {
+			fmt.Fprintf(env.Stdout, "  error report (%s, %d rows): %s\n", r.Object, r.Rows, r.Path)
+		}
 	}
 	if jobs.Resumable(j.Status) {
 		fmt.Fprintf(env.Stdout, "  continue with: batchdesk jobs resume %s\n", j.ID)

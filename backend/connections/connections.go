@@ -55,6 +55,9 @@ type Input struct {
 	Password string `json:"password,omitempty"` // stored in the secrets store only
 	Schema   string `json:"schema,omitempty"`   // search_path
 	SSLMode  string `json:"sslMode,omitempty"`  // libpq sslmode; "" = driver default (prefer)
+	// Zone is the IANA time zone (Asia/Shanghai) of datetimes the files
+	// write without one; "" = the computer's.
+	Zone string `json:"zone,omitempty"`
 }
 
 // Connection is a saved (or the built-in) connection as people see it.
@@ -68,6 +71,7 @@ type Connection struct {
 	Schema      string `json:"schema,omitempty"`
 	SSLMode     string `json:"sslMode,omitempty"`
 	Path        string `json:"path,omitempty"` // sandbox file
+	Zone        string `json:"zone,omitempty"` // IANA time zone for datetimes without one ("" = the computer's)
 	URL         string `json:"url,omitempty"`  // postgres:// URL without password
 	BuiltIn     bool   `json:"builtIn"`
 	HasPassword bool   `json:"hasPassword"`
@@ -111,6 +115,9 @@ func (s *Service) Add(ctx context.Context, in Input) (Connection, error) {
 	}
 	c, password, err := fromInput(name, in)
 	if err != nil {
+		return Connection{}, err
+	}
+	if c.Zone, err = checkZone(in.Zone); err != nil {
 		return Connection{}, err
 	}
 	if _, err := s.store.GetConnection(ctx, name); err == nil {
@@ -161,9 +168,29 @@ func fromInput(name string, in Input) (store.Connection, string, error) {
 	return c, in.Password, nil
 }
 
+// checkZone is a time zone as saved: an IANA name time knows ("" stays "").
+func checkZone(zone string) (string, error) {
+	z := strings.TrimSpace(zone)
+	if z == "" {
+		return "", nil
+	}
+	if _, err := time.LoadLocation(z); err != nil || strings.EqualFold(z, "local") {
+		return "", apperr.New(apperr.Invalid, "%q is not a time zone: give an IANA name such as Asia/Shanghai or UTC", quoteShort(z)).For("zone")
+	}
+	return z, nil
+}
+
+// quoteShort cuts user text to about 100 characters for a message.
+func quoteShort(s string) string {
+	if r := []rune(s); len(r) > 100 {
+		return string(r[:100]) + "…"
+	}
+	return s
+}
+
 func toConnection(c store.Connection, hasPassword bool) Connection {
 	out := Connection{Name: c.Name, Kind: c.Kind, Host: c.Host, Port: c.Port, Database: c.Database, User: c.User,
-		Schema: c.Schema, SSLMode: c.SSLMode, Path: c.Path, HasPassword: hasPassword}
+		Schema: c.Schema, SSLMode: c.SSLMode, Path: c.Path, Zone: c.Zone, HasPassword: hasPassword}
 	if !c.CreatedAt.IsZero() {
 		out.CreatedAt = c.CreatedAt.UTC().Format(time.RFC3339)
 	}
@@ -305,7 +332,7 @@ func urlHasPassword(v string) bool {
 // specOf builds the crm.Spec of a saved connection.
 func (s *Service) specOf(c store.Connection) (crm.Spec, error) {
 	if c.Kind == crm.KindSandbox {
-		return crm.Spec{Kind: crm.KindSandbox, Path: c.Path}, nil
+		return crm.Spec{Kind: crm.KindSandbox, Path: c.Path, Zone: c.Zone}, nil
 	}
 	password, err := s.secrets.Get(SecretKey(c.Name))
 	if apperr.CodeOf(err) == apperr.NotFound {
@@ -314,5 +341,5 @@ func (s *Service) specOf(c store.Connection) (crm.Spec, error) {
 	if err != nil {
 		return crm.Spec{}, fmt.Errorf("read the password of %q: %w", c.Name, err)
 	}
-	return crm.Spec{Kind: crm.KindPostgres, DSN: buildURL(c), Password: password}, nil
+	return crm.Spec{Kind: crm.KindPostgres, DSN: buildURL(c), Password: password, Zone: c.Zone}, nil
 }

@@ -206,7 +206,7 @@ func TestUnreachable(t *testing.T) {
 		{"closed port", Input{Name: "closed", Host: "127.0.0.1", Port: closed, Database: "postgres", User: user, SSLMode: "disable"},
 			apperr.Unavailable, "127.0.0.1:" + strconv.Itoa(closed)},
 		{"missing database", Input{Name: "nodb", Host: host, Port: port, Database: "bd_missing_db_x", User: user},
-			apperr.Unavailable, "does not exist"},
+			apperr.NotFound, "answered, but it has no database bd_missing_db_x"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

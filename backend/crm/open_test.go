@@ -81,7 +81,7 @@ func TestOpenPasswordCluster(t *testing.T) {
 	t.Run("missing database", func(t *testing.T) {
 		missing := pgtest.WithDatabase(dsn, "no_such_db")
 		_, err := crm.Open(ctx, crm.Spec{Kind: crm.KindPostgres, DSN: missing, Password: pw})
-		wantCode(t, err, apperr.Unavailable, []string{"database no_such_db does not exist on " + host}, pw)
+		wantCode(t, err, apperr.NotFound, []string{"the server " + host + " answered, but it has no database no_such_db"}, pw)
 	})
 }
 
@@ -97,7 +97,7 @@ func TestOpenErrors(t *testing.T) {
 	t.Run("missing database", func(t *testing.T) {
 		dsn := pgtest.WithDatabase(pgtest.Require(t), "bd_missing_db")
 		_, err := crm.Open(ctx, crm.Spec{Kind: crm.KindPostgres, DSN: dsn})
-		wantCode(t, err, apperr.Unavailable, []string{"database bd_missing_db does not exist on "})
+		wantCode(t, err, apperr.NotFound, []string{"has no database bd_missing_db"})
 	})
 	t.Run("refused", func(t *testing.T) {
 		_, err := crm.Open(ctx, crm.Spec{Kind: crm.KindPostgres, DSN: "postgres://u:topsecret@" + closedPort + "/db"})

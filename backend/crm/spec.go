@@ -26,6 +26,9 @@ type Spec struct {
 	// Name is a sandbox copy's name: the file sandboxes/NAME.db in the data
 	// folder (SandboxCopyPath), which must exist (Kind sandbox).
 	Name string
+	// Zone is the connection's IANA time zone, for datetimes written
+	// without one ("" = the computer's). Opening ignores it; imports use it.
+	Zone string
 }
 
 // SandboxesDir is the data folder's sub-folder of sandbox copies.

@@ -207,9 +207,16 @@ func (s *Service) prepare(ctx context.Context, set Settings) (*prepared, error) 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := newPlan(ctx, t, set.Request); err != nil {
+	pl, err := newPlan(ctx, t, set.Request)
+	if err != nil {
 		t.Close()
 		return nil, err
+	}
+	if set.Request.Zip == "" {
+		// The default zip name carries the start time: pin it in the job's
+		// settings, so a run again of the job replaces its own unfinished
+		// NAME.part instead of leaving it beside a differently named zip.
+		set.Request.Zip = pl.zip
 	}
 	d, err := s.open(ctx, destSpec)
 	if err != nil {

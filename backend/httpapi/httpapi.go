@@ -10,7 +10,7 @@
 //	POST /api/<Method>        body: JSON array of arguments → 200 JSON result
 //	GET  /api/events          server-sent events (Hub.Emit)
 //	POST /api/upload?name=F   raw body streamed to disk → {"path","size"}
-//	GET  /api/download?job=ID a job's error report, as an attachment
+//	GET  /api/download?job=ID[&object=O] a job's error report (one object's), as an attachment
 //	GET  /…                   the frontend; ?token=T sets the cookie
 //
 // Every request needs the per-run token (cookie batchdesk_token or
@@ -59,8 +59,9 @@ type Server struct {
 	uploadDir string
 	// Events fans app events out to every /api/events subscriber.
 	Events *Hub
-	// Download opens a job's error report by job ID (nil: no downloads).
-	Download func(jobID string) (name string, r io.ReadCloser, err error)
+	// Download opens a job's error report by job ID and object ("" = the
+	// master's; nil: no downloads).
+	Download func(jobID, object string) (name string, r io.ReadCloser, err error)
 	// MaxUpload is the largest upload in bytes, read for each upload (the
 	// file-size setting; nil: no limit).
 	MaxUpload func() (int64, error)

@@ -242,7 +242,7 @@ func FuzzSafeFileName(f *testing.F) {
 
 func TestDownload(t *testing.T) {
 	s, ts := newTestServer(t)
-	s.Download = func(id string) (string, io.ReadCloser, error) {
+	s.Download = func(id, _ string) (string, io.ReadCloser, error) {
 		if id != "j1" {
 			return "", nil, apperr.New(apperr.NotFound, "no job %s", id)
 		}

@@ -106,7 +106,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, apperr.New(apperr.NotFound, "nothing to download here"))
 		return
 	}
-	name, rc, err := s.Download(r.URL.Query().Get("job"))
+	name, rc, err := s.Download(r.URL.Query().Get("job"), r.URL.Query().Get("object"))
 	if err != nil {
 		writeError(w, statusOf(err), err)
 		return

@@ -124,8 +124,11 @@ func (p *prepared) jobFunc(id string, how run, log *ProblemLog) jobs.Func {
 		}
 		req := p.request(id, log)
 		progress := func(pr pipeline.Progress) {
+			// Total is the rows read so far (the page estimates the whole from
+			// the bytes); Done always adds up to Succeeded + Failed. The phase
+			// is no message: a code word is not a sentence.
 			report(jobs.Progress{Total: pr.Rows, Done: pr.Succeeded + pr.Failed, Succeeded: pr.Succeeded, Failed: pr.Failed,
-				BytesRead: pr.BytesRead, BytesTotal: pr.BytesTotal, Message: pr.Phase})
+				BytesRead: pr.BytesRead, BytesTotal: pr.BytesTotal})
 		}
 		start := pipeline.Run
 		if how.resume {
@@ -138,6 +141,9 @@ func (p *prepared) jobFunc(id string, how run, log *ProblemLog) jobs.Func {
 			res, err = pipeline.Run(ctx, req, progress)
 		}
 		out := jobs.Outcome{Total: res.Total, Succeeded: res.Succeeded, Failed: res.Failed, ErrorReport: res.ErrorsFile}
+		if werr := writeMasterIDs(req.ErrorsPath, res); werr != nil && err == nil {
+			err = fmt.Errorf("keep the masters of the failed details for a restart: %w", werr)
+		}
 		if err != nil && ctx.Err() != nil {
 			out.Canceled = true
 			return out, nil
@@ -162,7 +168,7 @@ func (p *prepared) request(id string, log *ProblemLog) pipeline.Request {
 	req := pipeline.Request{Target: p.target, Object: p.object.APIName, Mapping: p.mapping, Files: set.Files,
 		Encoding: set.Encoding, Delimiter: delimiter(set.Delimiter), MaxFileBytes: p.maxBytes, Limits: p.limits, BatchSize: p.batchSize,
 		Rehearse: set.Rehearse, ValidateOnly: set.ValidateOnly, JobID: id, ErrorsPath: p.errorsPath,
-		MasterKey: set.MasterKey, Details: p.details, Hashes: map[string]string{}}
+		MasterKey: set.MasterKey, Details: p.details, MasterIDs: p.masterIDs, Zone: p.zone, Hashes: map[string]string{}}
 	// prepare hashed the files already (for the job record): the pipeline
 	// need not read them again for the resume ledger.
 	for i, fp := range p.fingerprints {

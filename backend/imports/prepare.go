@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
@@ -33,6 +34,8 @@ type prepared struct {
 	details      []pipeline.Detail
 	fingerprints []store.JobFile
 	errorsPath   string // "" = the default
+	masterIDs    map[string]string
+	zone         *time.Location // the connection's (nil = the computer's)
 }
 
 // prepare resolves everything an import needs before a job exists, so
@@ -107,6 +110,11 @@ func (s *Service) prepare(ctx context.Context, set Settings) (*prepared, error) 
 	if err != nil {
 		return nil, err
 	}
+	if spec.Zone != "" {
+		if p.zone, err = time.LoadLocation(spec.Zone); err != nil {
+			return nil, apperr.Wrap(err, apperr.Invalid, "the connection's time zone %q is unknown here", spec.Zone).For(SettingCRM)
+		}
+	}
 	if p.target, err = crm.Open(ctx, spec); err != nil {
 		return nil, err
 	}
@@ -137,6 +145,9 @@ func (s *Service) prepare(ctx context.Context, set Settings) (*prepared, error) 
 			return nil, FileError(f, err)
 		}
 		p.fingerprints = append(p.fingerprints, fp)
+	}
+	if p.masterIDs, err = readMasterIDs(set.MasterIDs); err != nil {
+		return nil, apperr.Wrap(err, apperr.Conflict, "cannot read the masters of the failed details: %v", err)
 	}
 	if set.Errors != "" {
 		if p.errorsPath, err = filepath.Abs(set.Errors); err != nil {
@@ -189,6 +200,12 @@ func (p *prepared) addDetail(ctx context.Context, set *Settings, d DetailFiles, 
 			return err
 		}
 		if !slices.Contains(header, d.MasterColumn) {
+			// The detail may hold the master's key in its own master–detail
+			// column ("Opportunity") rather than under the master's key name.
+			if alt := linkColumn(obj, p.object, header, d.Mapping); alt != "" {
+				d.MasterColumn = alt
+				continue
+			}
 			return apperr.New(apperr.Invalid, "the master key column %q: %s has no such column (columns: %s)", d.MasterColumn, f, strings.Join(header, ", ")).For(SettingMasterKey)
 		}
 	}
@@ -212,6 +229,39 @@ func (p *prepared) addDetail(ctx context.Context, set *Settings, d DetailFiles, 
 	}
 	p.details = append(p.details, pipeline.Detail{Object: obj.APIName, Files: d.Files, Mapping: m, MasterColumn: d.MasterColumn})
 	return nil
+}
+
+// linkColumn is the detail file's column for obj's field that refers to
+// master (its master–detail field first): the one the detail's mapping
+// puts on it, else the header that names it by API name or label ("" when
+// none).
+func linkColumn(obj, master *catalog.Object, header []string, m *mapping.Mapping) string {
+	var link *catalog.Field
+	for i := range obj.Fields {
+		f := &obj.Fields[i]
+		if f.Type.References() && strings.EqualFold(f.Target, master.APIName) && (link == nil || f.Type == catalog.MasterDetail) {
+			link = f
+		}
+	}
+	if link == nil {
+		return ""
+	}
+	if m != nil {
+		for h, c := range m.Columns {
+			if strings.EqualFold(c.Field, link.APIName) && slices.Contains(header, h) {
+				return h
+			}
+		}
+	}
+	for _, h := range header {
+		n := mapping.Normalize(h)
+		for _, name := range []string{link.APIName, link.LabelEN, link.LabelZH} {
+			if name != "" && n == mapping.Normalize(name) {
+				return h
+			}
+		}
+	}
+	return ""
 }
 
 // format is how to read the file at path.

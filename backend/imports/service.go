@@ -2,10 +2,12 @@ package imports
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"batchdesk/backend/apperr"
@@ -98,7 +100,7 @@ func (s *Service) Resume(ctx context.Context, id, crm string) error {
 // resume launches the job j again on p, skipping what its ledger holds.
 func (s *Service) resume(ctx context.Context, j store.Job, p *prepared, prior int64) error {
 	if j.ErrorReport != "" {
-		p.errorsPath = j.ErrorReport
+		p.errorsPath = reportBase(j)
 	}
 	return s.launch(ctx, j.ID, p, run{resume: true, prior: prior})
 }
@@ -120,13 +122,9 @@ func (s *Service) Restart(ctx context.Context, id string, failedOnly bool, crm s
 		return "", apperr.New(apperr.Conflict, "job %s is still %s: cancel it first", j.ID, j.Status)
 	}
 	if failedOnly {
-		if j.ErrorReport == "" || !fileExists(j.ErrorReport) {
-			return "", apperr.New(apperr.Conflict, "job %s has no error report: no row failed", j.ID)
+		if err := failedRowsOnly(j, &set); err != nil {
+			return "", err
 		}
-		set.Files = []string{j.ErrorReport}
-		set.Details, set.DetailFiles, set.MasterKey = nil, nil, ""
-		// The report is UTF-8 with BOM, comma-separated.
-		set.Encoding, set.Delimiter, set.Formats = "", "", nil
 	}
 	saved := set.CRM
 	if crm != "" {
@@ -154,6 +152,73 @@ func (s *Service) Restart(ctx context.Context, id string, failedOnly bool, crm s
 		}
 	}
 	return s.startNew(ctx, p, fmt.Sprintf("restart of job %s (failed rows only: %v)", j.ID, failedOnly))
+}
+
+// failedRowsOnly points set at the error reports of job j: the master's
+// (or only object's), and each detail's with its mapping and master column,
+// linked to the masters j wrote through their saved IDs. When only details
+// failed, the master is a header-only file: nothing to send again there.
+func failedRowsOnly(j store.Job, set *Settings) error {
+	reports := JobReports(j)
+	if len(reports) == 0 {
+		return apperr.New(apperr.Conflict, "job %s has no error report: no row failed", j.ID)
+	}
+	details := set.details()
+	masterFormat := set.format(set.Files[0])
+	set.Details, set.DetailFiles = nil, nil
+	// The reports are UTF-8 with BOM, comma-separated.
+	set.Encoding, set.Delimiter, set.Formats = "", "", nil
+	if len(details) == 0 {
+		set.Files = []string{reports[0].Path}
+		set.MasterKey = ""
+		return nil
+	}
+	master := ""
+	for _, r := range reports {
+		if strings.EqualFold(r.Object, j.Object) {
+			master = r.Path
+		}
+	}
+	for _, d := range details {
+		for _, r := range reports {
+			if strings.EqualFold(r.Object, d.Object) && r.Path != master {
+				d.Files = []string{r.Path}
+				set.DetailFiles = append(set.DetailFiles, d)
+			}
+		}
+	}
+	if len(set.DetailFiles) == 0 {
+		set.MasterKey = ""
+	}
+	base := reportBase(j)
+	if master == "" {
+		var err error
+		if master, err = headerOnly(set.Files[0], masterFormat, filepath.Join(filepath.Dir(base), "no-failed-masters.csv")); err != nil {
+			return err
+		}
+	}
+	set.Files = []string{master}
+	if p := masterIDsPath(base); fileExists(p) {
+		set.MasterIDs = p
+	}
+	return nil
+}
+
+// headerOnly writes, at out, a report with the header of the file at src
+// and no rows.
+func headerOnly(src string, f Format, out string) (string, error) {
+	header, err := ReadHeader(src, f, 1<<20)
+	if err != nil {
+		return "", apperr.Wrap(err, apperr.Conflict, "cannot send the failed details again: the master file %s cannot be read", src)
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Write(append(header, "_row", "_error"))
+	w.Flush()
+	if err := os.WriteFile(out, []byte("\uFEFF"+b.String()), 0o600); err != nil {
+		return "", fmt.Errorf("write %s: %w", out, err)
+	}
+	return out, nil
 }
 
 // load reads an import job and its saved settings.

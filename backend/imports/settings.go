@@ -55,7 +55,10 @@ type Settings struct {
 	Mapping *mapping.Mapping `json:"mapping,omitempty"`
 	// DetailFiles are detail objects with their own files and mappings.
 	DetailFiles []DetailFiles `json:"detailFiles,omitempty"`
-	Files       []string      `json:"files"`
+	// MasterIDs is the file of masters an earlier job wrote, by key, that
+	// a restart of its failed details links to (set by Restart).
+	MasterIDs string   `json:"masterIds,omitempty"`
+	Files     []string `json:"files"`
 }
 
 // The settings a check error can name (apperr.Error.Setting): the window

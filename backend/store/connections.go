@@ -21,10 +21,11 @@ type Connection struct {
 	Schema    string    // postgres: search_path ("" = the server's default)
 	SSLMode   string    // postgres: libpq sslmode ("" = the driver's default)
 	Path      string    // sandbox: SQLite file
+	Zone      string    // IANA time zone for datetimes without one ("" = the computer's)
 	CreatedAt time.Time // set by AddConnection
 }
 
-const connectionCols = `name, kind, host, port, db_name, db_user, db_schema, ssl_mode, path, created_at`
+const connectionCols = `name, kind, host, port, db_name, db_user, db_schema, ssl_mode, path, zone, created_at`
 
 func checkConnection(c Connection) error {
 	if c.Name == "" {
@@ -46,8 +47,8 @@ func (s *Store) AddConnection(ctx context.Context, c Connection) (Connection, er
 		c.CreatedAt = now()
 	}
 	_, err := s.db.ExecContext(ctx, `INSERT INTO connections (`+connectionCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.Name, c.Kind, c.Host, c.Port, c.Database, c.User, c.Schema, c.SSLMode, c.Path, formatTime(c.CreatedAt))
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.Name, c.Kind, c.Host, c.Port, c.Database, c.User, c.Schema, c.SSLMode, c.Path, c.Zone, formatTime(c.CreatedAt))
 	if isUnique(err) {
 		return Connection{}, apperr.Wrap(err, apperr.Conflict, "a connection named %q already exists", c.Name)
 	}
@@ -64,9 +65,9 @@ func (s *Store) UpdateConnection(ctx context.Context, c Connection) error {
 		return err
 	}
 	res, err := s.db.ExecContext(ctx, `UPDATE connections
-		SET kind = ?, host = ?, port = ?, db_name = ?, db_user = ?, db_schema = ?, ssl_mode = ?, path = ?
+		SET kind = ?, host = ?, port = ?, db_name = ?, db_user = ?, db_schema = ?, ssl_mode = ?, path = ?, zone = ?
 		WHERE name = ?`,
-		c.Kind, c.Host, c.Port, c.Database, c.User, c.Schema, c.SSLMode, c.Path, c.Name)
+		c.Kind, c.Host, c.Port, c.Database, c.User, c.Schema, c.SSLMode, c.Path, c.Zone, c.Name)
 	if err != nil {
 		return fmt.Errorf("update connection %q: %w", c.Name, err)
 	}
@@ -104,7 +105,7 @@ func (s *Store) DeleteConnection(ctx context.Context, name string) error {
 func scanConnection(r scanner) (Connection, error) {
 	var c Connection
 	var created sql.NullString
-	if err := r.Scan(&c.Name, &c.Kind, &c.Host, &c.Port, &c.Database, &c.User, &c.Schema, &c.SSLMode, &c.Path, &created); err != nil {
+	if err := r.Scan(&c.Name, &c.Kind, &c.Host, &c.Port, &c.Database, &c.User, &c.Schema, &c.SSLMode, &c.Path, &c.Zone, &created); err != nil {
 		return Connection{}, err
 	}
 	t, err := parseTime(created)

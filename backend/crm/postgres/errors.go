@@ -34,7 +34,9 @@ func classify(err error, c *pgx.ConnConfig, password string) error {
 		case "28P01", "28000":
 			return apperr.Wrap(err, apperr.AuthFailed, "wrong user name or password for %s@%s", c.User, where)
 		case "3D000":
-			return apperr.Wrap(err, apperr.Unavailable, "database %s does not exist on %s", c.Database, where)
+			// The server answered: a missing database is not an unreachable
+			// server, and the person must fix the name, not the network.
+			return apperr.Wrap(err, apperr.NotFound, "the server %s answered, but it has no database %s: check the database name", where, c.Database)
 		case "42501":
 			return apperr.Wrap(err, apperr.AuthFailed, "user %s may not connect to database %s on %s", c.User, c.Database, where)
 		}

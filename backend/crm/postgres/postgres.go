@@ -6,8 +6,9 @@
 // catalog for the schema first in the URL's search_path (default public).
 //
 // Errors: Open returns *apperr.Error — Invalid (bad URL), AuthFailed (wrong
-// user or password), Unavailable (host unreachable, database missing, server
-// refusing). Messages name host:port and database, never a password.
+// user or password), Unavailable (host unreachable, server
+// refusing), NotFound (the server answered but has no such database).
+// Messages name host:port and database, never a password.
 package postgres
 
 import (

@@ -83,6 +83,10 @@ type Request struct {
 	MasterKey string
 	// Details are detail files imported after the master, in one job.
 	Details []Detail
+	// MasterIDs are masters already in the CRM by their key (as a detail's
+	// master column writes it): an earlier job's Result.MasterIDs, so a
+	// restart of failed detail rows links them to the masters written then.
+	MasterIDs map[string]string
 	// Formats override Encoding and Delimiter for the files named by their
 	// path (master and detail files alike).
 	Formats map[string]Format
@@ -139,8 +143,12 @@ type Result struct {
 	// Blank is the rows skipped because all their cells are empty (not in
 	// Total).
 	Blank int64
-	// ErrorsFile is the error report's path ("" when no row failed).
+	// ErrorsFile is the master's (or only) error report's path; when no
+	// master row failed, the first detail report's ("" when no row failed).
 	ErrorsFile string
+	// ErrorsFiles are all the error reports written, one per object whose
+	// rows failed: the master's first, then the details' in request order.
+	ErrorsFiles []ReportFile
 	// ProblemsByCode and ProblemsByColumn count row problems by stable code
 	// (validate.Code values and load's Code* constants) and by field API
 	// name (or column header when no field; "" for a row problem).
@@ -149,6 +157,20 @@ type Result struct {
 	// Interrupted is true when the job stopped on a lost connection (it
 	// can be resumed).
 	Interrupted bool
+	// MasterIDs are, in a master–detail import, the records of the masters
+	// written whose details failed, by key: what a restart of the failed
+	// rows needs as Request.MasterIDs.
+	MasterIDs map[string]string
+}
+
+// ReportFile is one object's error report.
+type ReportFile struct {
+	// Object is the API name of the object whose rows it holds.
+	Object string
+	// Path is the report's path.
+	Path string
+	// Rows is the failing rows it holds.
+	Rows int64
 }
 
 // Run runs an import job.

@@ -81,7 +81,7 @@ func TestRunInsertWithReport(t *testing.T) {
 	}
 	b, _ := os.ReadFile(report)
 	got := string(b)
-	for _, want := range []string{"\uFEFFName,No,Employees,Revenue,Owner,Note,_row,_error\n", "Beta,ZZ-2,ten,1,,y,3,", `Gamma,ZZ-3,3,2.25,,z,4,"duplicate value`, `Gamma2,ZZ-1,3,2.25,,z,5,"No: ""ZZ-1"" appears again: row 2`, `"1,000.10"`} {
+	for _, want := range []string{"\uFEFFName,No,Employees,Revenue,Owner,Note,_row,_error\n", "Beta,ZZ-2,ten,1,,y,3,", `Gamma,ZZ-3,3,2.25,,z,4,"No (account_no): duplicate value`, `Gamma2,ZZ-1,3,2.25,,z,5,"No (account_no): ""ZZ-1"" appears again: row 2`, `"Owner (owner_id): no User record matches ""nobody""`, `"1,000.10"`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("report lacks %q:\n%s", want, got)
 		}

@@ -2,8 +2,11 @@ package pipeline
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/csv"
+	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,10 +19,12 @@ const (
 )
 
 // report is where failing rows go: the error report — the input's columns
-// with the original values, then _row (the file line) and _error (the
-// row's problems joined by "; "), created on the first failing row — and
-// the request's OnFailedRow hook. Safe for concurrent use; the hook is
-// called under its lock.
+// with the original values, then _row (the file line, or the input's own
+// _row when it has one: a report imported again keeps the customer's
+// lines) and _error (the row's problems joined by "; "), created on the
+// first failing row, in file order when closed — and the request's
+// OnFailedRow hook. Safe for concurrent use; the hook is called under its
+// lock.
 type report struct {
 	mu     sync.Mutex
 	path   string
@@ -28,18 +33,30 @@ type report struct {
 	header []string       // the report's columns (the input's own _row/_error dropped)
 	keep   []int          // input columns written
 	index  map[string]int // input column by trimmed header, for problem values
-	f      *os.File
-	bw     *bufio.Writer
-	w      *csv.Writer
-	err    error
+	rowCol int            // the input's own _row column (-1 when none)
+	files  map[string]int // the stage's files in reading order
+	order  []rowKey       // where each written record is in the input
+	sorted bool           // order is ascending so far
+	rows   int64
+	// linkCol is a detail's master column (-1 when none); links collects
+	// its failing rows' master keys.
+	linkCol int
+	links   map[string]bool
+	f       *os.File
+	bw      *bufio.Writer
+	w       *csv.Writer
+	err     error
 }
 
 func newReport(path, object string, header []string, hook func(FailedRow)) *report {
-	r := &report{path: path, object: object, hook: hook, index: make(map[string]int, len(header))}
+	r := &report{path: path, object: object, hook: hook, index: make(map[string]int, len(header)), rowCol: -1, linkCol: -1, sorted: true}
 	for i, h := range header {
 		t := strings.TrimSpace(h)
 		if _, dup := r.index[t]; !dup {
 			r.index[t] = i
+		}
+		if strings.EqualFold(t, ReportRow) && r.rowCol < 0 {
+			r.rowCol = i
 		}
 		if strings.EqualFold(t, ReportRow) || strings.EqualFold(t, ReportError) {
 			continue
@@ -60,6 +77,9 @@ func (r *report) add(file string, rawOf func() []string, line int64, msgs []stri
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	raw := rawOf()
+	if r.links != nil && r.linkCol >= 0 && r.linkCol < len(raw) {
+		r.links[raw[r.linkCol]] = true
+	}
 	if r.hook != nil {
 		for i := range probs {
 			if p := &probs[i]; p.Value == "" && p.Column != "" {
@@ -90,10 +110,47 @@ func (r *report) add(file string, rawOf func() []string, line int64, msgs []stri
 		}
 		rec = append(rec, v)
 	}
-	rec = append(rec, strconv.FormatInt(line, 10), strings.Join(msgs, "; "))
+	rec = append(rec, strconv.FormatInt(r.customerLine(raw, line), 10), strings.Join(msgs, "; "))
 	if err := r.w.Write(rec); err != nil && r.err == nil {
 		r.err = err
 	}
+	k := rowKey{file: r.files[file], line: line}
+	if n := len(r.order); n > 0 && k.less(r.order[n-1]) {
+		r.sorted = false
+	}
+	r.order = append(r.order, k)
+	r.rows++
+}
+
+// rowKey is a record's place in the stage's input.
+type rowKey struct {
+	file int
+	line int64
+}
+
+func (k rowKey) less(o rowKey) bool {
+	return k.file < o.file || (k.file == o.file && k.line < o.line)
+}
+
+// customerLine is the line to report for a row at line: the input's own
+// _row when it holds a line number (an error report imported again).
+func (r *report) customerLine(raw []string, line int64) int64 {
+	if r.rowCol >= 0 && r.rowCol < len(raw) {
+		if n, err := strconv.ParseInt(strings.TrimSpace(raw[r.rowCol]), 10, 64); err == nil && n > 0 {
+			return n
+		}
+	}
+	return line
+}
+
+// count is the rows written to the report.
+func (r *report) count() int64 {
+	if r == nil {
+		return 0
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.rows
 }
 
 // close flushes the report; it returns the path ("" when nothing was
@@ -114,5 +171,71 @@ func (r *report) close() (string, error) {
 	if err := r.f.Close(); err != nil && r.err == nil {
 		r.err = err
 	}
+	if r.err == nil && !r.sorted {
+		r.err = r.sortFile()
+	}
 	return r.path, r.err
+}
+
+// sortFile rewrites the report in file order: server rejections arrive
+// after later rows' validation problems, and a report imported again must
+// keep the first of two duplicate keys first.
+func (r *report) sortFile() error {
+	f, err := os.Open(r.path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	if b, _ := br.Peek(3); string(b) == "\uFEFF" {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	head, err := cr.Read()
+	if err != nil {
+		return err
+	}
+	type rec struct {
+		k   rowKey
+		row []string
+	}
+	recs := make([]rec, 0, len(r.order))
+	for i := 0; ; i++ {
+		row, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if i < len(r.order) {
+			recs = append(recs, rec{r.order[i], row})
+		}
+	}
+	slices.SortStableFunc(recs, func(a, b rec) int {
+		return cmp.Or(cmp.Compare(a.k.file, b.k.file), cmp.Compare(a.k.line, b.k.line))
+	})
+	tmp := r.path + ".sorting"
+	out, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(out, 64<<10)
+	bw.WriteString("\uFEFF")
+	w := csv.NewWriter(bw)
+	w.Write(head)
+	for _, x := range recs {
+		w.Write(x.row)
+	}
+	w.Flush()
+	err = cmp.Or(w.Error(), bw.Flush())
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, r.path)
 }

@@ -237,6 +237,9 @@ func (j *job) stages(ctx context.Context) (Result, error) {
 			return res, apperr.New(apperr.Invalid, "a master–detail import needs the master key column (--master-key)")
 		}
 		keys = load.NewKeyMap()
+		for k, id := range req.MasterIDs {
+			keys.Set(k, id)
+		}
 	}
 	master, err := req.Target.Object(ctx, req.Object)
 	if err != nil {
@@ -251,7 +254,10 @@ func (j *job) stages(ctx context.Context) (Result, error) {
 	j.seq = 0
 	path, err := j.stage(ctx, stageSpec{obj: master, mapping: req.Mapping, files: req.Files,
 		report: req.ErrorsPath, masterKey: req.MasterKey, keys: keys})
-	res.ErrorsFile = path
+	res.ErrorsFile = path.Path
+	if path.Path != "" {
+		res.ErrorsFiles = append(res.ErrorsFiles, path)
+	}
 	if err != nil {
 		return res, err
 	}
@@ -270,22 +276,31 @@ func (j *job) stages(ctx context.Context) (Result, error) {
 		if link == nil {
 			return res, apperr.New(apperr.Invalid, "%s has no field that refers to %s", obj.APIName, master.APIName)
 		}
-		rp := ""
-		if req.ErrorsPath != "" {
-			ext := filepath.Ext(req.ErrorsPath)
-			rp = strings.TrimSuffix(req.ErrorsPath, ext) + "." + obj.APIName + nonEmpty(ext, ".csv")
-		}
 		j.seq = 0
-		p, err := j.stage(ctx, stageSpec{obj: obj, mapping: detailMapping(d, obj, link), files: d.Files, report: rp,
-			stage: "detail:" + obj.APIName, link: link, linkKeys: keys})
+		p, err := j.stage(ctx, stageSpec{obj: obj, mapping: detailMapping(d, obj, link), files: d.Files,
+			report: DetailReportPath(req.ErrorsPath, obj.APIName), stage: "detail:" + obj.APIName, link: link, linkKeys: keys,
+			masterColumn: d.MasterColumn, failedLinks: &res.MasterIDs})
 		if res.ErrorsFile == "" {
-			res.ErrorsFile = p
+			res.ErrorsFile = p.Path
+		}
+		if p.Path != "" {
+			res.ErrorsFiles = append(res.ErrorsFiles, p)
 		}
 		if err != nil {
 			return res, err
 		}
 	}
 	return res, nil
+}
+
+// DetailReportPath is where a detail object's error report goes next to
+// the master's report at master: <name>.<object><ext> ("" when master is "").
+func DetailReportPath(master, object string) string {
+	if master == "" {
+		return ""
+	}
+	ext := filepath.Ext(master)
+	return strings.TrimSuffix(master, ext) + "." + object + nonEmpty(ext, ".csv")
 }
 
 // detailMapping is a detail's mapping with its master column mapped to the

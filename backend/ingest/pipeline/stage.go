@@ -31,6 +31,10 @@ type stageSpec struct {
 	// column for it (the master column), resolved through linkKeys first.
 	link     *catalog.Field
 	linkKeys *load.KeyMap
+	// masterColumn is a detail's column of the master's key; failedLinks
+	// collects the written masters of its failing rows.
+	masterColumn string
+	failedLinks  *map[string]string
 	// headers are the mapped columns' headers by lowercase field API name
 	// (set by stage), to place server problems in their column.
 	headers map[string]string
@@ -127,8 +131,8 @@ func (j *job) plan(s *stageSpec, v *validate.Validator) load.Plan {
 }
 
 // stage reads, validates and loads one object's files; it returns the
-// error report's path.
-func (j *job) stage(ctx context.Context, s stageSpec) (string, error) {
+// error report written (its Path "" when none).
+func (j *job) stage(ctx context.Context, s stageSpec) (ReportFile, error) {
 	req := j.req
 	s.headers = make(map[string]string, len(s.mapping.Columns))
 	for h, c := range s.mapping.Columns {
@@ -188,6 +192,13 @@ func (j *job) stage(ctx context.Context, s stageSpec) (string, error) {
 		open = append(open, sf)
 		if fi == 0 {
 			rep = newReport(s.report, s.obj.APIName, sf.Header(), req.OnFailedRow)
+			rep.files = make(map[string]int, len(s.files))
+			for i, p := range s.files {
+				rep.files[p] = i
+			}
+			if s.failedLinks != nil {
+				rep.linkCol, rep.links = column(sf.Header(), s.masterColumn), map[string]bool{}
+			}
 		}
 		if v == nil || !slices.Equal(header, sf.Header()) {
 			if v, err = j.validator(&s, sf.Header(), path); err == nil && loader == nil {
@@ -226,7 +237,18 @@ func (j *job) stage(ctx context.Context, s stageSpec) (string, error) {
 			readErr = err
 		}
 	}
-	path, rerr := rep.close()
+	p, rerr := rep.close()
+	if rep != nil && s.failedLinks != nil && s.linkKeys != nil {
+		for k := range rep.links {
+			if id, _, ok := s.linkKeys.Get(k); ok && id != "" && id != placeholderID {
+				if *s.failedLinks == nil {
+					*s.failedLinks = map[string]string{}
+				}
+				(*s.failedLinks)[k] = id
+			}
+		}
+	}
+	path := ReportFile{Object: s.obj.APIName, Path: p, Rows: rep.count()}
 	switch {
 	case firstErr != nil:
 		return path, firstErr
@@ -361,10 +383,7 @@ func (j *job) rowFailed(s *stageSpec, rep *report, path string, raw []string, li
 		hooked = make([]RowProblem, len(probs))
 	}
 	for i, p := range probs {
-		msgs[i], cols[i], codes[i] = p.Message, nonEmpty(p.Field, p.Column), string(p.Code)
-		if p.Column != "" {
-			msgs[i] = p.Column + ": " + p.Message
-		}
+		msgs[i], cols[i], codes[i] = where(p.Column, p.Field)+p.Message, nonEmpty(p.Field, p.Column), string(p.Code)
 		if hooked != nil {
 			hooked[i] = RowProblem{Column: p.Column, Field: p.Field, Code: string(p.Code), Message: p.Message, Value: p.Value}
 		}
@@ -397,13 +416,31 @@ func (j *job) batchDone(s *stageSpec, rep *report, b *batch, r load.BatchResult)
 		codes := make([]string, len(es))
 		probs := make([]RowProblem, len(es))
 		for i, e := range es {
-			msgs[i], cols[i], codes[i] = e.Message, e.Column, e.Code
-			probs[i] = RowProblem{Column: s.headers[strings.ToLower(e.Column)], Field: e.Column, Code: e.Code, Message: e.Message}
+			header := s.headers[strings.ToLower(e.Column)]
+			// (the load step's own text may start with the field already)
+			msgs[i], cols[i], codes[i] = where(header, e.Column)+strings.TrimPrefix(e.Message, e.Column+": "), e.Column, e.Code
+			probs[i] = RowProblem{Column: header, Field: e.Column, Code: e.Code, Message: e.Message}
 		}
 		j.failed.Add(1)
 		j.tally(cols, codes)
 		rep.add(b.path, func() []string { return b.rawOf(line) }, line, msgs, probs)
 	}
+}
+
+// where names a problem's place in the error report's _error, the same
+// for values and lookups: "Column (field): " — the file's column, and the
+// field when it is named otherwise; "field: " when no column; "" for a
+// row problem.
+func where(column, field string) string {
+	switch {
+	case column == "" && field == "":
+		return ""
+	case column == "":
+		return field + ": "
+	case field == "" || strings.EqualFold(strings.TrimSpace(column), field):
+		return column + ": "
+	}
+	return column + " (" + field + "): "
 }
 
 func nonEmpty(s, d string) string {

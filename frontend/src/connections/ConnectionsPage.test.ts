@@ -57,7 +57,7 @@ describe('ConnectionsPage', () => {
     await screen.findByText('Connection “testpg” added. Test it to check the login.');
     expect(api.AddConnection).toHaveBeenCalledWith({
       name: 'testpg', dsn: '', host: '127.0.0.1', port: 5432, database: 'crm_e2e', user: 'postgres',
-      password: 's3cret', schema: 'crm', sslMode: 'require',
+      password: 's3cret', schema: 'crm', sslMode: 'require', zone: '',
     });
     expect(screen.getByRole('button', { name: 'Test testpg' })).toBeInTheDocument();
   });

@@ -41,8 +41,14 @@ describe('toInput', () => {
       form({ name: 'a', how: 'fields', host: 'db', port: '6432', database: 'crm', user: 'u', password: 'p w', sslMode: 'verify-full' }),
     );
     expect(input).toEqual({
-      name: 'a', dsn: '', host: 'db', port: 6432, database: 'crm', user: 'u', password: 'p w', schema: 'crm', sslMode: 'verify-full',
+      name: 'a', dsn: '', host: 'db', port: 6432, database: 'crm', user: 'u', password: 'p w', schema: 'crm', sslMode: 'verify-full', zone: '',
     });
+  });
+  it('sends the time zone in both modes and refuses one the browser does not know', () => {
+    expect(toInput(form({ name: 'a', dsn: 'postgres://h/db', zone: ' Asia/Shanghai ' })).zone).toBe('Asia/Shanghai');
+    expect(toInput(form({ name: 'a', how: 'fields', zone: 'UTC' })).zone).toBe('UTC');
+    expect(validateForm(form({ name: 'zz', dsn: 'postgres://h/db', zone: 'Mars/Olympus' }), [])).toEqual({ zone: 'conn.err.zone' });
+    expect(validateForm(form({ name: 'zz', dsn: 'postgres://h/db', zone: 'Asia/Shanghai' }), [])).toEqual({});
   });
 });
 

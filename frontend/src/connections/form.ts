@@ -15,6 +15,8 @@ export interface ConnectionForm {
   password: string;
   schema: string;
   sslMode: SSLMode;
+  /** IANA time zone of datetimes written without one ("" = the computer's). */
+  zone: string;
 }
 
 export type FormField = keyof ConnectionForm;
@@ -32,6 +34,7 @@ export function emptyForm(): ConnectionForm {
     password: '',
     schema: 'crm',
     sslMode: 'prefer',
+    zone: '',
   };
 }
 
@@ -46,6 +49,7 @@ export function validateForm(f: ConnectionForm, existing: readonly string[]): Fo
   else if (name.toLowerCase() === 'sandbox') e.name = 'conn.err.nameReserved';
   else if (existing.some((n) => n.toLowerCase() === name.toLowerCase())) e.name = 'conn.err.nameTaken';
 
+  if (f.zone.trim() && !isZone(f.zone.trim())) e.zone = 'conn.err.zone';
   if (f.how === 'url') {
     const dsn = f.dsn.trim();
     if (!dsn) e.dsn = 'conn.err.urlRequired';
@@ -73,6 +77,7 @@ export function toInput(f: ConnectionForm): ConnectionInput {
       password: '',
       schema: '',
       sslMode: '',
+      zone: f.zone.trim(),
     };
   }
   return {
@@ -85,7 +90,18 @@ export function toInput(f: ConnectionForm): ConnectionInput {
     password: f.password,
     schema: f.schema.trim(),
     sslMode: f.sslMode,
+    zone: f.zone.trim(),
   };
+}
+
+/** Whether the browser knows zone as an IANA time zone (Go checks again). */
+export function isZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone.toLowerCase() !== 'local';
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -19,7 +19,7 @@ describe('delete jobs on the jobs pages', () => {
 
   it("offers a delete's backup and Restore on its job page", async () => {
     const user = userEvent.setup();
-    const api = createFakeApi({ GetJob: async () => ({ ...del, events: [], errorReport: '' }) });
+    const api = createFakeApi({ GetJob: async () => ({ ...del, events: [], errorReport: '', errorReports: [] }) });
     const { ctx } = await renderPage(JobsPage, api, { page: 'jobs', sub: 'd1' });
     expect(await screen.findByText('/tmp/bd/reports/d1/backup.zip')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Restore' }));

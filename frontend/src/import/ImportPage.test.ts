@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { locale } from '$lib/i18n';
-import { createFakeApi, fakeEvents, jobEvent } from '../test/fakeApi';
+import { createFakeApi, fakeEvents, jobEvent, problemRows } from '../test/fakeApi';
 import { renderPage } from '../test/render';
 import ImportPage from './ImportPage.svelte';
 
@@ -56,13 +56,16 @@ describe('ImportPage', () => {
 
     // Send: live progress, then the result.
     expect(await screen.findByRole('heading', { name: 'Sending' })).toBeInTheDocument();
-    bus.emit('job:progress', jobEvent({ done: 59, total: 117, rowsPerSec: 20, succeeded: 59 }));
+    // The total is the preview's count (all 120 rows: the bad ones fail), done adds up.
+    bus.emit('job:progress', jobEvent({ done: 59, total: 70, rowsPerSec: 20, succeeded: 58, failed: 2 }));
     expect(await screen.findByText('50%')).toBeInTheDocument();
+    expect(screen.getByText('60 / 120')).toBeInTheDocument();
+    expect(screen.getByText('3.0 s')).toBeInTheDocument();
     expect(screen.getByText('20 rows/s')).toBeInTheDocument();
     bus.emit('job:finished', jobEvent({ status: 'done', done: 117, total: 117, succeeded: 115, failed: 2 }));
     expect(await screen.findByRole('heading', { name: 'Result' })).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Download error report' }));
-    expect(api.saveErrorReport).toHaveBeenCalledWith('i1');
+    expect(api.saveErrorReport).toHaveBeenCalledWith('i1', '');
     await user.click(screen.getByRole('button', { name: /Send the .* failed rows again/ }));
     expect(api.RestartJob).toHaveBeenCalledWith('i1', true);
     expect(await screen.findByRole('heading', { name: 'Sending' })).toBeInTheDocument();
@@ -91,6 +94,87 @@ describe('ImportPage', () => {
     await user.click(screen.getByRole('button', { name: 'Save' }));
     expect(api.SavePreset).toHaveBeenCalledWith('Mine', expect.objectContaining({ object: 'Account' }), ['客户名称', '行业', '年收入', 'Notes']);
     expect(await screen.findByRole('button', { name: 'Update “Mine”' })).toBeInTheDocument();
+  }, 20_000);
+
+  it('keeps the chosen mode and key when a preset carries others, and says so', async () => {
+    const user = userEvent.setup();
+    const api = createFakeApi();
+    api.SuggestMapping.mockImplementation(async () => ({
+      ...(await createFakeApi().SuggestMapping('', '', [])),
+      presets: [{ name: 'Accounts CN', object: 'Account', mode: 'insert', columns: 4, updatedAt: '' }],
+    }));
+    const { ctx } = await renderPage(ImportPage, api, { page: 'import' });
+    const flow = ctx.importFlow;
+    await flow.loadObjects('sandbox');
+    await flow.chooseObject('Account');
+    flow.setMode('upsert');
+    flow.key = 'account_no';
+    await flow.next();
+    await flow.addPaths(['/tmp/accounts.csv']);
+    await flow.next();
+    await user.click(await screen.findByRole('button', { name: 'Use “Accounts CN”' }));
+    const alert = await screen.findByText(/saved for “Add new”; you chose “Add or update by Account Number”/);
+    expect(alert).toBeInTheDocument();
+    expect(flow.mode).toBe('upsert');
+    expect(flow.key).toBe('account_no');
+    await user.click(screen.getByRole('button', { name: 'Keep mine' }));
+    expect(screen.queryByText(/saved for “Add new”/)).not.toBeInTheDocument();
+    expect(flow.mode).toBe('upsert');
+    // Saving over an existing name asks first.
+    await user.click(screen.getByRole('button', { name: 'Save as…' }));
+    await user.type(screen.getByLabelText('Preset name'), 'Accounts CN');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(api.SavePreset).not.toHaveBeenCalled();
+    expect(screen.getByText(/exists already/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Replace' }));
+    expect(api.SavePreset).toHaveBeenCalledWith('Accounts CN', expect.objectContaining({ mode: 'upsert', key: 'account_no' }), expect.anything());
+  }, 20_000);
+
+  it('takes the preset mode and key only when asked', async () => {
+    const user = userEvent.setup();
+    const api = createFakeApi();
+    api.SuggestMapping.mockImplementation(async () => ({
+      ...(await createFakeApi().SuggestMapping('', '', [])),
+      presets: [{ name: 'Accounts CN', object: 'Account', mode: 'insert', columns: 4, updatedAt: '' }],
+    }));
+    api.GetPreset.mockImplementation(async (name: string) => ({ name, object: 'Account', mode: 'update', key: 'account_no', columns: { 客户名称: { field: 'name' } } }));
+    const { ctx } = await renderPage(ImportPage, api, { page: 'import' });
+    const flow = ctx.importFlow;
+    await flow.loadObjects('sandbox');
+    await flow.chooseObject('Account');
+    await flow.next();
+    await flow.addPaths(['/tmp/accounts.csv']);
+    await flow.next();
+    await user.click(await screen.findByRole('button', { name: 'Use “Accounts CN”' }));
+    expect(flow.mode).toBe('insert');
+    await user.click(await screen.findByRole('button', { name: 'Use “Update existing by Account Number”' }));
+    expect(flow.mode).toBe('update');
+    expect(flow.key).toBe('account_no');
+  }, 20_000);
+
+  it('names the object by its label in sentences, in Chinese too', async () => {
+    locale.set('zh');
+    const { ctx } = await renderPage(ImportPage, createFakeApi(), { page: 'import' });
+    const flow = ctx.importFlow;
+    await flow.loadObjects('sandbox');
+    await flow.chooseObject('Account');
+    await flow.next();
+    expect(await screen.findByText('导入到 客户')).toBeInTheDocument();
+    locale.set('en');
+  }, 20_000);
+
+  it('words one problem row in the singular', async () => {
+    const api = createFakeApi({ GetProblems: problemRows(1) });
+    const { ctx } = await renderPage(ImportPage, api, { page: 'import' });
+    const flow = ctx.importFlow;
+    await flow.loadObjects('sandbox');
+    await flow.chooseObject('Account');
+    await flow.next();
+    await flow.addPaths(['/tmp/accounts.csv']);
+    await flow.next();
+    await flow.next();
+    expect(await screen.findByText('1 of 120 rows has problems.')).toBeInTheDocument();
+    expect(screen.getByText('The row with problems will be skipped and reported; 119 rows will be sent.')).toBeInTheDocument();
   }, 20_000);
 
   it('tells Go each step it shows, the mapping step once its board is built', async () => {

@@ -120,6 +120,9 @@ describe('MappingBoard', () => {
     const by = screen.getByRole('combobox', { name: 'Find the Account by' });
     await waitFor(() => expect(within(by).getByRole('option', { name: 'Account Number (account_no) · Unique' })).toBeInTheDocument());
     expect(api.DescribeObject).toHaveBeenCalledWith('sandbox', 'Account');
+    // Only what identifies one record: auto, ID, primary attribute, unique fields.
+    expect(within(by).queryByRole('option', { name: /Industry/ })).not.toBeInTheDocument();
+    expect(within(by).getAllByRole('option').every((o) => /Unique|ID|Primary|Automatic|auto/i.test(o.textContent ?? ''))).toBe(true);
     await user.selectOptions(by, 'account_no');
     expect(model.columns.Notes).toEqual({ field: 'parent_account_id', lookupBy: 'account_no' });
   });

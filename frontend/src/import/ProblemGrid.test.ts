@@ -96,3 +96,38 @@ describe('ProblemsState', () => {
     expect(p.allTotal).toBe(50);
   });
 });
+
+describe('ProblemGrid of a master–detail import', () => {
+  it('shows a detail file row under its own header and names its file', async () => {
+    const header = ['Key', 'Opportunity Name', 'Account'];
+    const api = createFakeApi({
+      GetProblems: async () => ({
+        header,
+        total: 2,
+        rows: [
+          { line: 3, file: 'opps.csv', cells: ['K2', 'Deal', 'Nowhere'], problems: [{ column: 'Account', field: 'account_id', code: 'no_match', message: 'no account', value: 'Nowhere' }] },
+          { line: 4, file: 'lines.csv', cells: ['K1', 'SKU-NOPE', '1'], problems: [{ column: 'Product', field: 'product_id', code: 'no_match', message: 'no product', value: 'SKU-NOPE' }] },
+        ],
+        byCode: { no_match: 2 },
+        byColumn: {},
+        done: true,
+      }),
+    });
+    const problems = new ProblemsState(api);
+    await problems.open('v1');
+    const headerOf = (f: string) => (f === 'lines.csv' ? ['Opportunity Key', 'Product', 'Quantity'] : header);
+    await renderPage(ProblemGrid, api, { props: { problems, label: 'Rows with problems', height: 420, headerOf } });
+    const g = screen.getByRole('grid', { name: 'Rows with problems' });
+    const rows = await waitFor(() => {
+      const r = within(g).getAllByRole('row');
+      expect(r.length).toBe(3);
+      return r;
+    });
+    // The master row reads as the grid's columns; the line row says its own.
+    expect(within(rows[1]).queryByText('opps.csv')).not.toBeInTheDocument();
+    expect(within(rows[2]).getByText('lines.csv')).toBeInTheDocument();
+    const bad = within(rows[2]).getAllByRole('gridcell')[1];
+    expect(bad).toHaveTextContent('Product:SKU-NOPE');
+    expect(bad).toHaveClass('bad');
+  });
+});

@@ -137,6 +137,19 @@ describe('ImportFlow', () => {
     expect(api.RestartJob).toHaveBeenCalledWith('i1', true);
     expect(flow.importRun.id).toBe('i1-restart');
     expect(flow.step).toBe('send');
+    // A restart sends the failed rows: its total is theirs, not the file's.
+    expect(flow.sendTotal).toBe(2);
+  });
+
+  it('carries what the rehearsal found to the Send step', async () => {
+    const { flow, bus } = await flowAt('preview');
+    await flow.rehearse();
+    bus.emit('job:finished', jobEvent({ jobId: 'r1', status: 'done', total: 3, succeeded: 1, failed: 2 }));
+    expect(flow.rehearsed).toEqual({ total: 3, ok: 1, failed: 2 });
+    await flow.send();
+    expect(flow.step).toBe('send');
+    expect(flow.sendRehearsed).toEqual({ total: 3, ok: 1, failed: 2 });
+    expect(flow.sendTotal).toBeGreaterThan(0);
   });
 
   it('rehearses on the server and shows its problems apart', async () => {

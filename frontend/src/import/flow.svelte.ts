@@ -14,7 +14,7 @@ import {
   type ImportMode,
   type ImportRequest,
   type JobEvent,
-  type JobSummary,
+  type JobDetail,
   type ObjectSummary,
   type PresetSummary,
 } from '$lib/api';
@@ -99,7 +99,7 @@ export class ImportFlow {
   /** Which problems the grid shows. */
   source = $state<'local' | 'server'>('local');
 
-  summary = $state<JobSummary | null>(null);
+  summary = $state<JobDetail | null>(null);
 
   batchSize = 5000;
   #api: FlowApi;
@@ -353,8 +353,31 @@ export class ImportFlow {
   }
 
   /** Rows that will be sent: all rows minus failing ones. */
+  /** What the rehearsal of this request found, once it ran to its end. */
+  get rehearsed(): { total: number; ok: number; failed: number } | null {
+    const f = this.rehearsal.finished;
+    return f && f.status === 'done' && this.rehearsal.id ? { total: f.total, ok: f.succeeded, failed: f.failed } : null;
+  }
+
+  /** Rows the import being sent holds when known (the preview's count; 0 = unknown). */
+  sendTotal = $state(0);
+  /** The rehearsal's finding for the import being sent (null: not rehearsed). */
+  sendRehearsed = $state<{ total: number; ok: number; failed: number } | null>(null);
+
+  /** Rows of every file of the import: the master's and each detail's. */
+  get allRows(): number {
+    const count = (fs: FileInfo[]) => fs.reduce((n, f) => n + f.rowCount, 0);
+    return count(this.files) + this.details.reduce((n, d) => n + count(d.files), 0);
+  }
+
+  /** The header of the import's file named name (as problem rows name it). */
+  headerOfFile(name: string): string[] | undefined {
+    const all = [...this.files, ...this.details.flatMap((d) => d.files)];
+    return all.find((f) => f.path.split(/[\\/]/).pop() === name || f.name === name)?.header;
+  }
+
   get sendable(): number {
-    const rows = this.files.reduce((n, f) => n + f.rowCount, 0);
+    const rows = this.allRows;
     const total = this.validation.finished?.total || rows;
     return Math.max(0, total - this.problems.allTotal);
   }
@@ -469,7 +492,7 @@ export class ImportFlow {
 
   /** Marks a validation finished when the poll says done (events may be missed). */
   noteProblemsDone(): void {
-    const rows = this.files.reduce((n, f) => n + f.rowCount, 0);
+    const rows = this.allRows;
     for (const [run, problems] of [[this.validation, this.problems], [this.rehearsal, this.serverProblems]] as const) {
       if (problems.done && run.id && !run.finished) {
         run.finished = this.events.finishedOf(run.id) ?? run.progress ?? syntheticFinished(run.id, rows);
@@ -501,6 +524,8 @@ export class ImportFlow {
     this.appError = null;
     try {
       const id = await this.#api.StartImport(this.request());
+      this.sendTotal = this.validation.finished?.status === 'done' ? this.validation.finished.total : 0;
+      this.sendRehearsed = this.rehearsed;
       this.#follow(id);
     } catch (e) {
       this.appError = toAppError(e);
@@ -554,7 +579,10 @@ export class ImportFlow {
   async restartFailed(): Promise<void> {
     if (!this.importRun.id) return;
     try {
+      const failed = this.summary?.failed ?? this.importRun.finished?.failed ?? 0;
       const id = await this.#api.RestartJob(this.importRun.id, true);
+      this.sendTotal = failed;
+      this.sendRehearsed = null;
       this.#follow(id);
     } catch (e) {
       this.appError = toAppError(e);

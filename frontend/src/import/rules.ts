@@ -1,6 +1,6 @@
 // Pure rules of the import flow: which fields must be mapped, which keys an
 // object offers, and value-map prefill. No state, no api: tested on their own.
-import type { CrmObject, Field, ImportMode, MappingColumn, PicklistOption } from '$lib/api';
+import type { CrmObject, Field, ImportMode, JobEvent, MappingColumn, PicklistOption } from '$lib/api';
 
 /** Field types a file column can never feed. */
 const NOT_MAPPABLE = new Set<string>([]);
@@ -136,4 +136,54 @@ export function formatDuration(s: number): string {
   if (h) return `${h} h ${String(m).padStart(2, '0')} min`;
   if (m) return `${m} min ${String(r).padStart(2, '0')} s`;
   return `${r} s`;
+}
+
+/** What the Send step shows of a running import. */
+export interface SendFigures {
+  /** Rows finished: succeeded + failed, always. */
+  done: number;
+  /** Rows in all: the preview's count when known, else an estimate from the bytes read. */
+  total: number;
+  /** total is an estimate ("about"). */
+  about: boolean;
+  /** Percent done, or null before anything is known. */
+  pct: number | null;
+  /** Seconds left, or null when unknown. */
+  eta: number | null;
+}
+
+/**
+ * The Send step's figures from the import's last progress event and the
+ * rows the preview counted (0 = unknown): done adds up to succeeded +
+ * failed; without a count the total is estimated from the bytes read and
+ * marked "about"; time left comes from the share of the work left (rows
+ * when the total is known, bytes otherwise) at the rate so far.
+ */
+export function sendFigures(
+  p: Pick<JobEvent, 'succeeded' | 'failed' | 'total' | 'bytesRead' | 'bytesTotal' | 'rowsPerSec'> | null,
+  known: number,
+): SendFigures {
+  if (!p) return { done: 0, total: known, about: known <= 0, pct: null, eta: null };
+  const done = p.succeeded + p.failed;
+  let total = known;
+  let about = false;
+  let share: number | null = null; // of the work done, 0..1
+  if (known > 0) {
+    total = Math.max(known, done);
+    share = done / total;
+  } else {
+    about = true;
+    if (p.bytesTotal > 0 && p.bytesRead > 0) {
+      // p.total is the rows read so far: as many more as bytes are left.
+      total = Math.max(done, Math.round(p.total / Math.min(1, p.bytesRead / p.bytesTotal)));
+      share = total > 0 ? done / total : null;
+    } else total = Math.max(done, p.total);
+  }
+  const pct = share === null ? null : Math.min(100, Math.floor(share * 100));
+  let eta: number | null = null;
+  if (share !== null && share > 0 && share < 1 && p.rowsPerSec > 0 && done > 0) {
+    const elapsed = done / p.rowsPerSec;
+    eta = (elapsed * (1 - share)) / share;
+  }
+  return { done, total, about, pct, eta };
 }

@@ -2,10 +2,10 @@ import { screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { locale } from '$lib/i18n';
-import { createFakeApi } from '../test/fakeApi';
+import { createFakeApi, job } from '../test/fakeApi';
 import { renderPage } from '../test/render';
 import JobsPage from './JobsPage.svelte';
-import { chartPoints } from './jobs.svelte';
+import { chartPoints, ratePercent } from './jobs.svelte';
 
 beforeEach(() => locale.set('en'));
 
@@ -16,9 +16,9 @@ describe('JobsPage', () => {
     const rows = within(table).getAllByRole('row').slice(1);
     expect(rows).toHaveLength(2);
     expect(within(rows[0]).getByText('Failed')).toBeInTheDocument();
-    expect(within(rows[0]).getByText('42%')).toBeInTheDocument();
+    expect(within(rows[0]).getByText('41.7%')).toBeInTheDocument();
     expect(within(rows[1]).getByText('Done')).toBeInTheDocument();
-    expect(within(rows[1]).getByText('98%')).toBeInTheDocument();
+    expect(within(rows[1]).getByText('98.3%')).toBeInTheDocument();
     expect(within(rows[1]).getByText('30 rows/s')).toBeInTheDocument();
     expect(screen.getByRole('img', { name: /last 2 jobs/ })).toBeInTheDocument();
   });
@@ -31,6 +31,29 @@ describe('JobsPage', () => {
     expect(api.ListJobs).toHaveBeenLastCalledWith({ kind: '', status: 'failed', limit: 500 });
     await user.selectOptions(screen.getByRole('combobox', { name: 'Kind' }), 'import');
     expect(api.ListJobs).toHaveBeenLastCalledWith({ kind: 'import', status: 'failed', limit: 500 });
+  });
+
+  it('filters by connection and hides checks and rehearsals unless asked', async () => {
+    const user = userEvent.setup();
+    const api = createFakeApi({
+      ListJobs: async () => [
+        job({ jobId: 'a', connection: 'walk-crm', createdAt: '2026-01-05T10:00:00Z' }),
+        job({ jobId: 'v', connection: 'walk-crm', validateOnly: true, createdAt: '2026-01-05T09:00:00Z' }),
+        job({ jobId: 'r', connection: 'walk-crm', rehearse: true, createdAt: '2026-01-05T08:00:00Z' }),
+        job({ jobId: 'b', connection: 'sandbox', createdAt: '2026-01-04T10:00:00Z' }),
+      ],
+    });
+    await renderPage(JobsPage, api, { page: 'jobs' });
+    const table = await screen.findByRole('table', { name: 'Jobs' });
+    const rows = () => within(table).getAllByRole('row').slice(1);
+    expect(rows()).toHaveLength(2);
+    expect(screen.getByText('(2 hidden)')).toBeInTheDocument();
+    expect(within(rows()[0]).getByText('walk-crm')).toBeInTheDocument();
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Connection' }), 'sandbox');
+    expect(rows()).toHaveLength(1);
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Connection' }), 'walk-crm');
+    await user.click(screen.getByRole('checkbox', { name: 'Checks and rehearsals' }));
+    expect(rows()).toHaveLength(3);
   });
 
   it('says so when there are no jobs', async () => {
@@ -50,6 +73,26 @@ describe('JobsPage', () => {
     expect(ctx.nav.sub).toBe('j1-restart');
   });
 
+  it('lists every file report of a master–detail job, each downloadable', async () => {
+    const user = userEvent.setup();
+    const base = createFakeApi();
+    const api = createFakeApi({
+      GetJob: async (id) => ({
+        ...(await base.GetJob(id)),
+        errorReports: [
+          { object: 'Opportunity', name: 'opps-errors.csv', rows: 1 },
+          { object: 'OpportunityLine', name: 'opps-errors.OpportunityLine.csv', rows: 26 },
+        ],
+      }),
+    });
+    await renderPage(JobsPage, api, { page: 'jobs', sub: 'j1' });
+    await screen.findByRole('heading', { name: /Job j1/ });
+    const list = screen.getByRole('list', { name: 'Error reports' });
+    expect(within(list).getByRole('button', { name: 'Download the Opportunity errors (1 row)' })).toBeInTheDocument();
+    await user.click(within(list).getByRole('button', { name: 'Download the OpportunityLine errors (26 rows)' }));
+    expect(api.saveErrorReport).toHaveBeenCalledWith('j1', 'OpportunityLine');
+  });
+
   it('charts only finished real imports, oldest first', () => {
     const list = [
       { jobId: 'b', finishedAt: 'x', validateOnly: false, rehearse: false, total: 10, rowsPerSec: 5, successRate: 1, object: 'A', kind: 'import' },
@@ -57,5 +100,17 @@ describe('JobsPage', () => {
       { jobId: 'a', finishedAt: 'x', validateOnly: false, rehearse: false, total: 10, rowsPerSec: 9, successRate: 0.5, object: 'A', kind: 'import' },
     ];
     expect(chartPoints(list as never).map((p) => p.jobId)).toEqual(['a', 'b']);
+  });
+});
+
+describe('ratePercent', () => {
+  it('never shows 100 % while a row failed, nor 0 % while one succeeded', () => {
+    expect(ratePercent(300 / 301)).toBe('99.7%');
+    expect(ratePercent(2999 / 3000)).toBe('99.9%');
+    expect(ratePercent(99999 / 100000)).toBe('99.9%');
+    expect(ratePercent(1)).toBe('100%');
+    expect(ratePercent(1 / 100000)).toBe('0.1%');
+    expect(ratePercent(0)).toBe('0%');
+    expect(ratePercent(0.5)).toBe('50%');
   });
 });

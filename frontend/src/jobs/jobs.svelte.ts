@@ -10,6 +10,10 @@ export class JobsState {
   list = $state<JobSummary[]>([]);
   kind = $state('');
   status = $state('');
+  /** Only the jobs of this connection ("" = every connection). */
+  connection = $state('');
+  /** Show checks and rehearsals too (hidden by default: they are steps of an import). */
+  checks = $state(false);
   loading = $state(false);
   error = $state<AppError | null>(null);
   #api: Pick<Api, 'ListJobs'>;
@@ -19,6 +23,23 @@ export class JobsState {
   constructor(api: Pick<Api, 'ListJobs'>, events: JobEvents) {
     this.#api = api;
     this.#events = events;
+  }
+
+  /** The connections the jobs ran against, for the filter. */
+  get connections(): string[] {
+    return [...new Set(this.list.map((j) => j.connection).filter(Boolean))].sort();
+  }
+
+  /** The jobs the table shows: of the chosen connection, checks and rehearsals only when asked. */
+  get shown(): JobSummary[] {
+    return this.list.filter(
+      (j) => (!this.connection || j.connection === this.connection) && (this.checks || (!j.validateOnly && !j.rehearse)),
+    );
+  }
+
+  /** How many checks and rehearsals the table hides. */
+  get hiddenChecks(): number {
+    return this.checks ? 0 : this.list.filter((j) => (!this.connection || j.connection === this.connection) && (j.validateOnly || j.rehearse)).length;
   }
 
   /** Live counts of running jobs, by id. */
@@ -70,4 +91,16 @@ export function chartPoints(jobs: JobSummary[], n = 20): ChartPoint[] {
     .slice(0, n)
     .reverse()
     .map((j) => ({ jobId: j.jobId, rowsPerSec: j.rowsPerSec, successRate: j.successRate, label: j.object || j.kind }));
+}
+
+/**
+ * A success rate (0..1) as people read it: one decimal, never rounded up to
+ * 100 % while a row failed nor down to 0 % while one succeeded (300 of 301
+ * is 99.7 %, 2,999 of 3,000 is 99.9 %).
+ */
+export function ratePercent(rate: number): string {
+  if (!(rate > 0)) return '0%';
+  if (rate >= 1) return '100%';
+  const p = Math.min(99.9, Math.max(0.1, Math.round(rate * 1000) / 10));
+  return `${p.toLocaleString(undefined, { maximumFractionDigits: 1 })}%`;
 }

@@ -226,7 +226,7 @@ export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
       job({ jobId: 'j2', status: 'failed', succeeded: 50, failed: 70, successRate: 50 / 120, createdAt: '2026-01-04T10:00:00Z', rowsPerSec: 60 }),
       job(),
     ],
-    GetJob: async (id) => ({ ...job({ jobId: id }), events: [{ at: '2026-01-03T10:00:01Z', level: 'info', message: 'batch 1 committed' }], errorReport: '/tmp/r.csv' }),
+    GetJob: async (id) => ({ ...job({ jobId: id }), events: [{ at: '2026-01-03T10:00:01Z', level: 'info', message: 'batch 1 committed' }], errorReport: '/tmp/r.csv', errorReports: [] }),
     ResumeJob: async (id) => `${id}-resumed`,
     RestartJob: async (id) => `${id}-restart`,
     SaveErrorReport: async () => '/home/me/errors.csv',
@@ -236,6 +236,7 @@ export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
     ScheduleDelete: async (_r, _c, s) => ({ scheduleId: 's1', title: 'delete Opportunity', spec: s.spec, nextRun: '2026-12-02T02:00:00Z', maxCount: 25 }),
     GetDeleteBackup: async (id) => ({ jobId: id, location: '/tmp/bd/reports/d1/backup.zip', restorable: true }),
     RestoreDelete: async () => 'i9',
+    SaveObjectReport: async () => '/home/me/errors.csv',
     ListPresets: async () => presets,
     GetPreset: async (name) => ({ name, object: 'Account', mode: 'insert', columns: { 客户名称: { field: 'name' }, 年收入: { field: 'annual_revenue', numberLocale: '1.234,56' } } }),
     SavePreset: async (name, m) => {

@@ -26,7 +26,7 @@ export interface Api extends AppMethods {
    * Saves a job's error report: a native save dialog in the window (the
    * saved path, "" when canceled), a download in the browser ("download").
    */
-  saveErrorReport(jobId: string): Promise<string>;
+  saveErrorReport(jobId: string, object?: string): Promise<string>;
   /** Saves a text file: save dialog in the window, a Blob download in the browser. */
   saveText(defaultName: string, content: string): Promise<string>;
 }
@@ -101,11 +101,12 @@ export function createApi(get: () => Transport = currentTransport): Api {
     ListJobs: async (f) => arr(await call('ListJobs', f)).map(normJob),
     GetJob: async (id) => {
       const j: JobDetail = normJob(await call('GetJob', id));
-      return { ...j, events: arr(j.events) };
+      return { ...j, events: arr(j.events), errorReports: arr(j.errorReports) };
     },
     ResumeJob: (id) => call('ResumeJob', id),
     RestartJob: (id, failedOnly) => call('RestartJob', id, failedOnly),
     SaveErrorReport: (id) => call('SaveErrorReport', id),
+    SaveObjectReport: (id, object) => call('SaveObjectReport', id, object),
 
     PreviewDelete: async (req) => {
       const p = await call('PreviewDelete', req);
@@ -165,9 +166,10 @@ export function createApi(get: () => Transport = currentTransport): Api {
     on: (name, cb) => get().on(name, cb as (p: unknown) => void),
     upload: (file, onProgress) => get().upload(file, onProgress),
     transport: () => get().kind,
-    saveErrorReport: async (jobId) => {
-      if (get().kind === 'wails') return call('SaveErrorReport', jobId);
-      browserDownload(`/api/download?job=${encodeURIComponent(jobId)}`, '');
+    saveErrorReport: async (jobId, object = '') => {
+      if (get().kind === 'wails') return call('SaveObjectReport', jobId, object);
+      const of = object ? `&object=${encodeURIComponent(object)}` : '';
+      browserDownload(`/api/download?job=${encodeURIComponent(jobId)}${of}`, '');
       return 'download';
     },
     saveText: async (name, content) => {

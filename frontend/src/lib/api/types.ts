@@ -45,6 +45,11 @@ export interface ConnectionInput {
   schema?: string;
   /** libpq sslmode; "" = driver default (prefer) */
   sslMode?: string;
+  /**
+   * Zone is the IANA time zone (Asia/Shanghai) of datetimes the files
+   * write without one; "" = the computer's.
+   */
+  zone?: string;
 }
 
 /** Connection is a saved (or the built-in) connection as people see it. */
@@ -60,6 +65,8 @@ export interface Connection {
   sslMode?: string;
   /** sandbox file */
   path?: string;
+  /** IANA time zone for datetimes without one ("" = the computer's) */
+  zone?: string;
   /** postgres:// URL without password */
   url?: string;
   builtIn: boolean;
@@ -464,6 +471,11 @@ export interface JobDetail extends JobSummary {
   events: JobLogEntry[];
   /** ErrorReport is the report's path on the Go side ("" when none). */
   errorReport: string;
+  /**
+   * ErrorReports are every object's report of an import (the master's
+   * first, then each detail's), each downloadable by its object.
+   */
+  errorReports: JobReport[];
 }
 
 /** JobFilter filters the dashboard list. */
@@ -754,6 +766,16 @@ export interface JobLogEntry {
   message: string;
 }
 
+/** JobReport is one object's error report of a job. */
+export interface JobReport {
+  /** Object is the API name of the object whose failing rows it holds. */
+  object: string;
+  /** Name is the report's file name. */
+  name: string;
+  /** Rows is the failing rows in it. */
+  rows: number;
+}
+
 /** Column is what one file column means. */
 export interface MappingColumn {
   /** Field is the target field's API name. */
@@ -977,10 +999,16 @@ export interface AppMethods {
    */
   ResumeJob(id: string): Promise<string>;
   /**
-   * SaveErrorReport asks where to save a job's error report and copies it
-   * there (window only); "" when the user cancels.
+   * SaveErrorReport asks where to save a job's (master's) error report and
+   * copies it there (window only); "" when the user cancels.
    */
   SaveErrorReport(id: string): Promise<string>;
+  /**
+   * SaveObjectReport asks where to save the error report of one object of
+   * a job (a detail's in a master–detail import; "" = the master's) and
+   * copies it there (window only); "" when the user cancels.
+   */
+  SaveObjectReport(id: string, object: string): Promise<string>;
 
   // presets (PresetsAPI)
   /** DeletePreset deletes a preset. */
