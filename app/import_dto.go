@@ -124,6 +124,9 @@ type JobSummary struct {
 	HasErrors    bool     `json:"hasErrors"` // an error report exists
 	Message      string   `json:"message"`
 	Resumable    bool     `json:"resumable"`
+	// Backup is where a delete job's backup is ("" for other jobs, or a
+	// delete without one).
+	Backup string `json:"backup"`
 }
 
 // JobFilter filters the dashboard list.

@@ -68,7 +68,7 @@ func (a *JobsAPI) ListJobs(f JobFilter) ([]JobSummary, error) {
 	}
 	out := make([]JobSummary, 0, len(js))
 	for _, j := range js {
-		out = append(out, jobSummary(j))
+		out = append(out, a.withBackup(jobSummary(j)))
 	}
 	return out, nil
 }
@@ -81,7 +81,7 @@ func (a *JobsAPI) GetJob(id string) (JobDetail, error) {
 	if err != nil {
 		return JobDetail{}, fail(err)
 	}
-	out := JobDetail{JobSummary: jobSummary(d.Job), Events: []JobEvent{}, ErrorReports: []JobReport{}}
+	out := JobDetail{JobSummary: a.withBackup(jobSummary(d.Job)), Events: []JobEvent{}, ErrorReports: []JobReport{}}
 	if out.HasErrors {
 		out.ErrorReport = d.ErrorReport
 	}

@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { exportChineseSteps, exportSteps } from './export.mjs';
+import { deleteChineseStep, deleteSteps } from './delete.mjs';
 
 const frontendDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = process.env.BATCHDESK_BIN
@@ -212,6 +213,9 @@ async function main() {
   // (d2) Export, destinations and schedules.
   await exportSteps({ page, link, step, log, home, connection: demoPg ? 'testpg' : 'sandbox' });
 
+  // Delete on the sandbox (typed count) and on a server that checks passwords.
+  await deleteSteps({ page, link, step, log });
+
   // (e) Chinese, at once and after a reload (saved).
   await step('language-chinese', page, async () => {
     await link('Settings').click();
@@ -239,6 +243,7 @@ async function main() {
   });
 
   await exportChineseSteps({ page, link, step });
+  await deleteChineseStep({ page, link, step });
 
   await ctx.close();
 }

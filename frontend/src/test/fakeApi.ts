@@ -10,6 +10,7 @@ import type {
   MappingSuggestion,
   ObjectSummary,
   PresetSummary,
+  Preview,
   ProblemPage,
   ProblemQuery,
   ProblemRow,
@@ -115,7 +116,7 @@ export function job(over: Partial<JobSummary> = {}): JobSummary {
     jobId: 'j1', kind: 'import', status: 'done', connection: 'sandbox', object: 'Account', files: ['accounts.csv'],
     validateOnly: false, rehearse: false, total: 120, succeeded: 118, failed: 2, successRate: 118 / 120,
     createdAt: '2026-01-03T10:00:00Z', startedAt: '2026-01-03T10:00:00Z', finishedAt: '2026-01-03T10:00:04Z',
-    seconds: 4, rowsPerSec: 30, hasErrors: true, message: '', resumable: false, ...over,
+    seconds: 4, rowsPerSec: 30, hasErrors: true, message: '', resumable: false, backup: '', ...over,
   };
 }
 
@@ -136,6 +137,22 @@ export function problemRows(n: number, header = accountFile.header) {
 }
 
 export type FakeApi = { [K in keyof Api]: Api[K] & ReturnType<typeof vi.fn> };
+
+/** The preview of a delete on the sandbox: 25 records, counted check. */
+export const deletePreview: Preview = {
+  object: 'Opportunity',
+  crm: 'sandbox',
+  matching: 25,
+  blocked: 0,
+  total: 25,
+  cascades: [{ object: 'OpportunityLine', table: 'opportunity_line', rows: 60 }],
+  emptied: [],
+  blocking: [],
+  blockedIds: [],
+  warnings: [],
+  check: 'count',
+  checkNote: 'a sandbox has no password: type the exact count of records that go instead',
+};
 
 /** A fake client; pass overrides for the methods a test cares about. */
 export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
@@ -214,6 +231,12 @@ export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
     ResumeJob: async (id) => `${id}-resumed`,
     RestartJob: async (id) => `${id}-restart`,
     SaveErrorReport: async () => '/home/me/errors.csv',
+    PreviewDelete: async (req) => ({ ...deletePreview, object: req.object }),
+    SampleDelete: async (_req, _limit, blocked) => ({ header: ['id', 'name'], rows: [['a1', 'Acme'], ['a2', 'Globex']], blocked }),
+    StartDelete: async () => 'd1',
+    ScheduleDelete: async (_r, _c, s) => ({ scheduleId: 's1', title: 'delete Opportunity', spec: s.spec, nextRun: '2026-12-02T02:00:00Z', maxCount: 25 }),
+    GetDeleteBackup: async (id) => ({ jobId: id, location: '/tmp/bd/reports/d1/backup.zip', restorable: true }),
+    RestoreDelete: async () => 'i9',
     SaveObjectReport: async () => '/home/me/errors.csv',
     ListPresets: async () => presets,
     GetPreset: async (name) => ({ name, object: 'Account', mode: 'insert', columns: { 客户名称: { field: 'name' }, 年收入: { field: 'annual_revenue', numberLocale: '1.234,56' } } }),

@@ -108,6 +108,19 @@ export function createApi(get: () => Transport = currentTransport): Api {
     SaveErrorReport: (id) => call('SaveErrorReport', id),
     SaveObjectReport: (id, object) => call('SaveObjectReport', id, object),
 
+    PreviewDelete: async (req) => {
+      const p = await call('PreviewDelete', req);
+      return { ...p, cascades: arr(p.cascades), emptied: arr(p.emptied), blocking: arr(p.blocking), blockedIds: arr(p.blockedIds), warnings: arr(p.warnings) };
+    },
+    SampleDelete: async (req, limit, blocked) => {
+      const s = await call('SampleDelete', req, limit, blocked);
+      return { ...s, header: arr(s.header), rows: arr(s.rows).map(arr) };
+    },
+    StartDelete: (req, c) => call('StartDelete', req, c),
+    ScheduleDelete: (req, c, s) => call('ScheduleDelete', req, c, s),
+    GetDeleteBackup: (id) => call('GetDeleteBackup', id),
+    RestoreDelete: (id) => call('RestoreDelete', id),
+
     ListPresets: async (object) => arr(await call('ListPresets', object)),
     GetPreset: async (name) => {
       const p = await call('GetPreset', name);

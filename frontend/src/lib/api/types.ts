@@ -123,6 +123,121 @@ export interface TestResult {
   millis: number;
 }
 
+/**
+ * DeleteBackup is a delete job's backup: where it is ("" when the job has
+ * none) and whether it can be restored.
+ */
+export interface DeleteBackup {
+  jobId: string;
+  location: string;
+  restorable: boolean;
+}
+
+/**
+ * DeleteRequest says what to delete: all records of Object, or those Where
+ * (the filter language) selects.
+ */
+export interface DeleteRequest {
+  connection: string;
+  object: string;
+  all: boolean;
+  where: string;
+  /**
+   * SkipBlocked deletes the records nothing refers to and leaves the
+   * blocked ones.
+   */
+  skipBlocked: boolean;
+  /** NoBackup switches the backup off (the page asks twice). */
+  noBackup: boolean;
+}
+
+/**
+ * Preview is what a delete would do, counted in one snapshot: the page
+ * shows it and `delete --dry-run` prints it.
+ */
+export interface Preview {
+  object: string;
+  crm: string;
+  /**
+   * Matching is how many records the filter (or --all) matches; Blocked
+   * how many of them a blocking reference holds; Total how many go
+   * (Matching, less Blocked when SkipBlocked).
+   */
+  matching: number;
+  blocked: number;
+  total: number;
+  /** Cascades are the detail objects whose records go too, with counts. */
+  cascades: Related[];
+  /**
+   * Emptied are the lookups set to null (or their default), with the
+   * count of records touched.
+   */
+  emptied: Related[];
+  /**
+   * Blocking are the references that refuse the delete (RESTRICT / NO
+   * ACTION), with the count of referencing records.
+   */
+  blocking: Related[];
+  /** BlockedIDs are the first ids of blocked records. */
+  blockedIds: string[];
+  /**
+   * Warnings are plain sentences: unindexed foreign keys and which index
+   * would help.
+   */
+  warnings: string[];
+  /**
+   * Check is the second check the delete needs: CheckPassword (the
+   * server checks passwords) or CheckCount (it checks none: type the
+   * exact count).
+   */
+  check: string;
+  /** CheckNote says why, for people. */
+  checkNote: string;
+}
+
+/**
+ * Sample is some of the records a delete would remove (or, Blocked, some
+ * of those a reference holds), as an export writes them: the page shows
+ * them in a grid before anything runs.
+ */
+export interface Sample {
+  /** Header is the field API names, id first. */
+  header: string[];
+  /** Rows are the records' cells in Header order. */
+  rows: string[][];
+  /** Blocked says these are blocked records, not those that go. */
+  blocked: boolean;
+}
+
+/**
+ * DeleteConfirmation is what the person typed: the object's API name, and
+ * the password or, where none can be checked, the exact count.
+ */
+export interface DeleteConfirmation {
+  object: string;
+  password: string;
+  count: number;
+}
+
+/** DeleteSchedule is when a scheduled delete runs and its ceiling. */
+export interface DeleteSchedule {
+  /** Spec is e.g. "once 2026-12-01T02:00", "daily 02:00", "weekly mon 02:00". */
+  spec: string;
+  /** Zone is an IANA zone ("" = this computer's). */
+  zone: string;
+  /** MaxCount refuses a run matching more records (0: today's count). */
+  maxCount: number;
+}
+
+/** DeleteScheduled is a saved delete schedule. */
+export interface DeleteScheduled {
+  scheduleId: string;
+  title: string;
+  spec: string;
+  nextRun: string;
+  maxCount: number;
+}
+
 /** Input is a destination to add. */
 export interface DestinationInput {
   name: string;
@@ -395,6 +510,11 @@ export interface JobSummary {
   hasErrors: boolean;
   message: string;
   resumable: boolean;
+  /**
+   * Backup is where a delete job's backup is ("" for other jobs, or a
+   * delete without one).
+   */
+  backup: string;
 }
 
 /**
@@ -577,6 +697,18 @@ export interface Field {
   generated?: boolean;
 }
 
+/**
+ * Related is one object (or table) that a delete acts on through a
+ * foreign key.
+ */
+export interface Related {
+  object: string;
+  table: string;
+  fields?: string[];
+  constraint?: string;
+  rows: number;
+}
+
 /** ObjectCount is one object's count. */
 export interface ObjectCount {
   object: string;
@@ -714,6 +846,41 @@ export interface AppMethods {
    * is a Result with OK false, not an error.
    */
   TestConnection(name: string): Promise<TestResult>;
+
+  // delete (DeleteAPI)
+  /**
+   * GetDeleteBackup says where a delete job's backup is and whether it can
+   * be restored.
+   */
+  GetDeleteBackup(jobID: string): Promise<DeleteBackup>;
+  /**
+   * PreviewDelete counts what req would delete, changing nothing: the count,
+   * what cascades, the lookups emptied, the blocked records, and which
+   * second check the delete needs.
+   */
+  PreviewDelete(req: DeleteRequest): Promise<Preview>;
+  /**
+   * RestoreDelete brings back the records of delete job jobID from its
+   * backup as import jobs; it returns the first one's ID as soon as it
+   * starts (the rest follow it; every one shows on the dashboard).
+   */
+  RestoreDelete(jobID: string): Promise<string>;
+  /**
+   * SampleDelete returns up to limit of the records req would delete — or,
+   * with blocked, of those a reference holds — for the page's grid.
+   */
+  SampleDelete(req: DeleteRequest, limit: number, blocked: boolean): Promise<Sample>;
+  /**
+   * ScheduleDelete checks c now and saves a schedule that deletes what req
+   * selects at each run of s, refusing a run over the ceiling.
+   */
+  ScheduleDelete(req: DeleteRequest, c: DeleteConfirmation, s: DeleteSchedule): Promise<DeleteScheduled>;
+  /**
+   * StartDelete checks c and starts the delete as a job; it returns the job's
+   * ID at once. A refused check (wrong password, name or count) deletes
+   * nothing and is an error (the history keeps it as a failed job).
+   */
+  StartDelete(req: DeleteRequest, c: DeleteConfirmation): Promise<string>;
 
   // destinations (DestinationsAPI)
   /**

@@ -1,5 +1,6 @@
 // English texts: the reference dictionary. zh.ts must have every key.
 import { enWork } from './en.work';
+import { enDelete } from './en.delete';
 import { enExport } from './en.export';
 
 export const en = {
@@ -213,6 +214,7 @@ export const en = {
   'set.secrets.keyring': 'the system keyring',
   'set.secrets.file': 'an encrypted file (no keyring available)',
   ...enWork,
+  ...enDelete,
   ...enExport,
 } as const;
 

@@ -1,6 +1,7 @@
 // 中文文本。类型要求与 en.ts 的键完全一致。
 import type { MessageKey } from './en';
 import { zhWork } from './zh.work';
+import { zhDelete } from './zh.delete';
 import { zhExport } from './zh.export';
 
 export const zh: Record<MessageKey, string> = {
@@ -213,5 +214,6 @@ export const zh: Record<MessageKey, string> = {
   'set.secrets.keyring': '系统钥匙串',
   'set.secrets.file': '加密文件（没有可用的钥匙串）',
   ...zhWork,
+  ...zhDelete,
   ...zhExport,
 };

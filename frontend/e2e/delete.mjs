@@ -1,0 +1,243 @@
+// End-to-end steps of the Delete page (imported by run.mjs): on the sandbox
+// with the typed count, and — when BATCHDESK_E2E_PGPASS is set — on a
+// PostgreSQL that checks passwords: a wrong password is refused and deletes
+// nothing, the right one deletes with a backup, Restore brings them back.
+//
+//   BATCHDESK_E2E_PGPASS           URL (no password) of a cluster with the demo CRM that checks passwords
+//   BATCHDESK_E2E_PGPASS_PASSWORD  its password
+
+/** Calls an app method as the page does (same-origin cookie). */
+function apiCall(page, method, ...args) {
+  return page.evaluate(
+    async ([m, a]) => {
+      const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(a) });
+      const text = await r.text();
+      if (!r.ok) throw new Error(`${m}: ${r.status} ${text}`);
+      return text ? JSON.parse(text) : null;
+    },
+    [method, args],
+  );
+}
+
+/** How many records a delete request would remove now (the engine's count). */
+async function countOf(page, req) {
+  const pv = await apiCall(page, 'PreviewDelete', { skipBlocked: false, noBackup: false, where: '', all: false, ...req });
+  return pv.total;
+}
+
+/** Waits for a job to end and returns it. */
+async function waitJob(page, id, timeoutMs = 60_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const j = await apiCall(page, 'GetJob', id);
+    if (!['queued', 'running'].includes(j.status)) return j;
+    if (Date.now() > end) throw new Error(`job ${id} still ${j.status}`);
+    await page.waitForTimeout(250); // polling a job that runs elsewhere; the page itself follows events
+  }
+}
+
+/** Opens the Delete page on a connection, fresh. */
+async function openDelete(page, link, connection) {
+  await link('Delete').click();
+  const again = page.getByRole('button', { name: 'Delete more' });
+  if (await again.count()) await again.click();
+  await page.getByRole('combobox', { name: 'Connection' }).selectOption(connection);
+  await page.getByRole('heading', { name: 'Delete', exact: true }).waitFor();
+  await page.locator('#del-object option[value="Opportunity"]').waitFor({ state: 'attached' });
+}
+
+/** Types the filter in the condition builder's text form (read through Go on blur). */
+async function typeFilter(page, text) {
+  const toText = page.getByRole('checkbox', { name: 'Show as text' });
+  if (!(await toText.isChecked())) await toText.check();
+  const box = page.getByRole('textbox', { name: 'Filter (filter language)' });
+  await box.fill(text);
+  await box.press('Tab');
+}
+
+async function disabled(page) {
+  return page.getByTestId('del-run').isDisabled();
+}
+
+/**
+ * Runs the delete steps. t: { page, link, step, log }.
+ */
+export async function deleteSteps({ page, link, step, log }) {
+  const where = "stage in ('Won', 'Lost')";
+  const req = { connection: 'sandbox', object: 'Opportunity', where };
+  let want = 0;
+  let jobId = '';
+
+  await step('delete-account-preview', page, async () => {
+    await openDelete(page, link, 'sandbox');
+    await page.getByRole('combobox', { name: 'Object' }).selectOption('Account');
+    await page.getByTestId('del-all').check();
+    await page.getByTestId('del-total').waitFor();
+    await page.getByTestId('del-blocked').waitFor();
+    await page.getByTestId('del-emptied').getByText(/Contact records lose their account_id/).waitFor();
+    await page.getByTestId('del-blocking').getByText(/Opportunity records refer to them by account_id/).waitFor();
+    if (!(await disabled(page))) throw new Error('the delete button is enabled while records are blocked');
+  });
+
+  await step('delete-account-blocked-records', page, async () => {
+    await page.getByTestId('del-toggle-blocked').click();
+    await page.getByRole('heading', { name: 'Records that are blocked' }).waitFor();
+    const grid = page.getByRole('grid', { name: 'Records that are blocked' });
+    await grid.waitFor();
+    const rows = await grid.getByRole('row').count();
+    if (rows < 2) throw new Error(`the blocked grid shows ${rows} rows`);
+  });
+
+  await step('delete-sandbox-preview', page, async () => {
+    await page.getByRole('combobox', { name: 'Object' }).selectOption('Opportunity');
+    await page.getByRole('radio', { name: 'Those a filter selects' }).check();
+    await typeFilter(page, where);
+    await page.getByTestId('del-total').getByText(/records will be deleted/).waitFor();
+    want = await countOf(page, req);
+    if (want <= 0) throw new Error(`the filter matches ${want} opportunities`);
+    await page.getByTestId('del-total').getByText(`${want} records will be deleted`).waitFor();
+    await page.getByTestId('del-cascades').getByText(/OpportunityLine records/).waitFor();
+    const grid = page.getByRole('grid', { name: 'Records that will be deleted' });
+    await grid.waitFor();
+    const rows = await grid.getByRole('row').count();
+    if (rows !== want + 1) throw new Error(`the sample grid shows ${rows - 1} records, want ${want}`);
+  });
+
+  await step('delete-sandbox-checks', page, async () => {
+    await page.getByTestId('del-why-count').getByText(/A sandbox has no password/).waitFor();
+    if (!(await disabled(page))) throw new Error('enabled before anything was typed');
+    await page.getByLabel(/Type the object’s API name/).fill('Opportunity');
+    await page.getByLabel(/Type the exact count/).fill(String(want + 1));
+    if (!(await disabled(page))) throw new Error('enabled with a wrong count');
+    await page.getByLabel(/Type the exact count/).fill(String(want));
+    if (await disabled(page)) throw new Error('still disabled with the name and the count typed');
+  });
+
+  await step('delete-sandbox-backup-ask', page, async () => {
+    await page.getByTestId('del-backup').uncheck();
+    await page.getByRole('alertdialog').getByText(/cannot be restored/).waitFor();
+    if (!(await disabled(page))) throw new Error('enabled while the backup question is open');
+    await page.getByRole('alertdialog').scrollIntoViewIfNeeded();
+  });
+
+  await step('delete-sandbox-schedule-form', page, async () => {
+    await page.getByRole('button', { name: 'Keep the backup' }).click();
+    if (!(await page.getByTestId('del-backup').isChecked())) throw new Error('the backup is off after "Keep the backup"');
+    await page.getByRole('radio', { name: 'Scheduled' }).check();
+    await page.getByTestId('schedule-form').waitFor();
+    await page.getByLabel('Ceiling').waitFor();
+    await page.getByText('A scheduled delete always takes a backup.').waitFor();
+    await page.getByTestId('del-run').getByText('Save the schedule').waitFor();
+    await page.getByTestId('del-run').scrollIntoViewIfNeeded();
+  });
+
+  await step('delete-sandbox-result', page, async () => {
+    await page.getByRole('radio', { name: 'Now' }).check();
+    await page.getByTestId('del-run').click();
+    await page.getByTestId('del-result').waitFor({ timeout: 60_000 });
+    const text = await page.getByTestId('del-result').innerText();
+    if (!text.includes(`${want} records deleted`)) throw new Error(`result: ${text}`);
+    const path = await page.getByTestId('del-backup-path').innerText();
+    if (!path.endsWith('backup.zip')) throw new Error(`backup path: ${path}`);
+    const left = await countOf(page, req);
+    if (left !== 0) throw new Error(`${left} opportunities still match after the delete`);
+    const jobs = await apiCall(page, 'ListJobs', { kind: 'delete', status: '', limit: 1 });
+    jobId = jobs[0]?.jobId ?? '';
+  });
+
+  await step('delete-sandbox-restore', page, async () => {
+    await page.getByTestId('del-restore').click();
+    await page.getByTestId('del-restored').waitFor();
+    const id = (await page.getByTestId('del-restored').innerText()).match(/job ([0-9a-f-]+)/)?.[1];
+    if (!id) throw new Error('no restore job id shown');
+    const j = await waitJob(page, id);
+    if (j.status !== 'done') throw new Error(`restore job ${id}: ${j.status} ${j.message}`);
+    const back = await countOf(page, req);
+    if (back !== want) throw new Error(`${back} opportunities after the restore, want ${want}`);
+  });
+
+  await step('delete-job-page', page, async () => {
+    if (!jobId) throw new Error('no delete job in the history');
+    await page.goto(`${new URL(page.url()).origin}/#/jobs/${jobId}`);
+    await page.getByRole('heading', { name: /^Job / }).waitFor();
+    await page.getByTestId('job-backup').waitFor();
+    await page.getByRole('button', { name: 'Restore' }).waitFor();
+  });
+
+  const pgUrl = process.env.BATCHDESK_E2E_PGPASS || '';
+  const pgPass = process.env.BATCHDESK_E2E_PGPASS_PASSWORD || '';
+  if (!pgUrl) {
+    log('     (no BATCHDESK_E2E_PGPASS: the password checks on a server that checks passwords are not run)');
+    return;
+  }
+  const conn = 'securepg';
+  const preq = { connection: conn, object: 'Opportunity', where };
+
+  await step('delete-pg-connection', page, async () => {
+    await link('Connections').click();
+    const u = new URL(pgUrl);
+    u.password = pgPass;
+    await page.getByLabel('Name', { exact: true }).fill(conn);
+    await page.getByLabel('URL', { exact: true }).fill(u.toString());
+    await page.getByRole('button', { name: 'Add connection' }).click();
+    await page.getByText(`Connection “${conn}” added`).waitFor();
+  });
+
+  await step('delete-pg-password-field', page, async () => {
+    await openDelete(page, link, conn);
+    await page.getByRole('combobox', { name: 'Object' }).selectOption('Opportunity');
+    await page.getByRole('radio', { name: 'Those a filter selects' }).check();
+    await typeFilter(page, where);
+    await page.getByTestId('del-total').getByText(/records will be deleted/).waitFor();
+    want = await countOf(page, preq);
+    if (want <= 0) throw new Error(`the filter matches ${want} opportunities on ${conn}`);
+    await page.getByLabel('Password of the connection').waitFor();
+    if (await page.getByLabel(/Type the exact count/).count()) throw new Error('asks for the count on a server that checks passwords');
+    await page.getByLabel(/Type the object’s API name/).fill('Opportunity');
+    if (!(await disabled(page))) throw new Error('enabled without a password');
+  });
+
+  await step('delete-pg-wrong-password', page, async () => {
+    await page.getByLabel('Password of the connection').fill('not-the-password');
+    await page.getByTestId('del-run').click();
+    const err = page.getByTestId('del-error');
+    await err.waitFor();
+    const text = await err.innerText();
+    if (!/wrong password/i.test(text) || !/nothing was deleted/i.test(text)) throw new Error(`refusal: ${text}`);
+    const left = await countOf(page, preq);
+    if (left !== want) throw new Error(`${left} opportunities match after a refused delete, want ${want}`);
+  });
+
+  await step('delete-pg-right-password', page, async () => {
+    await page.getByLabel('Password of the connection').fill(pgPass);
+    await page.getByTestId('del-run').click();
+    await page.getByTestId('del-result').waitFor({ timeout: 60_000 });
+    const text = await page.getByTestId('del-result').innerText();
+    if (!text.includes(`${want} records deleted`)) throw new Error(`result: ${text}`);
+    await page.getByTestId('del-backup-path').waitFor();
+    const left = await countOf(page, preq);
+    if (left !== 0) throw new Error(`${left} opportunities still match after the delete`);
+  });
+
+  await step('delete-pg-restore', page, async () => {
+    await page.getByTestId('del-restore').click();
+    await page.getByTestId('del-restored').waitFor();
+    const id = (await page.getByTestId('del-restored').innerText()).match(/job ([0-9a-f-]+)/)?.[1];
+    const j = await waitJob(page, id);
+    if (j.status !== 'done') throw new Error(`restore job ${id}: ${j.status} ${j.message}`);
+    const back = await countOf(page, preq);
+    if (back !== want) throw new Error(`${back} opportunities after the restore, want ${want}`);
+  });
+}
+
+/** The Delete page in Chinese (after the language switch). */
+export async function deleteChineseStep({ page, link, step }) {
+  await step('delete-chinese', page, async () => {
+    await link('删除').click();
+    await page.getByRole('heading', { name: '删除', exact: true }).waitFor();
+    await page.getByRole('combobox', { name: '对象' }).selectOption('Opportunity');
+    await page.getByRole('radio', { name: '全部记录' }).check();
+    await page.getByText(/将删除 \d+ 条记录/).waitFor();
+    await page.getByLabel(/输入对象的 API 名称/).waitFor();
+  });
+}
