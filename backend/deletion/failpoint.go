@@ -1,11 +1,6 @@
 package deletion
 
-import (
-	"os"
-	"strconv"
-	"strings"
-	"syscall"
-)
+import failpointpkg "batchdesk/backend/failpoint"
 
 // Failpoint names, for BATCHDESK_FAILPOINT=name:N (tests of kill and
 // resume). At the named point the process kills itself with SIGKILL, as
@@ -21,17 +16,6 @@ const (
 
 // FailpointEnv is the environment variable read by the failpoints (the
 // import's, too).
-const FailpointEnv = "BATCHDESK_FAILPOINT"
+const FailpointEnv = failpointpkg.Env
 
-func failpoint(name string, seq int) {
-	v := os.Getenv(FailpointEnv)
-	n, s, ok := strings.Cut(v, ":")
-	if !ok || n != name {
-		return
-	}
-	if k, err := strconv.Atoi(s); err != nil || k != seq {
-		return
-	}
-	_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
-	select {} // the signal is on its way
-}
+func failpoint(name string, seq int) { failpointpkg.Hit(name, seq) }

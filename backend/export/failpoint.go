@@ -2,10 +2,8 @@ package export
 
 import (
 	"bufio"
-	"os"
-	"strconv"
-	"strings"
-	"syscall"
+
+	"batchdesk/backend/failpoint"
 )
 
 // FailpointEnv names the failpoint of a kill test, as the import's
@@ -13,27 +11,13 @@ import (
 // SIGKILL, as `kill -9` would, once the N-th file of the export (counting
 // the files inside a zip) has its header and first rows at the destination
 // but is not published.
-const FailpointEnv = "BATCHDESK_FAILPOINT"
+const FailpointEnv = failpoint.Env
 
 // FailMidFile is the failpoint name.
 const FailMidFile = "export-mid-file"
 
-var failName, failSeq = parseFailpoint(os.Getenv(FailpointEnv))
-
-func parseFailpoint(v string) (string, int) {
-	name, n, ok := strings.Cut(v, ":")
-	if !ok {
-		return "", 0
-	}
-	seq, err := strconv.Atoi(n)
-	if err != nil {
-		return "", 0
-	}
-	return name, seq
-}
-
 // failArmed reports whether the failpoint name:seq is set.
-func failArmed(name string, seq int) bool { return failName == name && failSeq == seq }
+func failArmed(name string, seq int) bool { return failpoint.Armed(name, seq) }
 
 // killer passes the first rows through to the destination, then kills the
 // process.
@@ -45,8 +29,7 @@ func (k *killer) Write(p []byte) (int, error) {
 		err = k.bw.Flush()
 	}
 	if err == nil {
-		_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
-		select {} // the signal is on its way
+		failpoint.Kill()
 	}
 	return n, err
 }

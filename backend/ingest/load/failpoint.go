@@ -1,11 +1,6 @@
 package load
 
-import (
-	"os"
-	"strconv"
-	"strings"
-	"syscall"
-)
+import failpointpkg "batchdesk/backend/failpoint"
 
 // Failpoint names, for BATCHDESK_FAILPOINT=name:N (tests of kill and resume).
 // At the named point of batch N (Batch.Seq) the process kills itself with
@@ -22,21 +17,7 @@ const (
 )
 
 // FailpointEnv is the environment variable read by the failpoints.
-const FailpointEnv = "BATCHDESK_FAILPOINT"
-
-var failName, failSeq = parseFailpoint(os.Getenv(FailpointEnv))
-
-func parseFailpoint(v string) (string, int) {
-	name, n, ok := strings.Cut(v, ":")
-	if !ok {
-		return "", 0
-	}
-	seq, err := strconv.Atoi(n)
-	if err != nil {
-		return "", 0
-	}
-	return name, seq
-}
+const FailpointEnv = failpointpkg.Env
 
 // failHook, when set, is called at every failpoint (tests).
 var failHook func(name string, seq int)
@@ -55,9 +36,5 @@ func failpoint(name string, seq int) {
 	if failHook != nil {
 		failHook(name, seq)
 	}
-	if failName == "" || name != failName || seq != failSeq {
-		return
-	}
-	_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
-	select {} // the signal is on its way
+	failpointpkg.Hit(name, seq)
 }
