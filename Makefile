@@ -63,8 +63,8 @@ test-go: build pg
 ## bench: generate a 100 MB file, measure import/validate against psql \copy and encoding/csv
 bench: build pg
 	go run ./backend/bench/importbench -out $(TEST_OUT)/bench
-	go run ./backend/export/benchcmd -out $(TEST_OUT)/bench
-	go run ./backend/deletion/benchcmd -out $(TEST_OUT)/bench
+	go run ./backend/bench/exportbench -out $(TEST_OUT)/bench
+	go run ./backend/bench/deletebench -out $(TEST_OUT)/bench
 
 ## dev: Wails dev mode (hot reload; needs a display)
 dev: deps

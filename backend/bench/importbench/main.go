@@ -1,4 +1,4 @@
-// Command benchcmd is `make bench`: it generates a realistic 100 MB account
+// Command importbench is `make bench`: it generates a realistic 100 MB account
 // CSV, then measures Batchdesk against the floors of DESIGN §5 on the test
 // PostgreSQL (BATCHDESK_TEST_PG): insert vs `psql \copy`, update by a unique
 // field vs COPY into staging + one UPDATE … FROM, validate-only vs a bare
@@ -18,15 +18,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"batchdesk/backend/bench/benchkit"
 	"batchdesk/backend/crm"
 	"batchdesk/backend/ingest/mapping"
 	"batchdesk/backend/ingest/pipeline"
@@ -194,11 +193,6 @@ var (
 
 func want(c string) bool { return only == "" || strings.Contains(","+only+",", ","+c+",") }
 
-type sample struct {
-	secs float64
-	rss  int64 // KB, Batchdesk side only
-}
-
 func bench(out string, mb int) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
@@ -210,21 +204,12 @@ func bench(out string, mb int) error {
 	}
 	st, _ := os.Stat(file)
 	fmt.Printf("generated %s: %d rows, %.1f MB\n", file, rows, float64(st.Size())/(1<<20))
-	admin := pgtest.ServerDSN()
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, admin)
+	dsn, drop, err := benchkit.NewDatabase(ctx, pgtest.ServerDSN(), "bd_bench")
 	if err != nil {
-		return fmt.Errorf("PostgreSQL at BATCHDESK_TEST_PG: %w", err)
-	}
-	dbName := fmt.Sprintf("bd_bench_%d", time.Now().UnixNano())
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{dbName}.Sanitize()); err != nil {
 		return err
 	}
-	defer func() {
-		conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{dbName}.Sanitize()+" WITH (FORCE)")
-		conn.Close(context.Background())
-	}()
-	dsn := pgtest.WithDatabase(admin, dbName)
+	defer drop()
 	db, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		return err
@@ -244,38 +229,38 @@ func bench(out string, mb int) error {
 		return err
 	}
 	cols := strings.Join(columns, ", ")
-	psql := func(script string) (sample, error) {
+	psql := func(script string) (benchkit.Sample, error) {
 		cmd := exec.Command("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", dsn)
 		cmd.Stdin = strings.NewReader(script)
-		return timed(cmd)
+		return benchkit.Timed(cmd)
 	}
-	bd := func(mode string) (sample, error) {
-		return timed(exec.Command(exe, "-child", mode, "-dsn", dsn, "-file", file, "-profile", profileDir))
+	bd := func(mode string) (benchkit.Sample, error) {
+		return benchkit.Timed(exec.Command(exe, "-child", mode, "-dsn", dsn, "-file", file, "-profile", profileDir))
 	}
 	// bdInProcess times the pipeline inside its process, as the floor it
 	// is compared with is timed (the preview runs in the already open app).
-	bdInProcess := func(mode string) (sample, error) {
+	bdInProcess := func(mode string) (benchkit.Sample, error) {
 		cmd := exec.Command(exe, "-child", mode, "-dsn", dsn, "-file", file, "-profile", profileDir)
 		var stdout strings.Builder
 		cmd.Stdout = &stdout
-		s, err := timed(cmd)
+		s, err := benchkit.Timed(cmd)
 		if err != nil {
 			return s, err
 		}
 		for _, l := range strings.Split(stdout.String(), "\n") {
 			if v, ok := strings.CutPrefix(l, "seconds "); ok {
-				if s.secs, err = strconv.ParseFloat(strings.TrimSpace(v), 64); err != nil {
+				if s.Secs, err = strconv.ParseFloat(strings.TrimSpace(v), 64); err != nil {
 					return s, err
 				}
 			}
 		}
 		return s, nil
 	}
-	csvRead := func() (sample, error) {
+	csvRead := func() (benchkit.Sample, error) {
 		t0 := time.Now()
 		f, err := os.Open(file)
 		if err != nil {
-			return sample{}, err
+			return benchkit.Sample{}, err
 		}
 		defer f.Close()
 		r := csv.NewReader(f)
@@ -284,10 +269,10 @@ func bench(out string, mb int) error {
 			if _, err := r.Read(); err == io.EOF {
 				break
 			} else if err != nil {
-				return sample{}, err
+				return benchkit.Sample{}, err
 			}
 		}
-		return sample{secs: time.Since(t0).Seconds()}, nil
+		return benchkit.Sample{Secs: time.Since(t0).Seconds()}, nil
 	}
 	copyA := fmt.Sprintf("\\copy bench_a (%s) FROM '%s' WITH (FORMAT csv, HEADER true)\n", cols, file)
 	var set []string
@@ -297,7 +282,7 @@ func bench(out string, mb int) error {
 	updateFloor := "BEGIN;\nCREATE TEMP TABLE s (LIKE bench_a) ON COMMIT DROP;\n" +
 		fmt.Sprintf("\\copy s (%s) FROM '%s' WITH (FORMAT csv, HEADER true)\n", cols, file) +
 		"UPDATE bench_a AS t SET " + strings.Join(set, ", ") + " FROM s WHERE t.account_no = s.account_no;\nCOMMIT;\n"
-	var insF, insB, updF, updB, valF, valB []sample
+	var insF, insB, updF, updB, valF, valB []benchkit.Sample
 	for round := 1; round <= rounds && want("plain"); round++ {
 		fmt.Printf("round %d …\n", round)
 		if err := truncate(); err != nil {
@@ -305,18 +290,18 @@ func bench(out string, mb int) error {
 		}
 		for _, step := range []struct {
 			name string
-			dst  *[]sample
-			run  func() (sample, error)
+			dst  *[]benchkit.Sample
+			run  func() (benchkit.Sample, error)
 		}{
-			{"insert psql", &insF, func() (sample, error) { return psql(copyA) }},
-			{"insert batchdesk", &insB, func() (sample, error) { return bd("insert") }},
-			{"update psql", &updF, func() (sample, error) { return psql(updateFloor) }},
-			{"update batchdesk", &updB, func() (sample, error) {
+			{"insert psql", &insF, func() (benchkit.Sample, error) { return psql(copyA) }},
+			{"insert batchdesk", &insB, func() (benchkit.Sample, error) { return bd("insert") }},
+			{"update psql", &updF, func() (benchkit.Sample, error) { return psql(updateFloor) }},
+			{"update batchdesk", &updB, func() (benchkit.Sample, error) {
 				// bench_b must hold the rows to update: it does, from the insert.
 				return bd("update")
 			}},
 			{"validate csv", &valF, csvRead},
-			{"validate batchdesk", &valB, func() (sample, error) { return bdInProcess("validate") }},
+			{"validate batchdesk", &valB, func() (benchkit.Sample, error) { return bdInProcess("validate") }},
 		} {
 			if _, err := db.Exec(ctx, "CHECKPOINT"); err != nil {
 				return err
@@ -325,7 +310,7 @@ func bench(out string, mb int) error {
 			if err != nil {
 				return fmt.Errorf("%s: %w", step.name, err)
 			}
-			fmt.Printf("  %-20s %6.2f s\n", step.name, s.secs)
+			fmt.Printf("  %-20s %6.2f s\n", step.name, s.Secs)
 			*step.dst = append(*step.dst, s)
 		}
 	}
@@ -371,25 +356,10 @@ func bench(out string, mb int) error {
 
 type line struct {
 	name, floor string
-	f, b        []sample
+	f, b        []benchkit.Sample
 	target      float64
 	rows        int  // rows of the case (0 = the 100 MB file's)
 	absolute    bool // target is in seconds of Batchdesk, no floor
-}
-
-func median(s []sample, rss bool) float64 {
-	if len(s) == 0 {
-		return 0
-	}
-	v := make([]float64, len(s))
-	for i, x := range s {
-		v[i] = x.secs
-		if rss {
-			v[i] = float64(x.rss)
-		}
-	}
-	sort.Float64s(v)
-	return v[len(v)/2]
 }
 
 func render(rows int, size int64, lines []line) string {
@@ -397,7 +367,7 @@ func render(rows int, size int64, lines []line) string {
 	fmt.Fprintf(&b, "\n%d rows, %.1f MB (plain-table and preview cases), median of %d alternating rounds\n\n", rows, float64(size)/(1<<20), rounds)
 	b.WriteString("| step | floor | floor s | Batchdesk s | ratio | target | rows/s | peak RSS MB |\n|---|---|---|---|---|---|---|---|\n")
 	for _, l := range lines {
-		f, bd := median(l.f, false), median(l.b, false)
+		f, bd := benchkit.Median(l.f, false), benchkit.Median(l.b, false)
 		n := l.rows
 		if n == 0 {
 			n = rows
@@ -407,7 +377,7 @@ func render(rows int, size int64, lines []line) string {
 			if bd > l.target {
 				ok = "❌"
 			}
-			fmt.Fprintf(&b, "| %s | — | — | %.2f | — %s | < %.0f s | — | %.0f |\n", l.name, bd, ok, l.target, median(l.b, true)/1024)
+			fmt.Fprintf(&b, "| %s | — | — | %.2f | — %s | < %.0f s | — | %.0f |\n", l.name, bd, ok, l.target, benchkit.Median(l.b, true)/1024)
 			continue
 		}
 		ok := "✅"
@@ -415,23 +385,7 @@ func render(rows int, size int64, lines []line) string {
 			ok = "❌"
 		}
 		fmt.Fprintf(&b, "| %s | %s | %.2f | %.2f | %.2f× %s | ≤ %.1f× | %.0f | %.0f |\n", l.name, l.floor, f, bd, bd/f, ok, l.target,
-			float64(n)/bd, median(l.b, true)/1024)
+			float64(n)/bd, benchkit.Median(l.b, true)/1024)
 	}
 	return b.String()
-}
-
-func timed(cmd *exec.Cmd) (sample, error) {
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	t0 := time.Now()
-	err := cmd.Run()
-	secs := time.Since(t0).Seconds()
-	if err != nil {
-		return sample{}, fmt.Errorf("%v: %s", err, stderr.String())
-	}
-	var rss int64
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = ru.Maxrss
-	}
-	return sample{secs: secs, rss: rss}, nil
 }

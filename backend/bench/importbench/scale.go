@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"batchdesk/backend/bench/benchkit"
 	"batchdesk/backend/pgtest"
 )
 
@@ -41,7 +42,7 @@ func crmCase(ctx context.Context, exe, out string, mb, rounds int) (line, error)
 	}
 	defer conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+db+" WITH (FORCE)")
 	dsn := pgtest.WithDatabase(admin, dbName)
-	if _, err := timed(exec.Command(exe, "-child", "demo", "-dsn", dsn)); err != nil {
+	if _, err := benchkit.Timed(exec.Command(exe, "-child", "demo", "-dsn", dsn)); err != nil {
 		return line{}, fmt.Errorf("install the demo CRM: %w", err)
 	}
 	reset := func() error {
@@ -60,20 +61,20 @@ func crmCase(ctx context.Context, exe, out string, mb, rounds int) (line, error)
 			if err := reset(); err != nil {
 				return l, err
 			}
-			var s sample
+			var s benchkit.Sample
 			if side == "psql" {
 				cmd := exec.Command("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", dsn)
 				cmd.Stdin = strings.NewReader(copyCmd)
-				s, err = timed(cmd)
+				s, err = benchkit.Timed(cmd)
 				l.f = append(l.f, s)
 			} else {
-				s, err = timed(exec.Command(exe, "-child", "insert", "-object", "Account", "-dsn", dsn, "-file", file, "-profile", profileDir))
+				s, err = benchkit.Timed(exec.Command(exe, "-child", "insert", "-object", "Account", "-dsn", dsn, "-file", file, "-profile", profileDir))
 				l.b = append(l.b, s)
 			}
 			if err != nil {
 				return l, fmt.Errorf("crm %d rows, %s: %w", rows, side, err)
 			}
-			fmt.Printf("  crm %-8d %-10s %6.2f s  %4d MB\n", rows, side, s.secs, s.rss>>10)
+			fmt.Printf("  crm %-8d %-10s %6.2f s  %4d MB\n", rows, side, s.Secs, s.RSS>>10)
 		}
 	}
 	return l, nil
@@ -94,7 +95,7 @@ func sandboxCase(exe, out string, rounds int) (line, error) {
 	}
 	clean := filepath.Join(out, "sandbox-clean.db")
 	removeDB(clean)
-	if _, err := timed(exec.Command(exe, "-child", "demo", "-dsn", "sandbox:"+clean)); err != nil {
+	if _, err := benchkit.Timed(exec.Command(exe, "-child", "demo", "-dsn", "sandbox:"+clean)); err != nil {
 		return line{}, fmt.Errorf("install the demo sandbox: %w", err)
 	}
 	work := filepath.Join(out, "sandbox-run.db")
@@ -112,21 +113,21 @@ func sandboxCase(exe, out string, rounds int) (line, error) {
 			if err := copyFile(clean, work); err != nil {
 				return l, err
 			}
-			var s sample
+			var s benchkit.Sample
 			if side == "sqlite3" {
 				cmd := exec.Command("sqlite3", work)
 				cmd.Stdin = strings.NewReader(script)
 				cmd.Stdout = io.Discard
-				s, err = timed(cmd)
+				s, err = benchkit.Timed(cmd)
 				l.f = append(l.f, s)
 			} else {
-				s, err = timed(exec.Command(exe, "-child", "insert", "-object", "Account", "-dsn", "sandbox:"+work, "-file", file, "-profile", profileDir))
+				s, err = benchkit.Timed(exec.Command(exe, "-child", "insert", "-object", "Account", "-dsn", "sandbox:"+work, "-file", file, "-profile", profileDir))
 				l.b = append(l.b, s)
 			}
 			if err != nil {
 				return l, fmt.Errorf("sandbox, %s: %w", side, err)
 			}
-			fmt.Printf("  sandbox %-10s %6.2f s  %4d MB\n", side, s.secs, s.rss>>10)
+			fmt.Printf("  sandbox %-10s %6.2f s  %4d MB\n", side, s.Secs, s.RSS>>10)
 		}
 	}
 	return l, nil
@@ -147,16 +148,16 @@ func previewCase(exe, dsn, file string, rounds int) (line, error) {
 		cmd := exec.Command(exe, "-child", "preview", "-dsn", dsn, "-file", bad)
 		var stdout strings.Builder
 		cmd.Stdout = &stdout
-		s, err := timed(cmd)
+		s, err := benchkit.Timed(cmd)
 		if err != nil {
 			return l, fmt.Errorf("preview: %w", err)
 		}
 		for _, ln := range strings.Split(stdout.String(), "\n") {
 			if v, ok := strings.CutPrefix(ln, "first "); ok {
-				s.secs, _ = strconv.ParseFloat(strings.TrimSpace(v), 64)
+				s.Secs, _ = strconv.ParseFloat(strings.TrimSpace(v), 64)
 			}
 		}
-		fmt.Printf("  preview first problem %6.3f s\n", s.secs)
+		fmt.Printf("  preview first problem %6.3f s\n", s.Secs)
 		l.b = append(l.b, s)
 	}
 	return l, nil

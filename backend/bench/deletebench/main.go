@@ -1,4 +1,4 @@
-// Command benchcmd measures a bulk delete (DESIGN §5: 500k records by a
+// Command deletebench measures a bulk delete (DESIGN §5: 500k records by a
 // filter ≤ 1.3× one bare DELETE … WHERE, without the backup): it loads
 // Account-like rows into the demo CRM's crm.account (six indexes, three
 // foreign keys pointing at it), then, in the same run and alternating,
@@ -14,19 +14,16 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"batchdesk/backend/bench/benchkit"
 	"batchdesk/backend/crm"
 	"batchdesk/backend/deletion"
 	"batchdesk/backend/filter"
@@ -48,7 +45,7 @@ func main() {
 	out := flag.String("out", "", "folder for delete-bench.json")
 	flag.Parse()
 	if err := run(*pg, *rows, *runs, *out); err != nil {
-		fmt.Fprintln(os.Stderr, "benchcmd:", err)
+		fmt.Fprintln(os.Stderr, "deletebench:", err)
 		os.Exit(1)
 	}
 }
@@ -63,7 +60,7 @@ type result struct {
 
 func run(server string, rows, runs int, out string) error {
 	ctx := context.Background()
-	dsn, drop, err := newDatabase(ctx, server)
+	dsn, drop, err := benchkit.NewDatabase(ctx, server, "bd_bench_delete")
 	if err != nil {
 		return err
 	}
@@ -143,8 +140,8 @@ func run(server string, rows, runs int, out string) error {
 		}
 	}
 	for i := range results {
-		results[i].Median = median(results[i].Seconds)
-		results[i].Ratio = results[i].Median / median(results[0].Seconds)
+		results[i].Median = benchkit.MedianOf(results[i].Seconds)
+		results[i].Ratio = results[i].Median / benchkit.MedianOf(results[0].Seconds)
 	}
 	fmt.Printf("delete %d Account rows where %s (median of %d)\n", rows, where, runs)
 	for _, r := range results {
@@ -194,43 +191,4 @@ func load(ctx context.Context, conn *pgx.Conn, rows int) error {
 		}
 	}
 	return nil
-}
-
-func median(xs []float64) float64 {
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	if len(s) == 0 {
-		return 0
-	}
-	return s[len(s)/2]
-}
-
-// newDatabase creates a throwaway database on server.
-func newDatabase(ctx context.Context, server string) (string, func(), error) {
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	name := "bd_bench_delete_" + hex.EncodeToString(b)
-	admin, err := pgx.Connect(ctx, server)
-	if err != nil {
-		return "", nil, fmt.Errorf("connect %s: %w", server, err)
-	}
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
-		admin.Close(ctx)
-		return "", nil, err
-	}
-	admin.Close(ctx)
-	u, err := url.Parse(server)
-	if err != nil {
-		return "", nil, err
-	}
-	u.Path = "/" + name
-	drop := func() {
-		c, err := pgx.Connect(context.Background(), server)
-		if err != nil {
-			return
-		}
-		defer c.Close(context.Background())
-		_, _ = c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
-	}
-	return u.String(), drop, nil
 }

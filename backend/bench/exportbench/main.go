@@ -1,11 +1,11 @@
-// Command benchcmd is the export line of `make bench`: it generates 1M
+// Command exportbench is the export line of `make bench`: it generates 1M
 // account-like rows (12 columns) in a table of the test PostgreSQL
 // (BATCHDESK_TEST_PG), then measures a Batchdesk export of that table to a
 // local CSV against `psql \copy (SELECT …) TO` of the same rows: three
 // alternating rounds, medians, Batchdesk's peak RSS. It prints a markdown
 // table row (and writes it to DIR/bench-export.md).
 //
-// Usage: go run ./backend/export/benchcmd -out DIR [-rows 1000000] [-workers N]
+// Usage: go run ./backend/bench/exportbench -out DIR [-rows 1000000] [-workers N]
 package main
 
 import (
@@ -16,14 +16,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
-	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"batchdesk/backend/bench/benchkit"
 	"batchdesk/backend/crm"
 	"batchdesk/backend/destination/local"
 	"batchdesk/backend/export"
@@ -117,30 +116,16 @@ func runChild(dsn, dir string, workers int, profile string) error {
 	return nil
 }
 
-type sample struct {
-	secs float64
-	rss  int64 // KB
-}
-
 func bench(out string, rows, workers int, profile string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
 	ctx := context.Background()
-	admin := pgtest.ServerDSN()
-	conn, err := pgx.Connect(ctx, admin)
+	dsn, drop, err := benchkit.NewDatabase(ctx, pgtest.ServerDSN(), "bd_bench_export")
 	if err != nil {
-		return fmt.Errorf("PostgreSQL at BATCHDESK_TEST_PG: %w", err)
-	}
-	dbName := fmt.Sprintf("bd_bench_export_%d", time.Now().UnixNano())
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{dbName}.Sanitize()); err != nil {
 		return err
 	}
-	defer func() {
-		conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{dbName}.Sanitize()+" WITH (FORCE)")
-		conn.Close(context.Background())
-	}()
-	dsn := pgtest.WithDatabase(admin, dbName)
+	defer drop()
 	db, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		return err
@@ -168,30 +153,30 @@ func bench(out string, rows, workers int, profile string) error {
 		return err
 	}
 	copyOut := fmt.Sprintf("\\copy (SELECT %s FROM bench_x) TO '%s' WITH (FORMAT csv, HEADER true)\n", strings.Join(columns, ", "), psqlFile)
-	psql := func() (sample, error) {
+	psql := func() (benchkit.Sample, error) {
 		cmd := exec.Command("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", dsn)
 		cmd.Stdin = strings.NewReader(copyOut)
-		return timed(cmd)
+		return benchkit.Timed(cmd)
 	}
-	bd := func() (sample, error) {
+	bd := func() (benchkit.Sample, error) {
 		args := []string{"-child", bdDir, "-dsn", dsn, "-workers", strconv.Itoa(workers)}
 		if profile != "" {
 			args = append(args, "-profile", profile)
 		}
-		return timed(exec.Command(exe, args...))
+		return benchkit.Timed(exec.Command(exe, args...))
 	}
-	var floor, ours []sample
+	var floor, ours []benchkit.Sample
 	for round := 1; round <= 3; round++ {
 		for _, step := range []struct {
 			name string
-			dst  *[]sample
-			run  func() (sample, error)
+			dst  *[]benchkit.Sample
+			run  func() (benchkit.Sample, error)
 		}{{"psql \\copy", &floor, psql}, {"batchdesk", &ours, bd}} {
 			s, err := step.run()
 			if err != nil {
 				return fmt.Errorf("%s: %w", step.name, err)
 			}
-			fmt.Printf("  round %d %-12s %6.2f s  %4d MB\n", round, step.name, s.secs, s.rss/1024)
+			fmt.Printf("  round %d %-12s %6.2f s  %4d MB\n", round, step.name, s.Secs, s.RSS/1024)
 			*step.dst = append(*step.dst, s)
 		}
 	}
@@ -199,42 +184,14 @@ func bench(out string, rows, workers int, profile string) error {
 	if err != nil {
 		return err
 	}
-	f, b := median(floor, false), median(ours, false)
+	f, b := benchkit.Median(floor, false), benchkit.Median(ours, false)
 	ok := "✅"
 	if b/f > 1.0 {
 		ok = "❌"
 	}
 	row := fmt.Sprintf("| Export of an object (%d rows, 12 columns, %.0f MB CSV, local folder) | psql \\copy (SELECT …) TO | %.2f | %.2f | %.2f× %s | ≤ 1.0× (aim 0.7×) | %.0f | %.0f |\n",
-		rows, float64(st.Size())/(1<<20), f, b, b/f, ok, float64(rows)/b, median(ours, true)/1024)
+		rows, float64(st.Size())/(1<<20), f, b, b/f, ok, float64(rows)/b, benchkit.Median(ours, true)/1024)
 	table := "\n| step | floor | floor s | Batchdesk s | ratio | target | rows/s | peak RSS MB |\n|---|---|---|---|---|---|---|---|\n" + row
 	fmt.Print(table)
 	return os.WriteFile(filepath.Join(out, "bench-export.md"), []byte(table), 0o644)
-}
-
-func median(s []sample, rss bool) float64 {
-	v := make([]float64, len(s))
-	for i, x := range s {
-		v[i] = x.secs
-		if rss {
-			v[i] = float64(x.rss)
-		}
-	}
-	sort.Float64s(v)
-	return v[len(v)/2]
-}
-
-func timed(cmd *exec.Cmd) (sample, error) {
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	t0 := time.Now()
-	err := cmd.Run()
-	secs := time.Since(t0).Seconds()
-	if err != nil {
-		return sample{}, fmt.Errorf("%v: %s", err, stderr.String())
-	}
-	var rss int64
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = ru.Maxrss
-	}
-	return sample{secs: secs, rss: rss}, nil
 }
