@@ -1,10 +1,14 @@
 package app
 
 import (
+	"os"
 	"time"
 
+	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/connections"
+	"batchdesk/backend/crm"
+	"batchdesk/backend/sandboxcopy"
 )
 
 func init() { addArea("connections", false, func(a *App) any { return &ConnectionsAPI{a} }) }
@@ -71,4 +75,28 @@ func (a *ConnectionsAPI) DescribeObject(connection, object string) (catalog.Obje
 		return catalog.Object{}, fail(err)
 	}
 	return *o, nil
+}
+
+// CopyToSandbox starts a sandbox copy of the connection's CRM (a saved
+// connection on PostgreSQL) named name, with records "none", "reference"
+// or "all", and returns the copy's job ID at once; the copy is then usable
+// as the connection "sandbox:NAME". A copy of that name that exists is
+// refused (Conflict).
+func (a *ConnectionsAPI) CopyToSandbox(connection, name, records string) (string, error) {
+	path, err := crm.SandboxCopyPath(name)
+	if err != nil {
+		return "", fail(err)
+	}
+	if _, err := os.Stat(path); err == nil {
+		return "", fail(apperr.New(apperr.Conflict, "a sandbox copy named %s exists already: choose another name", name))
+	}
+	ctx, cancel := a.call(10 * time.Second)
+	defer cancel()
+	if _, err := a.resolve(ctx, connection); err != nil { // browser mode: no sandbox file outside the allowed folders
+		return "", fail(err)
+	}
+	opt := sandboxcopy.Options{Records: records}
+	// The job outlives the call: it runs on the app's context.
+	id, err := sandboxcopy.Start(a.ctx, a.ws.Conns, a.jobs, name, path, connection, opt)
+	return id, fail(err)
 }

@@ -132,7 +132,7 @@ func TestBrowserModeOpensOnlyAllowedFiles(t *testing.T) {
 
 func TestSurface(t *testing.T) {
 	want := map[string]string{
-		"connections":  "AddConnection DescribeObject ListConnections ListObjects RemoveConnection TestConnection",
+		"connections":  "AddConnection CopyToSandbox DescribeObject ListConnections ListObjects RemoveConnection TestConnection",
 		"delete":       "GetDeleteBackup PreviewDelete RestoreDelete SampleDelete ScheduleDelete StartDelete",
 		"destinations": "AddDestination ListDestinations PickFolder RemoveDestination TestDestination",
 		"export":       "CountExport ExportJob FilterFromJSON FilterFromText ShowFolder StartExport",

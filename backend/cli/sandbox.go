@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -16,9 +15,7 @@ import (
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/crm"
-	"batchdesk/backend/jobs"
 	"batchdesk/backend/sandboxcopy"
-	"batchdesk/backend/store"
 )
 
 func init() { register(newSandboxCmd) }
@@ -116,76 +113,16 @@ complete: nothing stale is kept (rehearsal imports into the copy are gone).`,
 	return cmd
 }
 
-// runSandboxCopy copies from into path as a job (kind export: the history
-// has no kind of its own for copies; the object column says "sandbox copy").
+// runSandboxCopy copies from into path as a job and waits for it.
 func runSandboxCopy(env *Env, cmd *cobra.Command, name, path, from string, opt sandboxcopy.Options, asJSON bool) error {
 	ctx := cmd.Context()
 	ws, r, err := registry(env, cmd, newProgressView(env, "sandbox copy"))
 	if err != nil {
 		return err
 	}
-	spec, err := ws.Conns.Resolve(ctx, from)
-	if err != nil {
-		return err
-	}
-	t, err := crm.Open(ctx, spec)
-	if err != nil {
-		return err
-	}
-	defer t.Close()
-	src, ok := t.(sandboxcopy.Source)
-	if !ok {
-		return apperr.New(apperr.Invalid, "%s is a sandbox: copy its file instead (a sandbox copy is made from a CRM on PostgreSQL)", t.Describe())
-	}
-	opt.From = storedFrom(from)
-	j, err := r.Create(ctx, jobs.Spec{Kind: store.JobExport, Connection: spec.String(), Object: "sandbox copy " + name,
-		Settings: map[string]any{"sandbox": name, "from": opt.From, "options": opt}})
-	if err != nil {
-		return err
-	}
-	fn := func(ctx context.Context, report func(jobs.Progress)) (jobs.Outcome, error) {
-		res, err := sandboxcopy.Create(ctx, src, path, opt, func(p sandboxcopy.Progress) {
-			report(jobs.Progress{Total: p.Total, Done: p.Done, Succeeded: p.Done, Message: p.Object})
-		})
-		if err != nil {
-			if apperr.CodeOf(err) == apperr.Canceled {
-				return jobs.Outcome{Canceled: true}, nil
-			}
-			return jobs.Outcome{}, err
-		}
-		for _, n := range res.Notes {
-			r.Event(j.ID, "info", n)
-		}
-		msg := fmt.Sprintf("sandbox copy %s: %d objects, %d records (use --crm sandbox:%s)", name, len(res.Objects), res.Total, name)
-		if len(res.Notes) > 0 {
-			msg += "; " + strings.Join(res.Notes, "; ")
-		}
-		return jobs.Outcome{Total: res.Total, Succeeded: res.Total, Message: msg}, nil
-	}
 	return runJob(env, ctx, r, asJSON, func(ctx context.Context) (string, error) {
-		return j.ID, r.Start(ctx, j.ID, fn)
+		return sandboxcopy.Start(ctx, ws.Conns, r, name, path, from, opt)
 	})
-}
-
-// storedFrom is what a copy remembers of its source: a saved connection's
-// name as is, a URL without its password.
-func storedFrom(from string) string {
-	if !strings.Contains(from, "://") {
-		return from
-	}
-	u, err := url.Parse(from)
-	if err != nil {
-		return ""
-	}
-	if u.User != nil {
-		u.User = url.User(u.User.Username())
-	}
-	q := u.Query()
-	if q.Has("password") {
-		q.Del("password")
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
 }
 
 // sandboxView is one copy as `sandbox list --json` prints it.

@@ -833,6 +833,14 @@ export interface AppMethods {
   // connections (ConnectionsAPI)
   /** AddConnection saves a connection; its password goes to the keyring. */
   AddConnection(input: ConnectionInput): Promise<Connection>;
+  /**
+   * CopyToSandbox starts a sandbox copy of the connection's CRM (a saved
+   * connection on PostgreSQL) named name, with records "none", "reference"
+   * or "all", and returns the copy's job ID at once; the copy is then usable
+   * as the connection "sandbox:NAME". A copy of that name that exists is
+   * refused (Conflict).
+   */
+  CopyToSandbox(connection: string, name: string, records: string): Promise<string>;
   /** DescribeObject returns one object with its fields. */
   DescribeObject(connection: string, object: string): Promise<CrmObject>;
   /** ListConnections lists the built-in sandbox and the saved connections. */
