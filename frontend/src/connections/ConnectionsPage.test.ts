@@ -115,4 +115,37 @@ describe('ConnectionsPage', () => {
     expect(api.RemoveConnection).toHaveBeenCalledWith('acme');
     await waitFor(() => expect(screen.queryByRole('button', { name: 'Test acme' })).toBeNull());
   });
+
+  it('makes a sandbox copy of a PostgreSQL connection as a job, with a file-safe name', async () => {
+    const user = userEvent.setup();
+    const { api } = await renderPage(ConnectionsPage);
+    const rows = screen.getAllByRole('row');
+    const sandbox = rows.find((r) => within(r).queryByText('sandbox'))!;
+    expect(within(sandbox).queryByRole('button', { name: /sandbox copy/i })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Make a sandbox copy of acme' }));
+    const form = screen.getByRole('form', { name: 'Make a sandbox copy of acme' });
+    const name = within(form).getByLabelText('Name of the copy');
+    expect(name).toHaveValue('acme-copy');
+    await user.clear(name);
+    await user.type(name, 'bad name!');
+    expect(within(form).getByText('Letters, digits, - and _ only (it becomes a file name).')).toBeInTheDocument();
+    expect(within(form).getByRole('button', { name: 'Make the copy' })).toBeDisabled();
+    await user.clear(name);
+    await user.type(name, 'acme-rehearsal');
+    await user.selectOptions(within(form).getByLabelText('Records'), 'none');
+    await user.click(within(form).getByRole('button', { name: 'Make the copy' }));
+    expect(api.CopyToSandbox).toHaveBeenCalledWith('acme', 'acme-rehearsal', 'none');
+    const done = await screen.findByText(/Copying into the sandbox copy acme-rehearsal/);
+    expect(within(done).getByRole('link', { name: 'Follow the job' })).toHaveAttribute('href', '#/jobs/job-copy-acme-rehearsal');
+  });
+
+  it('shows why a sandbox copy was refused', async () => {
+    const user = userEvent.setup();
+    const { api } = await renderPage(ConnectionsPage);
+    api.CopyToSandbox.mockRejectedValueOnce(new AppError('conflict', 'a sandbox copy named acme-copy exists already: choose another name'));
+    await user.click(screen.getByRole('button', { name: 'Make a sandbox copy of acme' }));
+    await user.click(screen.getByRole('button', { name: 'Make the copy' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('exists already');
+  });
 });
+

@@ -178,6 +178,7 @@ export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
       connections = connections.filter((c) => c.name !== name);
       return null;
     },
+    CopyToSandbox: async (_connection, name) => `job-copy-${name}`,
     ListObjects: async () => summaries,
     DescribeObject: async (_c, o) => ({ ...account, apiName: o }),
     InspectFile: async (ref) => ({

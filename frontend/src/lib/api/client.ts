@@ -84,6 +84,7 @@ export function createApi(get: () => Transport = currentTransport): Api {
     AddConnection: (input) => call('AddConnection', input),
     TestConnection: (name) => call('TestConnection', name),
     RemoveConnection: (name) => call('RemoveConnection', name),
+    CopyToSandbox: (connection, name, records) => call('CopyToSandbox', connection, name, records),
     ListObjects: async (connection) => ((await call('ListObjects', connection)) ?? []),
     DescribeObject: (connection, object) => call('DescribeObject', connection, object),
 
