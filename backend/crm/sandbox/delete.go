@@ -209,18 +209,7 @@ func (t *Target) DeleteLedger(ctx context.Context, job string) (map[int]fkgraph.
 		return nil, fmt.Errorf("read delete ledger: %w", err)
 	}
 	defer rows.Close()
-	out := map[int]fkgraph.BatchResult{}
-	for rows.Next() {
-		var r fkgraph.BatchResult
-		var failed string
-		if err := rows.Scan(&r.Seq, &r.Deleted, &failed); err != nil {
-			return nil, fmt.Errorf("read delete ledger: %w", err)
-		}
-		_ = json.Unmarshal([]byte(failed), &r.Failed)
-		r.Skipped = true
-		out[r.Seq] = r
-	}
-	return out, rows.Err()
+	return fkgraph.ReadLedger(rows)
 }
 
 // DeleteBatch deletes b.IDs from b.Table in one transaction with their
