@@ -70,16 +70,16 @@ func TestPutSmallIsOnePut(t *testing.T) {
 	if p.Location != "oss://exports/backups/2026/accounts/a.csv" || p.Bytes != int64(len("id,name\n1,张三\n")) {
 		t.Fatalf("published %+v", p)
 	}
-	if b, _ := f.object("backups/2026/accounts/a.csv"); string(b) != "id,name\n1,张三\n" {
+	if b, _ := f.Object("backups/2026/accounts/a.csv"); string(b) != "id,name\n1,张三\n" {
 		t.Fatalf("stored %q", b)
 	}
-	for _, r := range f.requests {
+	for _, r := range f.Requests() {
 		if strings.Contains(r, "uploads") {
-			t.Fatalf("a small file started a multipart upload: %v", f.requests)
+			t.Fatalf("a small file started a multipart upload: %v", f.Requests())
 		}
 	}
-	if f.badSigs != 0 {
-		t.Fatalf("%d requests had a bad signature", f.badSigs)
+	if f.BadSignatures() != 0 {
+		t.Fatalf("%d requests had a bad signature", f.BadSignatures())
 	}
 }
 
@@ -89,7 +89,7 @@ func TestPutEmpty(t *testing.T) {
 	if _, err := d.Put(context.Background(), "empty.csv", strings.NewReader("")); err != nil {
 		t.Fatal(err)
 	}
-	if b, ok := f.object("backups/2026/empty.csv"); !ok || len(b) != 0 {
+	if b, ok := f.Object("backups/2026/empty.csv"); !ok || len(b) != 0 {
 		t.Fatalf("stored %q %v", b, ok)
 	}
 }
@@ -103,7 +103,7 @@ func TestPutLargeStreamsInParts(t *testing.T) {
 	d := mustNew(t, f.options())
 	gen := newGen(size)
 	var worst atomic.Int64
-	f.setFault(func(w http.ResponseWriter, r *http.Request, part int) bool {
+	f.SetFault(func(w http.ResponseWriter, r *http.Request, part int) bool {
 		if part > 0 {
 			ahead := gen.read.Load() - int64(part)*DefaultPartSize
 			if ahead > worst.Load() {
@@ -116,12 +116,12 @@ func TestPutLargeStreamsInParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := f.object("backups/2026/big.csv")
+	b, _ := f.Object("backups/2026/big.csv")
 	if p.Bytes != size || sha256.Sum256(b) != genSum(size) {
 		t.Fatalf("stored %d bytes, published %d; content differs", len(b), p.Bytes)
 	}
 	parts := 0
-	for _, r := range f.requests {
+	for _, r := range f.Requests() {
 		if strings.Contains(r, "partNumber=") {
 			parts++
 		}
@@ -132,8 +132,8 @@ func TestPutLargeStreamsInParts(t *testing.T) {
 	if max := int64(DefaultParallel-1) * DefaultPartSize; worst.Load() > max {
 		t.Fatalf("the reader ran %d bytes ahead of the uploads (bound %d)", worst.Load(), max)
 	}
-	if f.badSigs != 0 || f.pending() != 0 {
-		t.Fatalf("bad signatures %d, pending uploads %d", f.badSigs, f.pending())
+	if f.BadSignatures() != 0 || f.Pending() != 0 {
+		t.Fatalf("bad signatures %d, pending uploads %d", f.BadSignatures(), f.Pending())
 	}
 }
 
@@ -182,17 +182,17 @@ func TestPartFaultsAreRetried(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			const size = 1 << 20
 			f := newFakeOSS(t)
-			f.setFault(attemptFault(3, 2, tc.fail))
+			f.SetFault(attemptFault(3, 2, tc.fail))
 			d := mustNew(t, smallParts(f))
 			if _, err := d.Put(context.Background(), "x.csv", newGen(size)); err != nil {
 				t.Fatal(err)
 			}
-			b, _ := f.object("backups/2026/x.csv")
+			b, _ := f.Object("backups/2026/x.csv")
 			if sha256.Sum256(b) != genSum(size) {
 				t.Fatalf("stored %d bytes that differ", len(b))
 			}
 			tries := 0
-			for _, r := range f.requests {
+			for _, r := range f.Requests() {
 				if strings.Contains(r, "partNumber=3&") || strings.HasSuffix(r, "partNumber=3") {
 					tries++
 				}
@@ -216,16 +216,16 @@ func TestPermanentFailureAbortsAndLeavesNothing(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFakeOSS(t)
-			f.setFault(attemptFault(2, 1000, tc.fail))
+			f.SetFault(attemptFault(2, 1000, tc.fail))
 			d := mustNew(t, smallParts(f))
 			_, err := d.Put(context.Background(), "x.csv", newGen(1<<20))
 			if apperr.CodeOf(err) != tc.code || !strings.Contains(err.Error(), "part 2") {
 				t.Fatalf("err = %v (%s), want %s naming part 2", err, apperr.CodeOf(err), tc.code)
 			}
-			if f.abortedCount() != 1 || f.pending() != 0 {
-				t.Fatalf("aborted %d, pending %d: want the upload aborted", f.abortedCount(), f.pending())
+			if f.Aborted() != 1 || f.Pending() != 0 {
+				t.Fatalf("aborted %d, pending %d: want the upload aborted", f.Aborted(), f.Pending())
 			}
-			if ks := f.keys(); len(ks) != 0 {
+			if ks := f.Keys(); len(ks) != 0 {
 				t.Fatalf("objects left: %v", ks)
 			}
 		})
@@ -256,8 +256,8 @@ func TestCancelAbortsAndLeavesNothing(t *testing.T) {
 	if apperr.CodeOf(err) != apperr.Canceled {
 		t.Fatalf("err = %v (%s), want canceled", err, apperr.CodeOf(err))
 	}
-	if f.abortedCount() != 1 || f.pending() != 0 || len(f.keys()) != 0 {
-		t.Fatalf("aborted %d, pending %d, objects %v", f.abortedCount(), f.pending(), f.keys())
+	if f.Aborted() != 1 || f.Pending() != 0 || len(f.Keys()) != 0 {
+		t.Fatalf("aborted %d, pending %d, objects %v", f.Aborted(), f.Pending(), f.Keys())
 	}
 }
 
@@ -269,8 +269,8 @@ func TestReaderErrorAbortsAndLeavesNothing(t *testing.T) {
 	if !errors.Is(err, boom) {
 		t.Fatalf("err = %v, want the reader's", err)
 	}
-	if f.abortedCount() != 1 || len(f.keys()) != 0 {
-		t.Fatalf("aborted %d, objects %v", f.abortedCount(), f.keys())
+	if f.Aborted() != 1 || len(f.Keys()) != 0 {
+		t.Fatalf("aborted %d, objects %v", f.Aborted(), f.Keys())
 	}
 }
 
@@ -280,7 +280,7 @@ func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 func TestSizeMismatchRemovesObject(t *testing.T) {
 	f := newFakeOSS(t)
-	f.setFault(func(w http.ResponseWriter, r *http.Request, part int) bool {
+	f.SetFault(func(w http.ResponseWriter, r *http.Request, part int) bool {
 		if r.Method != http.MethodHead {
 			return false
 		}
@@ -293,7 +293,7 @@ func TestSizeMismatchRemovesObject(t *testing.T) {
 	if apperr.CodeOf(err) != apperr.Unavailable || !strings.Contains(err.Error(), "bytes") {
 		t.Fatalf("err = %v", err)
 	}
-	if ks := f.keys(); len(ks) != 0 {
+	if ks := f.Keys(); len(ks) != 0 {
 		t.Fatalf("objects left: %v", ks)
 	}
 }
@@ -333,15 +333,15 @@ func TestErrorsInPlainWords(t *testing.T) {
 // default (V1) is refused.
 func TestServerRefusesV1(t *testing.T) {
 	f := newFakeOSS(t)
-	c, err := oss.New(f.srv.URL, f.keyID, f.secret, oss.ForcePathStyle(true))
+	c, err := oss.New(f.URL, f.KeyID, f.Secret, oss.ForcePathStyle(true))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := c.Bucket(f.bucket)
+	b, _ := c.Bucket(f.Bucket)
 	err = b.PutObject("v1.csv", bytes.NewReader([]byte("x")))
 	var se oss.ServiceError
-	if !errors.As(err, &se) || se.Code != "SignatureDoesNotMatch" || f.badSigs != 1 {
-		t.Fatalf("V1 request: %v (bad signatures %d)", err, f.badSigs)
+	if !errors.As(err, &se) || se.Code != "SignatureDoesNotMatch" || f.BadSignatures() != 1 {
+		t.Fatalf("V1 request: %v (bad signatures %d)", err, f.BadSignatures())
 	}
 }
 
@@ -350,15 +350,15 @@ func TestTestWritesAndRemovesProbe(t *testing.T) {
 	if err := mustNew(t, f.options()).Test(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if ks := f.keys(); len(ks) != 0 {
+	if ks := f.Keys(); len(ks) != 0 {
 		t.Fatalf("objects left: %v", ks)
 	}
 	var sawProbe bool
-	for _, r := range f.requests {
+	for _, r := range f.Requests() {
 		sawProbe = sawProbe || strings.HasPrefix(r, "PUT backups/2026/.batchdesk-probe")
 	}
 	if !sawProbe {
-		t.Fatalf("no probe written: %v", f.requests)
+		t.Fatalf("no probe written: %v", f.Requests())
 	}
 }
 

@@ -1,6 +1,7 @@
 // Package sftptest runs an SSH server with pkg/sftp's SFTP subsystem inside
-// a test process, on a loopback port, over the real file system: user
-// "exporter", logging in with a password or a public key.
+// a test process (or build/e2esftp, the end-to-end test's server), on a
+// loopback port, over the real file system: user "exporter", logging in
+// with a password or a public key.
 package sftptest
 
 import (
@@ -27,7 +28,9 @@ type Server struct {
 	HostKey  ssh.Signer
 	Password string        // "" = no password login
 	UserKey  ssh.PublicKey // nil = no key login; set before connecting
+	Dir      string        // the login folder relative paths start from; "" = the process's
 
+	l      net.Listener
 	mu     sync.Mutex
 	logins int
 }
@@ -42,15 +45,21 @@ func (s *Server) Logins() int {
 // NewSigner makes an ed25519 key.
 func NewSigner(t testing.TB) (ssh.Signer, ed25519.PrivateKey) {
 	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := ssh.NewSignerFromKey(priv)
+	s, priv, err := GenerateSigner()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s, priv
+}
+
+// GenerateSigner makes an ed25519 key.
+func GenerateSigner() (ssh.Signer, ed25519.PrivateKey, error) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := ssh.NewSignerFromKey(priv)
+	return s, priv, err
 }
 
 // PrivatePEM is priv in OpenSSH form, encrypted when passphrase is set.
@@ -72,7 +81,18 @@ func PrivatePEM(t testing.TB, priv ed25519.PrivateKey, passphrase string) []byte
 // Start serves on a free loopback port until the test ends.
 func Start(t testing.TB, hostKey ssh.Signer, password string, userKey ssh.PublicKey) *Server {
 	t.Helper()
-	s := &Server{HostKey: hostKey, Password: password, UserKey: userKey}
+	s, err := Listen("127.0.0.1:0", hostKey, password, userKey, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Listen serves on addr ("127.0.0.1:0" = a free loopback port) until
+// Close; dir is the login folder ("" = the process's working directory).
+func Listen(addr string, hostKey ssh.Signer, password string, userKey ssh.PublicKey, dir string) (*Server, error) {
+	s := &Server{HostKey: hostKey, Password: password, UserKey: userKey, Dir: dir}
 	cfg := &ssh.ServerConfig{
 		PasswordCallback: func(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
 			if c.User() == User && s.Password != "" && string(pw) == s.Password {
@@ -88,11 +108,11 @@ func Start(t testing.TB, hostKey ssh.Signer, password string, userKey ssh.Public
 		},
 	}
 	cfg.AddHostKey(hostKey)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	t.Cleanup(func() { l.Close() })
+	s.l = l
 	s.Addr = l.Addr().String()
 	s.Port = l.Addr().(*net.TCPAddr).Port
 	go func() {
@@ -104,8 +124,11 @@ func Start(t testing.TB, hostKey ssh.Signer, password string, userKey ssh.Public
 			go s.serve(c, cfg)
 		}
 	}()
-	return s
+	return s, nil
 }
+
+// Close stops accepting logins.
+func (s *Server) Close() { s.l.Close() }
 
 type refusedError struct{}
 
@@ -137,7 +160,11 @@ func (s *Server) serve(c net.Conn, cfg *ssh.ServerConfig) {
 				ok := req.Type == "subsystem" && len(req.Payload) > 4 && string(req.Payload[4:]) == "sftp"
 				req.Reply(ok, nil)
 				if ok {
-					srv, err := sftp.NewServer(ch)
+					var opts []sftp.ServerOption
+					if s.Dir != "" {
+						opts = append(opts, sftp.WithServerWorkingDirectory(s.Dir))
+					}
+					srv, err := sftp.NewServer(ch, opts...)
 					if err == nil {
 						srv.Serve()
 						srv.Close()
