@@ -3,6 +3,8 @@
 # frontend/e2e/run.mjs (headless Chromium against `batchdesk serve`), then
 # the database is dropped whatever happened.
 #   e2e.sh BIN OUTDIR
+# E2E_ONLY=remote,delete (see run.mjs) runs only those parts after the
+# shell and connection steps.
 set -euo pipefail
 bin=$(realpath "$1"); out=$2
 admin=${BATCHDESK_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}
@@ -13,7 +15,9 @@ trap 'psql -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 
 home=$(mktemp -d)
 BATCHDESK_HOME=$home BATCHDESK_SECRETS=file BATCHDESK_PASSPHRASE=e2e "$bin" demo-crm --crm "$url" >/dev/null
 rm -rf "$home"
-# The FTP server the export steps send files to (loopback only), and a
+# The FTP, OSS and SFTP servers the export steps send files to (loopback
+# only; the OSS one checks the SDK's V4 signatures, see
+# backend/destination/oss/osstest), and a
 # second, throwaway cluster that checks passwords (the shared one trusts
 # every login), with the demo CRM: the delete's password check is tested
 # there. That cluster is skipped where initdb is missing, except under CI.
@@ -21,7 +25,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 tools=$(mktemp -d)
 cluster_pid=
 trap 'kill "$cluster_pid" 2>/dev/null || true; wait "$cluster_pid" 2>/dev/null || true; rm -rf "$tools"; psql -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true' EXIT
-(cd "$root" && go build -o "$tools/e2eftp" ./build/e2eftp && go build -o "$tools/pgcluster" ./backend/pgtest/clustercmd)
+(cd "$root" && go build -o "$tools/" ./build/e2eftp ./build/e2eoss ./build/e2esftp && go build -o "$tools/pgcluster" ./backend/pgtest/clustercmd)
 mkfifo "$tools/in"
 "$tools/pgcluster" <"$tools/in" >"$tools/cluster.json" 2>"$tools/cluster.log" &
 cluster_pid=$!
@@ -41,6 +45,6 @@ else
   echo "e2e: no password-checking cluster ($(tail -1 "$tools/cluster.log")): those delete steps are skipped" >&2
 fi
 cd "$root/frontend"
-E2E_FTP_BIN=$tools/e2eftp BATCHDESK_BIN=$bin BATCHDESK_E2E_PG=$url \
+E2E_FTP_BIN=$tools/e2eftp E2E_OSS_BIN=$tools/e2eoss E2E_SFTP_BIN=$tools/e2esftp BATCHDESK_BIN=$bin BATCHDESK_E2E_PG=$url \
   BATCHDESK_E2E_PGPASS=$pgpass_url BATCHDESK_E2E_PGPASS_PASSWORD=$pgpass_pw \
   E2E_OUT=$out npm run --silent e2e

@@ -1,10 +1,13 @@
 // End-to-end steps of the Delete page (imported by run.mjs): on the sandbox
-// with the typed count, and — when BATCHDESK_E2E_PGPASS is set — on a
+// with the typed count (now, and scheduled "once, in a few seconds" run by
+// `batchdesk serve`'s runner), and — when BATCHDESK_E2E_PGPASS is set — on a
 // PostgreSQL that checks passwords: a wrong password is refused and deletes
 // nothing, the right one deletes with a backup, Restore brings them back.
 //
 //   BATCHDESK_E2E_PGPASS           URL (no password) of a cluster with the demo CRM that checks passwords
 //   BATCHDESK_E2E_PGPASS_PASSWORD  its password
+
+import { existsSync } from 'node:fs';
 
 /** Calls an app method as the page does (same-origin cookie). */
 function apiCall(page, method, ...args) {
@@ -164,6 +167,8 @@ export async function deleteSteps({ page, link, step, log }) {
     await page.getByRole('button', { name: 'Restore' }).waitFor();
   });
 
+  await scheduledDeleteSteps({ page, link, step });
+
   const pgUrl = process.env.BATCHDESK_E2E_PGPASS || '';
   const pgPass = process.env.BATCHDESK_E2E_PGPASS_PASSWORD || '';
   if (!pgUrl) {
@@ -226,6 +231,76 @@ export async function deleteSteps({ page, link, step, log }) {
     const j = await waitJob(page, id);
     if (j.status !== 'done') throw new Error(`restore job ${id}: ${j.status} ${j.message}`);
     const back = await countOf(page, preq);
+    if (back !== want) throw new Error(`${back} opportunities after the restore, want ${want}`);
+  });
+}
+
+/**
+ * A delete scheduled "once, in a few seconds" on the sandbox (name and
+ * count typed): the runner inside `batchdesk serve` starts it, the records
+ * go, the job's backup exists, and Restore on the job page brings them back.
+ */
+async function scheduledDeleteSteps({ page, link, step }) {
+  const req = { connection: 'sandbox', object: 'Opportunity', where: "stage = 'Lost'" };
+  let want = 0;
+  let jobId = '';
+
+  await step('delete-scheduled-saved', page, async () => {
+    await openDelete(page, link, 'sandbox');
+    await page.getByRole('combobox', { name: 'Object' }).selectOption('Opportunity');
+    await page.getByRole('radio', { name: 'Those a filter selects' }).check();
+    await typeFilter(page, req.where);
+    want = await countOf(page, req);
+    if (want <= 0) throw new Error(`the filter matches ${want} opportunities`);
+    await page.getByTestId('del-total').getByText(`${want} records will be deleted`).waitFor();
+    await page.getByLabel(/Type the object’s API name/).fill('Opportunity');
+    await page.getByLabel(/Type the exact count/).fill(String(want));
+    await page.getByRole('radio', { name: 'Scheduled' }).check();
+    await page.getByLabel('Repeat').selectOption('once');
+    const at = new Date(Date.now() + 12_000);
+    const pad = (n) => String(n).padStart(2, '0');
+    await page.getByLabel('Time zone').fill('UTC');
+    await page.getByLabel('Date', { exact: true }).fill(`${at.getUTCFullYear()}-${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())}`);
+    await page.getByLabel('Time', { exact: true }).fill(`${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())}:${pad(at.getUTCSeconds())}`);
+    await page.getByTestId('spec-preview').getByText(/UTC/).first().waitFor();
+    await page.getByLabel('Ceiling').fill(String(want));
+    if (await disabled(page)) throw new Error(`the button is disabled: ${await page.getByTestId('del-unmet').innerText().catch(() => '')}`);
+    await page.getByTestId('del-run').click();
+    await page.getByRole('status').filter({ hasText: /^Schedule saved/ }).waitFor();
+    if ((await countOf(page, req)) !== want) throw new Error('records went before the schedule ran');
+    await page.getByRole('status').filter({ hasText: /^Schedule saved/ }).scrollIntoViewIfNeeded();
+  });
+
+  await step('delete-scheduled-runs-from-serve', page, async () => {
+    await link('Schedules').click();
+    const row = page.getByRole('table', { name: 'Schedules' }).getByRole('row').filter({ hasText: "stage = 'Lost'" });
+    await row.waitFor();
+    await row.getByText('Delete', { exact: true }).waitFor();
+    await row.getByText('done', { exact: true }).waitFor({ timeout: 60_000 });
+    const left = await countOf(page, req);
+    if (left !== 0) throw new Error(`${left} opportunities still match after the scheduled delete`);
+    jobId = /#\/jobs\/([^/?#]+)/.exec((await row.getByRole('link').first().getAttribute('href')) ?? '')?.[1] ?? '';
+  });
+
+  await step('delete-scheduled-job-backup', page, async () => {
+    await page.getByRole('table', { name: 'Schedules' }).getByRole('row').filter({ hasText: "stage = 'Lost'" }).getByRole('link').first().click();
+    await page.getByRole('heading', { name: /^Job / }).waitFor();
+    const backup = page.getByTestId('job-backup');
+    await backup.waitFor();
+    const where = (await backup.locator('code').innerText()).trim();
+    const info = await apiCall(page, 'GetDeleteBackup', jobId);
+    if (!info.location || info.location !== where || !existsSync(where)) throw new Error(`backup at ${where}: ${JSON.stringify(info)}`);
+    await page.getByRole('button', { name: 'Restore' }).waitFor();
+  });
+
+  await step('delete-scheduled-restore', page, async () => {
+    await page.getByRole('button', { name: 'Restore' }).click();
+    // The page goes to the restore job.
+    await page.waitForFunction((id) => /#\/jobs\/./.test(location.hash) && !location.hash.includes(id), jobId);
+    const id = /#\/jobs\/([^/?#]+)/.exec(await page.evaluate(() => location.hash))?.[1];
+    const j = await waitJob(page, id);
+    if (j.status !== 'done') throw new Error(`restore job ${id}: ${j.status} ${j.message}`);
+    const back = await countOf(page, req);
     if (back !== want) throw new Error(`${back} opportunities after the restore, want ${want}`);
   });
 }

@@ -7,46 +7,12 @@
 //   - an FTP destination saved and tested, then every object exported to it;
 //   - a schedule "once, in a few seconds" whose job the runner inside
 //     `batchdesk serve` starts.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { parseCsv, startHelper } from './util.mjs';
 
 const INDUSTRIES = ['Manufacturing', 'Retail'];
 const BEFORE = '2005-01-01';
-
-/** Parses CSV (RFC 4180: quotes, doubled quotes, newlines in quotes). */
-export function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let cell = '';
-  let q = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (q) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') q = false;
-      else cell += c;
-    } else if (c === '"') q = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += c;
-  }
-  if (cell || row.length) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
-}
 
 /** The number in the live count ("1,234 records match"), once it settles. */
 async function settledCount(page, not) {
@@ -63,21 +29,6 @@ async function settledCount(page, not) {
   const m = /([\d,]+) records match/.exec(await box.innerText());
   n = Number(m[1].replace(/,/g, ''));
   return n;
-}
-
-/** Starts the loopback FTP server; resolves to { port, root, stop }. */
-function startFtp(bin, root) {
-  return new Promise((resolve, reject) => {
-    const p = spawn(bin, [root], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const timer = setTimeout(() => reject(new Error('the FTP helper did not start within 20 s')), 20_000);
-    p.on('error', (e) => reject(e));
-    createInterface({ input: p.stdout }).once('line', (line) => {
-      clearTimeout(timer);
-      const m = /^ftp 127\.0\.0\.1:(\d+)$/.exec(line.trim());
-      if (!m) return reject(new Error(`FTP helper said: ${line}`));
-      resolve({ port: Number(m[1]), root, stop: () => p.stdin.end() });
-    });
-  });
 }
 
 export async function exportSteps({ page, link, step, log, home, connection }) {
@@ -145,7 +96,9 @@ export async function exportSteps({ page, link, step, log, home, connection }) {
   if (!ftpBin) {
     log('     (E2E_FTP_BIN not set: the FTP steps are skipped)');
   } else {
-    const ftp = await startFtp(ftpBin, join(home, 'ftp-root'));
+    const root = join(home, 'ftp-root');
+    const helper = await startHelper(ftpBin, [root], /^ftp 127\.0\.0\.1:(\d+)$/);
+    const ftp = { port: Number(helper.match[1]), root, stop: helper.stop };
     try {
       await step('destination-ftp-added-and-tested', page, async () => {
         await link('Connections').click();
@@ -180,7 +133,7 @@ export async function exportSteps({ page, link, step, log, home, connection }) {
         await page.getByTestId('export-run').scrollIntoViewIfNeeded();
       });
     } finally {
-      ftp.stop();
+      await ftp.stop();
     }
   }
 

@@ -4,6 +4,8 @@
 //   BATCHDESK_E2E_PG a throwaway database with the demo CRM installed (preferred)
 //   BATCHDESK_TEST_PG a PostgreSQL URL otherwise (default postgres://postgres@127.0.0.1:5432/postgres)
 //   E2E_OUT         where the screenshots go (default ../test-output/e2e), one PNG per step
+//   E2E_ONLY        a comma list of the parts to run after the shell and connection steps
+//                   (import, export, remote, delete, chinese); default all
 //
 // Prints one line per step and `N passed, N failed` last; exits 1 on failure.
 import { spawn } from 'node:child_process';
@@ -15,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { exportChineseSteps, exportSteps } from './export.mjs';
 import { deleteChineseStep, deleteSteps } from './delete.mjs';
+import { remoteSteps } from './remote.mjs';
 
 const frontendDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = process.env.BATCHDESK_BIN
@@ -32,6 +35,9 @@ const GBK_FIXTURE = resolve(frontendDir, 'e2e/fixtures/accounts-gbk.csv');
 // one line names no product, one has no number for its quantity.
 const MD_MASTER = resolve(frontendDir, 'e2e/fixtures/opportunities-md.csv');
 const MD_LINES = resolve(frontendDir, 'e2e/fixtures/lines-md.csv');
+const ONLY = (process.env.E2E_ONLY || '').split(',').map((s) => s.trim()).filter(Boolean);
+/** Whether a part of the run is selected (E2E_ONLY). */
+const part = (name) => ONLY.length === 0 || ONLY.includes(name);
 const GBK_ROWS = 10;
 const GBK_BAD = 4;
 
@@ -206,16 +212,20 @@ async function main() {
   });
 
   // (d) Import a GBK file into the sandbox, then into testpg.
-  await importSteps(page, link, 'sandbox', true);
-  await masterDetailSteps(page, link);
-  await importSteps(page, link, 'testpg', false);
+  if (part('import')) {
+    await importSteps(page, link, 'sandbox', true);
+    await masterDetailSteps(page, link);
+    await importSteps(page, link, 'testpg', false);
+  }
 
-  // (d2) Export, destinations and schedules.
-  await exportSteps({ page, link, step, log, home, connection: demoPg ? 'testpg' : 'sandbox' });
+  // (d2) Export, destinations and schedules; exports to OSS and SFTP.
+  if (part('export')) await exportSteps({ page, link, step, log, home, connection: demoPg ? 'testpg' : 'sandbox' });
+  if (part('remote')) await remoteSteps({ page, link, step, log, home });
 
-  // Delete on the sandbox (typed count) and on a server that checks passwords.
-  await deleteSteps({ page, link, step, log });
+  // Delete on the sandbox (typed count, now and scheduled) and on a server that checks passwords.
+  if (part('delete')) await deleteSteps({ page, link, step, log });
 
+  if (!part('chinese')) return ctx.close();
   // (e) Chinese, at once and after a reload (saved).
   await step('language-chinese', page, async () => {
     await link('Settings').click();
