@@ -142,6 +142,7 @@ describe('DeletePage confirmation', () => {
       { object: 'Opportunity', password: '', count: 25 },
       { spec: 'daily 02:00', zone: expect.any(String), maxCount: 30 },
     );
-    expect(await screen.findByText(/Schedule saved: delete Opportunity, daily 02:00/)).toBeInTheDocument();
+    // The spec in words and the next run day first, as the Schedules page shows them.
+    expect(await screen.findByText(/Schedule saved: delete Opportunity, Words for daily 02:00\. Next run: 02\/12\/2026, 02:00:00\./)).toBeInTheDocument();
   });
 });
