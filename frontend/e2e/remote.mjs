@@ -37,6 +37,8 @@ function destRow(page, name) {
 
 /** Runs the export page's current choice now; throws unless it is done. */
 async function exportNow(page) {
+  // The page keeps the last choice, which may be a schedule.
+  await page.getByRole('radio', { name: 'Now', exact: true }).check();
   await page.getByRole('button', { name: 'Export now' }).click();
   await page.waitForFunction(() => /Done|failed/.test(document.querySelector('[data-testid="export-outcome"]')?.textContent ?? ''), null, { timeout: 90_000 });
   const outcome = await page.getByTestId('export-outcome').innerText();
