@@ -131,12 +131,12 @@ type JobSummary struct {
 	// the job was made ("NAME (URL)" for a saved one, else the URL or
 	// folder); DestinationKind is local, oss, ftp or sftp ("" when not an
 	// export).
-	Destination     string `json:"destination"`
-	DestinationKind string `json:"destinationKind"`
+	Destination     string `json:"destination,omitempty"`
+	DestinationKind string `json:"destinationKind,omitempty"`
 	// ScheduleID is the schedule that started the job ("" when a person
 	// did), ScheduleTitle what it is called ("" once removed).
-	ScheduleID    string `json:"scheduleId"`
-	ScheduleTitle string `json:"scheduleTitle"`
+	ScheduleID    string `json:"scheduleId,omitempty"`
+	ScheduleTitle string `json:"scheduleTitle,omitempty"`
 }
 
 // JobFilter filters the dashboard list.
@@ -164,7 +164,7 @@ type JobDetail struct {
 	ErrorReports []JobReport `json:"errorReports"`
 	// Restores are the import jobs that restored a delete job's backup,
 	// oldest first (empty for other jobs, or before any restore).
-	Restores []JobRestore `json:"restores"`
+	Restores []JobRestore `json:"restores,omitempty"`
 }
 
 // JobRestore is one import job of a delete's restore and how it stands.

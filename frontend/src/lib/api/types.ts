@@ -480,7 +480,7 @@ export interface JobDetail extends JobSummary {
    * Restores are the import jobs that restored a delete job's backup,
    * oldest first (empty for other jobs, or before any restore).
    */
-  restores: JobRestore[];
+  restores?: JobRestore[];
 }
 
 /** JobFilter filters the dashboard list. */
@@ -526,14 +526,14 @@ export interface JobSummary {
    * folder); DestinationKind is local, oss, ftp or sftp ("" when not an
    * export).
    */
-  destination: string;
-  destinationKind: string;
+  destination?: string;
+  destinationKind?: string;
   /**
    * ScheduleID is the schedule that started the job ("" when a person
    * did), ScheduleTitle what it is called ("" once removed).
    */
-  scheduleId: string;
-  scheduleTitle: string;
+  scheduleId?: string;
+  scheduleTitle?: string;
 }
 
 /**
