@@ -78,7 +78,7 @@ func (a *App) renameScheduledDestination(ctx context.Context, from, to string) e
 		if t, ok := strings.CutSuffix(sc.Title, " to "+from); ok {
 			sc.Title = t + " to " + to
 		}
-		if _, err := a.ws.Store.SaveSchedule(ctx, sc); err != nil {
+		if err := a.ws.Store.SetScheduleJob(ctx, sc.ID, sc.Title, sc.JobSettings); err != nil {
 			return err
 		}
 	}
