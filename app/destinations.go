@@ -1,10 +1,15 @@
 package app
 
 import (
+	"context"
+	"encoding/json"
+	"strings"
 	"time"
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/destinations"
+	"batchdesk/backend/export"
+	"batchdesk/backend/store"
 )
 
 func init() { addArea("destinations", false, func(a *App) any { return &DestinationsAPI{a} }) }
@@ -33,6 +38,51 @@ func (a *DestinationsAPI) AddDestination(input destinations.Input) (destinations
 	defer cancel()
 	d, err := a.ws.Dests.Add(ctx, input)
 	return d, fail(err)
+}
+
+// UpdateDestination changes the saved destination name: input.Name is its
+// new name ("" keeps it), and a secret left empty keeps the stored one
+// (the page shows "unchanged — type to replace"). Scheduled exports to the
+// old name follow a rename.
+func (a *DestinationsAPI) UpdateDestination(name string, input destinations.Input) (destinations.Destination, error) {
+	ctx, cancel := a.call(time.Minute)
+	defer cancel()
+	d, err := a.ws.Dests.Update(ctx, name, input)
+	if err != nil {
+		return d, fail(err)
+	}
+	if d.Name != name {
+		if err := a.renameScheduledDestination(ctx, name, d.Name); err != nil {
+			return d, fail(apperr.Wrap(err, apperr.Internal, "%s was renamed to %s, but its scheduled exports still name %s: edit them on the Schedules page", name, d.Name, name))
+		}
+	}
+	return d, nil
+}
+
+// renameScheduledDestination points the export schedules that send to
+// the saved destination from at to.
+func (a *App) renameScheduledDestination(ctx context.Context, from, to string) error {
+	scs, err := a.ws.Store.ListSchedules(ctx)
+	if err != nil {
+		return err
+	}
+	for _, sc := range scs {
+		var set export.Settings
+		if sc.Kind != store.JobExport || json.Unmarshal(sc.JobSettings, &set) != nil || strings.TrimSpace(set.Destination) != from {
+			continue
+		}
+		set.Destination = to
+		if sc.JobSettings, err = json.Marshal(set); err != nil {
+			return err
+		}
+		if t, ok := strings.CutSuffix(sc.Title, " to "+from); ok {
+			sc.Title = t + " to " + to
+		}
+		if err := a.ws.Store.SetScheduleJob(ctx, sc.ID, sc.Title, sc.JobSettings); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // TestDestination writes and removes a probe file at a saved destination

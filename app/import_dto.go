@@ -127,6 +127,16 @@ type JobSummary struct {
 	// Backup is where a delete job's backup is ("" for other jobs, or a
 	// delete without one).
 	Backup string `json:"backup"`
+	// Destination is where an export went, as it described itself when
+	// the job was made ("NAME (URL)" for a saved one, else the URL or
+	// folder); DestinationKind is local, oss, ftp or sftp ("" when not an
+	// export).
+	Destination     string `json:"destination,omitempty"`
+	DestinationKind string `json:"destinationKind,omitempty"`
+	// ScheduleID is the schedule that started the job ("" when a person
+	// did), ScheduleTitle what it is called ("" once removed).
+	ScheduleID    string `json:"scheduleId,omitempty"`
+	ScheduleTitle string `json:"scheduleTitle,omitempty"`
 }
 
 // JobFilter filters the dashboard list.
@@ -152,6 +162,18 @@ type JobDetail struct {
 	// ErrorReports are every object's report of an import (the master's
 	// first, then each detail's), each downloadable by its object.
 	ErrorReports []JobReport `json:"errorReports"`
+	// Restores are the import jobs that restored a delete job's backup,
+	// oldest first (empty for other jobs, or before any restore).
+	Restores []JobRestore `json:"restores,omitempty"`
+}
+
+// JobRestore is one import job of a delete's restore and how it stands.
+type JobRestore struct {
+	JobID      string `json:"jobId"`
+	Status     string `json:"status"`
+	FinishedAt string `json:"finishedAt"`
+	Succeeded  int64  `json:"succeeded"`
+	Failed     int64  `json:"failed"`
 }
 
 // JobReport is one object's error report of a job.

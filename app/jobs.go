@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"time"
 
 	"batchdesk/backend/apperr"
+	"batchdesk/backend/destinations"
+	"batchdesk/backend/export"
 	"batchdesk/backend/imports"
 	"batchdesk/backend/jobs"
 	"batchdesk/backend/store"
@@ -47,7 +50,75 @@ func jobSummary(j store.Job) JobSummary {
 	var fl jobFlags
 	_ = json.Unmarshal(j.Settings, &fl)
 	s.ValidateOnly, s.Rehearse = fl.ValidateOnly, fl.Rehearse
+	if j.Kind == store.JobExport {
+		s.Destination, s.DestinationKind = exportDestination(j.Settings)
+	}
 	return s
+}
+
+// exportDestination is where an export job went and its kind, from its
+// saved export.Settings: the description it had then (a saved
+// destination's "NAME (URL)"), else the DEST as given.
+func exportDestination(settings json.RawMessage) (desc, kind string) {
+	var set export.Settings
+	if json.Unmarshal(settings, &set) != nil || set.Destination == "" {
+		return "", ""
+	}
+	desc, url := set.DestinationDescription, set.Destination
+	if desc == "" {
+		desc = set.Destination
+	}
+	// A saved destination is described as "NAME (URL[ at ENDPOINT])".
+	if inner, ok := strings.CutPrefix(desc, set.Destination+" ("); ok && !destinations.IsURL(set.Destination) {
+		url, _, _ = strings.Cut(strings.TrimSuffix(inner, ")"), " at ")
+	}
+	if sp, err := destinations.ParseSpec(url); err == nil {
+		kind = sp.Kind
+	}
+	return desc, kind
+}
+
+// withSchedule adds the schedule that started the job, if one did; names
+// caches the schedules' titles over one list.
+func (a *App) withSchedule(ctx context.Context, s JobSummary, names map[string]string) JobSummary {
+	run, ok, err := a.ws.Store.RunOfJob(ctx, s.JobID)
+	if err != nil || !ok {
+		return s
+	}
+	s.ScheduleID = run.ScheduleID
+	title, seen := names[run.ScheduleID]
+	if !seen {
+		if sc, err := a.ws.Store.GetSchedule(ctx, run.ScheduleID); err == nil {
+			title = sc.Title
+		}
+		names[run.ScheduleID] = title
+	}
+	s.ScheduleTitle = title
+	return s
+}
+
+// restoreEvent starts the event a delete job gets for each import job of
+// its restore (backend/deletion Restore writes it).
+const restoreEvent = "restore: import job "
+
+// restoresOf are the import jobs that restored delete job d, from its log.
+func (a *App) restoresOf(ctx context.Context, d jobs.Detail) []JobRestore {
+	out := []JobRestore{}
+	if d.Job.Kind != store.JobDelete {
+		return out
+	}
+	for _, e := range d.Events {
+		id, ok := strings.CutPrefix(e.Message, restoreEvent)
+		if !ok {
+			continue
+		}
+		r := JobRestore{JobID: strings.TrimSpace(id)}
+		if rj, err := a.jobs.Get(ctx, r.JobID); err == nil {
+			r.Status, r.FinishedAt, r.Succeeded, r.Failed = rj.Job.Status, rfc3339(rj.Job.FinishedAt), rj.Job.Succeeded, rj.Job.Failed
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 func fileExists(p string) bool {
@@ -67,8 +138,9 @@ func (a *JobsAPI) ListJobs(f JobFilter) ([]JobSummary, error) {
 		return nil, fail(err)
 	}
 	out := make([]JobSummary, 0, len(js))
+	names := map[string]string{}
 	for _, j := range js {
-		out = append(out, a.withBackup(jobSummary(j)))
+		out = append(out, a.withSchedule(ctx, a.withBackup(jobSummary(j)), names))
 	}
 	return out, nil
 }
@@ -81,7 +153,8 @@ func (a *JobsAPI) GetJob(id string) (JobDetail, error) {
 	if err != nil {
 		return JobDetail{}, fail(err)
 	}
-	out := JobDetail{JobSummary: a.withBackup(jobSummary(d.Job)), Events: []JobEvent{}, ErrorReports: []JobReport{}}
+	out := JobDetail{JobSummary: a.withSchedule(ctx, a.withBackup(jobSummary(d.Job)), map[string]string{}), Events: []JobEvent{}, ErrorReports: []JobReport{},
+		Restores: a.restoresOf(ctx, d)}
 	if out.HasErrors {
 		out.ErrorReport = d.ErrorReport
 	}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"time"
 
+	"batchdesk/backend/apperr"
+	"batchdesk/backend/deletion"
 	"batchdesk/backend/export"
 	"batchdesk/backend/schedule"
 	"batchdesk/backend/schedule/launchers"
@@ -178,6 +180,99 @@ func (a *App) summary(sc store.Schedule, lang string) ScheduleSummary {
 		if w.Request.Object != "" || w.Request.All {
 			s.Object, s.All, s.Where = w.Request.Object, w.Request.All, w.Request.Where
 		}
+	}
+	return s
+}
+
+// ScheduleEdit is an edit of a schedule on the Schedules page: when it
+// runs, and what it runs as far as a schedule may change it.
+type ScheduleEdit struct {
+	// Spec is e.g. "daily 02:00"; Zone the default zone for a spec
+	// without one ("" = this computer's).
+	Spec string `json:"spec"`
+	Zone string `json:"zone"`
+	// An export's filter (the filter language; "" = all records) and
+	// destination (a saved name, folder or URL; "" keeps it). Both are
+	// checked as if it ran now.
+	Where       string `json:"where"`
+	Destination string `json:"destination"`
+	// A delete's ceiling (0 keeps it). It may only go down: a higher one,
+	// like another filter, needs the delete's checks again (a new schedule
+	// from the Delete page).
+	MaxCount int64 `json:"maxCount"`
+}
+
+// UpdateSchedule edits schedule id in place — its ID, last run and run
+// history stay, paused stays paused — and returns it with its next run
+// computed from the new spec.
+func (a *SchedulesAPI) UpdateSchedule(id string, e ScheduleEdit, lang string) (ScheduleSummary, error) {
+	ctx, cancel := a.call(2 * time.Minute)
+	defer cancel()
+	sc, err := a.ws.Store.GetSchedule(ctx, id)
+	if err != nil {
+		return ScheduleSummary{}, fail(err)
+	}
+	if _, err := schedule.Parse(e.Spec, e.Zone); err != nil {
+		return ScheduleSummary{}, fail(err)
+	}
+	c := schedule.Change{Spec: e.Spec, Zone: e.Zone}
+	switch sc.Kind {
+	case store.JobExport:
+		var set export.Settings
+		if err := json.Unmarshal(sc.JobSettings, &set); err != nil {
+			return ScheduleSummary{}, fail(apperr.New(apperr.Invalid, "schedule %s has no export settings that this Batchdesk can read", id))
+		}
+		if !set.Request.All {
+			set.Request.Where = e.Where
+		}
+		if d := e.Destination; d != "" {
+			set.Destination = d
+		}
+		if err := a.exports().Check(ctx, set); err != nil {
+			return ScheduleSummary{}, fail(err)
+		}
+		if c.Settings, err = json.Marshal(set); err != nil {
+			return ScheduleSummary{}, fail(err)
+		}
+		what := "all objects"
+		if set.Request.Object != "" && !set.Request.All {
+			what = set.Request.Object
+		}
+		c.Title = "export " + what + " to " + set.Destination
+	case store.JobDelete:
+		var set deletion.Scheduled
+		if err := json.Unmarshal(sc.JobSettings, &set); err != nil || set.Object == "" {
+			return ScheduleSummary{}, fail(apperr.New(apperr.Invalid, "schedule %s has no delete settings that this Batchdesk can read", id))
+		}
+		switch {
+		case e.MaxCount < 0:
+			return ScheduleSummary{}, fail(apperr.New(apperr.Invalid, "the maximum count cannot be negative"))
+		case e.MaxCount > set.MaxCount:
+			return ScheduleSummary{}, fail(apperr.New(apperr.Invalid,
+				"the ceiling can only go down (it is %d): a higher one needs the checks again — make a new schedule on the Delete page", set.MaxCount))
+		case e.MaxCount > 0 && e.MaxCount != set.MaxCount:
+			set.MaxCount = e.MaxCount
+			if c.Settings, err = json.Marshal(set); err != nil {
+				return ScheduleSummary{}, fail(err)
+			}
+			c.Title = fmt.Sprintf("delete %s (at most %s)", set.Object, thousands(set.MaxCount))
+		}
+	}
+	sc, _, err = schedule.Update(ctx, a.ws.Store, id, c, time.Now().Round(0))
+	if err != nil {
+		return ScheduleSummary{}, fail(err)
+	}
+	return a.summary(sc, lang), nil
+}
+
+// thousands writes n with thousands separators (1,234,567).
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
 	}
 	return s
 }

@@ -134,9 +134,9 @@ func TestSurface(t *testing.T) {
 	want := map[string]string{
 		"connections":  "AddConnection CopyToSandbox DescribeObject ListConnections ListObjects RemoveConnection TestConnection",
 		"delete":       "GetDeleteBackup PreviewDelete RestoreDelete SampleDelete ScheduleDelete StartDelete",
-		"destinations": "AddDestination ListDestinations PickFolder RemoveDestination TestDestination",
+		"destinations": "AddDestination ListDestinations PickFolder RemoveDestination TestDestination UpdateDestination",
 		"export":       "CountExport ExportJob FilterFromJSON FilterFromText ShowFolder StartExport",
-		"schedules":    "ListSchedules LocalZone PauseSchedule PreviewSpec RemoveSchedule ResumeSchedule RunScheduleNow ScheduleExport",
+		"schedules":    "ListSchedules LocalZone PauseSchedule PreviewSpec RemoveSchedule ResumeSchedule RunScheduleNow ScheduleExport UpdateSchedule",
 		"import":       "ColumnValues GetProblems GuessObject InspectFile PickFiles StartImport StartRehearse StartValidate SuggestMapping",
 		"jobs":         "CancelJob GetJob ListJobs RestartJob ResumeJob SaveErrorReport SaveObjectReport",
 		"presets":      "DeletePreset ExportPreset GetPreset ImportPreset ListPresets RenamePreset SavePreset SaveTextFile",

@@ -362,3 +362,109 @@ func (s *Service) Test(ctx context.Context, spec string) error {
 	defer d.Close()
 	return d.Test(ctx)
 }
+
+// Update changes the saved destination name to in. in.Name is its new name
+// ("" keeps it; a taken one gives Conflict). A secret left empty in in
+// (Password, AccessKeySecret, KeyPassphrase) keeps the stored one while the
+// kind stays the same, so an edit never asks for it again; a typed one
+// replaces it. A new kind starts with no stored secret: it needs the one
+// its kind needs, as Add does, and the old kind's secrets go. An SFTP
+// server that is new to the destination has its host key checked as in
+// Add. Unknown name: NotFound.
+func (s *Service) Update(ctx context.Context, name string, in Input) (Destination, error) {
+	old, err := s.store.GetDestination(ctx, name)
+	if err != nil {
+		return Destination{}, err
+	}
+	newName := strings.TrimSpace(in.Name)
+	if newName == "" {
+		newName = old.Name
+	}
+	if err := ValidateName(newName); err != nil {
+		return Destination{}, err
+	}
+	if newName != old.Name {
+		if _, err := s.store.GetDestination(ctx, newName); err == nil {
+			return Destination{}, apperr.New(apperr.Conflict, "a destination named %q already exists", newName)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return Destination{}, err
+		}
+	}
+	if v := strings.TrimSpace(in.URL); v != "" && !IsURL(v) {
+		if _, err := s.store.GetDestination(ctx, v); err == nil {
+			return Destination{}, apperr.New(apperr.Invalid, "%q is a saved destination, not a folder or URL", destination.Quote(in.URL))
+		}
+	}
+	sp, err := ParseSpec(in.URL)
+	if err != nil {
+		return Destination{}, err
+	}
+	if sp.Kind == old.Kind {
+		// Fill the secrets left empty with the stored ones, so that the
+		// checks below (an SFTP server needs a password or a key) see them.
+		stored := fromStore{sec: s.secrets, name: old.Name}
+		switch sp.Kind {
+		case KindOSS:
+			if in.AccessKeySecret == "" {
+				if in.AccessKeySecret, err = stored.secret(sp.Kind); err != nil {
+					return Destination{}, fmt.Errorf("read the secret of %q: %w", old.Name, err)
+				}
+			}
+		case KindFTP, KindSFTP:
+			if in.Password == "" {
+				if in.Password, err = stored.secret(sp.Kind); err != nil {
+					return Destination{}, fmt.Errorf("read the secret of %q: %w", old.Name, err)
+				}
+			}
+		}
+		if sp.Kind == KindSFTP && in.KeyPassphrase == "" && (sp.KeyFile != "" || in.KeyFile != "") {
+			if in.KeyPassphrase, err = stored.passphrase(); err != nil {
+				return Destination{}, fmt.Errorf("read the key passphrase of %q: %w", old.Name, err)
+			}
+		}
+	}
+	st := settings{Spec: sp}
+	secret, passphrase, err := s.checkInput(ctx, &st, in)
+	if err != nil {
+		return Destination{}, err
+	}
+	if sp.Kind == KindSFTP && sp.HostKeyHash == "" {
+		if err := s.pinHostKey(ctx, sp, in.AcceptHostKey); err != nil {
+			return Destination{}, err
+		}
+	}
+	body, err := json.Marshal(st)
+	if err != nil {
+		return Destination{}, fmt.Errorf("encode the settings of %q: %w", newName, err)
+	}
+	if newName == old.Name {
+		if err := s.store.UpdateDestination(ctx, store.Destination{Name: old.Name, Kind: sp.Kind, Settings: body}); err != nil {
+			return Destination{}, err
+		}
+		if err := s.saveSecret(SecretKey(old.Name), secret); err != nil {
+			return Destination{}, fmt.Errorf("save the secret of %q: %w", old.Name, err)
+		}
+		if err := s.saveSecret(PassphraseKey(old.Name), passphrase); err != nil {
+			return Destination{}, fmt.Errorf("save the key passphrase of %q: %w", old.Name, err)
+		}
+		return s.Get(ctx, old.Name)
+	}
+	// A rename: the new one is saved with its secrets before the old one
+	// and its secrets go, so a failure leaves at least one usable.
+	if _, err := s.store.AddDestination(ctx, store.Destination{Name: newName, Kind: sp.Kind, Settings: body}); err != nil {
+		return Destination{}, err
+	}
+	if err := s.saveSecret(SecretKey(newName), secret); err != nil {
+		_ = s.store.DeleteDestination(ctx, newName)
+		return Destination{}, fmt.Errorf("save the secret of %q: %w", newName, err)
+	}
+	if err := s.saveSecret(PassphraseKey(newName), passphrase); err != nil {
+		_ = s.store.DeleteDestination(ctx, newName)
+		_ = s.secrets.Delete(SecretKey(newName))
+		return Destination{}, fmt.Errorf("save the key passphrase of %q: %w", newName, err)
+	}
+	if err := s.Remove(ctx, old.Name); err != nil {
+		return Destination{}, err
+	}
+	return s.Get(ctx, newName)
+}

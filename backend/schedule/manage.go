@@ -35,6 +35,44 @@ func Create(ctx context.Context, st *store.Store, n New, now time.Time) (store.S
 	return sc, spec, err
 }
 
+// Change is an edit of a schedule: its spec (with Zone the default zone
+// for a spec without one), and optionally a new title and new job
+// settings (nil keeps them). The kind stays.
+type Change struct {
+	Spec     string
+	Zone     string
+	Title    string          // "" keeps it
+	Settings json.RawMessage // nil keeps them
+}
+
+// Update edits schedule id in place: its ID, kind, last run and run history
+// stay, and so does whether it is paused; its next run is computed again
+// from the new spec (a "once" already past gives code Invalid, as in
+// Create). Unknown id: NotFound.
+func Update(ctx context.Context, st *store.Store, id string, c Change, now time.Time) (store.Schedule, Spec, error) {
+	sc, err := st.GetSchedule(ctx, id)
+	if err != nil {
+		return store.Schedule{}, Spec{}, err
+	}
+	spec, err := Parse(c.Spec, c.Zone)
+	if err != nil {
+		return store.Schedule{}, Spec{}, err
+	}
+	next, err := spec.First(now)
+	if err != nil {
+		return store.Schedule{}, Spec{}, err
+	}
+	sc.Spec, sc.Zone, sc.NextRun = spec.String(), spec.Zone, next
+	if c.Title != "" {
+		sc.Title = c.Title
+	}
+	if c.Settings != nil {
+		sc.JobSettings = c.Settings
+	}
+	sc, err = st.SaveSchedule(ctx, sc)
+	return sc, spec, err
+}
+
 // Pause stops a schedule from running until Resume.
 func Pause(ctx context.Context, st *store.Store, id string) error {
 	if _, err := st.GetSchedule(ctx, id); err != nil {

@@ -73,6 +73,20 @@ func (s *Store) SetScheduleRuns(ctx context.Context, id string, lastRun, nextRun
 	return affectedOne(res, "schedule", id)
 }
 
+// SetScheduleJob replaces what schedule id runs and its title, leaving its
+// spec, runs and next run alone (a run claimed meanwhile is not undone).
+// An unknown ID gives NotFound.
+func (s *Store) SetScheduleJob(ctx context.Context, id, title string, settings json.RawMessage) error {
+	if !json.Valid(settings) {
+		return apperr.New(apperr.Invalid, "schedule job settings are not valid JSON")
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE schedules SET title = ?, job_settings = ? WHERE id = ?`, title, string(settings), id)
+	if err != nil {
+		return fmt.Errorf("update schedule %s: %w", id, err)
+	}
+	return affectedOne(res, "schedule", id)
+}
+
 // GetSchedule returns the schedule with this ID, or code NotFound.
 func (s *Store) GetSchedule(ctx context.Context, id string) (Schedule, error) {
 	sc, err := scanSchedule(s.db.QueryRowContext(ctx, `SELECT `+scheduleCols+` FROM schedules WHERE id = ?`, id))

@@ -1,7 +1,7 @@
 // The destination form's values and the DEST URL Go reads from them
 // (backend/destinations ParseSpec): a folder, oss://bucket/prefix,
 // ftp://user@host[:port]/dir[?tls=explicit], sftp://user@host[:port]/dir.
-import type { DestinationInput } from '$lib/api';
+import type { DestinationInput, SavedDestination } from '$lib/api';
 
 export type DestKind = 'local' | 'oss' | 'ftp' | 'sftp';
 export const DEST_KINDS: readonly DestKind[] = ['local', 'oss', 'ftp', 'sftp'];
@@ -25,6 +25,10 @@ export interface DestForm {
   keyFile: string;
   keyPassphrase: string;
   acceptHostKey: boolean;
+  /** The server folder is absolute (the URL's path starts with "//"): an edited URL keeps it. */
+  absolute?: boolean;
+  /** Query parameters of a saved URL the form does not show (epsv=off, verify=off, hostkey=…), kept as they are. */
+  keep?: string;
 }
 
 export function emptyForm(kind: DestKind = 'local'): DestForm {
@@ -49,8 +53,9 @@ export function destUrl(f: DestForm): string {
     case 'sftp': {
       if (!f.host.trim() || !f.user.trim()) return '';
       const port = /^\d+$/.test(f.port.trim()) ? `:${f.port.trim()}` : '';
-      const q = f.kind === 'ftp' && f.tls ? '?tls=explicit' : '';
-      return `${f.kind}://${enc(f.user)}@${f.host.trim()}${port}/${path(f.dir)}${q}`;
+      const params = [f.kind === 'ftp' && f.tls ? 'tls=explicit' : '', f.keep ?? ''].filter(Boolean).join('&');
+      const q = params ? `?${params}` : '';
+      return `${f.kind}://${enc(f.user)}@${f.host.trim()}${port}/${f.absolute ? '/' : ''}${path(f.dir)}${q}`;
     }
   }
 }
@@ -78,6 +83,44 @@ export function toInput(f: DestForm): DestinationInput {
       return { ...base, password: f.password, keyFile: f.keyFile.trim(), keyPassphrase: f.keyPassphrase, acceptHostKey: f.acceptHostKey };
   }
   return base;
+}
+
+const dec = (s: string) => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+};
+
+/**
+ * The form of a saved destination, to edit it: its URL (as Go writes it,
+ * backend/destinations Spec.String) read back into the fields, the secrets
+ * empty (Go keeps the stored ones when they stay empty).
+ */
+export function fromSaved(d: SavedDestination): DestForm {
+  const kind = (DEST_KINDS as readonly string[]).includes(d.kind) ? (d.kind as DestKind) : 'local';
+  const f: DestForm = { ...emptyForm(kind), name: d.name };
+  if (kind === 'local') return { ...f, folder: d.url };
+  const m = /^(\w+):\/\/(?:([^@/]*)@)?(\[[^\]]*\]|[^/:?]*)(?::(\d+))?(\/[^?]*)?(?:\?(.*))?$/.exec(d.url);
+  if (!m) return f;
+  const [, , user = '', host = '', port = '', rawPath = '', query = ''] = m;
+  if (kind === 'oss') {
+    return { ...f, bucket: dec(host), prefix: dec(rawPath.replace(/^\/+/, '')), endpoint: d.endpoint ?? '', region: d.region ?? '', accessKeyId: d.accessKeyId ?? '' };
+  }
+  const keep: string[] = [];
+  let tls = false;
+  let keyFile = '';
+  for (const p of query.split('&').filter(Boolean)) {
+    const [k, v = ''] = p.split('=');
+    if (kind === 'ftp' && k === 'tls' && v === 'explicit') tls = true;
+    else if (kind === 'sftp' && k === 'key') keyFile = dec(v);
+    else keep.push(p);
+  }
+  return {
+    ...f, user: dec(user), host, port, tls, keyFile, keep: keep.join('&'),
+    absolute: rawPath.startsWith('//'), dir: dec(rawPath.replace(/^\/+/, '')),
+  };
 }
 
 /** The SHA256 fingerprint an SFTP refusal names, or "". */

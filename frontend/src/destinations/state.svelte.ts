@@ -1,9 +1,9 @@
 // The saved destinations and the form that adds one, with Test results.
 import type { Api, SavedDestination } from '$lib/api';
 import { toAppError, type AppError } from '$lib/api';
-import { emptyForm, fingerprintIn, missing, toInput, type DestForm, type DestKind } from './form';
+import { emptyForm, fingerprintIn, fromSaved, missing, toInput, type DestForm, type DestKind } from './form';
 
-export type DestApi = Pick<Api, 'ListDestinations' | 'AddDestination' | 'TestDestination' | 'RemoveDestination' | 'PickFolder'>;
+export type DestApi = Pick<Api, 'ListDestinations' | 'AddDestination' | 'UpdateDestination' | 'TestDestination' | 'RemoveDestination' | 'PickFolder'>;
 
 /** The outcome of a test: ok, or Go's plain words. */
 export interface TestOutcome {
@@ -22,6 +22,8 @@ export class DestinationsState {
   saving = $state(false);
   outcomes = $state<Record<string, TestOutcome | 'testing'>>({});
   note = $state('');
+  /** The destination being edited (its saved name and kind, whether a secret is stored); null when adding. */
+  editing = $state<{ name: string; kind: string; hasSecret: boolean } | null>(null);
 
   #api: DestApi;
 
@@ -40,9 +42,24 @@ export class DestinationsState {
 
   open(kind: DestKind = 'local'): void {
     this.form = emptyForm(kind);
+    this.editing = null;
     this.formOpen = true;
     this.formError = null;
     this.fingerprint = '';
+  }
+
+  /** Opens the form on a saved destination: its fields filled, its secrets left empty (kept unless typed). */
+  edit(d: SavedDestination): void {
+    this.form = fromSaved(d);
+    this.editing = { name: d.name, kind: d.kind, hasSecret: d.hasSecret };
+    this.formOpen = true;
+    this.formError = null;
+    this.fingerprint = '';
+  }
+
+  /** Whether an empty secret field keeps a stored secret (same kind as saved, one is stored). */
+  get keepsSecret(): boolean {
+    return !!this.editing && this.editing.kind === this.form.kind && this.editing.hasSecret;
   }
 
   get missing() {
@@ -64,8 +81,9 @@ export class DestinationsState {
     this.saving = true;
     this.formError = null;
     try {
-      const d = await this.#api.AddDestination(toInput(this.form));
+      const d = this.editing ? await this.#api.UpdateDestination(this.editing.name, toInput(this.form)) : await this.#api.AddDestination(toInput(this.form));
       this.formOpen = false;
+      this.editing = null;
       this.fingerprint = '';
       this.note = d.name;
       await this.refresh();

@@ -26,6 +26,51 @@ export function specText(v: { kind: SpecKind; date: string; time: string; weekda
   }
 }
 
+/**
+ * The form's values of a spec as Go writes it (schedule Spec.String: "once
+ * 2026-12-24T18:30 UTC", "weekly mon,thu 02:00 Asia/Shanghai", "monthly 31
+ * 02:00:05 UTC"); null when it is not one of those.
+ */
+export function parseSpec(text: string): { kind: SpecKind; date: string; time: string; weekdays: Weekday[]; day: number; zone: string } | null {
+  const parts = text.trim().split(/\s+/);
+  const kind = parts[0] as SpecKind;
+  const clock = /^\d{2}:\d{2}(:\d{2})?$/;
+  const out = { kind, date: '', time: '', weekdays: [] as Weekday[], day: 1, zone: '' };
+  let rest: string[];
+  switch (kind) {
+    case 'once': {
+      const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(?::\d{2})?)$/.exec(parts[1] ?? '');
+      if (!m) return null;
+      [out.date, out.time] = [m[1], m[2]];
+      rest = parts.slice(2);
+      break;
+    }
+    case 'daily':
+      out.time = parts[1] ?? '';
+      rest = parts.slice(2);
+      break;
+    case 'weekly': {
+      const days = (parts[1] ?? '').split(',');
+      if (!days.every((d) => (WEEKDAYS as readonly string[]).includes(d))) return null;
+      out.weekdays = days as Weekday[];
+      out.time = parts[2] ?? '';
+      rest = parts.slice(3);
+      break;
+    }
+    case 'monthly':
+      out.day = Number(parts[1]);
+      if (!Number.isInteger(out.day)) return null;
+      out.time = parts[2] ?? '';
+      rest = parts.slice(3);
+      break;
+    default:
+      return null;
+  }
+  if (!clock.test(out.time) || rest.length > 1) return null;
+  out.zone = rest[0] ?? '';
+  return out;
+}
+
 export class SpecForm {
   kind = $state<SpecKind>('daily');
   date = $state('');
@@ -51,6 +96,19 @@ export class SpecForm {
 
   get spec(): string {
     return specText(this);
+  }
+
+  /** Fills the form from a saved spec (Go's canonical text, its zone included); false when it cannot be read. */
+  load(spec: string): boolean {
+    const v = parseSpec(spec);
+    if (!v) return false;
+    this.kind = v.kind;
+    this.date = v.date;
+    this.time = v.time;
+    this.weekdays = v.weekdays.length ? v.weekdays : ['mon'];
+    this.day = v.day;
+    if (v.zone) this.zone = v.zone;
+    return true;
   }
 
   toggleDay(d: Weekday, on: boolean): void {

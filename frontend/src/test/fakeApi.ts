@@ -211,6 +211,7 @@ export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
     AddDestination: async (input) => ({ name: input.name, kind: 'local', url: input.url, hasSecret: false }),
     TestDestination: async () => null,
     RemoveDestination: async () => null,
+    UpdateDestination: async (name, input) => ({ name: input.name || name, kind: 'local', url: input.url, hasSecret: false }),
     PickFolder: async () => '/home/me/exports',
     PreviewSpec: async (spec) => ({ spec, words: `Words for ${spec}`, next: ['2026-12-02T02:00:00Z'], nextWords: ['Wed 2026-12-02 02:00 UTC'] }),
     LocalZone: async () => 'UTC',
@@ -223,6 +224,10 @@ export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
     ResumeSchedule: async () => '',
     RunScheduleNow: async () => 'e2',
     RemoveSchedule: async () => null,
+    UpdateSchedule: async (id, edit) => ({
+      id, kind: 'export', title: 'export Account', spec: `${edit.spec} ${edit.zone}`, words: `Words for ${edit.spec}`, enabled: true, nextRun: '', nextWords: '',
+      lastRun: '', object: 'Account', all: false, where: edit.where, destination: edit.destination, maxCount: edit.maxCount, lastOutcome: '', lastJobId: '', lastStatus: '', lastCaughtUp: false, lastNote: '',
+    }),
     CancelJob: async () => null,
     ListJobs: async () => [
       job({ jobId: 'j2', status: 'failed', succeeded: 50, failed: 70, successRate: 50 / 120, createdAt: '2026-01-04T10:00:00Z', rowsPerSec: 60 }),

@@ -151,6 +151,7 @@ export function createApi(get: () => Transport = currentTransport): Api {
     AddDestination: (input) => call('AddDestination', input),
     TestDestination: (spec) => call('TestDestination', spec),
     RemoveDestination: (name) => call('RemoveDestination', name),
+    UpdateDestination: (name, input) => call('UpdateDestination', name, input),
     PickFolder: async () => (await call('PickFolder')) ?? '',
 
     PreviewSpec: async (spec, zone, lang, n) => {
@@ -164,6 +165,7 @@ export function createApi(get: () => Transport = currentTransport): Api {
     ResumeSchedule: (id) => call('ResumeSchedule', id),
     RunScheduleNow: (id) => call('RunScheduleNow', id),
     RemoveSchedule: (id) => call('RemoveSchedule', id),
+    UpdateSchedule: (id, edit, lang) => call('UpdateSchedule', id, edit, lang),
 
     on: (name, cb) => get().on(name, cb as (p: unknown) => void),
     upload: (file, onProgress) => get().upload(file, onProgress),

@@ -476,6 +476,11 @@ export interface JobDetail extends JobSummary {
    * first, then each detail's), each downloadable by its object.
    */
   errorReports: JobReport[];
+  /**
+   * Restores are the import jobs that restored a delete job's backup,
+   * oldest first (empty for other jobs, or before any restore).
+   */
+  restores?: JobRestore[];
 }
 
 /** JobFilter filters the dashboard list. */
@@ -515,6 +520,20 @@ export interface JobSummary {
    * delete without one).
    */
   backup: string;
+  /**
+   * Destination is where an export went, as it described itself when
+   * the job was made ("NAME (URL)" for a saved one, else the URL or
+   * folder); DestinationKind is local, oss, ftp or sftp ("" when not an
+   * export).
+   */
+  destination?: string;
+  destinationKind?: string;
+  /**
+   * ScheduleID is the schedule that started the job ("" when a person
+   * did), ScheduleTitle what it is called ("" once removed).
+   */
+  scheduleId?: string;
+  scheduleTitle?: string;
 }
 
 /**
@@ -601,6 +620,32 @@ export interface SpecPreview {
   /** Next are the next run times, RFC 3339, and as people read them. */
   next: string[];
   nextWords: string[];
+}
+
+/**
+ * ScheduleEdit is an edit of a schedule on the Schedules page: when it
+ * runs, and what it runs as far as a schedule may change it.
+ */
+export interface ScheduleEdit {
+  /**
+   * Spec is e.g. "daily 02:00"; Zone the default zone for a spec
+   * without one ("" = this computer's).
+   */
+  spec: string;
+  zone: string;
+  /**
+   * An export's filter (the filter language; "" = all records) and
+   * destination (a saved name, folder or URL; "" keeps it). Both are
+   * checked as if it ran now.
+   */
+  where: string;
+  destination: string;
+  /**
+   * A delete's ceiling (0 keeps it). It may only go down: a higher one,
+   * like another filter, needs the delete's checks again (a new schedule
+   * from the Delete page).
+   */
+  maxCount: number;
 }
 
 /** Settings are the user's preferences. */
@@ -776,6 +821,15 @@ export interface JobReport {
   rows: number;
 }
 
+/** JobRestore is one import job of a delete's restore and how it stands. */
+export interface JobRestore {
+  jobId: string;
+  status: string;
+  finishedAt: string;
+  succeeded: number;
+  failed: number;
+}
+
 /** Column is what one file column means. */
 export interface MappingColumn {
   /** Field is the target field's API name. */
@@ -911,6 +965,13 @@ export interface AppMethods {
    * (or any folder or URL) and says in plain words what failed.
    */
   TestDestination(spec: string): Promise<null>;
+  /**
+   * UpdateDestination changes the saved destination name: input.Name is its
+   * new name ("" keeps it), and a secret left empty keeps the stored one
+   * (the page shows "unchanged — type to replace"). Scheduled exports to the
+   * old name follow a rename.
+   */
+  UpdateDestination(name: string, input: DestinationInput): Promise<SavedDestination>;
 
   // export (ExportAPI)
   /**
@@ -1077,6 +1138,12 @@ export interface AppMethods {
    * of spec (zone: the default for a spec without one).
    */
   ScheduleExport(connection: string, req: ExportRequest, destination: string, spec: string, zone: string): Promise<ScheduleSummary>;
+  /**
+   * UpdateSchedule edits schedule id in place — its ID, last run and run
+   * history stay, paused stays paused — and returns it with its next run
+   * computed from the new spec.
+   */
+  UpdateSchedule(id: string, e: ScheduleEdit, lang: string): Promise<ScheduleSummary>;
 
   // settings (SettingsAPI)
   /** GetSettings returns the user's preferences. */

@@ -2,6 +2,7 @@
 import { enWork } from './en.work';
 import { enDelete } from './en.delete';
 import { enExport } from './en.export';
+import { enEdit } from './en.edit';
 
 export const en = {
   'app.name': 'Batchdesk',
@@ -228,6 +229,7 @@ export const en = {
   ...enWork,
   ...enDelete,
   ...enExport,
+  ...enEdit,
 } as const;
 
 export type MessageKey = keyof typeof en;

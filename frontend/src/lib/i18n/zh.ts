@@ -3,6 +3,7 @@ import type { MessageKey } from './en';
 import { zhWork } from './zh.work';
 import { zhDelete } from './zh.delete';
 import { zhExport } from './zh.export';
+import { zhEdit } from './zh.edit';
 
 export const zh: Record<MessageKey, string> = {
   'app.name': 'Batchdesk',
@@ -228,4 +229,5 @@ export const zh: Record<MessageKey, string> = {
   ...zhWork,
   ...zhDelete,
   ...zhExport,
+  ...zhEdit,
 };

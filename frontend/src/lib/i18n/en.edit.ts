@@ -1,0 +1,26 @@
+// English texts of editing destinations and schedules, the jobs' destination
+// and schedule, and a delete's restore state (spread into en.ts).
+export const enEdit = {
+  'dest.edit': 'Edit',
+  'dest.editTitle': 'Edit {name}',
+  'dest.unchanged': 'unchanged — type to replace',
+  'dest.saveChanges': 'Save changes and test',
+  'schs.edit': 'Edit',
+  'schs.editTitle': 'Edit the schedule',
+  'schs.editWhere': 'Filter (filter language; empty = all records)',
+  'schs.editDest': 'Destination (a saved name, folder or URL)',
+  'schs.editCeiling': 'At most this many records (it can only go down)',
+  'schs.editWhat': 'To change the object or the fields, make a new export.',
+  'schs.save': 'Save',
+  'schs.saved': 'Schedule saved: next run {next}.',
+  'jobs.col.destination': 'Destination',
+  'jobs.schedule': 'Schedule',
+  'jobs.fromSchedule': 'Started by schedule “{title}”',
+  'jobs.scheduleGone': 'Started by a schedule since removed',
+  'del.restoredAt': 'Restored at {when}',
+  'del.restoreJob': 'job {id}',
+  'del.restoreRunning': 'A restore is running',
+  'del.restoreFailed': 'The last restore did not finish ({status}): you may try again.',
+  'del.restoreRetry': 'Restore again',
+  'del.restoredPartly': '{n} records could not come back: see the restore job’s error report.',
+} as const;
