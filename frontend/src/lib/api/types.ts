@@ -1007,8 +1007,10 @@ export interface AppMethods {
    */
   RestartJob(id: string, failedOnly: boolean): Promise<string>;
   /**
-   * ResumeJob continues an interrupted or canceled import where it stopped;
-   * it returns the job's ID (the same).
+   * ResumeJob continues an interrupted or canceled import, or an
+   * interrupted, canceled or failed delete (on exactly the records it
+   * captured, skipping the batches that committed), where it stopped; it
+   * returns the job's ID (the same).
    */
   ResumeJob(id: string): Promise<string>;
   /**
