@@ -37,6 +37,8 @@ export type DeleteApi = Pick<
   | 'GetJob'
   | 'CancelJob'
   | 'ResumeJob'
+  | 'SearchRecords'
+  | 'RecordNames'
   | 'on'
 >;
 
