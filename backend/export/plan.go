@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -93,11 +95,6 @@ func (r *Request) check() error {
 	default:
 		return apperr.New(apperr.Invalid, "headers must be api, en or zh, not %q", truncate(r.Headers))
 	}
-	for i, id := range r.IDs {
-		if _, err := uuid.Parse(id); err != nil {
-			return apperr.New(apperr.Invalid, "record ID %d, %q, is not a record ID (a UUID)", i+1, truncate(id))
-		}
-	}
 	if r.Zone != "" {
 		if _, err := time.LoadLocation(r.Zone); err != nil {
 			return apperr.New(apperr.Invalid, "unknown time zone %q", truncate(r.Zone))
@@ -139,6 +136,9 @@ func (p *plan) object(req Request, objs []catalog.Object) error {
 	keyed := req.Related && !req.WithIDs && len(details) > 0 && hasField(main, "id")
 	cols, header, err := columns(main, objs, req, req.Fields, keyed, nil)
 	if err != nil {
+		return err
+	}
+	if err := checkIDs(main, req.IDs); err != nil {
 		return err
 	}
 	root := &query.Read{Object: main, Columns: cols, Where: cond, IDs: req.IDs, SkipVoided: !req.IncludeVoided}
@@ -309,4 +309,43 @@ func truncate(s string) string {
 		return string(r[:60]) + "…"
 	}
 	return s
+}
+
+// checkIDs checks record IDs against the type of o's id column: UUIDs for
+// a CRM object (and wherever the type is not known), integers for an
+// integer key, any text for a text key (a plain table's).
+func checkIDs(o *catalog.Object, ids []string) error {
+	typ := ""
+	if f := fieldOf(o, "id"); f != nil {
+		typ = f.DBType
+	}
+	for i, id := range ids {
+		ok := true
+		switch typ {
+		case "", "uuid":
+			_, err := uuid.Parse(id)
+			ok = err == nil
+		case "int2", "int4", "int8":
+			_, err := strconv.ParseInt(strings.TrimSpace(id), 10, 64)
+			ok = err == nil
+		default:
+			ok = strings.TrimSpace(id) != "" && utf8.ValidString(id) && !strings.ContainsRune(id, 0)
+		}
+		if !ok {
+			what := "a UUID"
+			if typ != "" && typ != "uuid" {
+				what = "a value of the " + typ + " id column"
+			}
+			return apperr.New(apperr.Invalid, "record ID %d, %q, is not a record ID (%s)", i+1, truncate(id), what)
+		}
+	}
+	return nil
+}
+
+func fieldOf(o *catalog.Object, name string) *catalog.Field {
+	f, err := o.Field(name)
+	if err != nil {
+		return nil
+	}
+	return f
 }

@@ -111,11 +111,11 @@ func (sr *sqlRender) restriction(r *query.Read, a string, master bool) (string, 
 		conds = append(conds, col(a, "life_status")+" IS DISTINCT FROM "+quoteLiteral(crmdb.LifeInvalid))
 	}
 	if r.IDs != nil {
-		lit, err := uuidArray(r.IDs)
+		c, err := idList(r.Object, a, r.IDs)
 		if err != nil {
 			return "", err
 		}
-		conds = append(conds, col(a, "id")+" = ANY ("+lit+")")
+		conds = append(conds, c)
 	}
 	if master && r.Master != nil {
 		if r.Link == nil {
