@@ -160,6 +160,10 @@ func (p *plan) object(req Request, objs []catalog.Object) error {
 func (p *plan) details(req Request, objs []catalog.Object, master *query.Read, keyed bool, seen map[string]bool) error {
 	for _, d := range detailsOf(master.Object, objs) {
 		if seen[d.APIName] {
+			// A detail of two objects that are both read: its records are
+			// those of either master (a delete's backup must hold every
+			// record that cascades).
+			p.alsoMaster(d, master, linkField(d, master.Object))
 			continue
 		}
 		seen[d.APIName] = true
@@ -181,6 +185,44 @@ func (p *plan) details(req Request, objs []catalog.Object, master *query.Read, k
 		}
 	}
 	return nil
+}
+
+// alsoMaster adds master as one more master of detail d's read, unless d
+// is the export's main object, its read is keyed to its first master's
+// rows (a related export without IDs), or master's read depends on d's (a
+// cycle).
+func (p *plan) alsoMaster(d *catalog.Object, master *query.Read, link *catalog.Field) {
+	var r *query.Read
+	for _, f := range p.files {
+		if f.object.APIName == d.APIName {
+			r = f.read
+		}
+	}
+	if r == nil || r.Master == nil || link == nil || dependsOn(master, r) {
+		return
+	}
+	for _, c := range r.Columns {
+		if c.Kind == query.MasterRowKey {
+			return
+		}
+	}
+	r.Also = append(r.Also, query.MasterLink{Master: master, Link: link})
+}
+
+// dependsOn reports whether read r is, or is restricted through, read d.
+func dependsOn(r, d *query.Read) bool {
+	if r == nil {
+		return false
+	}
+	if r == d || dependsOn(r.Master, d) {
+		return true
+	}
+	for _, ml := range r.Also {
+		if dependsOn(ml.Master, d) {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *plan) add(o *catalog.Object, header []string, r *query.Read) {
