@@ -29,7 +29,7 @@ export const enExport = {
   'filter.addValueHint': 'Type, then Enter',
   'filter.removeValue': 'Remove {value}',
   'filter.idHint': 'Record ID',
-  'filter.lookup.search': 'Find a {object} record by name',
+  'filter.lookup.search': 'Find {object} records by name',
   'filter.lookup.placeholder': 'Type part of the name…',
   'filter.lookup.results': '{object} records found',
   'filter.lookup.searching': 'Searching…',

@@ -30,7 +30,7 @@ describe('lookup values by name', () => {
   it('searches as you type (once, debounced), shows names and stores the chosen ID', async () => {
     const user = userEvent.setup();
     const { api, b, c } = await lookupCondition();
-    await user.type(screen.getByRole('combobox', { name: 'Find a Account record by name' }), 'acme');
+    await user.type(screen.getByRole('combobox', { name: 'Find Account records by name' }), 'acme');
     expect(await screen.findByRole('option', { name: /Acme Trading/ })).toBeInTheDocument();
     expect(api.SearchRecords).toHaveBeenCalledTimes(1);
     expect(api.SearchRecords).toHaveBeenCalledWith('sandbox', 'Account', 'acme');
@@ -39,13 +39,13 @@ describe('lookup values by name', () => {
     await user.click(screen.getByRole('option', { name: /Acme Trading/ }));
     expect(b.root.items[0]).toMatchObject({ id: c.id, value: acmeTrading.id });
     expect(screen.getByTestId('lookup-chosen')).toHaveTextContent('Acme Trading');
-    expect(screen.queryByRole('combobox', { name: /Find a Account/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole('combobox', { name: /Find Account records/ })).not.toBeInTheDocument();
     expect(b.problems).toEqual([]);
     expect(b.json).toEqual({ op: '=', field: 'parent_account_id', value: acmeTrading.id });
     // Choosing again: remove the chosen record, and the search is back.
     await user.click(screen.getByRole('button', { name: 'Remove Acme Trading' }));
     expect(b.root.items[0]).toMatchObject({ value: '' });
-    expect(screen.getByRole('combobox', { name: /Find a Account/ })).toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: /Find Account records/ })).toBeInTheDocument();
   });
 
   it('shows a chosen ID by its name, and says when no record has it', async () => {
@@ -60,7 +60,7 @@ describe('lookup values by name', () => {
   it('chooses several records for "is one of", by keyboard too', async () => {
     const user = userEvent.setup();
     const { b } = await lookupCondition('in');
-    const box = screen.getByRole('combobox', { name: /Find a Account/ });
+    const box = screen.getByRole('combobox', { name: /Find Account records/ });
     await user.type(box, 'acme');
     await screen.findByRole('option', { name: /Acme Ltd/ });
     await user.keyboard('{ArrowDown}{Enter}');
@@ -75,7 +75,7 @@ describe('lookup values by name', () => {
   it('says when nothing matches, and shows a refused search in plain words', async () => {
     const user = userEvent.setup();
     const { api } = await lookupCondition();
-    const box = screen.getByRole('combobox', { name: /Find a Account/ });
+    const box = screen.getByRole('combobox', { name: /Find Account records/ });
     await user.type(box, 'zzz');
     expect(await screen.findByText('No Account record has “zzz” in its name')).toBeInTheDocument();
     api.SearchRecords.mockRejectedValueOnce(new AppError('invalid', 'the search text is not valid UTF-8'));
