@@ -175,9 +175,24 @@ func (a *JobsAPI) CancelJob(id string) error {
 	return fail(a.jobs.Cancel(ctx, id))
 }
 
-// ResumeJob continues an interrupted or canceled import where it stopped;
-// it returns the job's ID (the same).
+// ResumeJob continues an interrupted or canceled import, or an
+// interrupted, canceled or failed delete (on exactly the records it
+// captured, skipping the batches that committed), where it stopped; it
+// returns the job's ID (the same).
 func (a *JobsAPI) ResumeJob(id string) (string, error) {
+	ctx, cancel := a.call(10 * time.Second)
+	j, err := a.jobs.Get(ctx, id)
+	cancel()
+	if err != nil {
+		return "", fail(err)
+	}
+	if j.Kind == store.JobDelete {
+		// The job runs on the app's context: it outlives this call.
+		if err := (&DeleteAPI{a.App}).service().Resume(a.ctx, id, ""); err != nil {
+			return "", fail(err)
+		}
+		return id, nil
+	}
 	if err := a.imports.Resume(a.ctx, id, ""); err != nil {
 		return "", fail(err)
 	}

@@ -111,23 +111,27 @@ func (sr *sqlRender) restriction(r *query.Read, a string, master bool) (string, 
 		conds = append(conds, col(a, "life_status")+" IS DISTINCT FROM "+quoteLiteral(crmdb.LifeInvalid))
 	}
 	if r.IDs != nil {
-		lit, err := uuidArray(r.IDs)
+		c, err := idList(r.Object, a, r.IDs)
 		if err != nil {
 			return "", err
 		}
-		conds = append(conds, col(a, "id")+" = ANY ("+lit+")")
+		conds = append(conds, c)
 	}
 	if master && r.Master != nil {
-		if r.Link == nil {
-			return "", fmt.Errorf("%s: a detail read needs its link field", r.Object.APIName)
+		var links []string
+		for _, ml := range append([]query.MasterLink{{Master: r.Master, Link: r.Link}}, r.Also...) {
+			if ml.Link == nil || ml.Master == nil {
+				return "", fmt.Errorf("%s: a detail read needs its link field", r.Object.APIName)
+			}
+			pa := sr.alias("p")
+			inner, err := sr.restriction(ml.Master, pa, true)
+			if err != nil {
+				return "", err
+			}
+			links = append(links, fmt.Sprintf("%s IN (SELECT %s.id FROM %s %s WHERE %s)",
+				col(a, ml.Link.Column), pa, tableOf(ml.Master.Object), pa, inner))
 		}
-		pa := sr.alias("p")
-		inner, err := sr.restriction(r.Master, pa, true)
-		if err != nil {
-			return "", err
-		}
-		conds = append(conds, fmt.Sprintf("%s IN (SELECT %s.id FROM %s %s WHERE %s)",
-			col(a, r.Link.Column), pa, tableOf(r.Master.Object), pa, inner))
+		conds = append(conds, "("+strings.Join(links, " OR ")+")")
 	}
 	if len(conds) == 0 {
 		return "TRUE", nil

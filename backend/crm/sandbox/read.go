@@ -279,17 +279,21 @@ func (sr *sqlRender) restriction(r *query.Read, a string, master bool) (string, 
 		args = append(args, string(js))
 	}
 	if master && r.Master != nil {
-		if r.Link == nil {
-			return "", nil, fmt.Errorf("%s: a detail read needs its link field", r.Object.APIName)
+		var links []string
+		for _, ml := range append([]query.MasterLink{{Master: r.Master, Link: r.Link}}, r.Also...) {
+			if ml.Link == nil || ml.Master == nil {
+				return "", nil, fmt.Errorf("%s: a detail read needs its link field", r.Object.APIName)
+			}
+			pa := sr.alias("p")
+			inner, innerArgs, err := sr.restriction(ml.Master, pa, true)
+			if err != nil {
+				return "", nil, err
+			}
+			links = append(links, fmt.Sprintf("%s IN (SELECT %s.id FROM %s %s WHERE %s)",
+				col(a, ml.Link.Column), pa, crmdb.SQLite.Table(ml.Master.Object.Table), pa, inner))
+			args = append(args, innerArgs...)
 		}
-		pa := sr.alias("p")
-		inner, innerArgs, err := sr.restriction(r.Master, pa, true)
-		if err != nil {
-			return "", nil, err
-		}
-		conds = append(conds, fmt.Sprintf("%s IN (SELECT %s.id FROM %s %s WHERE %s)",
-			col(a, r.Link.Column), pa, crmdb.SQLite.Table(r.Master.Object.Table), pa, inner))
-		args = append(args, innerArgs...)
+		conds = append(conds, "("+strings.Join(links, " OR ")+")")
 	}
 	if len(conds) == 0 {
 		return "1", nil, nil

@@ -155,6 +155,13 @@ export const deletePreview: Preview = {
 };
 
 /** A fake client; pass overrides for the methods a test cares about. */
+/** The records the fake lookup search finds (SearchRecords, RecordNames). */
+export const fakeRecords = [
+  { id: '6f1c0f4e-0000-4000-8000-000000000001', name: 'Acme Ltd' },
+  { id: '6f1c0f4e-0000-4000-8000-000000000002', name: 'Acme Trading' },
+  { id: '6f1c0f4e-0000-4000-8000-000000000003', name: '北京云科技' },
+];
+
 export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
   let connections = [sandboxConnection, pgConnection];
   let presets: PresetSummary[] = [
@@ -206,6 +213,11 @@ export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
     ShowFolder: async () => null,
     FilterFromText: async (_c, _o, text) => ({ text, json: 'null' }),
     FilterFromJSON: async (_c, _o, json) => ({ text: json === 'null' ? '' : json, json }),
+    SearchRecords: async (_c, object, text) => {
+      const records = fakeRecords.filter((r) => r.name.toLowerCase().includes(text.trim().toLowerCase()));
+      return { object, field: 'name', records, more: false };
+    },
+    RecordNames: async (_c, _o, ids) => fakeRecords.filter((r) => ids.includes(r.id)),
     ExportJob: async () => ({ request: { object: 'Account' }, destination: '/home/me/exports', files: [], scheduleId: '', note: '' }),
     ListDestinations: async () => [],
     AddDestination: async (input) => ({ name: input.name, kind: 'local', url: input.url, hasSecret: false }),

@@ -142,6 +142,11 @@ export function createApi(get: () => Transport = currentTransport): Api {
     ShowFolder: (location) => call('ShowFolder', location),
     FilterFromText: (c, o, text) => call('FilterFromText', c, o, text),
     FilterFromJSON: (c, o, json) => call('FilterFromJSON', c, o, json),
+    SearchRecords: async (c, o, text) => {
+      const r = await call('SearchRecords', c, o, text);
+      return { ...r, records: arr(r?.records) };
+    },
+    RecordNames: async (c, o, ids) => arr(await call('RecordNames', c, o, ids)),
     ExportJob: async (id) => {
       const j = await call('ExportJob', id);
       return { ...j, files: arr(j.files) };

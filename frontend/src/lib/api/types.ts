@@ -583,6 +583,24 @@ export interface Mapping {
   columns: Record<string, MappingColumn>;
 }
 
+/** RecordRef is one record of a lookup search: its ID and its name. */
+export interface RecordRef {
+  id: string;
+  name: string;
+}
+
+/**
+ * RecordSearch is what a lookup search found: the object and the field
+ * searched (its primary attribute or "name"), the records, and whether
+ * more match than were returned.
+ */
+export interface RecordSearch {
+  object: string;
+  field: string;
+  records: RecordRef[];
+  more: boolean;
+}
+
 /** ScheduleSummary is one schedule in the list. */
 export interface ScheduleSummary {
   id: string;
@@ -1068,8 +1086,10 @@ export interface AppMethods {
    */
   RestartJob(id: string, failedOnly: boolean): Promise<string>;
   /**
-   * ResumeJob continues an interrupted or canceled import where it stopped;
-   * it returns the job's ID (the same).
+   * ResumeJob continues an interrupted or canceled import, or an
+   * interrupted, canceled or failed delete (on exactly the records it
+   * captured, skipping the batches that committed), where it stopped; it
+   * returns the job's ID (the same).
    */
   ResumeJob(id: string): Promise<string>;
   /**
@@ -1107,6 +1127,19 @@ export interface AppMethods {
    * "" when the user cancels.
    */
   SaveTextFile(defaultName: string, content: string): Promise<string>;
+
+  // records (RecordsAPI)
+  /**
+   * RecordNames returns the names of the records of object with these IDs
+   * (those that exist, in the order given), to show a chosen ID by its name.
+   */
+  RecordNames(connection: string, object: string, ids: string[]): Promise<RecordRef[]>;
+  /**
+   * SearchRecords returns up to 20 records of object (on connection) whose
+   * name — the primary attribute, else the name field — contains text,
+   * case-insensitive; those starting with it first.
+   */
+  SearchRecords(connection: string, object: string, text: string): Promise<RecordSearch>;
 
   // schedules (SchedulesAPI)
   /** ListSchedules lists every schedule with its words (in lang) and last run. */
