@@ -146,6 +146,7 @@ export const enWork = {
   'imp.preset.keepMode': 'Keep mine',
   'imp.preset.exists': 'A preset “{name}” exists already: save again to replace it.',
   'imp.preset.replace': 'Replace',
+  'imp.preset.detailsWaiting': 'It also maps {objects}: add that file on the Files step to use it.',
   'imp.preset.loaded': 'Preset “{name}” loaded.',
   'imp.preset.saved': 'Preset “{name}” saved.',
   'imp.preset.exported': 'Preset “{name}” exported.',
