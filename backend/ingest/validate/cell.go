@@ -296,7 +296,7 @@ func (c *Cell) convert(raw string, a *arena) (any, *Problem) {
 		}
 		v, ok := c.option(s)
 		if !ok {
-			return nil, c.problem(CodeBadPicklist, raw, "%q is not a %s option; options: %s", s, c.label(), c.optionList)
+			return nil, c.problem(CodeBadPicklist, raw, "%q is not one of the options of %s: %s", s, c.label(), c.optionList)
 		}
 		return v, nil
 	case kMulti:
@@ -312,7 +312,7 @@ func (c *Cell) convert(raw string, a *arena) (any, *Problem) {
 			}
 			v, ok := c.option(part)
 			if !ok {
-				return nil, c.problem(CodeBadPicklist, raw, "%q is not a %s option; options: %s", part, c.label(), c.optionList)
+				return nil, c.problem(CodeBadPicklist, raw, "%q is not one of the options of %s: %s", part, c.label(), c.optionList)
 			}
 			dup := false
 			for _, o := range out {

@@ -234,7 +234,7 @@ func TestConvert(t *testing.T) {
 
 func TestPicklistMessage(t *testing.T) {
 	_, p := NewCell(field(catalog.Picklist, options), "Industry", mapping.Column{}, mapping.Insert, nil).Convert("Tech")
-	want := `"Tech" is not a Industry option; options: Technology, Finance, Cold Call`
+	want := `"Tech" is not one of the options of Industry: Technology, Finance, Cold Call`
 	if p == nil || p.Message != want {
 		t.Errorf("message = %+v\nwant %s", p, want)
 	}
