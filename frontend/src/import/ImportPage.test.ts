@@ -41,7 +41,7 @@ describe('ImportPage', () => {
 
     // Mapping: the key field must be mapped in upsert mode.
     await screen.findByRole('region', { name: 'Fields' });
-    expect(screen.getByText('Map the required fields first: account_no.')).toBeInTheDocument();
+    expect(screen.getByText('Map the required fields first: Account Number.')).toBeInTheDocument();
     await user.selectOptions(screen.getByRole('combobox', { name: 'Field for column Notes' }), 'account_no');
     await user.click(screen.getByRole('button', { name: /Check every row/ }));
 

@@ -33,7 +33,7 @@ describe('MappingBoard', () => {
     expect(within(column('客户名称')).getByText('100% · Chinese label')).toBeInTheDocument();
     expect(within(column('行业')).getByText('95% · Chinese label')).toBeInTheDocument();
     expect(within(column('Notes')).getByText('Ignored')).toBeInTheDocument();
-    expect(within(column('年收入')).getByRole('button', { name: 'Suggested: annual_revenue (62%)' })).toBeInTheDocument();
+    expect(within(column('年收入')).getByRole('button', { name: 'Suggested: Annual Revenue (62%)' })).toBeInTheDocument();
     expect(within(column('行业')).getByText('科技 · Bank · Tech')).toBeInTheDocument();
     expect(within(field('name')).getByText(/客户名称/)).toBeInTheDocument();
     expect(screen.getByText('2 of 4 mapped')).toBeInTheDocument();
@@ -61,9 +61,9 @@ describe('MappingBoard', () => {
     const user = userEvent.setup();
     const { render, model } = setup();
     await render();
-    expect(screen.queryByText('1 required fields have no column.')).toBeNull();
+    expect(screen.queryByText('1 required field has no column.')).toBeNull();
     await user.click(within(field('name')).getByRole('button', { name: 'Unmap 客户名称' }));
-    expect(screen.getByRole('alert')).toHaveTextContent('1 required fields have no column.');
+    expect(screen.getByRole('alert')).toHaveTextContent('1 required field has no column.');
     expect(within(field('name')).getByText('Required — not mapped')).toBeInTheDocument();
     await user.selectOptions(screen.getByRole('combobox', { name: 'Field for column Notes' }), 'name');
     expect(model.columns.Notes).toEqual({ field: 'name' });

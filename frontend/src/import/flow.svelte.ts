@@ -20,7 +20,7 @@ import {
   type Preset,
   type PresetSummary,
 } from '$lib/api';
-import type { MessageKey, Params } from '$lib/i18n';
+import { locale, type MessageKey, type Params } from '$lib/i18n';
 import { JobEvents, JobRun } from '$lib/jobs/events.svelte';
 import { MappingModel } from './mapping.svelte';
 import { ProblemsState } from './problems.svelte';
@@ -318,6 +318,12 @@ export class ImportFlow {
 
   // ---- rules ----
 
+  /** An object as sentences name it: its label in the current language. */
+  objectLabel(apiName: string): string {
+    const o = this.objects.find((x) => x.apiName === apiName);
+    return o ? locale.label(o) : apiName;
+  }
+
   /** Why the flow cannot go past a step, or null. */
   blocker(step: Step): Reason | null {
     switch (step) {
@@ -335,20 +341,20 @@ export class ImportFlow {
         if (!this.files.length) return { key: 'imp.block.files' };
         if (this.fileError) return this.fileError;
         for (const d of this.details) {
-          if (!d.files.length) return { key: 'imp.block.detailFiles', params: { object: d.object } };
+          if (!d.files.length) return { key: 'imp.block.detailFiles', params: { object: this.objectLabel(d.object) } };
           if (!this.masterKey) return { key: 'imp.block.masterKey' };
-          if (!d.masterColumn) return { key: 'imp.block.masterColumn', params: { object: d.object } };
+          if (!d.masterColumn) return { key: 'imp.block.masterColumn', params: { object: this.objectLabel(d.object) } };
         }
         return null;
       }
       case 'mapping': {
         if (!this.mapping.object) return { key: 'imp.block.loading' };
         const miss = this.mapping.missing(this.mode, this.key);
-        if (miss.length) return { key: 'imp.block.required', params: { fields: miss.map((f) => f.apiName).join(', ') } };
+        if (miss.length) return { key: 'imp.block.required', params: { fields: miss.map(locale.label).join(', ') } };
         if (!Object.keys(this.mapping.columns).length) return { key: 'imp.block.nothingMapped' };
         for (const d of this.details) {
           const dm = d.mapping.missing('insert', '').filter((f) => f.type !== 'master_detail');
-          if (dm.length) return { key: 'imp.block.detailRequired', params: { object: d.object, fields: dm.map((f) => f.apiName).join(', ') } };
+          if (dm.length) return { key: 'imp.block.detailRequired', params: { object: this.objectLabel(d.object), fields: dm.map(locale.label).join(', ') } };
         }
         return null;
       }

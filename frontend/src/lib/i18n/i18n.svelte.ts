@@ -7,10 +7,24 @@ export type Params = Record<string, string | number>;
 
 const dictionaries: Record<Language, Record<MessageKey, string>> = { en, zh };
 
-/** Replaces {name} placeholders; unknown ones stay as they are. */
+/**
+ * Replaces {name} placeholders; unknown ones stay as they are. English
+ * plurals: {name:one|other} is the one form when the number name is 1, else
+ * the other ("{n} {n:row|rows}"); # in a form is the number itself.
+ */
 export function format(template: string, params?: Params): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
+  return template.replace(/\{(\w+)(?::([^{}|]*)\|([^{}]*))?\}/g, (m, k: string, one?: string, other?: string) => {
+    if (!(k in params)) return m;
+    const v = String(params[k]);
+    if (one === undefined || other === undefined) return v;
+    return (isOne(v) ? one : other).replaceAll('#', v);
+  });
+}
+
+/** Whether a count (a number, or one formatted as "1" / "1.0") is one. */
+function isOne(v: string): boolean {
+  return Number(v.replace(/[,\s\u00a0]/g, '')) === 1;
 }
 
 export function isLanguage(v: unknown): v is Language {
