@@ -125,5 +125,8 @@ describe('MappingBoard', () => {
     expect(within(by).getAllByRole('option').every((o) => /Unique|ID|Primary|Automatic|auto/i.test(o.textContent ?? ''))).toBe(true);
     await user.selectOptions(by, 'account_no');
     expect(model.columns.Notes).toEqual({ field: 'parent_account_id', lookupBy: 'account_no' });
+    // The target is named by its label, in Chinese too.
+    locale.set('zh');
+    await waitFor(() => expect(screen.getByRole('combobox', { name: '查找 客户 的依据' })).toBeInTheDocument());
   });
 });
