@@ -51,6 +51,11 @@ export class Locale {
     return format(dictionaries[this.lang][key] ?? en[key] ?? key, params);
   };
 
+  /** The locale tag dates and times are written in for the current language. */
+  get dateLocale(): string {
+    return this.lang === 'zh' ? 'zh-CN' : 'en-GB';
+  }
+
   /** The label of a catalog item (object, field, option) in the current language. */
   label = (item: { labelEn: string; labelZh: string; apiName?: string; value?: string }): string => {
     const l = this.lang === 'zh' && item.labelZh ? item.labelZh : item.labelEn;
