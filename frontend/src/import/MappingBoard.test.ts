@@ -57,6 +57,25 @@ describe('MappingBoard', () => {
     expect(within(column('年收入')).getByText('Ignored')).toBeInTheDocument();
   });
 
+  it('on a detail board, does not ask for a column for the master–detail field the master column fills', async () => {
+    const line = {
+      ...account,
+      apiName: 'OpportunityLine',
+      fields: [
+        ...account.fields,
+        { apiName: 'opportunity_id', labelEn: 'Opportunity', labelZh: '商机', type: 'master_detail', column: 'opportunity_id', required: true, unique: false, system: false, target: 'Opportunity' },
+      ],
+    } as typeof account;
+    const model = new MappingModel();
+    model.init(line, accountFile.header, accountFile.sample, structuredClone(accountSuggestion));
+    const file = { path: accountFile.path, encoding: 'gb18030', delimiter: ',' };
+    const api = createFakeApi();
+    await renderPage(MappingBoard, api, { props: { model, mode: 'insert', recordKey: '', file, connection: 'sandbox', masterColumn: 'Notes' } });
+    expect(screen.queryByText(/required fields? (has|have) no column/)).toBeNull();
+    expect(within(field('opportunity_id')).getByText('Linked by “Notes”')).toBeInTheDocument();
+    expect(within(field('opportunity_id')).queryByText('Required — not mapped')).toBeNull();
+  });
+
   it('flags unmapped required fields; × and the keyboard select map and unmap', async () => {
     const user = userEvent.setup();
     const { render, model } = setup();

@@ -112,6 +112,7 @@ export const enWork = {
   'imp.map.missing': '{n} required {n:field has|fields have} no column.',
   'imp.map.fieldLabel': 'Field {field}',
   'imp.map.needed': 'Required — not mapped',
+  'imp.map.linkedBy': 'Linked by “{column}”',
   'imp.map.dropHere': 'Drop a column here',
   'imp.map.unmap': 'Unmap {column}',
   'imp.map.noField': 'No field matches “{q}”.',

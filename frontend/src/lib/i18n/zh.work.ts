@@ -114,6 +114,7 @@ export const zhWork: Record<keyof typeof enWork, string> = {
   'imp.map.missing': '有 {n} 个必填字段没有对应的列。',
   'imp.map.fieldLabel': '字段 {field}',
   'imp.map.needed': '必填 — 未映射',
+  'imp.map.linkedBy': '由“{column}”关联',
   'imp.map.dropHere': '把列拖到这里',
   'imp.map.unmap': '取消映射 {column}',
   'imp.map.noField': '没有与“{q}”匹配的字段。',
