@@ -281,6 +281,8 @@ export const enWork = {
   'jobs.level.info': 'Info',
   'jobs.level.warn': 'Warning',
   'jobs.level.error': 'Error',
+  'jobs.msg.done': '{ok} of {total} {total:row|rows} succeeded, {failed} failed',
+  'jobs.msg.canceled': 'Canceled after {n} {n:row|rows} ({failed} failed); resume to continue.',
   'jobs.filter.checks': 'Show checks and rehearsals',
   'jobs.filter.hidden': '({n} hidden)',
   'jobs.col.connection': 'Connection',

@@ -283,6 +283,8 @@ export const zhWork: Record<keyof typeof enWork, string> = {
   'jobs.level.info': '信息',
   'jobs.level.warn': '警告',
   'jobs.level.error': '错误',
+  'jobs.msg.done': '{total} 行中 {ok} 行成功，{failed} 行失败',
+  'jobs.msg.canceled': '已在 {n} 行后取消（{failed} 行失败），可继续执行。',
   'jobs.filter.checks': '显示检查与预演',
   'jobs.filter.hidden': '（已隐藏 {n} 个）',
   'jobs.col.connection': '连接',
