@@ -91,7 +91,8 @@ describe('JobsPage', () => {
     await screen.findByRole('heading', { name: /Job j1/ });
     const list = screen.getByRole('list', { name: 'Error reports' });
     expect(within(list).getByRole('button', { name: 'Download the Opportunity errors (1 row)' })).toBeInTheDocument();
-    await user.click(within(list).getByRole('button', { name: 'Download the OpportunityLine errors (26 rows)' }));
+    // Objects by their labels, not their API names.
+    await user.click(await within(list).findByRole('button', { name: 'Download the Opportunity Line errors (26 rows)' }));
     expect(api.saveErrorReport).toHaveBeenCalledWith('j1', 'OpportunityLine');
   });
 
