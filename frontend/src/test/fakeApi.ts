@@ -9,6 +9,7 @@ import type {
   JobSummary,
   MappingSuggestion,
   ObjectSummary,
+  Preset,
   PresetSummary,
   Preview,
   ProblemPage,
@@ -168,6 +169,8 @@ export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
     { name: 'Accounts CN', object: 'Account', mode: 'insert', columns: 4, updatedAt: '2026-01-02T08:00:00Z' },
     { name: 'Contacts', object: 'Contact', mode: 'upsert', columns: 6, updatedAt: '2026-01-01T08:00:00Z' },
   ];
+  /** Presets saved through SavePreset, as GetPreset gives them back. */
+  const saved = new Map<string, Preset>();
   const base: Api = {
     Info: async () => ({ version: '0.1.0-test', mode: 'browser', dataDir: '/tmp/bd', secretsMode: 'file', startFiles: [] }),
     UIReady: async () => null,
@@ -257,8 +260,10 @@ export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
     RestoreDelete: async () => 'i9',
     SaveObjectReport: async () => '/home/me/errors.csv',
     ListPresets: async () => presets,
-    GetPreset: async (name) => ({ name, object: 'Account', mode: 'insert', columns: { 客户名称: { field: 'name' }, 年收入: { field: 'annual_revenue', numberLocale: '1.234,56' } } }),
+    GetPreset: async (name) =>
+      structuredClone(saved.get(name)) ?? { name, object: 'Account', mode: 'insert', columns: { 客户名称: { field: 'name' }, 年收入: { field: 'annual_revenue', numberLocale: '1.234,56' } } },
     SavePreset: async (name, m) => {
+      saved.set(name, structuredClone({ ...m, name }));
       const p: PresetSummary = { name, object: m.object, mode: m.mode || 'insert', columns: Object.keys(m.columns).length, updatedAt: '2026-01-05T00:00:00Z' };
       presets = [...presets.filter((x) => x.name !== name), p];
       return p;

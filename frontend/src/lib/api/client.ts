@@ -125,7 +125,9 @@ export function createApi(get: () => Transport = currentTransport): Api {
     ListPresets: async (object) => arr(await call('ListPresets', object)),
     GetPreset: async (name) => {
       const p = await call('GetPreset', name);
-      return { ...p, columns: obj(p.columns) };
+      const out = { ...p, columns: obj(p.columns) };
+      if (p.details) out.details = p.details.map((d) => ({ ...d, columns: obj(d.columns) }));
+      return out;
     },
     SavePreset: (name, mapping, headers) => call('SavePreset', name, mapping, headers),
     RenamePreset: (o, n) => call('RenamePreset', o, n),

@@ -546,9 +546,24 @@ export interface JobSummary {
  * 	             "Founded": {"field": "founded_on", "dateFormat": "DD/MM/YYYY"},
  * 	             "Revenue": {"field": "annual_revenue", "numberLocale": "1.234,56"},
  * 	             "Owner": {"field": "owner_id", "lookupBy": "email", "blank": "keep"}}}
+ *
+ * A master–detail preset also names the master file's key column and each
+ * detail object's mapping (always inserted) with the column of the detail
+ * file that holds the master's key; a preset without them reads as before:
+ *
+ * 	"masterKey": "Opportunity no",
+ * 	"details": [{"object": "OpportunityLine", "masterColumn": "Opportunity no",
+ * 	             "columns": {"SKU": {"field": "product_id", "lookupBy": "sku"}}}]
  */
 export interface Preset extends Mapping {
   name?: string;
+  /**
+   * MasterKey is the master file's column holding each master's key, to
+   * which detail rows refer ("" when the preset has no details).
+   */
+  masterKey?: string;
+  /** Details are the detail objects' mappings, in import order. */
+  details?: DetailPreset[];
 }
 
 /** PresetSummary is one saved preset. */
@@ -558,29 +573,6 @@ export interface PresetSummary {
   mode: string;
   columns: number;
   updatedAt: string;
-}
-
-/**
- * Mapping is how a file's columns become an object's fields: the shape of a
- * preset. Columns not in Columns are ignored.
- */
-export interface Mapping {
-  /** Object is the target object's API name. */
-  object: string;
-  /** Mode is insert, update or upsert ("" means insert). */
-  mode: ImportMode | '';
-  /**
-   * Key identifies records for update and upsert: "id", "primary" or a
-   * field API name.
-   */
-  key?: string;
-  /**
-   * Zone is the IANA zone datetimes without an offset are read in (""
-   * means the connection's zone).
-   */
-  zone?: string;
-  /** Columns maps a header name (as in the file, trimmed) to its field. */
-  columns: Record<string, MappingColumn>;
 }
 
 /** RecordRef is one record of a lookup search: its ID and its name. */
@@ -800,6 +792,29 @@ export interface ProblemRow {
   problems: CellProblem[];
 }
 
+/**
+ * Mapping is how a file's columns become an object's fields: the shape of a
+ * preset. Columns not in Columns are ignored.
+ */
+export interface Mapping {
+  /** Object is the target object's API name. */
+  object: string;
+  /** Mode is insert, update or upsert ("" means insert). */
+  mode: ImportMode | '';
+  /**
+   * Key identifies records for update and upsert: "id", "primary" or a
+   * field API name.
+   */
+  key?: string;
+  /**
+   * Zone is the IANA zone datetimes without an offset are read in (""
+   * means the connection's zone).
+   */
+  zone?: string;
+  /** Columns maps a header name (as in the file, trimmed) to its field. */
+  columns: Record<string, MappingColumn>;
+}
+
 /** DetailRequest is one detail object of a master–detail import. */
 export interface DetailRequest {
   object: string;
@@ -848,6 +863,32 @@ export interface JobRestore {
   failed: number;
 }
 
+/** DetailPreset is one detail object of a master–detail preset. */
+export interface DetailPreset {
+  /** Object is the detail object's API name. */
+  object: string;
+  /** MasterColumn is the detail file's column holding the master's key. */
+  masterColumn: string;
+  /** Columns maps the detail file's header names to its fields. */
+  columns: Record<string, MappingColumn>;
+}
+
+/** Option is one value of a picklist or multi-picklist. */
+export interface PicklistOption {
+  value: string;
+  labelEn: string;
+  labelZh: string;
+}
+
+/** CellProblem is one problem of one cell (Column "" = the whole row). */
+export interface CellProblem {
+  column: string;
+  field: string;
+  code: string;
+  message: string;
+  value: string;
+}
+
 /** Column is what one file column means. */
 export interface MappingColumn {
   /** Field is the target field's API name. */
@@ -874,22 +915,6 @@ export interface MappingColumn {
    * (""), LookupID, LookupPrimary or a field API name of the target.
    */
   lookupBy?: string;
-}
-
-/** Option is one value of a picklist or multi-picklist. */
-export interface PicklistOption {
-  value: string;
-  labelEn: string;
-  labelZh: string;
-}
-
-/** CellProblem is one problem of one cell (Column "" = the whole row). */
-export interface CellProblem {
-  column: string;
-  field: string;
-  code: string;
-  message: string;
-  value: string;
 }
 
 /** The fixed event names the Go side emits, with their payloads. */
@@ -1109,7 +1134,10 @@ export interface AppMethods {
   DeletePreset(name: string): Promise<null>;
   /** ExportPreset returns the preset as its shareable JSON text ("version": 1). */
   ExportPreset(name: string): Promise<string>;
-  /** GetPreset returns a preset's mapping (name, object, mode, key, zone, columns). */
+  /**
+   * GetPreset returns a preset's mapping (name, object, mode, key, zone,
+   * columns; a master–detail preset's master key column and details too).
+   */
   GetPreset(name: string): Promise<Preset>;
   /** ImportPreset reads preset JSON (strictly) and saves it under its name. */
   ImportPreset(text: string): Promise<PresetSummary>;
@@ -1118,10 +1146,11 @@ export interface AppMethods {
   /** RenamePreset renames a preset. */
   RenamePreset(oldName: string, newName: string): Promise<null>;
   /**
-   * SavePreset creates or replaces a preset; headers (the file's) let later
-   * files with the same headers find it.
+   * SavePreset creates or replaces preset name with p (a mapping, and on a
+   * master–detail import its master key column and details); headers (the
+   * master file's) let later files with the same headers find it.
    */
-  SavePreset(name: string, m: Mapping, headers: string[]): Promise<PresetSummary>;
+  SavePreset(name: string, p: Preset, headers: string[]): Promise<PresetSummary>;
   /**
    * SaveTextFile asks where to save and writes content there (window only);
    * "" when the user cancels.
