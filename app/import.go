@@ -77,18 +77,7 @@ func (a *ImportAPI) GetProblems(jobID string, q ProblemQuery) (ProblemPage, erro
 		q.Limit = 100
 	}
 	p, err := a.imports.Problems(ctx, jobID, q.Offset, q.Limit, q.Code, q.Column)
-	if err != nil {
-		return ProblemPage{}, fail(err)
-	}
-	out := ProblemPage{Header: p.Header, Total: p.Total, Rows: make([]ProblemRow, len(p.Rows)),
-		ByCode: p.ByCode, ByColumn: p.ByColumn, Done: p.Done}
-	for i, r := range p.Rows {
-		out.Rows[i] = ProblemRow{Line: r.Line, File: r.File, Cells: r.Cells, Problems: make([]CellProblem, len(r.Problems))}
-		for k, c := range r.Problems {
-			out.Rows[i].Problems[k] = CellProblem(c)
-		}
-	}
-	return out, nil
+	return p, fail(err)
 }
 
 // importSettings is an import request as a job's settings: the mapping is

@@ -188,16 +188,14 @@ func (p *prepared) request(id string, log *ProblemLog) pipeline.Request {
 	return req
 }
 
-// problemRow is a failing row as the problem log keeps it.
-func problemRow(r pipeline.FailedRow) ProblemRow {
-	row := ProblemRow{Line: r.Line, File: filepath.Base(r.File), Cells: r.Cells, Problems: make([]CellProblem, len(r.Problems))}
-	if row.Cells == nil {
-		row.Cells = []string{}
+// problemRow is a failing row as the problem log keeps it: the file's
+// name, not its path.
+func problemRow(r pipeline.FailedRow) pipeline.FailedRow {
+	r.File = filepath.Base(r.File)
+	if r.Cells == nil {
+		r.Cells = []string{}
 	}
-	for i, p := range r.Problems {
-		row.Problems[i] = CellProblem(p)
-	}
-	return row
+	return r
 }
 
 // delimiter is a delimiter as people write it ("tab", "semicolon" …) as

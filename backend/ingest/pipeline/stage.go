@@ -378,15 +378,12 @@ func (j *job) rowFailed(s *stageSpec, rep *report, path string, raw []string, li
 	msgs := make([]string, len(probs))
 	cols := make([]string, len(probs))
 	codes := make([]string, len(probs))
-	var hooked []RowProblem
+	var hooked []validate.Problem
 	if rep != nil && rep.hook != nil {
-		hooked = make([]RowProblem, len(probs))
+		hooked = slices.Clone(probs)
 	}
 	for i, p := range probs {
-		msgs[i], cols[i], codes[i] = where(p.Column, p.Field)+p.Message, nonEmpty(p.Field, p.Column), string(p.Code)
-		if hooked != nil {
-			hooked[i] = RowProblem{Column: p.Column, Field: p.Field, Code: string(p.Code), Message: p.Message, Value: p.Value}
-		}
+		msgs[i], cols[i], codes[i] = where(p.Header, p.Field)+p.Message, nonEmpty(p.Field, p.Header), string(p.Code)
 	}
 	j.tally(cols, codes)
 	rep.add(path, func() []string { return raw }, line, msgs, hooked)
@@ -414,12 +411,14 @@ func (j *job) batchDone(s *stageSpec, rep *report, b *batch, r load.BatchResult)
 		msgs := make([]string, len(es))
 		cols := make([]string, len(es))
 		codes := make([]string, len(es))
-		probs := make([]RowProblem, len(es))
+		probs := make([]validate.Problem, len(es))
 		for i, e := range es {
-			header := s.headers[strings.ToLower(e.Column)]
+			// load.RowError's Column is the field's API name.
+			field := e.Column
+			header := s.headers[strings.ToLower(field)]
 			// (the load step's own text may start with the field already)
-			msgs[i], cols[i], codes[i] = where(header, e.Column)+strings.TrimPrefix(e.Message, e.Column+": "), e.Column, e.Code
-			probs[i] = RowProblem{Column: header, Field: e.Column, Code: e.Code, Message: e.Message}
+			msgs[i], cols[i], codes[i] = where(header, field)+strings.TrimPrefix(e.Message, field+": "), field, e.Code
+			probs[i] = validate.Problem{Line: line, Header: header, Field: field, Code: validate.Code(e.Code), Message: e.Message}
 		}
 		j.failed.Add(1)
 		j.tally(cols, codes)
