@@ -25,9 +25,13 @@ func (a *ImportAPI) InspectFile(ref FileRef) (imports.FileInfo, error) {
 	if err := a.files.check(ref.Path); err != nil {
 		return imports.FileInfo{}, fail(err)
 	}
+	f, err := ref.format()
+	if err != nil {
+		return imports.FileInfo{}, fail(err)
+	}
 	ctx, cancel := a.call(5 * time.Minute)
 	defer cancel()
-	fi, err := imports.InspectFile(ctx, a.ws.Store, ref.Path, ref.format(), sampleRows)
+	fi, err := imports.InspectFile(ctx, a.ws.Store, ref.Path, f, sampleRows)
 	if err != nil {
 		return imports.FileInfo{}, fail(err)
 	}
@@ -61,12 +65,16 @@ func (a *ImportAPI) ColumnValues(ref FileRef, header string, limit int) ([]impor
 	if err := a.files.check(ref.Path); err != nil {
 		return nil, fail(err)
 	}
+	f, err := ref.format()
+	if err != nil {
+		return nil, fail(err)
+	}
 	ctx, cancel := a.call(5 * time.Minute)
 	defer cancel()
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
-	vals, err := imports.FileColumnValues(ctx, a.ws.Store, ref.Path, ref.format(), header, limit)
+	vals, err := imports.FileColumnValues(ctx, a.ws.Store, ref.Path, f, header, limit)
 	if err != nil {
 		return nil, fail(err)
 	}

@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"batchdesk/backend/apperr"
+	"batchdesk/backend/ingest/mapping"
 	"batchdesk/backend/ingest/pipeline"
+	"batchdesk/backend/ingest/source"
 	"batchdesk/backend/jobs"
 	"batchdesk/backend/store"
 )
@@ -37,21 +39,18 @@ func sameFiles(j store.Job, verb string) error {
 
 // restartRefusal says why all rows of job j, which wrote some already,
 // cannot run again (nil: it can continue from its ledger instead).
-func restartRefusal(j store.Job, set Settings, written int64) error {
+func restartRefusal(j store.Job, req Request, written int64) error {
 	if resumable(j.Status) {
 		if err := sameFiles(j, "restart"); err != nil {
 			return apperr.New(apperr.Conflict, "job %s already wrote %d rows and %s: running all its rows again would write those twice; restart only its failed rows (--failed-only) or start a new import", j.ID, written, strings.TrimPrefix(apperr.MessageOf(err), "cannot restart job "+j.ID+": "))
 		}
 		return nil
 	}
-	mode := strings.ToLower(set.Mode)
-	if mode == "" && set.Mapping != nil {
-		mode = string(set.Mapping.EffectiveMode())
+	mode := req.Mapping.Mode
+	if mode == "" && req.Mapping.Key != "" {
+		mode = mapping.Upsert // a key without a mode
 	}
-	if mode == "" && set.Key != "" {
-		mode = "upsert" // a key without a mode
-	}
-	if mode == "" || mode == "insert" {
+	if mode == "" || mode == mapping.Insert {
 		return apperr.New(apperr.Conflict, "job %s ran to its end and added %d rows: running all its rows again would add them a second time; restart only its failed rows (--failed-only) or start a new import", j.ID, written)
 	}
 	return nil // updates and upserts of the same rows change nothing twice
@@ -166,7 +165,7 @@ func (p *prepared) jobFunc(id string, how run, log *ProblemLog) jobs.Func {
 func (p *prepared) request(id string, log *ProblemLog) pipeline.Request {
 	set := p.saved
 	req := pipeline.Request{Target: p.target, Object: p.object.APIName, Mapping: p.mapping, Files: set.Files,
-		Encoding: set.Encoding, Delimiter: delimiter(set.Delimiter), MaxFileBytes: p.maxBytes, Limits: p.limits, BatchSize: p.batchSize,
+		Source: source.Options{MaxBytes: p.maxBytes, Limits: p.limits}, Formats: set.Formats, BatchSize: p.batchSize,
 		Rehearse: set.Rehearse, ValidateOnly: set.ValidateOnly, JobID: id, ErrorsPath: p.errorsPath,
 		MasterKey: set.MasterKey, Details: p.details, MasterIDs: p.masterIDs, Zone: p.zone, Hashes: map[string]string{}}
 	// prepare hashed the files already (for the job record): the pipeline
@@ -174,12 +173,6 @@ func (p *prepared) request(id string, log *ProblemLog) pipeline.Request {
 	for i, fp := range p.fingerprints {
 		if i < len(set.Files) {
 			req.Hashes[set.Files[i]] = fp.Fingerprint
-		}
-	}
-	if len(set.Formats) > 0 {
-		req.Formats = make(map[string]pipeline.Format, len(set.Formats))
-		for path, f := range set.Formats {
-			req.Formats[path] = pipeline.Format{Encoding: f.Encoding, Delimiter: delimiter(f.Delimiter)}
 		}
 	}
 	if log != nil {
@@ -196,16 +189,6 @@ func problemRow(r pipeline.FailedRow) pipeline.FailedRow {
 		r.Cells = []string{}
 	}
 	return r
-}
-
-// delimiter is a delimiter as people write it ("tab", "semicolon" …) as
-// the pipeline takes it: the character ("" = sniff). Settings are checked
-// when prepared, so a bad one cannot reach here.
-func delimiter(s string) string {
-	if r, err := ParseDelimiter(s); err == nil && r != 0 {
-		return string(r)
-	}
-	return ""
 }
 
 // defaultReportPath is reports/<jobId>/<first input's name>-errors.csv.

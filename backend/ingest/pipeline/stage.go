@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
@@ -78,19 +77,13 @@ func quickStamp(p string) (load.FileStamp, error) {
 	return load.FileStamp{Path: p, Size: st.Size(), ModTime: st.ModTime().UTC().Truncate(time.Microsecond)}, nil
 }
 
+// openFile opens one of the job's files as the request says to read it.
 func (j *job) openFile(path string) (*source.File, error) {
-	enc, d := j.req.Encoding, j.req.Delimiter
+	opts := j.req.Source
 	if f, ok := j.req.Formats[path]; ok {
-		enc, d = f.Encoding, f.Delimiter
+		opts = opts.With(f)
 	}
-	var delim rune
-	if d != "" {
-		if d == `\t` || strings.EqualFold(d, "tab") {
-			d = "\t"
-		}
-		delim, _ = utf8.DecodeRuneInString(d)
-	}
-	return source.Open(path, source.Options{MaxBytes: j.req.MaxFileBytes, Encoding: enc, Delimiter: delim, Limits: j.req.Limits})
+	return source.Open(path, opts)
 }
 
 // validator prepares the checks of one file's header.

@@ -6,18 +6,19 @@ import (
 	"testing"
 )
 
-// TestSettingsShape checks that a job saved by the command line before
-// Settings moved here still decodes, and that a command-line import saves
-// the same keys as before (the fields added for the window are optional).
+// TestSettingsShape checks that a job saved by the command line in its
+// form (before the command line sent complete requests) still decodes,
+// and that the form keeps the same keys (the fields added for the window
+// are optional).
 func TestSettingsShape(t *testing.T) {
 	old := `{"crm":"sandbox","object":"Account","mode":"upsert","key":"account_no","maps":["Nom=name"],` +
 		`"encoding":"gb18030","delimiter":";","batchSize":100,"rehearse":true,"errors":"e.csv",` +
 		`"masterKey":"k","details":["OpportunityLine=l.csv"],"files":["a.csv"]}`
-	var s Settings
+	var s Form
 	if err := json.Unmarshal([]byte(old), &s); err != nil {
 		t.Fatal(err)
 	}
-	want := Settings{CRM: "sandbox", Object: "Account", Mode: "upsert", Key: "account_no", Maps: []string{"Nom=name"},
+	want := Form{CRM: "sandbox", Object: "Account", Mode: "upsert", Key: "account_no", Maps: []string{"Nom=name"},
 		Encoding: "gb18030", Delimiter: ";", BatchSize: 100, Rehearse: true, Errors: "e.csv", MasterKey: "k",
 		Details: []string{"OpportunityLine=l.csv"}, Files: []string{"a.csv"}}
 	if !reflect.DeepEqual(s, want) {
