@@ -67,7 +67,7 @@ func FileError(path string, err error) error {
 	case errors.As(err, &pe):
 		return apperr.Wrap(err, apperr.Invalid, "%s: cannot read the file: %v", path, pe.Err)
 	case errors.Is(err, source.ErrTooLarge):
-		return apperr.Wrap(err, apperr.TooLarge, "%s", err.Error())
+		return apperr.Wrap(err, apperr.TooLarge, "%s", err.Error()).For(SettingMaxFileMB)
 	}
 	var se *source.Error
 	if errors.As(err, &se) {

@@ -42,7 +42,7 @@ func sameFiles(j store.Job, verb string) error {
 func restartRefusal(j store.Job, req Request, written int64) error {
 	if resumable(j.Status) {
 		if err := sameFiles(j, "restart"); err != nil {
-			return apperr.New(apperr.Conflict, "job %s already wrote %d rows and %s: running all its rows again would write those twice; restart only its failed rows (--failed-only) or start a new import", j.ID, written, strings.TrimPrefix(apperr.MessageOf(err), "cannot restart job "+j.ID+": "))
+			return apperr.New(apperr.Conflict, "job %s already wrote %d rows and %s: running all its rows again would write those twice; restart only its failed rows or start a new import", j.ID, written, strings.TrimPrefix(apperr.MessageOf(err), "cannot restart job "+j.ID+": ")).For(SettingFailedOnly)
 		}
 		return nil
 	}
@@ -51,7 +51,7 @@ func restartRefusal(j store.Job, req Request, written int64) error {
 		mode = mapping.Upsert // a key without a mode
 	}
 	if mode == "" || mode == mapping.Insert {
-		return apperr.New(apperr.Conflict, "job %s ran to its end and added %d rows: running all its rows again would add them a second time; restart only its failed rows (--failed-only) or start a new import", j.ID, written)
+		return apperr.New(apperr.Conflict, "job %s ran to its end and added %d rows: running all its rows again would add them a second time; restart only its failed rows or start a new import", j.ID, written).For(SettingFailedOnly)
 	}
 	return nil // updates and upserts of the same rows change nothing twice
 }
@@ -70,8 +70,8 @@ func needsPassword(err error, id, verb, saved, override string) error {
 	if _, has := u.User.Password(); has {
 		return err
 	}
-	return apperr.Wrap(err, apperr.AuthFailed, "a password is needed to %s job %s: the password of its CRM URL is never saved; give the URL again with it (--crm 'postgres://%s:PASSWORD@%s%s'), set PGPASSWORD, or use a saved connection",
-		verb, id, u.User.Username(), u.Host, u.Path)
+	return apperr.Wrap(err, apperr.AuthFailed, "a password is needed to %s job %s: the password of its CRM URL is never saved; give the URL again with it ('postgres://%s:PASSWORD@%s%s'), set PGPASSWORD, or use a saved connection",
+		verb, id, u.User.Username(), u.Host, u.Path).For(SettingCRM)
 }
 
 // run is how a prepared import runs: from the start, or resumed.

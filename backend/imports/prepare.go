@@ -274,7 +274,7 @@ func ReadHeader(path string, f source.Format, maxMB int) ([]string, error) {
 	if errors.Is(err, source.ErrTooLarge) {
 		return nil, apperr.Wrap(err, apperr.TooLarge,
 			"%s is larger than the %d MB limit: split it into smaller files (e.g. by rows, keeping the header in each) or raise the file size limit (Settings)",
-			path, maxMB)
+			path, maxMB).For(SettingMaxFileMB)
 	}
 	if err != nil {
 		return nil, FileError(path, err)

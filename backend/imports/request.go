@@ -63,6 +63,9 @@ const (
 	SettingMaxFileMB = "maxFileMb"
 	SettingMasterKey = "masterKey"
 	SettingDetails   = "details"
+	// SettingFailedOnly is a restart's choice of sending only the failed
+	// rows again.
+	SettingFailedOnly = "failedOnly"
 )
 
 // object is the object to import into.

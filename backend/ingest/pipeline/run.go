@@ -234,7 +234,7 @@ func (j *job) stages(ctx context.Context) (Result, error) {
 	var keys *load.KeyMap
 	if len(req.Details) > 0 {
 		if req.MasterKey == "" {
-			return res, apperr.New(apperr.Invalid, "a master–detail import needs the master key column (--master-key)")
+			return res, apperr.New(apperr.Invalid, "a master–detail import needs the master key column: the master file's column holding each master's key")
 		}
 		keys = load.NewKeyMap()
 		for k, id := range req.MasterIDs {

@@ -176,7 +176,7 @@ func open(f *os.File, path string, opts Options) (*File, error) {
 	}
 	if limit > 0 && size > limit {
 		return nil, newError(0, 0, ErrTooLarge,
-			"the file is %s (%s bytes) and the limit is %s (%s bytes): split it into parts of under %s, keeping the header row in each, or raise the limit in Settings / --max-file-mb",
+			"the file is %s (%s bytes) and the limit is %s (%s bytes): split it into parts of under %s, keeping the header row in each, or raise the file size limit (Settings)",
 			humanSize(size), groupDigits(size), humanSize(limit), groupDigits(limit), humanSize(limit))
 	}
 	if size == 0 {
