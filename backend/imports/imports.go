@@ -34,12 +34,6 @@ func ParseFormat(encoding, delimiter string) (source.Format, error) {
 	return f, nil
 }
 
-// ParseDelimiter is source.ParseDelimiter coded Invalid.
-func ParseDelimiter(s string) (rune, error) {
-	f, err := ParseFormat("", s)
-	return rune(f.Delimiter), err
-}
-
 // SourceOptions turns an encoding name, a delimiter ("," ";" "|" "tab" or
 // any one character; "" sniffs) and a size limit in MiB (0: the default)
 // into source.Options.
