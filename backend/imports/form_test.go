@@ -35,3 +35,23 @@ func TestSettingsShape(t *testing.T) {
 		t.Fatalf("details = %+v", d)
 	}
 }
+
+// TestDecodeSaved: a job saved with a mapping runs again as the Request it
+// saved; one saved in the command line's form (by an older Batchdesk)
+// comes back as that form, to be completed, with its files and delimiter.
+func TestDecodeSaved(t *testing.T) {
+	req, form, ok := decodeSaved([]byte(`{"crm":"sandbox","object":"Account","mapping":{"object":"Account","mode":"upsert","key":"account_no",` +
+		`"columns":{"Nom":{"field":"name"}}},"files":["a.csv"],"formats":{"a.csv":{"delimiter":"tab"}},` +
+		`"detailFiles":[{"object":"OpportunityLine","files":["l.csv"],"mapping":{"columns":{}},"masterColumn":"k"}]}`))
+	if !ok || form != nil || req.Mapping.Columns["Nom"].Field != "name" || req.Mapping.Key != "account_no" ||
+		req.Formats["a.csv"].Delimiter != '\t' || len(req.Details) != 1 || req.Details[0].MasterColumn != "k" {
+		t.Fatalf("request %+v, form %+v, ok %v", req, form, ok)
+	}
+	req, form, ok = decodeSaved([]byte(`{"crm":"sandbox","object":"Account","maps":["Nom=name"],"delimiter":";","files":["a.csv"]}`))
+	if !ok || form == nil || form.Maps[0] != "Nom=name" || req.Files[0] != "a.csv" || req.Formats["a.csv"].Delimiter != ';' {
+		t.Fatalf("request %+v, form %+v, ok %v", req, form, ok)
+	}
+	if _, _, ok := decodeSaved([]byte(`{"crm":"sandbox"}`)); ok {
+		t.Fatal("settings without files decoded")
+	}
+}

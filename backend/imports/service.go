@@ -236,28 +236,36 @@ func (s *Service) load(ctx context.Context, id string) (j store.Job, req Request
 	if d.Kind != store.JobImport {
 		return store.Job{}, Request{}, nil, apperr.New(apperr.Conflict, "job %s is an %s job: only import jobs can be resumed or restarted here", id, d.Kind)
 	}
-	none := apperr.New(apperr.Conflict, "job %s has no saved import settings to run again", id)
+	req, form, ok := decodeSaved(d.Settings)
+	if !ok {
+		return store.Job{}, Request{}, nil, apperr.New(apperr.Conflict, "job %s has no saved import settings to run again", id)
+	}
+	return d.Job, req, form, nil
+}
+
+// decodeSaved reads a job's saved settings: a Request, or (no mapping) the
+// command line's Form of an older Batchdesk, with req holding its files
+// and how to read them. ok is false when there are no files to run.
+func decodeSaved(raw []byte) (req Request, form *Form, ok bool) {
 	var probe struct {
 		Mapping json.RawMessage `json:"mapping"`
 	}
-	if err := json.Unmarshal(d.Settings, &probe); err != nil {
-		return store.Job{}, Request{}, nil, none
+	if err := json.Unmarshal(raw, &probe); err != nil {
+		return Request{}, nil, false
 	}
 	if probe.Mapping != nil {
-		if err := json.Unmarshal(d.Settings, &req); err != nil || len(req.Files) == 0 {
-			return store.Job{}, Request{}, nil, none
-		}
-		return d.Job, req, nil, nil
+		err := json.Unmarshal(raw, &req)
+		return req, nil, err == nil && len(req.Files) > 0
 	}
 	var f Form
-	if err := json.Unmarshal(d.Settings, &f); err != nil || len(f.Files) == 0 {
-		return store.Job{}, Request{}, nil, none
+	if err := json.Unmarshal(raw, &f); err != nil || len(f.Files) == 0 {
+		return Request{}, nil, false
 	}
 	req = Request{CRM: f.CRM, Files: f.Files}
 	if format, err := ParseFormat(f.Encoding, f.Delimiter); err == nil && format != (source.Format{}) {
 		req.Formats = map[string]source.Format{f.Files[0]: format}
 	}
-	return d.Job, req, &f, nil
+	return req, &f, true
 }
 
 // complete is req with its CRM replaced by crm when not "", or, for a
