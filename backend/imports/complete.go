@@ -31,7 +31,7 @@ func (s *Service) Complete(ctx context.Context, f Form) (Request, error) {
 	}
 	req := Request{CRM: f.CRM, Object: f.Object, Mapping: mapping.Mapping{Mode: mapping.Mode(f.Mode), Key: f.Key},
 		Files: f.Files, BatchSize: f.BatchSize, MaxFileMB: f.MaxFileMB, Rehearse: f.Rehearse,
-		ValidateOnly: f.ValidateOnly, Errors: f.Errors, MasterKey: f.MasterKey, Details: f.details()}
+		ValidateOnly: f.ValidateOnly, Errors: f.Errors, MasterKey: f.MasterKey, Details: f.details(), MasterIDs: f.MasterIDs}
 	if req.Object == "" && preset != nil {
 		if req.Object = preset.Object; req.Object == "" {
 			return Request{}, apperr.New(apperr.Invalid, "preset %q names no object: name the object to import into", f.Preset).For(SettingObject)

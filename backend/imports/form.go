@@ -52,7 +52,9 @@ type Form struct {
 	// DetailFiles are detail objects with their own files and master
 	// column ("" = MasterKey), mapped automatically.
 	DetailFiles []pipeline.Detail `json:"detailFiles,omitempty"`
-	Files       []string          `json:"files"`
+	// MasterIDs is the file of masters an earlier job wrote (Request's).
+	MasterIDs string   `json:"masterIds,omitempty"`
+	Files     []string `json:"files"`
 }
 
 // check validates what can be checked without the CRM or the files'

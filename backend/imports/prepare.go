@@ -64,11 +64,19 @@ func (s *Service) prepare(ctx context.Context, req Request) (*prepared, error) {
 	if err := req.check(); err != nil {
 		return nil, err
 	}
-	return s.resolve(ctx, req, exact{})
+	p, err := s.resolve(ctx, req, exact{})
+	if err != nil {
+		return nil, err
+	}
+	if err := p.forJob(req); err != nil {
+		p.target.Close()
+		return nil, err
+	}
+	return p, nil
 }
 
-// resolve is prepare past the checks of a checked req, its mappings made
-// by m.
+// resolve reads the settings, the files' headers, the CRM, the object and
+// the mappings (made by m) of a checked req. The caller closes p.target.
 func (s *Service) resolve(ctx context.Context, req Request, m mapper) (*prepared, error) {
 	p := &prepared{saved: req}
 	p.saved.CRM = withoutPassword(strings.TrimSpace(req.CRM))
@@ -110,23 +118,30 @@ func (s *Service) resolve(ctx context.Context, req Request, m mapper) (*prepared
 			return nil, err
 		}
 	}
+	ok = true
+	return p, nil
+}
+
+// forJob adds what the job records and needs: the files' fingerprints,
+// the masters of an earlier job and the error report's path.
+func (p *prepared) forJob(req Request) error {
 	for _, f := range req.Files {
 		fp, err := jobs.Fingerprint(f)
 		if err != nil {
-			return nil, FileError(f, err)
+			return FileError(f, err)
 		}
 		p.fingerprints = append(p.fingerprints, fp)
 	}
+	var err error
 	if p.masterIDs, err = readMasterIDs(req.MasterIDs); err != nil {
-		return nil, apperr.Wrap(err, apperr.Conflict, "cannot read the masters of the failed details: %v", err)
+		return apperr.Wrap(err, apperr.Conflict, "cannot read the masters of the failed details: %v", err)
 	}
 	if req.Errors != "" {
 		if p.errorsPath, err = filepath.Abs(req.Errors); err != nil {
-			return nil, fmt.Errorf("error report path: %w", err)
+			return fmt.Errorf("error report path: %w", err)
 		}
 	}
-	ok = true
-	return p, nil
+	return nil
 }
 
 // readSettings takes the file size limit, the value limits and the batch
