@@ -137,7 +137,7 @@ func (l *Loader) check() error {
 		return apperr.New(apperr.Invalid, "mode %s needs a key: id, primary or a field", p.Mode)
 	case KeyPrimary:
 		if l.obj.PrimaryField() == nil {
-			return apperr.New(apperr.Invalid, "%s has no primary attribute, so records cannot be identified by it: use --key id or a unique field", l.obj.APIName)
+			return apperr.New(apperr.Invalid, "%s has no primary attribute, so records cannot be identified by it: use the record ID (key id) or a unique field", l.obj.APIName)
 		}
 		key = l.obj.Primary
 	}

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -234,7 +235,7 @@ func (j *job) stages(ctx context.Context) (Result, error) {
 	var keys *load.KeyMap
 	if len(req.Details) > 0 {
 		if req.MasterKey == "" {
-			return res, apperr.New(apperr.Invalid, "a master–detail import needs the master key column (--master-key)")
+			return res, apperr.New(apperr.Invalid, "a master–detail import needs the master key column: the master file's column holding each master's key")
 		}
 		keys = load.NewKeyMap()
 		for k, id := range req.MasterIDs {
@@ -317,4 +318,20 @@ func detailMapping(d Detail, obj *catalog.Object, link *catalog.Field) mapping.M
 	}
 	m.Columns[d.MasterColumn] = mapping.Column{Field: link.APIName}
 	return m
+}
+
+func statSize(p string) (int64, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return 0, err
+	}
+	return st.Size(), nil
+}
+
+func quickStamp(p string) (load.FileStamp, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return load.FileStamp{}, err
+	}
+	return load.FileStamp{Path: p, Size: st.Size(), ModTime: st.ModTime().UTC().Truncate(time.Microsecond)}, nil
 }

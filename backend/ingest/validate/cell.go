@@ -198,7 +198,7 @@ func nonEmpty(a, b string) string {
 func (c *Cell) label() string { return nonEmpty(c.Field.LabelEN, c.Field.APIName) }
 
 func (c *Cell) problem(code Code, value, format string, args ...any) *Problem {
-	return &Problem{Column: c.Header, Field: c.Field.APIName, Code: code, Value: truncate(value), Message: fmt.Sprintf(format, args...)}
+	return &Problem{Header: c.Header, Field: c.Field.APIName, Code: code, Value: truncate(value), Message: fmt.Sprintf(format, args...)}
 }
 
 // Convert checks one cell and returns its typed value, or a Problem (its

@@ -205,7 +205,7 @@ func TestConvert(t *testing.T) {
 				if p == nil || p.Code != tt.code {
 					t.Fatalf("Convert(%q) = %#v, %+v; want problem %s", tt.in, got, p, tt.code)
 				}
-				if p.Message == "" || p.Column != "Col" || p.Field != "f" {
+				if p.Message == "" || p.Header != "Col" || p.Field != "f" {
 					t.Errorf("problem lacks context: %+v", p)
 				}
 				return

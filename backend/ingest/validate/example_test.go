@@ -26,7 +26,7 @@ func ExampleValidator_Validate() {
 		row := v.Validate(rec)
 		fmt.Println(row.Line, row.Values)
 		for _, p := range row.Problems {
-			fmt.Printf("  %s %s: %s\n", p.Column, p.Code, p.Message)
+			fmt.Printf("  %s %s: %s\n", p.Header, p.Code, p.Message)
 		}
 	}
 	// Output:

@@ -406,15 +406,26 @@ export interface ProblemQuery {
   column: string;
 }
 
-/** ProblemPage is one page of failing rows and the totals. */
+/**
+ * ProblemPage is one page of failing rows (those matching the filters),
+ * with the totals.
+ */
 export interface ProblemPage {
+  /** Header is the files' header (set by Service.Problems). */
   header: string[];
-  /** Total is the number of failing rows matching the query's filters. */
+  /** Total is the number of failing rows matching the filters. */
   total: number;
   rows: ProblemRow[];
+  /**
+   * ByCode and ByColumn count the failing rows by problem code and by
+   * column header (all rows, not only the matching ones).
+   */
   byCode: Record<string, number>;
   byColumn: Record<string, number>;
-  /** Done is false while the job is still producing problems. */
+  /**
+   * Done is false while the job is still producing problems (set by
+   * Service.Problems).
+   */
   done: boolean;
 }
 
@@ -784,11 +795,33 @@ export interface ExportFile {
   archive?: string;
 }
 
-/** ProblemRow is one failing row: where it is, its original cells and why. */
+/**
+ * FailedRow is one row that failed — in validation or rejected by the
+ * server — as Request.OnFailedRow receives it, and as a job's problem log
+ * keeps it for the preview grid.
+ */
 export interface ProblemRow {
-  line: number;
+  /**
+   * File is the path of the file the row is in (the problem log keeps
+   * its base name).
+   */
   file: string;
+  /**
+   * Object is the API name of the object the row was for (a detail's in
+   * a master–detail import).
+   */
+  object?: string;
+  /** Line is the file line the record starts on (the header is line 1). */
+  line: number;
+  /**
+   * Cells are the row's original values in the file's header order (nil
+   * when a rejected row could not be read from the file again).
+   */
   cells: string[];
+  /**
+   * Problems are all of the row's problems, each with its place (File
+   * the base name of File, Line the row's).
+   */
   problems: CellProblem[];
 }
 
@@ -880,12 +913,31 @@ export interface PicklistOption {
   labelZh: string;
 }
 
-/** CellProblem is one problem of one cell (Column "" = the whole row). */
+/**
+ * Problem is one problem of a row, with its place: the one shape a row
+ * problem has from validation through the load step's server rejections
+ * to the error report, the problem log and the preview grid. A server
+ * rejection's Code is one of load's Code* rather than a Code value.
+ */
 export interface CellProblem {
+  /** File is the file's name (its base name; "" until the pipeline knows it). */
+  file?: string;
+  /** Line is the file line the record starts on (the header is line 1). */
+  line?: number;
+  /**
+   * Header is the file's column header of the cell ("" for a problem of
+   * the whole row, or a server problem about no mapped column).
+   */
   column: string;
+  /** Field is the target field's API name ("" when none). */
   field: string;
   code: string;
+  /** Message says what is wrong in words a consultant understands. */
   message: string;
+  /**
+   * Value is the cell as read (cut to 200 characters; "" for a server
+   * problem about no mapped column).
+   */
   value: string;
 }
 
