@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS batchdesk.ledger (
 	first_line   bigint      NOT NULL,
 	last_line    bigint      NOT NULL,
 	rows_written bigint      NOT NULL,
+	rows_added   bigint,
 	errors       jsonb       NOT NULL DEFAULT '[]',
 	committed_at timestamptz NOT NULL DEFAULT now(),
 	PRIMARY KEY (job_id, stage, batch)
@@ -37,7 +38,7 @@ func ensurePGLedger(ctx context.Context, pool *pgxpool.Pool) error {
 		return fmt.Errorf("resume ledger: %w", err)
 	}
 	if exists {
-		return nil
+		return addPGLedgerAdded(ctx, pool)
 	}
 	_, err := pool.Exec(ctx, pgLedgerDDL)
 	var pe *pgconn.PgError
@@ -46,6 +47,23 @@ func ensurePGLedger(ctx context.Context, pool *pgxpool.Pool) error {
 	}
 	if err != nil {
 		return fmt.Errorf("create resume ledger: %w", err)
+	}
+	return nil
+}
+
+// addPGLedgerAdded adds rows_added to a ledger created before it had one
+// (checked first: ALTER TABLE would lock the ledger of every running job).
+func addPGLedgerAdded(ctx context.Context, pool *pgxpool.Pool) error {
+	var has bool
+	if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
+		WHERE attrelid = 'batchdesk.ledger'::regclass AND attname = 'rows_added' AND NOT attisdropped)`).Scan(&has); err != nil {
+		return fmt.Errorf("resume ledger: %w", err)
+	}
+	if has {
+		return nil
+	}
+	if _, err := pool.Exec(ctx, "ALTER TABLE batchdesk.ledger ADD COLUMN IF NOT EXISTS rows_added bigint"); err != nil {
+		return fmt.Errorf("resume ledger: %w", err)
 	}
 	return nil
 }
@@ -77,8 +95,8 @@ func decodeErrors(b []byte) []RowError {
 }
 
 func writePGLedger(ctx context.Context, tx pgx.Tx, p Plan, w *work) error {
-	_, err := tx.Exec(ctx, `INSERT INTO batchdesk.ledger (job_id, stage, batch, first_line, last_line, rows_written, errors)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, p.JobID, p.Stage, w.seq, w.first, w.last, w.written, string(encodeErrors(w.errs)))
+	_, err := tx.Exec(ctx, `INSERT INTO batchdesk.ledger (job_id, stage, batch, first_line, last_line, rows_written, rows_added, errors)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, p.JobID, p.Stage, w.seq, w.first, w.last, w.written, w.added, string(encodeErrors(w.errs)))
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "23505" {
 		return errAlreadyDone
@@ -90,7 +108,7 @@ func writePGLedger(ctx context.Context, tx pgx.Tx, p Plan, w *work) error {
 }
 
 func (b *pgBackend) ledger(ctx context.Context, job, stage string) (map[int]LedgerEntry, error) {
-	rows, err := b.pool.Query(ctx, `SELECT batch, first_line, last_line, rows_written, errors::text
+	rows, err := b.pool.Query(ctx, `SELECT batch, first_line, last_line, rows_written, coalesce(rows_added, 0), errors::text
 		FROM batchdesk.ledger WHERE job_id = $1 AND stage = $2`, job, stage)
 	if err != nil {
 		return nil, fmt.Errorf("read resume ledger: %w", err)
@@ -107,14 +125,14 @@ type ledgerRows interface {
 }
 
 // scanLedger reads ledger rows (batch, first_line, last_line, rows_written,
-// errors as JSON text) into entries by batch number, the same for every
+// rows_added, errors as JSON text) into entries by batch number, the same for every
 // dialect. It does not close the rows.
 func scanLedger(rows ledgerRows) (map[int]LedgerEntry, error) {
 	out := map[int]LedgerEntry{}
 	for rows.Next() {
 		var e LedgerEntry
 		var errs string
-		if err := rows.Scan(&e.Seq, &e.FirstLine, &e.LastLine, &e.Written, &errs); err != nil {
+		if err := rows.Scan(&e.Seq, &e.FirstLine, &e.LastLine, &e.Written, &e.Added, &errs); err != nil {
 			return nil, err
 		}
 		e.Errors = decodeErrors([]byte(errs))

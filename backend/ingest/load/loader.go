@@ -48,7 +48,14 @@ type LedgerEntry struct {
 	Seq                 int
 	FirstLine, LastLine int64
 	Written             int64
-	Errors              []RowError
+	// Added is how many of Written were inserted (the rest were updated).
+	Added  int64
+	Errors []RowError
+}
+
+// result is the BatchResult of a batch the ledger recorded.
+func (e LedgerEntry) result() BatchResult {
+	return BatchResult{Seq: e.Seq, Written: e.Written, Added: e.Added, Updated: e.Written - e.Added, Errors: e.Errors, Skipped: true}
 }
 
 // poolTarget and dbTarget are what New needs from a crm.Target.
@@ -179,7 +186,7 @@ func (l *Loader) Load(ctx context.Context, b Batch) (BatchResult, error) {
 			// A commit whose answer was lost may have landed: ask the ledger.
 			if done, err := l.be.ledger(ctx, l.plan.JobID, l.plan.Stage); err == nil {
 				if e, ok := done[b.Seq]; ok {
-					return BatchResult{Seq: b.Seq, Written: e.Written, Errors: e.Errors, Skipped: true}, nil
+					return e.result(), nil
 				}
 			}
 		}
@@ -190,7 +197,7 @@ func (l *Loader) Load(ctx context.Context, b Batch) (BatchResult, error) {
 		if err == nil {
 			l.recordKeys(w)
 			failpoint(FailAfterCommit, b.Seq)
-			return BatchResult{Seq: b.Seq, Written: w.written, Errors: w.errs}, nil
+			return BatchResult{Seq: b.Seq, Written: w.written, Added: w.added, Updated: w.written - w.added, Errors: w.errs}, nil
 		}
 		if ctx.Err() != nil {
 			return res, ctx.Err()
@@ -198,7 +205,7 @@ func (l *Loader) Load(ctx context.Context, b Batch) (BatchResult, error) {
 		if errors.Is(err, errAlreadyDone) {
 			done, lerr := l.be.ledger(ctx, l.plan.JobID, l.plan.Stage)
 			if e, ok := done[b.Seq]; lerr == nil && ok {
-				return BatchResult{Seq: b.Seq, Written: e.Written, Errors: e.Errors, Skipped: true}, nil
+				return e.result(), nil
 			}
 			return res, err
 		}

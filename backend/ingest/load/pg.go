@@ -157,6 +157,7 @@ func (b *pgBackend) write(ctx context.Context, l *Loader, w *work) error {
 	if err := b.applyBatch(ctx, tx, l, w); err != nil {
 		return err
 	}
+	w.countAdded()
 	if l.obj.FromCatalog && w.written > 0 {
 		_, err := tx.Exec(ctx, "INSERT INTO "+crmTable(l.obj, crmdb.TableAuditLog)+
 			" (actor_id, object, action, record_count, job_id, detail) VALUES ($1, $2, $3, $4, $5, $6)",

@@ -159,7 +159,11 @@ type RowError struct {
 type BatchResult struct {
 	Seq     int
 	Written int64
-	Errors  []RowError
+	// Added and Updated split Written: the records inserted and the
+	// records updated (an upsert has both; insert only Added, update only
+	// Updated).
+	Added, Updated int64
+	Errors         []RowError
 	// Skipped is true when the ledger says an earlier run committed this
 	// batch; Written and Errors are then those recorded by that run.
 	Skipped bool

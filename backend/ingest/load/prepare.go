@@ -108,7 +108,25 @@ type work struct {
 	rows        []prow
 	errs        []RowError
 	written     int64
+	added       int64 // of written: the rows inserted (set by countAdded)
 	failedKeys  map[string]string
+}
+
+// countAdded sets w.added from the rows written: the inserts that did not
+// fail. write calls it once the batch's rows are written, before the
+// ledger records the batch.
+func (w *work) countAdded() {
+	bad := make(map[int64]bool, len(w.errs))
+	for _, e := range w.errs {
+		bad[e.Line] = true
+	}
+	w.added = 0
+	for i := range w.rows {
+		if w.rows[i].insert && !bad[w.rows[i].line] {
+			w.added++
+		}
+	}
+	w.added = min(w.added, w.written)
 }
 
 // prepare resolves references and keys in bulk for one batch.

@@ -31,6 +31,7 @@ const sqliteLedgerDDL = `CREATE TABLE IF NOT EXISTS batchdesk_ledger (
 	first_line   INTEGER NOT NULL,
 	last_line    INTEGER NOT NULL,
 	rows_written INTEGER NOT NULL,
+	rows_added   INTEGER,
 	errors       TEXT    NOT NULL DEFAULT '[]',
 	committed_at TEXT    NOT NULL DEFAULT CURRENT_TIMESTAMP,
 	PRIMARY KEY (job_id, stage, batch)
@@ -56,6 +57,16 @@ func newSQLite(ctx context.Context, db *sql.DB, plan Plan) (*sqliteBackend, erro
 	if plan.JobID != "" {
 		if _, err := db.ExecContext(ctx, sqliteLedgerDDL); err != nil {
 			return nil, fmt.Errorf("create resume ledger: %w", err)
+		}
+		// A ledger created before rows_added gains it.
+		var has int
+		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM pragma_table_info('batchdesk_ledger') WHERE name = 'rows_added'").Scan(&has); err != nil {
+			return nil, fmt.Errorf("resume ledger: %w", err)
+		}
+		if has == 0 {
+			if _, err := db.ExecContext(ctx, "ALTER TABLE batchdesk_ledger ADD COLUMN rows_added INTEGER"); err != nil && !strings.Contains(err.Error(), "duplicate column") {
+				return nil, fmt.Errorf("resume ledger: %w", err)
+			}
 		}
 	}
 	return b, nil
@@ -116,7 +127,7 @@ func (b *sqliteBackend) find(ctx context.Context, obj *catalog.Object, f *catalo
 }
 
 func (b *sqliteBackend) ledger(ctx context.Context, job, stage string) (map[int]LedgerEntry, error) {
-	rows, err := b.db.QueryContext(ctx, `SELECT batch, first_line, last_line, rows_written, errors
+	rows, err := b.db.QueryContext(ctx, `SELECT batch, first_line, last_line, rows_written, coalesce(rows_added, 0), errors
 		FROM batchdesk_ledger WHERE job_id = ? AND stage = ?`, job, stage)
 	if err != nil {
 		return nil, fmt.Errorf("read resume ledger: %w", err)
@@ -224,6 +235,7 @@ func (b *sqliteBackend) write(ctx context.Context, l *Loader, w *work) error {
 		rejected = true
 		w.errs = append(w.errs, RowError{Line: r.line, Code: code, Column: col, Message: msg})
 	}
+	w.countAdded()
 	if l.obj.FromCatalog && w.written > 0 {
 		_, err := tx.ExecContext(ctx, "INSERT INTO "+quote(crmdb.TableAuditLog)+
 			" (id, at, actor_id, object, action, record_count, job_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -234,8 +246,8 @@ func (b *sqliteBackend) write(ctx context.Context, l *Loader, w *work) error {
 		}
 	}
 	if l.plan.JobID != "" && b.rtx == nil {
-		_, err := tx.ExecContext(ctx, `INSERT INTO batchdesk_ledger (job_id, stage, batch, first_line, last_line, rows_written, errors)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, l.plan.JobID, l.plan.Stage, w.seq, w.first, w.last, w.written, string(encodeErrors(w.errs)))
+		_, err := tx.ExecContext(ctx, `INSERT INTO batchdesk_ledger (job_id, stage, batch, first_line, last_line, rows_written, rows_added, errors)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, l.plan.JobID, l.plan.Stage, w.seq, w.first, w.last, w.written, w.added, string(encodeErrors(w.errs)))
 		if err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") {
 				return errAlreadyDone

@@ -102,3 +102,40 @@ func TestRehearsalLeavesNothing(t *testing.T) {
 		}
 	})
 }
+
+// TestUpsertSplitsAddedFromUpdated: an upsert batch says how many records
+// it inserted and how many it updated (a failed row is neither), and the
+// resume ledger keeps the split for a batch a later run skips.
+func TestUpsertSplitsAddedFromUpdated(t *testing.T) {
+	eachTarget(t, func(t *testing.T, tg tgt) {
+		ctx := context.Background()
+		run(t, tg, plan(t, tg, "Account", load.Insert, "", "name", "account_no"),
+			rows([]any{"Old One", "U-1"}, []any{"Old Two", "U-2"}))
+		p := plan(t, tg, "Account", load.Upsert, "account_no", "account_no", "name")
+		p.JobID, p.Stage = "job-split-"+tg.Kind(), "Account"
+		// U-1 and U-2 exist; U-3, U-4 are new; the last row's name is
+		// missing (name is required) so it is neither added nor updated.
+		res := run(t, tg, p, rows([]any{"U-1", "One"}, []any{"U-3", "Three"}, []any{"U-2", "Two"}, []any{"U-4", "Four"}, []any{"U-5", nil}))
+		r := res[0]
+		if r.Written != 4 || r.Added != 2 || r.Updated != 2 || len(r.Errors) != 1 {
+			t.Fatalf("written %d added %d updated %d errors %v", r.Written, r.Added, r.Updated, r.Errors)
+		}
+		l, err := load.New(ctx, tg.Target, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close(ctx)
+		done, err := l.Ledger(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e := done[1]; e.Written != 4 || e.Added != 2 {
+			t.Fatalf("ledger entry = %+v", e)
+		}
+		ins := run(t, tg, plan(t, tg, "Account", load.Insert, "", "name", "account_no"), rows([]any{"Six", "U-6"}))[0]
+		upd := run(t, tg, plan(t, tg, "Account", load.Update, "account_no", "account_no", "name"), rows([]any{"U-6", "Six!"}))[0]
+		if ins.Added != 1 || ins.Updated != 0 || upd.Added != 0 || upd.Updated != 1 {
+			t.Fatalf("insert %+v, update %+v", ins, upd)
+		}
+	})
+}
