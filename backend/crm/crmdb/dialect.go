@@ -68,6 +68,23 @@ func FormatTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.999999Z07:00")
 }
 
+// FullScale writes a decimal's text ("-1234.5") with at least scale
+// decimals ("-1234.50"): the sandbox stores decimals as PostgreSQL's
+// numeric(p,s) does, with the column's scale.
+func FullScale(s string, scale int) string {
+	if scale <= 0 {
+		return s
+	}
+	dot := strings.IndexByte(s, '.')
+	if dot < 0 {
+		return s + "." + strings.Repeat("0", scale)
+	}
+	if have := len(s) - dot - 1; have < scale {
+		return s + strings.Repeat("0", scale-have)
+	}
+	return s
+}
+
 // Bool returns b as this dialect binds a boolean.
 func (d Dialect) Bool(b bool) any {
 	if d.pg() {

@@ -152,7 +152,7 @@ func (s *readSession) cell(c query.Column, v sql.NullString) (string, error) {
 				return "false", nil
 			}
 		case catalog.Decimal, catalog.Currency, catalog.Percent:
-			return fullScale(out, c.Field.Scale), nil
+			return crmdb.FullScale(out, c.Field.Scale), nil
 		}
 	}
 	if c.ExcelSafe && out != "" && strings.ContainsRune("=+-@", rune(out[0])) {
@@ -174,21 +174,6 @@ func FormatDateTime(t time.Time, zone *time.Location) string {
 		return t.Format("2006-01-02T15:04:05.000000-07:00")
 	}
 	return t.Format("2006-01-02T15:04:05-07:00")
-}
-
-// fullScale writes a stored decimal with exactly scale decimals.
-func fullScale(s string, scale int) string {
-	if scale <= 0 {
-		return s
-	}
-	dot := strings.IndexByte(s, '.')
-	if dot < 0 {
-		return s + "." + strings.Repeat("0", scale)
-	}
-	if have := len(s) - dot - 1; have < scale {
-		return s + strings.Repeat("0", scale-have)
-	}
-	return s
 }
 
 func quoteIdent(name string) string { return pgx.Identifier{name}.Sanitize() }

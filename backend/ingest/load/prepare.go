@@ -378,10 +378,14 @@ func (l *Loader) values(r *prow, now time.Time, pg bool, src []int, out []any, k
 			if pg {
 				v = pgValue(v)
 			} else {
-				if t, ok := v.(time.Time); ok && l.plan.Columns[s].Field.Type == catalog.Date {
+				f := &l.plan.Columns[s].Field
+				if t, ok := v.(time.Time); ok && f.Type == catalog.Date {
 					v = t.Format("2006-01-02")
 				}
 				v = sqliteValue(v)
+				if d, ok := v.(string); ok && f.Scale > 0 && decimalType(f.Type) {
+					v = crmdb.FullScale(d, f.Scale) // as numeric(p,s) stores it
+				}
 			}
 		}
 		out[j] = v
@@ -411,4 +415,9 @@ func (l *Loader) systemDefault(col int, now time.Time, pg bool) any {
 		return sqliteValue(now)
 	}
 	return nil
+}
+
+// decimalType reports whether t is stored as an exact decimal.
+func decimalType(t catalog.FieldType) bool {
+	return t == catalog.Decimal || t == catalog.Currency || t == catalog.Percent
 }

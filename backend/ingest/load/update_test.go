@@ -9,6 +9,7 @@ import (
 
 	"batchdesk/backend/crm"
 	"batchdesk/backend/ingest/load"
+	"batchdesk/backend/ingest/validate"
 	"batchdesk/backend/pgtest"
 )
 
@@ -136,6 +137,27 @@ func TestUpsertSplitsAddedFromUpdated(t *testing.T) {
 		upd := run(t, tg, plan(t, tg, "Account", load.Update, "account_no", "account_no", "name"), rows([]any{"U-6", "Six!"}))[0]
 		if ins.Added != 1 || ins.Updated != 0 || upd.Added != 0 || upd.Updated != 1 {
 			t.Fatalf("insert %+v, update %+v", ins, upd)
+		}
+	})
+}
+
+// TestCurrencyKeepsScale: a currency is stored with its field's scale in
+// the sandbox, as PostgreSQL's numeric(p,2) stores it ("9232314492.90",
+// "12.00"), whatever the digits the file gave.
+func TestCurrencyKeepsScale(t *testing.T) {
+	eachTarget(t, func(t *testing.T, tg tgt) {
+		p := plan(t, tg, "Account", load.Insert, "", "name", "account_no", "annual_revenue")
+		res := run(t, tg, p, rows(
+			[]any{"Scale A", "SC-1", validate.Decimal{Int: 92323144929, Scale: 1}}, // 9232314492.90 as validation trims it
+			[]any{"Scale B", "SC-2", validate.Decimal{Int: 12}},
+			[]any{"Scale C", "SC-3", validate.Decimal{Int: -5, Scale: 2}},
+		))
+		if len(errs(res)) != 0 {
+			t.Fatal(errs(res))
+		}
+		got := tg.strings("SELECT annual_revenue::text FROM " + tg.table("account") + " WHERE account_no LIKE 'SC-%'")
+		if want := []string{"-0.05", "12.00", "9232314492.90"}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("stored %q, want %q", got, want)
 		}
 	})
 }
