@@ -136,9 +136,12 @@ func (b *pgBackend) applyBatch(ctx context.Context, tx pgx.Tx, l *Loader, w *wor
 	t := b.tableInfo(ctx, l)
 	var br batchRows
 	for i := range w.rows {
-		if w.rows[i].insert {
+		switch {
+		case w.rows[i].insert:
 			br.ins = append(br.ins, &w.rows[i])
-		} else {
+		case w.rows[i].unchanged:
+			w.written++
+		default:
 			br.upd = append(br.upd, &w.rows[i])
 		}
 	}

@@ -30,6 +30,9 @@ type Loader struct {
 	genIDs  bool // new records get their ID from us (so teams and masters can link)
 	teams   []int
 	cols    cols
+	// teamOnly: the plan's only mapped columns besides the key are team
+	// columns (see prow.unchanged).
+	teamOnly bool
 }
 
 // backend is one kind of database.
@@ -116,6 +119,7 @@ func New(ctx context.Context, target crm.Target, plan Plan) (*Loader, error) {
 	}
 	l.res = newResolver(l.be)
 	l.cols = l.buildCols()
+	l.teamOnly = l.onlyTeams()
 	return l, nil
 }
 

@@ -68,6 +68,21 @@ func (l *Loader) buildCols() cols {
 	return c
 }
 
+// onlyTeams reports whether the plan maps no column an update writes
+// besides the key: only team columns (so a row whose team cells are all
+// blank changes nothing).
+func (l *Loader) onlyTeams() bool {
+	if len(l.teams) == 0 || l.plan.Mode == Insert {
+		return false
+	}
+	for _, src := range l.cols.updateSrc {
+		if src >= 0 && src != l.keyIdx {
+			return false
+		}
+	}
+	return true
+}
+
 // prow is a row ready to write: references resolved, identity known.
 type prow struct {
 	line    int64
@@ -77,6 +92,10 @@ type prow struct {
 	insert  bool
 	team    map[string][]string // role → user IDs
 	teamSet bool                // the row's team replaces the record's
+	// unchanged: an update whose only mapped columns besides the key are
+	// team columns, all blank: nothing is written, not even
+	// last_modified_at (the row still counts as written).
+	unchanged bool
 }
 
 // teamMember is one user of a row's related team with the role given.
@@ -259,6 +278,7 @@ func (l *Loader) prepare(ctx context.Context, b Batch) (*work, error) {
 		if r.insert && r.team != nil {
 			r.teamSet = true
 		}
+		r.unchanged = !r.insert && !r.teamSet && l.teamOnly
 		w.rows = append(w.rows, r)
 	}
 	return w, nil

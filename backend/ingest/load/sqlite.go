@@ -201,6 +201,10 @@ func (b *sqliteBackend) write(ctx context.Context, l *Loader, w *work) error {
 		if i == len(w.rows)/2 {
 			failpoint(FailMidCopy, w.seq)
 		}
+		if r.unchanged {
+			w.written++
+			continue
+		}
 		// A row of one statement needs no savepoint: SQLite undoes a
 		// statement that fails a constraint and keeps the transaction. A
 		// row with a team is several statements.

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"batchdesk/backend/crm"
 	"batchdesk/backend/ingest/load"
@@ -158,6 +159,37 @@ func TestCurrencyKeepsScale(t *testing.T) {
 		got := tg.strings("SELECT annual_revenue::text FROM " + tg.table("account") + " WHERE account_no LIKE 'SC-%'")
 		if want := []string{"-0.05", "12.00", "9232314492.90"}; !reflect.DeepEqual(got, want) {
 			t.Fatalf("stored %q, want %q", got, want)
+		}
+	})
+}
+
+// TestBlankTeamOnlyRowChangesNothing: in update and upsert mode, a row
+// whose only mapped columns (besides the key) are team columns, all blank,
+// leaves the record alone — its team and its last_modified_at/by too.
+func TestBlankTeamOnlyRowChangesNothing(t *testing.T) {
+	eachTarget(t, func(t *testing.T, tg tgt) {
+		stamp := func() []string {
+			return tg.strings("SELECT account_no || '|' || last_modified_at::text || '|' || last_modified_by::text FROM " +
+				tg.table("account") + " WHERE account_no IN ('A-0001', 'A-0002')")
+		}
+		team := func() []string {
+			return tg.strings("SELECT m.user_id::text || ':' || m.role FROM " + tg.table("team_member") + " m JOIN " +
+				tg.table("account") + " a ON a.id = m.record_id WHERE m.object = 'Account' AND a.account_no = 'A-0001'")
+		}
+		before, teamBefore := stamp(), team()
+		for _, mode := range []load.Mode{load.Update, load.Upsert} {
+			p := plan(t, tg, "Account", mode, "account_no", "account_no", "team_read_write", "team_read_only")
+			p.Now = time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC)
+			res := run(t, tg, p, rows([]any{"A-0001", nil, nil}, []any{"A-0002", "", nil}))
+			if len(errs(res)) != 0 || res[0].Written != 2 {
+				t.Fatalf("%s: %+v", mode, res)
+			}
+			if after := stamp(); !reflect.DeepEqual(after, before) {
+				t.Fatalf("%s changed the records: %q → %q", mode, before, after)
+			}
+			if after := team(); !reflect.DeepEqual(after, teamBefore) || len(after) == 0 {
+				t.Fatalf("%s changed the team: %q → %q", mode, teamBefore, after)
+			}
 		}
 	})
 }
