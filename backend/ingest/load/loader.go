@@ -332,5 +332,23 @@ func (l *Loader) recordKeys(w *work) {
 	}
 }
 
+// audit is the audit-log entry of a written batch: the records it
+// changed (rows that changed nothing are left out); ok is false when
+// there is none to write (no such record, or a plain table without the
+// CRM's audit log).
+func (l *Loader) audit(w *work) (e crmdb.AuditEntry, ok bool) {
+	n := w.written
+	for i := range w.rows {
+		if w.rows[i].unchanged {
+			n--
+		}
+	}
+	if !l.obj.FromCatalog || n <= 0 {
+		return e, false
+	}
+	return crmdb.AuditEntry{ActorID: systemUser, Object: l.obj.APIName, Action: "import_" + string(l.plan.Mode),
+		Records: n, JobID: l.plan.JobID, Detail: fmt.Sprintf("batch %d, file lines %d–%d", w.seq, w.first, w.last)}, true
+}
+
 // systemUser is the actor and default owner of every write.
 const systemUser = crmdb.SystemUserID

@@ -158,12 +158,13 @@ func (b *pgBackend) write(ctx context.Context, l *Loader, w *work) error {
 		return err
 	}
 	w.countAdded()
-	if l.obj.FromCatalog && w.written > 0 {
-		_, err := tx.Exec(ctx, "INSERT INTO "+crmTable(l.obj, crmdb.TableAuditLog)+
-			" (actor_id, object, action, record_count, job_id, detail) VALUES ($1, $2, $3, $4, $5, $6)",
-			pgUUID(systemUser), l.obj.APIName, "import_"+string(l.plan.Mode), w.written, l.plan.JobID,
-			fmt.Sprintf("batch %d, file lines %d–%d", w.seq, w.first, w.last))
-		if err != nil {
+	if e, ok := l.audit(w); ok {
+		d := crmdb.Postgres
+		if l.obj.Schema != "" {
+			d.Schema = l.obj.Schema
+		}
+		q, args := d.InsertAudit(e)
+		if _, err := tx.Exec(ctx, q, args...); err != nil {
 			return fmt.Errorf("audit log of batch %d: %w", w.seq, err)
 		}
 	}

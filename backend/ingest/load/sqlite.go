@@ -240,12 +240,9 @@ func (b *sqliteBackend) write(ctx context.Context, l *Loader, w *work) error {
 		w.errs = append(w.errs, RowError{Line: r.line, Code: code, Column: col, Message: msg})
 	}
 	w.countAdded()
-	if l.obj.FromCatalog && w.written > 0 {
-		_, err := tx.ExecContext(ctx, "INSERT INTO "+quote(crmdb.TableAuditLog)+
-			" (id, at, actor_id, object, action, record_count, job_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			newID(), sqliteValue(w.now), systemUser, l.obj.APIName, "import_"+string(l.plan.Mode), w.written, l.plan.JobID,
-			fmt.Sprintf("batch %d, file lines %d–%d", w.seq, w.first, w.last))
-		if err != nil {
+	if e, ok := l.audit(w); ok {
+		q, args := crmdb.SQLite.InsertAudit(e)
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("audit log of batch %d: %w", w.seq, err)
 		}
 	}

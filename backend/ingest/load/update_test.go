@@ -176,7 +176,8 @@ func TestBlankTeamOnlyRowChangesNothing(t *testing.T) {
 			return tg.strings("SELECT m.user_id::text || ':' || m.role FROM " + tg.table("team_member") + " m JOIN " +
 				tg.table("account") + " a ON a.id = m.record_id WHERE m.object = 'Account' AND a.account_no = 'A-0001'")
 		}
-		before, teamBefore := stamp(), team()
+		audits := func() []string { return tg.strings("SELECT count(*)::text FROM " + tg.table("audit_log")) }
+		before, teamBefore, auditBefore := stamp(), team(), audits()
 		for _, mode := range []load.Mode{load.Update, load.Upsert} {
 			p := plan(t, tg, "Account", mode, "account_no", "account_no", "team_read_write", "team_read_only")
 			p.Now = time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC)
@@ -189,6 +190,9 @@ func TestBlankTeamOnlyRowChangesNothing(t *testing.T) {
 			}
 			if after := team(); !reflect.DeepEqual(after, teamBefore) || len(after) == 0 {
 				t.Fatalf("%s changed the team: %q → %q", mode, teamBefore, after)
+			}
+			if after := audits(); !reflect.DeepEqual(after, auditBefore) {
+				t.Fatalf("%s wrote an audit entry for rows that changed nothing: %q → %q", mode, auditBefore, after)
 			}
 		}
 	})
