@@ -31,11 +31,11 @@ func TestUpdateByKeys(t *testing.T) {
 		if len(errs(res)) != 0 || res[0].Written != 2 {
 			t.Fatalf("upsert: %+v", res)
 		}
-		names := tg.strings("SELECT name FROM " + tg.table("account") + " WHERE account_no IN ('T-1','N-1','S-1')")
+		names := tg.Strings("SELECT name FROM " + tg.Table("account") + " WHERE account_no IN ('T-1','N-1','S-1')")
 		if !reflect.DeepEqual(names, []string{"New One", "Solo", "Twin One"}) {
 			t.Fatalf("names = %q", names)
 		}
-		emp := tg.strings("SELECT employees::text FROM " + tg.table("account") + " WHERE account_no = 'S-1'")
+		emp := tg.Strings("SELECT employees::text FROM " + tg.Table("account") + " WHERE account_no = 'S-1'")
 		if !reflect.DeepEqual(emp, []string{"7"}) {
 			t.Fatalf("employees = %q", emp)
 		}
@@ -58,7 +58,7 @@ func TestPrimaryKeyRefusedWithoutPrimary(t *testing.T) {
 // with the server's reasons; the 4,997 others land.
 func TestBisectIsolatesBadRows(t *testing.T) {
 	tg := openTarget(t, crm.Spec{Kind: crm.KindPostgres, DSN: pgtest.NewDatabase(t)})
-	tg.exec("CREATE TABLE items (code varchar(10) PRIMARY KEY, qty integer NOT NULL CHECK (qty >= 0))")
+	tg.MustExec("CREATE TABLE items (code varchar(10) PRIMARY KEY, qty integer NOT NULL CHECK (qty >= 0))")
 	p := plan(t, tg, "items", load.Insert, "", "code", "qty")
 	var rs []load.Row
 	for i := range 5000 {
@@ -84,21 +84,21 @@ func TestBisectIsolatesBadRows(t *testing.T) {
 			t.Errorf("error %d = %q, want %s…", i, got[i], w)
 		}
 	}
-	if n := tg.strings("SELECT count(*)::text FROM items"); n[0] != "4997" {
+	if n := tg.Strings("SELECT count(*)::text FROM items"); n[0] != "4997" {
 		t.Fatalf("count = %s", n)
 	}
 }
 
 func TestRehearsalLeavesNothing(t *testing.T) {
 	eachTarget(t, func(t *testing.T, tg tgt) {
-		before := tg.strings("SELECT count(*)::text FROM " + tg.table("account"))
+		before := tg.Strings("SELECT count(*)::text FROM " + tg.Table("account"))
 		p := plan(t, tg, "Account", load.Insert, "", "name", "account_no")
 		p.Rehearse = true
 		res := run(t, tg, p, rows([]any{"R1", "R-1"}, []any{"R2", "R-1"}), rows([]any{"R3", "R-3"}))
 		if got := errs(res); len(got) != 1 || !strings.Contains(got[0], "unique_violation") {
 			t.Fatalf("errors = %q", got)
 		}
-		after := tg.strings("SELECT count(*)::text FROM " + tg.table("account"))
+		after := tg.Strings("SELECT count(*)::text FROM " + tg.Table("account"))
 		if !reflect.DeepEqual(before, after) {
 			t.Fatalf("rehearsal left rows: %v → %v", before, after)
 		}
@@ -156,7 +156,7 @@ func TestCurrencyKeepsScale(t *testing.T) {
 		if len(errs(res)) != 0 {
 			t.Fatal(errs(res))
 		}
-		got := tg.strings("SELECT annual_revenue::text FROM " + tg.table("account") + " WHERE account_no LIKE 'SC-%'")
+		got := tg.Strings("SELECT annual_revenue::text FROM " + tg.Table("account") + " WHERE account_no LIKE 'SC-%'")
 		if want := []string{"-0.05", "12.00", "9232314492.90"}; !reflect.DeepEqual(got, want) {
 			t.Fatalf("stored %q, want %q", got, want)
 		}
@@ -169,14 +169,14 @@ func TestCurrencyKeepsScale(t *testing.T) {
 func TestBlankTeamOnlyRowChangesNothing(t *testing.T) {
 	eachTarget(t, func(t *testing.T, tg tgt) {
 		stamp := func() []string {
-			return tg.strings("SELECT account_no || '|' || last_modified_at::text || '|' || last_modified_by::text FROM " +
-				tg.table("account") + " WHERE account_no IN ('A-0001', 'A-0002')")
+			return tg.Strings("SELECT account_no || '|' || last_modified_at::text || '|' || last_modified_by::text FROM " +
+				tg.Table("account") + " WHERE account_no IN ('A-0001', 'A-0002')")
 		}
 		team := func() []string {
-			return tg.strings("SELECT m.user_id::text || ':' || m.role FROM " + tg.table("team_member") + " m JOIN " +
-				tg.table("account") + " a ON a.id = m.record_id WHERE m.object = 'Account' AND a.account_no = 'A-0001'")
+			return tg.Strings("SELECT m.user_id::text || ':' || m.role FROM " + tg.Table("team_member") + " m JOIN " +
+				tg.Table("account") + " a ON a.id = m.record_id WHERE m.object = 'Account' AND a.account_no = 'A-0001'")
 		}
-		audits := func() []string { return tg.strings("SELECT count(*)::text FROM " + tg.table("audit_log")) }
+		audits := func() []string { return tg.Strings("SELECT count(*)::text FROM " + tg.Table("audit_log")) }
 		before, teamBefore, auditBefore := stamp(), team(), audits()
 		for _, mode := range []load.Mode{load.Update, load.Upsert} {
 			p := plan(t, tg, "Account", mode, "account_no", "account_no", "team_read_write", "team_read_only")
