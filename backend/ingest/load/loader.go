@@ -2,13 +2,10 @@ package load
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
@@ -22,6 +19,7 @@ type Loader struct {
 	plan    Plan
 	obj     *catalog.Object
 	be      backend
+	lt      ledgerTarget // the resume ledger
 	res     *resolver
 	targets []*catalog.Object // per column: the referenced object (nil if none)
 	keyIdx  int               // column of the key (-1 for insert)
@@ -38,8 +36,6 @@ type Loader struct {
 // backend is one kind of database.
 type backend interface {
 	finder
-	// ledger returns the batches of job/stage an earlier run committed.
-	ledger(ctx context.Context, job, stage string) (map[int]LedgerEntry, error)
 	// write writes w in one transaction together with its ledger entry.
 	write(ctx context.Context, l *Loader, w *work) error
 	// close ends the rehearsal transaction (rolled back) and frees resources.
@@ -60,10 +56,6 @@ type LedgerEntry struct {
 func (e LedgerEntry) result() BatchResult {
 	return BatchResult{Seq: e.Seq, Written: e.Written, Added: e.Added, Updated: e.Written - e.Added, Errors: e.Errors, Skipped: true}
 }
-
-// poolTarget and dbTarget are what New needs from a crm.Target.
-type poolTarget interface{ Pool() *pgxpool.Pool }
-type dbTarget interface{ DB() *sql.DB }
 
 // New checks the plan against the object and opens what loading needs
 // (the ledger tables are created on first use). Errors are *apperr.Error
@@ -105,14 +97,16 @@ func New(ctx context.Context, target crm.Target, plan Plan) (*Loader, error) {
 		l.hasID = true
 		l.genIDs = idf.Type == catalog.UUID && l.colIndex("id") < 0
 	}
-	var err error
-	switch t := target.(type) {
-	case poolTarget:
-		l.be, err = newPG(ctx, t.Pool(), plan)
-	case dbTarget:
-		l.be, err = newSQLite(ctx, t.DB(), plan)
-	default:
-		return nil, apperr.New(apperr.Invalid, "cannot load into a %s target", target.Kind())
+	pg, lite, err := writerOf(target)
+	if err != nil {
+		return nil, err
+	}
+	if pg != nil {
+		l.lt = pg
+		l.be, err = newPG(ctx, pg, plan)
+	} else {
+		l.lt = lite
+		l.be, err = newSQLite(ctx, lite, plan)
 	}
 	if err != nil {
 		return nil, err
@@ -169,7 +163,7 @@ func (l *Loader) Ledger(ctx context.Context) (map[int]LedgerEntry, error) {
 	if l.plan.JobID == "" || l.plan.Rehearse {
 		return map[int]LedgerEntry{}, nil
 	}
-	return l.be.ledger(ctx, l.plan.JobID, l.plan.Stage)
+	return readLedger(ctx, l.lt, l.plan.JobID, l.plan.Stage)
 }
 
 // Load writes one batch. Row problems are in the result; the error is for
@@ -188,7 +182,7 @@ func (l *Loader) Load(ctx context.Context, b Batch) (BatchResult, error) {
 		}
 		if l.plan.JobID != "" && !l.plan.Rehearse && attempt > 0 {
 			// A commit whose answer was lost may have landed: ask the ledger.
-			if done, err := l.be.ledger(ctx, l.plan.JobID, l.plan.Stage); err == nil {
+			if done, err := readLedger(ctx, l.lt, l.plan.JobID, l.plan.Stage); err == nil {
 				if e, ok := done[b.Seq]; ok {
 					return e.result(), nil
 				}
@@ -207,7 +201,7 @@ func (l *Loader) Load(ctx context.Context, b Batch) (BatchResult, error) {
 			return res, ctx.Err()
 		}
 		if errors.Is(err, errAlreadyDone) {
-			done, lerr := l.be.ledger(ctx, l.plan.JobID, l.plan.Stage)
+			done, lerr := readLedger(ctx, l.lt, l.plan.JobID, l.plan.Stage)
 			if e, ok := done[b.Seq]; lerr == nil && ok {
 				return e.result(), nil
 			}

@@ -13,6 +13,7 @@ import (
 
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/crm/postgres"
 	"batchdesk/backend/ingest/validate"
 )
 
@@ -36,7 +37,8 @@ type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
-func newPG(ctx context.Context, pool *pgxpool.Pool, plan Plan) (*pgBackend, error) {
+func newPG(ctx context.Context, t pgTarget, plan Plan) (*pgBackend, error) {
+	pool := t.Pool()
 	b := &pgBackend{pool: pool, plan: plan, rmu: &sync.Mutex{}}
 	if r := plan.Session; r != nil {
 		if r.pg == nil {
@@ -54,7 +56,7 @@ func newPG(ctx context.Context, pool *pgxpool.Pool, plan Plan) (*pgBackend, erro
 		return b, nil
 	}
 	if plan.JobID != "" {
-		if err := ensurePGLedger(ctx, pool); err != nil {
+		if err := t.EnsureImportLedger(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -136,7 +138,7 @@ func (b *pgBackend) close(ctx context.Context) error {
 
 // errAlreadyDone: the ledger already holds the batch (another try of it
 // committed).
-var errAlreadyDone = errors.New("batch already committed")
+var errAlreadyDone = crmdb.ErrBatchRecorded
 
 // write runs one batch in one transaction (a savepoint when rehearsing).
 func (b *pgBackend) write(ctx context.Context, l *Loader, w *work) error {
@@ -169,7 +171,7 @@ func (b *pgBackend) write(ctx context.Context, l *Loader, w *work) error {
 		}
 	}
 	if l.plan.JobID != "" && b.rtx == nil {
-		if err := writePGLedger(ctx, tx, l.plan, w); err != nil {
+		if err := postgres.RecordImportBatch(ctx, tx, l.ledgerBatch(w)); err != nil {
 			return err
 		}
 	}

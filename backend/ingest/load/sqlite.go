@@ -11,6 +11,7 @@ import (
 
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/crm/sandbox"
 )
 
 // sqliteBackend loads into the sandbox (SQLite through database/sql). SQLite
@@ -24,20 +25,8 @@ type sqliteBackend struct {
 	own  bool       // close rolls rtx back (not a shared Rehearsal)
 }
 
-const sqliteLedgerDDL = `CREATE TABLE IF NOT EXISTS batchdesk_ledger (
-	job_id       TEXT    NOT NULL,
-	stage        TEXT    NOT NULL,
-	batch        INTEGER NOT NULL,
-	first_line   INTEGER NOT NULL,
-	last_line    INTEGER NOT NULL,
-	rows_written INTEGER NOT NULL,
-	rows_added   INTEGER,
-	errors       TEXT    NOT NULL DEFAULT '[]',
-	committed_at TEXT    NOT NULL DEFAULT CURRENT_TIMESTAMP,
-	PRIMARY KEY (job_id, stage, batch)
-)`
-
-func newSQLite(ctx context.Context, db *sql.DB, plan Plan) (*sqliteBackend, error) {
+func newSQLite(ctx context.Context, t sqliteTarget, plan Plan) (*sqliteBackend, error) {
+	db := t.DB()
 	b := &sqliteBackend{db: db, plan: plan}
 	if r := plan.Session; r != nil {
 		if r.db == nil {
@@ -55,18 +44,8 @@ func newSQLite(ctx context.Context, db *sql.DB, plan Plan) (*sqliteBackend, erro
 		return b, nil
 	}
 	if plan.JobID != "" {
-		if _, err := db.ExecContext(ctx, sqliteLedgerDDL); err != nil {
-			return nil, fmt.Errorf("create resume ledger: %w", err)
-		}
-		// A ledger created before rows_added gains it.
-		var has int
-		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM pragma_table_info('batchdesk_ledger') WHERE name = 'rows_added'").Scan(&has); err != nil {
-			return nil, fmt.Errorf("resume ledger: %w", err)
-		}
-		if has == 0 {
-			if _, err := db.ExecContext(ctx, "ALTER TABLE batchdesk_ledger ADD COLUMN rows_added INTEGER"); err != nil && !strings.Contains(err.Error(), "duplicate column") {
-				return nil, fmt.Errorf("resume ledger: %w", err)
-			}
+		if err := t.EnsureImportLedger(ctx); err != nil {
+			return nil, err
 		}
 	}
 	return b, nil
@@ -124,16 +103,6 @@ func (b *sqliteBackend) find(ctx context.Context, obj *catalog.Object, f *catalo
 		}
 	}
 	return out, nil
-}
-
-func (b *sqliteBackend) ledger(ctx context.Context, job, stage string) (map[int]LedgerEntry, error) {
-	rows, err := b.db.QueryContext(ctx, `SELECT batch, first_line, last_line, rows_written, coalesce(rows_added, 0), errors
-		FROM batchdesk_ledger WHERE job_id = ? AND stage = ?`, job, stage)
-	if err != nil {
-		return nil, fmt.Errorf("read resume ledger: %w", err)
-	}
-	defer rows.Close()
-	return scanLedger(rows)
 }
 
 func (b *sqliteBackend) close(ctx context.Context) error {
@@ -247,13 +216,8 @@ func (b *sqliteBackend) write(ctx context.Context, l *Loader, w *work) error {
 		}
 	}
 	if l.plan.JobID != "" && b.rtx == nil {
-		_, err := tx.ExecContext(ctx, `INSERT INTO batchdesk_ledger (job_id, stage, batch, first_line, last_line, rows_written, rows_added, errors)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, l.plan.JobID, l.plan.Stage, w.seq, w.first, w.last, w.written, w.added, string(encodeErrors(w.errs)))
-		if err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") {
-				return errAlreadyDone
-			}
-			return fmt.Errorf("resume ledger, batch %d: %w", w.seq, err)
+		if err := sandbox.RecordImportBatch(ctx, tx, l.ledgerBatch(w)); err != nil {
+			return err
 		}
 	}
 	if err := commit(); err != nil {
