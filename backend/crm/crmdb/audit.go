@@ -36,7 +36,7 @@ func (d Dialect) InsertAudit(e AuditEntry) (string, []any) {
 	cols := []string{"actor_id", "object", "action", "record_count", "job_id", "detail"}
 	params := make([]string, len(cols))
 	for i := range cols {
-		cols[i], params[i] = ident(cols[i]), d.Param(i+1)
+		cols[i], params[i] = QuoteIdent(cols[i]), d.Param(i+1)
 	}
 	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", d.Table(TableAuditLog),
 		strings.Join(cols, ", "), strings.Join(params, ", "))

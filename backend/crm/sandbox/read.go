@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
@@ -176,9 +175,7 @@ func FormatDateTime(t time.Time, zone *time.Location) string {
 	return t.Format("2006-01-02T15:04:05-07:00")
 }
 
-func quoteIdent(name string) string { return pgx.Identifier{name}.Sanitize() }
-
-func col(alias, column string) string { return alias + "." + quoteIdent(column) }
+func col(alias, column string) string { return alias + "." + crmdb.QuoteIdent(column) }
 
 // selectSQL renders r for SQLite, with its parameters.
 func selectSQL(r *query.Read) (string, []any, error) {

@@ -70,20 +70,13 @@ func (b *pgBackend) q() querier {
 	return b.pool
 }
 
-func table(o *catalog.Object) pgx.Identifier {
-	if o.Schema == "" {
-		return pgx.Identifier{o.Table}
-	}
-	return pgx.Identifier{o.Schema, o.Table}
-}
-
 // crmTable names one of the CRM's own tables, beside the object's table.
 func crmTable(o *catalog.Object, name string) string {
 	schema := o.Schema
 	if schema == "" {
 		schema = crmdb.PGSchema
 	}
-	return pgx.Identifier{schema, name}.Sanitize()
+	return crmdb.QuoteIdent(schema, name)
 }
 
 // identity is the column that identifies a record of o: id, or (plain
@@ -98,8 +91,8 @@ func identity(o *catalog.Object, key *catalog.Field) string {
 func (b *pgBackend) find(ctx context.Context, obj *catalog.Object, f *catalog.Field, values []string) (map[string][]string, error) {
 	id := identity(obj, f)
 	sql := fmt.Sprintf("SELECT %s::text, %s::text FROM %s WHERE %s = ANY($1::%s)",
-		pgx.Identifier{f.Column}.Sanitize(), pgx.Identifier{id}.Sanitize(), table(obj).Sanitize(),
-		pgx.Identifier{f.Column}.Sanitize(), pgArrayType(f))
+		crmdb.QuoteIdent(f.Column), crmdb.QuoteIdent(id), crmdb.ObjectTable(obj),
+		crmdb.QuoteIdent(f.Column), pgArrayType(f))
 	if b.rtx != nil {
 		b.rmu.Lock()
 		defer b.rmu.Unlock()
@@ -191,9 +184,9 @@ func stageName(l *Loader) string { return "bd_stage_" + strings.ToLower(l.obj.Ta
 // probes do not drop it.
 func (b *pgBackend) stage(ctx context.Context, tx pgx.Tx, l *Loader) error {
 	cols := append([]string{identity(l.obj, l.keyFld)}, l.cols.update...)
-	stage := pgx.Identifier{stageName(l)}.Sanitize()
+	stage := crmdb.QuoteIdent(stageName(l))
 	_, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE IF NOT EXISTS %s ON COMMIT DROP AS SELECT %s, NULL::boolean[] AS bd_keep, NULL::int4 AS bd_ord FROM %s WITH NO DATA",
-		stage, quoteIdents(cols), table(l.obj).Sanitize()))
+		stage, quoteIdents(cols), crmdb.ObjectTable(l.obj)))
 	if err == nil {
 		_, err = tx.Exec(ctx, "TRUNCATE "+stage)
 	}
@@ -207,17 +200,17 @@ func (b *pgBackend) stage(ctx context.Context, tx pgx.Tx, l *Loader) error {
 // the staged rows, or those picked by bd_ord). top is unused: the rows
 // were staged (and the mid-COPY failpoint passed) before.
 func (b *pgBackend) update(ctx context.Context, tx pgx.Tx, l *Loader, br *batchRows, idx []int, top bool, seq int) error {
-	id := pgx.Identifier{identity(l.obj, l.keyFld)}.Sanitize()
+	id := crmdb.QuoteIdent(identity(l.obj, l.keyFld))
 	set := make([]string, len(l.cols.update))
 	for i, c := range l.cols.update {
-		q := pgx.Identifier{c}.Sanitize()
+		q := crmdb.QuoteIdent(c)
 		if l.cols.updateSrc[i] >= 0 {
 			set[i] = fmt.Sprintf("%s = CASE WHEN s.bd_keep[%d] THEN t.%s ELSE s.%s END", q, i+1, q, q)
 		} else {
 			set[i] = fmt.Sprintf("%s = s.%s", q, q)
 		}
 	}
-	from := pgx.Identifier{stageName(l)}.Sanitize() + " AS s"
+	from := crmdb.QuoteIdent(stageName(l)) + " AS s"
 	var args []any
 	if len(idx) < br.staged {
 		// Probes pick their rows from the staging table instead of
@@ -226,11 +219,11 @@ func (b *pgBackend) update(ctx context.Context, tx pgx.Tx, l *Loader, br *batchR
 		for j, i := range idx {
 			ords[j] = int32(br.updOrd[i])
 		}
-		from = fmt.Sprintf("(SELECT s.* FROM %s AS s JOIN unnest($1::int4[]) AS p(o) ON s.bd_ord = p.o) AS s", pgx.Identifier{stageName(l)}.Sanitize())
+		from = fmt.Sprintf("(SELECT s.* FROM %s AS s JOIN unnest($1::int4[]) AS p(o) ON s.bd_ord = p.o) AS s", crmdb.QuoteIdent(stageName(l)))
 		args = append(args, ords)
 	}
 	_, err := tx.Exec(ctx, fmt.Sprintf("UPDATE %s AS t SET %s FROM %s WHERE t.%s = s.%s",
-		table(l.obj).Sanitize(), strings.Join(set, ", "), from, id, id), args...)
+		crmdb.ObjectTable(l.obj), strings.Join(set, ", "), from, id, id), args...)
 	return err
 }
 

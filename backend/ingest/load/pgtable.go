@@ -3,8 +3,6 @@ package load
 import (
 	"context"
 	"fmt"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // pgColumn is one column of the target table as PostgreSQL's catalog has
@@ -54,11 +52,11 @@ SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
 // readTable reads the table's columns, unique indexes and triggers. It
 // runs on the pool, never inside a batch or rehearsal transaction: a
 // failed catalog query must not abort one.
-func readTable(ctx context.Context, q querier, name pgx.Identifier) (*pgTable, error) {
+func readTable(ctx context.Context, q querier, name string) (*pgTable, error) {
 	t := &pgTable{cols: map[string]*pgColumn{}}
-	rows, err := q.Query(ctx, pgColumnsQuery, name.Sanitize())
+	rows, err := q.Query(ctx, pgColumnsQuery, name)
 	if err != nil {
-		return nil, fmt.Errorf("read the columns of %s: %w", name.Sanitize(), err)
+		return nil, fmt.Errorf("read the columns of %s: %w", name, err)
 	}
 	for rows.Next() {
 		var c pgColumn
@@ -78,9 +76,9 @@ func readTable(ctx context.Context, q querier, name pgx.Identifier) (*pgTable, e
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = q.Query(ctx, pgUniquesQuery, name.Sanitize())
+	rows, err = q.Query(ctx, pgUniquesQuery, name)
 	if err != nil {
-		return nil, fmt.Errorf("read the unique indexes of %s: %w", name.Sanitize(), err)
+		return nil, fmt.Errorf("read the unique indexes of %s: %w", name, err)
 	}
 	for rows.Next() {
 		var cols []string
@@ -94,9 +92,9 @@ func readTable(ctx context.Context, q querier, name pgx.Identifier) (*pgTable, e
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = q.Query(ctx, pgBeforeInsertQuery, name.Sanitize())
+	rows, err = q.Query(ctx, pgBeforeInsertQuery, name)
 	if err != nil {
-		return nil, fmt.Errorf("read the triggers of %s: %w", name.Sanitize(), err)
+		return nil, fmt.Errorf("read the triggers of %s: %w", name, err)
 	}
 	for rows.Next() {
 		if err := rows.Scan(&t.beforeInsert); err != nil {

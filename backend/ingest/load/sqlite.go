@@ -51,8 +51,6 @@ func newSQLite(ctx context.Context, t sqliteTarget, plan Plan) (*sqliteBackend, 
 	return b, nil
 }
 
-func quote(id string) string { return `"` + strings.ReplaceAll(id, `"`, `""`) + `"` }
-
 // sqlExec is a *sql.DB or *sql.Tx.
 type sqlExec interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
@@ -79,13 +77,13 @@ func (b *sqliteBackend) find(ctx context.Context, obj *catalog.Object, f *catalo
 		for i, v := range chunk {
 			args[i] = v
 		}
-		col := quote(f.Column)
+		col := crmdb.QuoteIdent(f.Column)
 		match := col
 		if isIDType(f.Type) {
 			match = "lower(" + col + ")"
 		}
 		rows, err := b.q().QueryContext(ctx, fmt.Sprintf("SELECT CAST(%s AS TEXT), CAST(%s AS TEXT) FROM %s WHERE %s IN (?%s)",
-			match, quote(id), quote(obj.Table), match, strings.Repeat(", ?", len(chunk)-1)), args...)
+			match, crmdb.QuoteIdent(id), crmdb.QuoteIdent(obj.Table), match, strings.Repeat(", ?", len(chunk)-1)), args...)
 		if err != nil {
 			return nil, fmt.Errorf("look up %s by %s: %w", obj.APIName, f.APIName, err)
 		}
@@ -143,15 +141,15 @@ func (b *sqliteBackend) write(ctx context.Context, l *Loader, w *work) error {
 		defer func() { _ = t.Rollback() }()
 		tx, commit = t, t.Commit
 	}
-	ins := fmt.Sprintf("INSERT INTO %s (%s) VALUES (?%s)", quote(l.obj.Table), quoteAll(l.cols.insert), strings.Repeat(", ?", len(l.cols.insert)-1))
+	ins := fmt.Sprintf("INSERT INTO %s (%s) VALUES (?%s)", crmdb.QuoteIdent(l.obj.Table), quoteIdents(l.cols.insert), strings.Repeat(", ?", len(l.cols.insert)-1))
 	set := make([]string, len(l.cols.update))
 	for i, c := range l.cols.update {
-		set[i] = quote(c) + " = ?"
+		set[i] = crmdb.QuoteIdent(c) + " = ?"
 		if l.cols.updateSrc[i] >= 0 { // a blank "keep" cell leaves the column alone
-			set[i] = fmt.Sprintf("%s = CASE WHEN ? THEN %s ELSE ? END", quote(c), quote(c))
+			set[i] = fmt.Sprintf("%s = CASE WHEN ? THEN %s ELSE ? END", crmdb.QuoteIdent(c), crmdb.QuoteIdent(c))
 		}
 	}
-	upd := fmt.Sprintf("UPDATE %s SET %s WHERE %s = ?", quote(l.obj.Table), strings.Join(set, ", "), quote(identity(l.obj, l.keyFld)))
+	upd := fmt.Sprintf("UPDATE %s SET %s WHERE %s = ?", crmdb.QuoteIdent(l.obj.Table), strings.Join(set, ", "), crmdb.QuoteIdent(identity(l.obj, l.keyFld)))
 	// SQLite's default page cache (2 MB) is smaller than the indexes of
 	// a table of a few hundred thousand rows: each insert then rereads
 	// index pages from the WAL (a fifth of the CPU at 400k rows). 32 MB
@@ -224,14 +222,6 @@ func (b *sqliteBackend) write(ctx context.Context, l *Loader, w *work) error {
 		return fmt.Errorf("commit batch %d: %w", w.seq, err)
 	}
 	return nil
-}
-
-func quoteAll(cols []string) string {
-	q := make([]string, len(cols))
-	for i, c := range cols {
-		q[i] = quote(c)
-	}
-	return strings.Join(q, ", ")
 }
 
 // batchStmts are a batch's INSERT and UPDATE, prepared once (SQLite
@@ -311,12 +301,12 @@ func (b *sqliteBackend) row(ctx context.Context, tx sqlExec, l *Loader, w *work,
 		return nil
 	}
 	if !r.insert {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM "+quote(crmdb.TableTeamMembers)+" WHERE object = ? AND record_id = ?", l.obj.APIName, r.id); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+crmdb.QuoteIdent(crmdb.TableTeamMembers)+" WHERE object = ? AND record_id = ?", l.obj.APIName, r.id); err != nil {
 			return err
 		}
 	}
 	for _, m := range r.members() {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO "+quote(crmdb.TableTeamMembers)+" (id, object, record_id, user_id, role) VALUES (?, ?, ?, ?, ?)",
+		if _, err := tx.ExecContext(ctx, "INSERT INTO "+crmdb.QuoteIdent(crmdb.TableTeamMembers)+" (id, object, record_id, user_id, role) VALUES (?, ?, ?, ?, ?)",
 			newID(), l.obj.APIName, r.id, m.user, m.role); err != nil {
 			return err
 		}
