@@ -32,11 +32,6 @@ type pgBackend struct {
 	updPlan   *copyPlan // COPY into the staging table of updates
 }
 
-// querier is a pool, a connection or a transaction.
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
 func newPG(ctx context.Context, t pgTarget, plan Plan) (*pgBackend, error) {
 	pool := t.Pool()
 	b := &pgBackend{pool: pool, plan: plan, rmu: &sync.Mutex{}}
@@ -63,7 +58,7 @@ func newPG(ctx context.Context, t pgTarget, plan Plan) (*pgBackend, error) {
 	return b, nil
 }
 
-func (b *pgBackend) q() querier {
+func (b *pgBackend) q() postgres.Querier {
 	if b.rtx != nil {
 		return b.rtx
 	}
@@ -89,28 +84,11 @@ func identity(o *catalog.Object, key *catalog.Field) string {
 }
 
 func (b *pgBackend) find(ctx context.Context, obj *catalog.Object, f *catalog.Field, values []string) (map[string][]string, error) {
-	id := identity(obj, f)
-	sql := fmt.Sprintf("SELECT %s::text, %s::text FROM %s WHERE %s = ANY($1::%s)",
-		crmdb.QuoteIdent(f.Column), crmdb.QuoteIdent(id), crmdb.ObjectTable(obj),
-		crmdb.QuoteIdent(f.Column), pgArrayType(f))
 	if b.rtx != nil {
 		b.rmu.Lock()
 		defer b.rmu.Unlock()
 	}
-	rows, err := b.q().Query(ctx, sql, values)
-	if err != nil {
-		return nil, fmt.Errorf("look up %s by %s: %w", obj.APIName, f.APIName, err)
-	}
-	defer rows.Close()
-	out := map[string][]string{}
-	for rows.Next() {
-		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			return nil, err
-		}
-		out[k] = append(out[k], v)
-	}
-	return out, rows.Err()
+	return postgres.LookupRecords(ctx, b.q(), obj, f, identity(obj, f), values)
 }
 
 func (b *pgBackend) close(ctx context.Context) error {

@@ -69,38 +69,7 @@ func (b *sqliteBackend) find(ctx context.Context, obj *catalog.Object, f *catalo
 		b.mu.Lock()
 		defer b.mu.Unlock()
 	}
-	id := identity(obj, f)
-	out := map[string][]string{}
-	for start := 0; start < len(values); start += 500 {
-		chunk := values[start:min(start+500, len(values))]
-		args := make([]any, len(chunk))
-		for i, v := range chunk {
-			args[i] = v
-		}
-		col := crmdb.QuoteIdent(f.Column)
-		match := col
-		if isIDType(f.Type) {
-			match = "lower(" + col + ")"
-		}
-		rows, err := b.q().QueryContext(ctx, fmt.Sprintf("SELECT CAST(%s AS TEXT), CAST(%s AS TEXT) FROM %s WHERE %s IN (?%s)",
-			match, crmdb.QuoteIdent(id), crmdb.QuoteIdent(obj.Table), match, strings.Repeat(", ?", len(chunk)-1)), args...)
-		if err != nil {
-			return nil, fmt.Errorf("look up %s by %s: %w", obj.APIName, f.APIName, err)
-		}
-		for rows.Next() {
-			var k, v string
-			if err := rows.Scan(&k, &v); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[k] = append(out[k], v)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return sandbox.LookupRecords(ctx, b.q(), obj, f, identity(obj, f), values)
 }
 
 func (b *sqliteBackend) close(ctx context.Context) error {

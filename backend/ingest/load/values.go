@@ -221,15 +221,3 @@ func looksLike(f *catalog.Field, s string) bool {
 	}
 	return true
 }
-
-// pgArrayType is the array type a field's values are bound as in
-// `col = ANY($1::T)`.
-func pgArrayType(f *catalog.Field) string {
-	switch {
-	case isIDType(f.Type):
-		return "uuid[]"
-	case f.Type == catalog.Integer:
-		return "bigint[]"
-	}
-	return "text[]"
-}

@@ -1,0 +1,54 @@
+package sandbox
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"batchdesk/backend/catalog"
+	"batchdesk/backend/crm/crmdb"
+)
+
+// Querier runs a query: a *sql.DB or *sql.Tx.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// LookupRecords returns, for each of values, the idColumn values of the
+// records of obj whose field f holds it (an ID field compared without
+// case, as PostgreSQL compares UUIDs), 500 values per query.
+func LookupRecords(ctx context.Context, q Querier, obj *catalog.Object, f *catalog.Field, idColumn string, values []string) (map[string][]string, error) {
+	id := idColumn
+	out := map[string][]string{}
+	for start := 0; start < len(values); start += 500 {
+		chunk := values[start:min(start+500, len(values))]
+		args := make([]any, len(chunk))
+		for i, v := range chunk {
+			args[i] = v
+		}
+		col := crmdb.QuoteIdent(f.Column)
+		match := col
+		if f.Type == catalog.UUID || f.Type.References() {
+			match = "lower(" + col + ")"
+		}
+		rows, err := q.QueryContext(ctx, fmt.Sprintf("SELECT CAST(%s AS TEXT), CAST(%s AS TEXT) FROM %s WHERE %s IN (?%s)",
+			match, crmdb.QuoteIdent(id), crmdb.QuoteIdent(obj.Table), match, strings.Repeat(", ?", len(chunk)-1)), args...)
+		if err != nil {
+			return nil, fmt.Errorf("look up %s by %s: %w", obj.APIName, f.APIName, err)
+		}
+		for rows.Next() {
+			var k, v string
+			if err := rows.Scan(&k, &v); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[k] = append(out[k], v)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
