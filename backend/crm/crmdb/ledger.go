@@ -32,3 +32,9 @@ type JobFile struct {
 	ModTime time.Time
 	SHA256  string // hex; "" when not computed yet
 }
+
+// TeamMember is one user of a record's related team, with its role
+// (RoleReadWrite or RoleReadOnly).
+type TeamMember struct {
+	RecordID, UserID, Role string
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm/crmdb"
@@ -154,4 +156,39 @@ func ReadTable(ctx context.Context, q Querier, name string) (*TableInfo, error) 
 	}
 	rows.Close()
 	return t, rows.Err()
+}
+
+// ReplaceTeams writes related teams of object's records in tx: the teams of
+// the records replace are emptied first, then members are added (by one
+// COPY). schema is the CRM's schema ("" = crm).
+func ReplaceTeams(ctx context.Context, tx pgx.Tx, schema, object string, replace []string, members []crmdb.TeamMember) error {
+	if schema == "" {
+		schema = crmdb.PGSchema
+	}
+	if len(replace) > 0 {
+		if _, err := tx.Exec(ctx, "DELETE FROM "+crmdb.QuoteIdent(schema, crmdb.TableTeamMembers)+
+			" WHERE object = $1 AND record_id = ANY($2::uuid[])", object, replace); err != nil {
+			return err
+		}
+	}
+	if len(members) == 0 {
+		return nil
+	}
+	rows := make([][]any, len(members))
+	for i, m := range members {
+		rows[i] = []any{object, uuidValue(m.RecordID), uuidValue(m.UserID), m.Role}
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{schema, crmdb.TableTeamMembers},
+		[]string{"object", "record_id", "user_id", "role"}, pgx.CopyFromRows(rows))
+	return err
+}
+
+// uuidValue binds s as a uuid (as text when it is not one: the server then
+// says why).
+func uuidValue(s string) any {
+	u, err := uuid.Parse(s)
+	if err != nil {
+		return s
+	}
+	return pgtype.UUID{Bytes: u, Valid: true}
 }

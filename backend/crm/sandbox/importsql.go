@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm/crmdb"
 )
@@ -51,4 +53,22 @@ func LookupRecords(ctx context.Context, q Querier, obj *catalog.Object, f *catal
 		}
 	}
 	return out, nil
+}
+
+// ReplaceTeam writes the related team of one record of object in tx: its
+// team is emptied first when replace, then members are added.
+func ReplaceTeam(ctx context.Context, tx Execer, object, recordID string, replace bool, members []crmdb.TeamMember) error {
+	tm := crmdb.QuoteIdent(crmdb.TableTeamMembers)
+	if replace {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+tm+" WHERE object = ? AND record_id = ?", object, recordID); err != nil {
+			return err
+		}
+	}
+	for _, m := range members {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO "+tm+" (id, object, record_id, user_id, role) VALUES (?, ?, ?, ?, ?)",
+			uuid.NewString(), object, m.RecordID, m.UserID, m.Role); err != nil {
+			return err
+		}
+	}
+	return nil
 }

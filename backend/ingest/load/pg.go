@@ -211,7 +211,7 @@ func (b *pgBackend) teams(ctx context.Context, tx pgx.Tx, l *Loader, rows []prow
 		return nil
 	}
 	var replace []string
-	var members [][]any
+	var members []crmdb.TeamMember
 	for i := range rows {
 		r := &rows[i]
 		if !r.teamSet {
@@ -220,26 +220,9 @@ func (b *pgBackend) teams(ctx context.Context, tx pgx.Tx, l *Loader, rows []prow
 		if !r.insert {
 			replace = append(replace, r.id)
 		}
-		for _, m := range r.members() {
-			members = append(members, []any{l.obj.APIName, pgUUID(r.id), pgUUID(m.user), m.role})
-		}
+		members = append(members, r.members()...)
 	}
-	tm := crmTable(l.obj, crmdb.TableTeamMembers)
-	if len(replace) > 0 {
-		if _, err := tx.Exec(ctx, "DELETE FROM "+tm+" WHERE object = $1 AND record_id = ANY($2::uuid[])", l.obj.APIName, replace); err != nil {
-			return err
-		}
-	}
-	if len(members) == 0 {
-		return nil
-	}
-	schema := l.obj.Schema
-	if schema == "" {
-		schema = crmdb.PGSchema
-	}
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{schema, crmdb.TableTeamMembers},
-		[]string{"object", "record_id", "user_id", "role"}, pgx.CopyFromRows(members))
-	return err
+	return postgres.ReplaceTeams(ctx, tx, l.obj.Schema, l.obj.APIName, replace, members)
 }
 
 // numericType encodes validate.Decimal values without math/big.

@@ -98,13 +98,10 @@ type prow struct {
 	unchanged bool
 }
 
-// teamMember is one user of a row's related team with the role given.
-type teamMember struct{ user, role string }
-
 // members lists the row's related team, each user once: read-write first,
 // so a user given both roles keeps read-write.
-func (r *prow) members() []teamMember {
-	var out []teamMember
+func (r *prow) members() []crmdb.TeamMember {
+	var out []crmdb.TeamMember
 	seen := map[string]bool{}
 	for _, role := range []string{crmdb.RoleReadWrite, crmdb.RoleReadOnly} {
 		for _, u := range r.team[role] {
@@ -112,7 +109,7 @@ func (r *prow) members() []teamMember {
 				continue
 			}
 			seen[u] = true
-			out = append(out, teamMember{u, role})
+			out = append(out, crmdb.TeamMember{RecordID: r.id, UserID: u, Role: role})
 		}
 	}
 	return out

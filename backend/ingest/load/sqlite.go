@@ -269,18 +269,7 @@ func (b *sqliteBackend) row(ctx context.Context, tx sqlExec, l *Loader, w *work,
 	if !r.teamSet || len(l.teams) == 0 {
 		return nil
 	}
-	if !r.insert {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM "+crmdb.QuoteIdent(crmdb.TableTeamMembers)+" WHERE object = ? AND record_id = ?", l.obj.APIName, r.id); err != nil {
-			return err
-		}
-	}
-	for _, m := range r.members() {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO "+crmdb.QuoteIdent(crmdb.TableTeamMembers)+" (id, object, record_id, user_id, role) VALUES (?, ?, ?, ?, ?)",
-			newID(), l.obj.APIName, r.id, m.user, m.role); err != nil {
-			return err
-		}
-	}
-	return nil
+	return sandbox.ReplaceTeam(ctx, tx, l.obj.APIName, r.id, !r.insert, r.members())
 }
 
 var sqliteConstraint = regexp.MustCompile(`(UNIQUE|NOT NULL|CHECK|FOREIGN KEY) constraint failed(?::\s*([^\s(]+))?`)

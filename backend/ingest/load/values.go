@@ -189,7 +189,6 @@ func pgValue(v any) any {
 }
 
 // newID returns a fresh record ID.
-func newID() string { return uuid.NewString() }
 
 // randomIDs, set by the environment variable BATCHDESK_RANDOM_IDS=1, makes
 // new records' IDs random (UUIDv4) like the database default would.
