@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -191,4 +192,45 @@ func uuidValue(s string) any {
 		return s
 	}
 	return pgtype.UUID{Bytes: u, Valid: true}
+}
+
+// StagingSQL creates (once per transaction) the temporary staging table
+// stage of updates into table (quoted): the columns cols (the record's
+// identity first) as table has them, bd_keep, an array marking per row the
+// columns whose blank cell leaves the stored value alone, and bd_ord, the
+// row's place in its batch.
+func StagingSQL(stage, table string, cols []string) string {
+	return fmt.Sprintf("CREATE TEMP TABLE IF NOT EXISTS %s ON COMMIT DROP AS SELECT %s, NULL::boolean[] AS bd_keep, NULL::int4 AS bd_ord FROM %s WITH NO DATA",
+		crmdb.QuoteIdent(stage), quoteAll(cols), table)
+}
+
+// UpdateFromSQL applies the rows of the staging table stage to table
+// (quoted) with one UPDATE … FROM, matching idCol: column i of cols keeps
+// the stored value where the row's bd_keep[i+1] says so, when keepable[i].
+// picked: only the staged rows whose bd_ord is in $1 (int4[]).
+func UpdateFromSQL(table, stage, idCol string, cols []string, keepable []bool, picked bool) string {
+	id := crmdb.QuoteIdent(idCol)
+	set := make([]string, len(cols))
+	for i, c := range cols {
+		q := crmdb.QuoteIdent(c)
+		if keepable[i] {
+			set[i] = fmt.Sprintf("%s = CASE WHEN s.bd_keep[%d] THEN t.%s ELSE s.%s END", q, i+1, q, q)
+		} else {
+			set[i] = fmt.Sprintf("%s = s.%s", q, q)
+		}
+	}
+	from := crmdb.QuoteIdent(stage) + " AS s"
+	if picked {
+		from = fmt.Sprintf("(SELECT s.* FROM %s AS s JOIN unnest($1::int4[]) AS p(o) ON s.bd_ord = p.o) AS s", crmdb.QuoteIdent(stage))
+	}
+	return fmt.Sprintf("UPDATE %s AS t SET %s FROM %s WHERE t.%s = s.%s", table, strings.Join(set, ", "), from, id, id)
+}
+
+// quoteAll quotes each column, joined by ", ".
+func quoteAll(cols []string) string {
+	q := make([]string, len(cols))
+	for i, c := range cols {
+		q[i] = crmdb.QuoteIdent(c)
+	}
+	return strings.Join(q, ", ")
 }

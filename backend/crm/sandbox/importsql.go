@@ -72,3 +72,30 @@ func ReplaceTeam(ctx context.Context, tx Execer, object, recordID string, replac
 	}
 	return nil
 }
+
+// InsertSQL is the INSERT of one record into table with cols, one ?
+// parameter each.
+func InsertSQL(table string, cols []string) string {
+	if len(cols) == 0 {
+		return ""
+	}
+	q := make([]string, len(cols))
+	for i, c := range cols {
+		q[i] = crmdb.QuoteIdent(c)
+	}
+	return fmt.Sprintf("INSERT INTO %s (%s) VALUES (?%s)", crmdb.QuoteIdent(table), strings.Join(q, ", "), strings.Repeat(", ?", len(cols)-1))
+}
+
+// UpdateSQL is the UPDATE of the record of table whose idCol is the last
+// parameter: column i of cols takes one parameter, or two when keepable[i]
+// (a boolean "keep the stored value", then the value).
+func UpdateSQL(table, idCol string, cols []string, keepable []bool) string {
+	set := make([]string, len(cols))
+	for i, c := range cols {
+		set[i] = crmdb.QuoteIdent(c) + " = ?"
+		if keepable[i] {
+			set[i] = fmt.Sprintf("%s = CASE WHEN ? THEN %s ELSE ? END", crmdb.QuoteIdent(c), crmdb.QuoteIdent(c))
+		}
+	}
+	return fmt.Sprintf("UPDATE %s SET %s WHERE %s = ?", crmdb.QuoteIdent(table), strings.Join(set, ", "), crmdb.QuoteIdent(idCol))
+}

@@ -162,11 +162,9 @@ func stageName(l *Loader) string { return "bd_stage_" + strings.ToLower(l.obj.Ta
 // probes do not drop it.
 func (b *pgBackend) stage(ctx context.Context, tx pgx.Tx, l *Loader) error {
 	cols := append([]string{identity(l.obj, l.keyFld)}, l.cols.update...)
-	stage := crmdb.QuoteIdent(stageName(l))
-	_, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE IF NOT EXISTS %s ON COMMIT DROP AS SELECT %s, NULL::boolean[] AS bd_keep, NULL::int4 AS bd_ord FROM %s WITH NO DATA",
-		stage, quoteIdents(cols), crmdb.ObjectTable(l.obj)))
+	_, err := tx.Exec(ctx, postgres.StagingSQL(stageName(l), crmdb.ObjectTable(l.obj), cols))
 	if err == nil {
-		_, err = tx.Exec(ctx, "TRUNCATE "+stage)
+		_, err = tx.Exec(ctx, "TRUNCATE "+crmdb.QuoteIdent(stageName(l)))
 	}
 	if err != nil {
 		return fmt.Errorf("staging table: %w", err)
@@ -178,30 +176,19 @@ func (b *pgBackend) stage(ctx context.Context, tx pgx.Tx, l *Loader) error {
 // the staged rows, or those picked by bd_ord). top is unused: the rows
 // were staged (and the mid-COPY failpoint passed) before.
 func (b *pgBackend) update(ctx context.Context, tx pgx.Tx, l *Loader, br *batchRows, idx []int, top bool, seq int) error {
-	id := crmdb.QuoteIdent(identity(l.obj, l.keyFld))
-	set := make([]string, len(l.cols.update))
-	for i, c := range l.cols.update {
-		q := crmdb.QuoteIdent(c)
-		if l.cols.updateSrc[i] >= 0 {
-			set[i] = fmt.Sprintf("%s = CASE WHEN s.bd_keep[%d] THEN t.%s ELSE s.%s END", q, i+1, q, q)
-		} else {
-			set[i] = fmt.Sprintf("%s = s.%s", q, q)
-		}
-	}
-	from := crmdb.QuoteIdent(stageName(l)) + " AS s"
 	var args []any
-	if len(idx) < br.staged {
+	picked := len(idx) < br.staged
+	if picked {
 		// Probes pick their rows from the staging table instead of
 		// copying them again: nothing piles up in it.
 		ords := make([]int32, len(idx))
 		for j, i := range idx {
 			ords[j] = int32(br.updOrd[i])
 		}
-		from = fmt.Sprintf("(SELECT s.* FROM %s AS s JOIN unnest($1::int4[]) AS p(o) ON s.bd_ord = p.o) AS s", crmdb.QuoteIdent(stageName(l)))
 		args = append(args, ords)
 	}
-	_, err := tx.Exec(ctx, fmt.Sprintf("UPDATE %s AS t SET %s FROM %s WHERE t.%s = s.%s",
-		crmdb.ObjectTable(l.obj), strings.Join(set, ", "), from, id, id), args...)
+	_, err := tx.Exec(ctx, postgres.UpdateFromSQL(crmdb.ObjectTable(l.obj), stageName(l), identity(l.obj, l.keyFld),
+		l.cols.update, l.cols.keepable(), picked), args...)
 	return err
 }
 

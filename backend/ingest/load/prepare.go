@@ -24,6 +24,16 @@ type cols struct {
 	insertSrc, updateSrc []int
 }
 
+// keepable says per update column whether it is mapped, so a blank
+// "keep" cell may leave its stored value alone.
+func (c cols) keepable() []bool {
+	out := make([]bool, len(c.update))
+	for i, src := range c.updateSrc {
+		out[i] = src >= 0
+	}
+	return out
+}
+
 func (l *Loader) buildCols() cols {
 	var c cols
 	mapped := map[string]bool{}

@@ -110,15 +110,8 @@ func (b *sqliteBackend) write(ctx context.Context, l *Loader, w *work) error {
 		defer func() { _ = t.Rollback() }()
 		tx, commit = t, t.Commit
 	}
-	ins := fmt.Sprintf("INSERT INTO %s (%s) VALUES (?%s)", crmdb.QuoteIdent(l.obj.Table), quoteIdents(l.cols.insert), strings.Repeat(", ?", len(l.cols.insert)-1))
-	set := make([]string, len(l.cols.update))
-	for i, c := range l.cols.update {
-		set[i] = crmdb.QuoteIdent(c) + " = ?"
-		if l.cols.updateSrc[i] >= 0 { // a blank "keep" cell leaves the column alone
-			set[i] = fmt.Sprintf("%s = CASE WHEN ? THEN %s ELSE ? END", crmdb.QuoteIdent(c), crmdb.QuoteIdent(c))
-		}
-	}
-	upd := fmt.Sprintf("UPDATE %s SET %s WHERE %s = ?", crmdb.QuoteIdent(l.obj.Table), strings.Join(set, ", "), crmdb.QuoteIdent(identity(l.obj, l.keyFld)))
+	ins := sandbox.InsertSQL(l.obj.Table, l.cols.insert)
+	upd := sandbox.UpdateSQL(l.obj.Table, identity(l.obj, l.keyFld), l.cols.update, l.cols.keepable())
 	// SQLite's default page cache (2 MB) is smaller than the indexes of
 	// a table of a few hundred thousand rows: each insert then rereads
 	// index pages from the WAL (a fifth of the CPU at 400k rows). 32 MB
