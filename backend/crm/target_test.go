@@ -231,3 +231,37 @@ func TestSupportTables(t *testing.T) {
 		}
 	})
 }
+
+// TestImportLedgerGainsRowsAdded: a resume ledger created before it had
+// rows_added gains the column; its old rows read as 0 added.
+func TestImportLedgerGainsRowsAdded(t *testing.T) {
+	crmtest.EachParallel(t, func(t *testing.T, tg *crmtest.Target) {
+		ctx := context.Background()
+		table := "batchdesk_ledger"
+		if tg.PG() {
+			tg.MustExec("CREATE SCHEMA batchdesk")
+			table = "batchdesk.ledger"
+		}
+		tg.MustExec("CREATE TABLE " + table + ` (job_id text NOT NULL, stage text NOT NULL, batch integer NOT NULL,
+			first_line bigint NOT NULL, last_line bigint NOT NULL, rows_written bigint NOT NULL,
+			errors text NOT NULL DEFAULT '[]', committed_at text, PRIMARY KEY (job_id, stage, batch))`)
+		tg.MustExec("INSERT INTO " + table + " (job_id, stage, batch, first_line, last_line, rows_written) VALUES ('old', 'Account', 1, 2, 11, 10)")
+		lt := tg.Target.(interface {
+			EnsureImportLedger(ctx context.Context) error
+			ImportLedger(ctx context.Context, job, stage string) ([]crmdb.ImportBatch, error)
+			ImportWritten(ctx context.Context, job string) (int64, error)
+		})
+		for range 2 { // a second call finds the column
+			if err := lt.EnsureImportLedger(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := lt.ImportLedger(ctx, "old", "Account")
+		if err != nil || len(got) != 1 || got[0].Written != 10 || got[0].Added != 0 || got[0].LastLine != 11 {
+			t.Fatalf("ledger = %+v, %v", got, err)
+		}
+		if n, err := lt.ImportWritten(ctx, "old"); err != nil || n != 10 {
+			t.Fatalf("written = %d, %v", n, err)
+		}
+	})
+}
