@@ -75,6 +75,8 @@ type JobSummary struct {
 	Total        int64    `json:"total"`
 	Succeeded    int64    `json:"succeeded"`
 	Failed       int64    `json:"failed"`
+	Added        int64    `json:"added"`       // of an import's Succeeded: records inserted
+	Updated      int64    `json:"updated"`     // of an import's Succeeded: records updated
 	SuccessRate  float64  `json:"successRate"` // 0..1; 0 when Total is 0
 	CreatedAt    string   `json:"createdAt"`
 	StartedAt    string   `json:"startedAt"`

@@ -40,7 +40,7 @@ func rfc3339(t time.Time) string {
 func jobSummary(j store.Job) JobSummary {
 	f := jobs.Summarize(j, time.Now())
 	s := JobSummary{JobID: j.ID, Kind: j.Kind, Status: j.Status, Connection: j.Connection, Object: j.Object,
-		Files: []string{}, Total: j.Total, Succeeded: j.Succeeded, Failed: j.Failed,
+		Files: []string{}, Total: j.Total, Succeeded: j.Succeeded, Failed: j.Failed, Added: j.Added, Updated: j.Updated,
 		CreatedAt: rfc3339(j.CreatedAt), StartedAt: rfc3339(j.StartedAt), FinishedAt: rfc3339(j.FinishedAt),
 		Message: j.Message, HasErrors: j.ErrorReport != "" && fileExists(j.ErrorReport),
 		Resumable: f.Resumable, Seconds: f.Seconds, SuccessRate: f.SuccessRate, RowsPerSec: f.RowsPerSec}

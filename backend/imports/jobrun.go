@@ -139,7 +139,8 @@ func (p *prepared) jobFunc(id string, how run, log *ProblemLog) jobs.Func {
 			// was written, so running it from the start is the resume.
 			res, err = pipeline.Run(ctx, req, progress)
 		}
-		out := jobs.Outcome{Total: res.Total, Succeeded: res.Succeeded, Failed: res.Failed, ErrorReport: res.ErrorsFile}
+		out := jobs.Outcome{Total: res.Total, Succeeded: res.Succeeded, Failed: res.Failed, ErrorReport: res.ErrorsFile,
+			Added: res.Added, Updated: res.Updated}
 		if werr := writeMasterIDs(req.ErrorsPath, res); werr != nil && err == nil {
 			err = fmt.Errorf("keep the masters of the failed details for a restart: %w", werr)
 		}

@@ -133,6 +133,9 @@ type Progress struct {
 type Result struct {
 	// Total is the data records read (all files, details included).
 	Total, Succeeded, Failed int64
+	// Added and Updated split Succeeded (when loading): the records
+	// inserted and the records updated.
+	Added, Updated int64
 	// Blank is the rows skipped because all their cells are empty (not in
 	// Total).
 	Blank int64

@@ -85,7 +85,7 @@ func (j *job) read(ctx context.Context, s *stageSpec, path string, sf *source.Fi
 					"cannot resume: batch %d held file lines %d–%d, now %d–%d (the file or the mapping changed)",
 					b.Seq, e.FirstLine, e.LastLine, b.Rows[0].Line, b.Rows[len(b.Rows)-1].Line)
 			}
-			j.batchDone(s, rep, &b, load.BatchResult{Seq: b.Seq, Written: e.Written, Errors: e.Errors, Skipped: true})
+			j.batchDone(s, rep, &b, load.BatchResult{Seq: b.Seq, Written: e.Written, Added: e.Added, Updated: e.Written - e.Added, Errors: e.Errors, Skipped: true})
 			return nil
 		}
 		select {
@@ -148,6 +148,8 @@ func (j *job) rowFailed(s *stageSpec, rep *report, path string, raw []string, li
 // batchDone counts a loaded (or skipped) batch and reports its failed rows.
 func (j *job) batchDone(s *stageSpec, rep *report, b *batch, r load.BatchResult) {
 	j.ok.Add(r.Written)
+	j.added.Add(r.Added)
+	j.updated.Add(r.Updated)
 	if len(r.Errors) == 0 {
 		return
 	}

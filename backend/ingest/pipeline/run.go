@@ -30,6 +30,8 @@ type job struct {
 	fileRead   atomic.Int64 // bytes read of the current file (by its reader)
 	rows       atomic.Int64
 	ok         atomic.Int64
+	added      atomic.Int64 // of ok: records inserted
+	updated    atomic.Int64 // of ok: records updated
 	failed     atomic.Int64
 	blank      atomic.Int64 // rows skipped: all cells empty
 	phase      atomic.Value
@@ -91,6 +93,7 @@ func run(ctx context.Context, req Request, progress func(Progress), resume bool)
 	stop()
 	res.Total, res.Succeeded, res.Failed = j.rows.Load(), j.ok.Load(), j.failed.Load()
 	res.Blank = j.blank.Load()
+	res.Added, res.Updated = j.added.Load(), j.updated.Load()
 	res.ProblemsByCode, res.ProblemsByColumn = j.byCode, j.byColumn
 	res.Interrupted = errors.Is(err, load.ErrInterrupted)
 	return res, err

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { locale } from '$lib/i18n';
-import { createFakeApi, fakeEvents, jobEvent, problemRows } from '../test/fakeApi';
+import { createFakeApi, fakeEvents, job, jobEvent, problemRows } from '../test/fakeApi';
 import { renderPage } from '../test/render';
 import ImportPage from './ImportPage.svelte';
 
@@ -62,8 +62,15 @@ describe('ImportPage', () => {
     expect(screen.getByText('60 / 120')).toBeInTheDocument();
     expect(screen.getByText('3.0 s')).toBeInTheDocument();
     expect(screen.getByText('20 rows/s')).toBeInTheDocument();
+    api.GetJob.mockImplementation(async (id: string) => ({
+      ...job({ jobId: id, total: 117, succeeded: 115, failed: 2, added: 100, updated: 15 }),
+      events: [], errorReport: '/tmp/r.csv', errorReports: [],
+    }));
     bus.emit('job:finished', jobEvent({ status: 'done', done: 117, total: 117, succeeded: 115, failed: 2 }));
     expect(await screen.findByRole('heading', { name: 'Result' })).toBeInTheDocument();
+    // An upsert's result splits the succeeded rows into added and updated.
+    expect((await screen.findByText('Added')).nextElementSibling).toHaveTextContent('100');
+    expect(screen.getByText('Updated').nextElementSibling).toHaveTextContent('15');
     await user.click(screen.getByRole('button', { name: 'Download error report' }));
     expect(api.saveErrorReport).toHaveBeenCalledWith('i1', '');
     await user.click(screen.getByRole('button', { name: /Send the .* failed rows again/ }));

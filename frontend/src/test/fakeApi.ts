@@ -115,7 +115,7 @@ export const accountSuggestion: MappingSuggestion = {
 export function job(over: Partial<JobSummary> = {}): JobSummary {
   return {
     jobId: 'j1', kind: 'import', status: 'done', connection: 'sandbox', object: 'Account', files: ['accounts.csv'],
-    validateOnly: false, rehearse: false, total: 120, succeeded: 118, failed: 2, successRate: 118 / 120,
+    validateOnly: false, rehearse: false, total: 120, succeeded: 118, failed: 2, added: 118, updated: 0, successRate: 118 / 120,
     createdAt: '2026-01-03T10:00:00Z', startedAt: '2026-01-03T10:00:00Z', finishedAt: '2026-01-03T10:00:04Z',
     seconds: 4, rowsPerSec: 30, hasErrors: true, message: '', resumable: false, backup: '', ...over,
   };

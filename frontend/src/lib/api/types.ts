@@ -515,6 +515,10 @@ export interface JobSummary {
   total: number;
   succeeded: number;
   failed: number;
+  /** of an import's Succeeded: records inserted */
+  added: number;
+  /** of an import's Succeeded: records updated */
+  updated: number;
   /** 0..1; 0 when Total is 0 */
   successRate: number;
   createdAt: string;

@@ -202,6 +202,8 @@ export const enWork = {
   'imp.res.title': 'Result',
   'imp.res.total': 'Rows',
   'imp.res.succeeded': 'Succeeded',
+  'imp.res.added': 'Added',
+  'imp.res.updated': 'Updated',
   'imp.res.failed': 'Failed',
   'imp.res.duration': 'Duration',
   'imp.res.speed': 'Throughput',

@@ -204,6 +204,8 @@ export const zhWork: Record<keyof typeof enWork, string> = {
   'imp.res.title': '结果',
   'imp.res.total': '行数',
   'imp.res.succeeded': '成功',
+  'imp.res.added': '新增',
+  'imp.res.updated': '更新',
   'imp.res.failed': '失败',
   'imp.res.duration': '耗时',
   'imp.res.speed': '吞吐量',
