@@ -1,5 +1,5 @@
 // Command batchdesk is the Batchdesk desktop app and its command line.
-// main only wires: it opens the services, then either the window (no
+// main only wires: it opens the workspace, then either the window (no
 // command, or only CSV files as arguments) or the CLI.
 package main
 
@@ -39,11 +39,11 @@ func main() {
 	svc := &workspace.Lazy{Options: workspace.Options{Passphrase: askPassphrase}}
 	defer svc.Close()
 	env := cli.Env{
-		Stdin:    os.Stdin,
-		Stdout:   os.Stdout,
-		Stderr:   os.Stderr,
-		Version:  version,
-		Services: svc.Get,
+		Stdin:     os.Stdin,
+		Stdout:    os.Stdout,
+		Stderr:    os.Stderr,
+		Version:   version,
+		Workspace: svc.Get,
 		Serve: func(ctx context.Context, o cli.ServeOptions) error {
 			ws, err := svc.Get()
 			if err != nil {

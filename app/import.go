@@ -4,8 +4,8 @@ import (
 	"time"
 
 	"batchdesk/backend/imports"
-	"batchdesk/backend/ingest/pipeline"
-	"batchdesk/backend/ingest/source"
+	"batchdesk/backend/imports/pipeline"
+	"batchdesk/backend/imports/source"
 )
 
 // StartValidate validates req's files against the object (and checks

@@ -2,7 +2,7 @@ package app
 
 import (
 	"batchdesk/backend/imports"
-	"batchdesk/backend/ingest/mapping"
+	"batchdesk/backend/imports/mapping"
 )
 
 // DTOs of the import flow, the jobs dashboard and presets. The frontend's

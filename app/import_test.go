@@ -14,9 +14,9 @@ import (
 	"batchdesk/backend/crm"
 	"batchdesk/backend/crm/postgres"
 	"batchdesk/backend/crm/sandbox"
-	"batchdesk/backend/ingest/load"
-	"batchdesk/backend/ingest/mapping"
-	"batchdesk/backend/ingest/validate"
+	"batchdesk/backend/imports/load"
+	"batchdesk/backend/imports/mapping"
+	"batchdesk/backend/imports/validate"
 	"batchdesk/backend/pgtest"
 	"batchdesk/backend/store"
 )

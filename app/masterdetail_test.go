@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"batchdesk/backend/crm/sandbox"
-	"batchdesk/backend/ingest/mapping"
+	"batchdesk/backend/imports/mapping"
 	"batchdesk/backend/store"
 )
 

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"batchdesk/backend/apperr"
-	"batchdesk/backend/ingest/mapping"
+	"batchdesk/backend/imports/mapping"
 	"batchdesk/backend/presets"
 	"batchdesk/backend/store"
 )

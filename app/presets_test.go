@@ -4,7 +4,7 @@ import (
 	"reflect"
 	"testing"
 
-	"batchdesk/backend/ingest/mapping"
+	"batchdesk/backend/imports/mapping"
 )
 
 // A preset saved on a master–detail import comes back with its details and

@@ -9,8 +9,8 @@ import (
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/deletion"
 	"batchdesk/backend/export"
+	"batchdesk/backend/launchers"
 	"batchdesk/backend/schedule"
-	"batchdesk/backend/schedule/launchers"
 	"batchdesk/backend/store"
 )
 

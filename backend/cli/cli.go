@@ -1,7 +1,7 @@
 // Package cli is Batchdesk's command line: the same engine as the window,
 // headless, for scripts, schedulers and tests (DESIGN §4).
 //
-// In: the arguments and an Env (streams, and lazily opened services).
+// In: the arguments and an Env (streams, and the lazily opened workspace).
 // Out: an exit status — 0 everything succeeded, 1 the job ran but some rows
 // failed or would fail (or it was canceled), 2 it could not run to its end
 // (bad arguments, unreadable file, no connection, wrong password, a job
@@ -23,6 +23,7 @@ import (
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/imports"
+	"batchdesk/backend/workspace"
 )
 
 // Exit statuses.
@@ -37,13 +38,13 @@ const (
 var ErrRowsFailed = errors.New("some rows failed")
 
 // Env is what commands need from outside: streams, the version, the app's
-// services (opened on first use: `inspect` needs none) and the HTTP server
+// workspace (opened on first use: `inspect` needs none) and the HTTP server
 // for `serve`, which main.go builds because it embeds the frontend.
 type Env struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Version        string
-	Services       func() (*Services, error)
+	Workspace      func() (*workspace.Workspace, error)
 	Serve          func(ctx context.Context, opts ServeOptions) error
 	// IsTerminal reports whether stdout is a terminal (progress bar vs lines).
 	IsTerminal bool
@@ -159,10 +160,11 @@ var commands []func(env *Env) *cobra.Command
 
 func register(c func(env *Env) *cobra.Command) { commands = append(commands, c) }
 
-// services opens the app's services, wrapping failures for one clear line.
-func (env *Env) services() (*Services, error) {
-	if env.Services == nil {
-		return nil, apperr.New(apperr.Internal, "services are not wired")
+// workspace opens the app's workspace (store, secrets, connections),
+// wrapping failures for one clear line.
+func (env *Env) workspace() (*workspace.Workspace, error) {
+	if env.Workspace == nil {
+		return nil, apperr.New(apperr.Internal, "the workspace is not wired")
 	}
-	return env.Services()
+	return env.Workspace()
 }

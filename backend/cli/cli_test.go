@@ -58,7 +58,7 @@ func runCLIServe(t *testing.T, ctx context.Context, args ...string) cliResult {
 	lazy := &workspace.Lazy{}
 	defer lazy.Close()
 	code := Run(ctx, args, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Version: "test",
-		Services: lazy.Get, Serve: func(ctx context.Context, o ServeOptions) error {
+		Workspace: lazy.Get, Serve: func(ctx context.Context, o ServeOptions) error {
 			return checkServeAddr(o)
 		}})
 	return cliResult{code: code, stdout: out.String(), stderr: errb.String()}
@@ -114,7 +114,7 @@ func TestConnectionsWrongPassword(t *testing.T) {
 	lazy := &workspace.Lazy{}
 	defer lazy.Close()
 	code := Run(ctx, []string{"connections", "add", "locked", dsn, "--password-stdin"}, Env{
-		Stdin: strings.NewReader("not-the-password\n"), Stdout: &out, Stderr: &errb, Services: lazy.Get})
+		Stdin: strings.NewReader("not-the-password\n"), Stdout: &out, Stderr: &errb, Workspace: lazy.Get})
 	if code != 0 {
 		t.Fatalf("add: %d %s", code, errb.String())
 	}

@@ -13,6 +13,7 @@ import (
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/connections"
+	"batchdesk/backend/workspace"
 )
 
 func init() { register(newConnectionsCmd) }
@@ -29,7 +30,7 @@ func newConnectionsCmd(env *Env) *cobra.Command {
 		Use:   "list [--json]",
 		Short: "List the built-in sandbox and the saved connections",
 		Args:  cobra.NoArgs,
-		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+		RunE: withWorkspace(env, func(cmd *cobra.Command, args []string, ws *workspace.Workspace) error {
 			cs, err := ws.Conns.List(cmd.Context())
 			if err != nil {
 				return err
@@ -61,7 +62,7 @@ func newConnectionsCmd(env *Env) *cobra.Command {
 		Use:   "add NAME DSN",
 		Short: "Save a connection (postgres://user[:pass]@host:port/db?search_path=…); the password goes to the keyring",
 		Args:  cobra.ExactArgs(2),
-		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+		RunE: withWorkspace(env, func(cmd *cobra.Command, args []string, ws *workspace.Workspace) error {
 			in := connections.Input{Name: args[0], DSN: args[1], Zone: zone}
 			if password {
 				pw, err := readPasswordLine(env.Stdin)
@@ -92,7 +93,7 @@ func newConnectionsCmd(env *Env) *cobra.Command {
 		Use:   "test NAME",
 		Short: "Log in for real and report the server version and object count",
 		Args:  cobra.ExactArgs(1),
-		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+		RunE: withWorkspace(env, func(cmd *cobra.Command, args []string, ws *workspace.Workspace) error {
 			r, err := ws.Conns.Test(cmd.Context(), args[0])
 			if err != nil {
 				return err
@@ -108,7 +109,7 @@ func newConnectionsCmd(env *Env) *cobra.Command {
 		Use:   "remove NAME",
 		Short: "Delete a saved connection and its stored password",
 		Args:  cobra.ExactArgs(1),
-		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+		RunE: withWorkspace(env, func(cmd *cobra.Command, args []string, ws *workspace.Workspace) error {
 			if err := ws.Conns.Remove(cmd.Context(), args[0]); err != nil {
 				return err
 			}

@@ -232,7 +232,7 @@ func scheduleDelete(env *Env, ctx context.Context, svc *deletion.Service, f *del
 
 // isDeleteJob reports whether id names a delete job (resume dispatches on it).
 func isDeleteJob(env *Env, cmd *cobra.Command, id string) bool {
-	ws, err := env.services()
+	ws, err := env.workspace()
 	if err != nil {
 		return false
 	}

@@ -44,7 +44,7 @@ crm) or a sandbox file. Running it again changes nothing.`,
 
 // openTarget resolves --crm (URL, saved name, sandbox) and opens it.
 func openTarget(env *Env, cmd *cobra.Command, c string) (crm.Target, error) {
-	ws, err := env.services()
+	ws, err := env.workspace()
 	if err != nil {
 		return nil, err
 	}

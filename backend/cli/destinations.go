@@ -14,6 +14,7 @@ import (
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/destinations"
+	"batchdesk/backend/workspace"
 )
 
 func init() { register(newDestinationsCmd) }
@@ -35,7 +36,7 @@ func destinationsList(env *Env) *cobra.Command {
 		Use:   "list [--json]",
 		Short: "List the saved destinations (never their secrets)",
 		Args:  cobra.NoArgs,
-		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+		RunE: withWorkspace(env, func(cmd *cobra.Command, args []string, ws *workspace.Workspace) error {
 			ds, err := ws.Dests.List(cmd.Context())
 			if err != nil {
 				return err
@@ -92,7 +93,7 @@ SFTP: the first time, the server's host key is shown as a SHA256
 fingerprint; check it with the server's administrator and add again with
 --accept-host-key to pin it. A key that changes later is refused.`,
 		Args: cobra.ExactArgs(2),
-		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+		RunE: withWorkspace(env, func(cmd *cobra.Command, args []string, ws *workspace.Workspace) error {
 			in.Name, in.URL = args[0], args[1]
 			lines := bufio.NewReader(env.Stdin)
 			var err error
@@ -144,7 +145,7 @@ func destinationsTest(env *Env) *cobra.Command {
 		Use:   "test NAME|URL",
 		Short: "Connect, write and remove a small probe file; say what failed",
 		Args:  cobra.ExactArgs(1),
-		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+		RunE: withWorkspace(env, func(cmd *cobra.Command, args []string, ws *workspace.Workspace) error {
 			if !destinations.IsURL(args[0]) {
 				if _, err := ws.Dests.Get(cmd.Context(), args[0]); err != nil {
 					return err
@@ -168,7 +169,7 @@ func destinationsRemove(env *Env) *cobra.Command {
 		Use:   "remove NAME",
 		Short: "Delete a saved destination and its stored secrets",
 		Args:  cobra.ExactArgs(1),
-		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+		RunE: withWorkspace(env, func(cmd *cobra.Command, args []string, ws *workspace.Workspace) error {
 			if err := ws.Dests.Remove(cmd.Context(), args[0]); err != nil {
 				return err
 			}

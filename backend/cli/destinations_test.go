@@ -19,7 +19,7 @@ func runCLIStdin(t *testing.T, ctx context.Context, stdin string, args ...string
 	var out, errb bytes.Buffer
 	lazy := &workspace.Lazy{}
 	defer lazy.Close()
-	code := Run(ctx, args, Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Version: "test", Services: lazy.Get})
+	code := Run(ctx, args, Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Version: "test", Workspace: lazy.Get})
 	return cliResult{code: code, stdout: out.String(), stderr: errb.String()}
 }
 

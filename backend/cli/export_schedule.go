@@ -14,6 +14,7 @@ import (
 	"batchdesk/backend/export"
 	"batchdesk/backend/schedule"
 	"batchdesk/backend/store"
+	"batchdesk/backend/workspace"
 )
 
 // scheduleExport saves the export as a schedule instead of running it now:
@@ -65,7 +66,7 @@ func scheduleExport(env *Env, cmd *cobra.Command, specText string, set export.Se
 // forLater is set as a schedule stores it: passwords taken out of URLs
 // (dropped names the flags that had one), and folder and sandbox paths
 // absolute.
-func forLater(ctx context.Context, ws *Services, set export.Settings) (export.Settings, []string) {
+func forLater(ctx context.Context, ws *workspace.Workspace, set export.Settings) (export.Settings, []string) {
 	var dropped []string
 	var had bool
 	if set.CRM, had = stripPassword(strings.TrimSpace(set.CRM)); had {

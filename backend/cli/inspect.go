@@ -12,7 +12,7 @@ import (
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/imports"
-	"batchdesk/backend/ingest/source"
+	"batchdesk/backend/imports/source"
 )
 
 func init() { register(newInspectCmd) }

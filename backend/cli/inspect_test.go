@@ -41,7 +41,7 @@ func runCLI(t *testing.T, ctx context.Context, args ...string) cliResult {
 	lazy := &workspace.Lazy{}
 	defer lazy.Close()
 	code := Run(ctx, args, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
-		Version: "test", Services: lazy.Get})
+		Version: "test", Workspace: lazy.Get})
 	return cliResult{code: code, stdout: out.String(), stderr: errb.String()}
 }
 

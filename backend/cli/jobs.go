@@ -14,6 +14,7 @@ import (
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/jobs"
 	"batchdesk/backend/store"
+	"batchdesk/backend/workspace"
 )
 
 func init() { register(newJobsCmd) }
@@ -44,8 +45,8 @@ another Batchdesk process (it stops within a second, between batches).`,
 
 // registry opens the workspace and the job registry over its store, after
 // marking jobs whose process is gone as interrupted.
-func registry(env *Env, cmd *cobra.Command, em jobs.Emitter) (*Services, *jobs.Registry, error) {
-	ws, err := env.services()
+func registry(env *Env, cmd *cobra.Command, em jobs.Emitter) (*workspace.Workspace, *jobs.Registry, error) {
+	ws, err := env.workspace()
 	if err != nil {
 		return nil, nil, err
 	}

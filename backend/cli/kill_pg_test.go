@@ -12,7 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"batchdesk/backend/ingest/load"
+	"batchdesk/backend/imports/load"
 	"batchdesk/backend/pgtest"
 	"batchdesk/backend/workspace"
 )
@@ -25,7 +25,7 @@ func init() {
 	}
 	lazy := &workspace.Lazy{}
 	code := Run(context.Background(), strings.Split(os.Getenv("BD_CLI_ARGS"), "\x1f"),
-		Env{Stdin: strings.NewReader(""), Stdout: os.Stdout, Stderr: os.Stderr, Version: "test", Services: lazy.Get})
+		Env{Stdin: strings.NewReader(""), Stdout: os.Stdout, Stderr: os.Stderr, Version: "test", Workspace: lazy.Get})
 	lazy.Close()
 	os.Exit(code)
 }

@@ -13,9 +13,10 @@ import (
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/crm"
 	"batchdesk/backend/imports"
-	"batchdesk/backend/ingest/mapping"
+	"batchdesk/backend/imports/mapping"
 	"batchdesk/backend/presets"
 	"batchdesk/backend/store"
+	"batchdesk/backend/workspace"
 )
 
 func init() { register(newPresetsCmd) }
@@ -55,7 +56,7 @@ func newPresetsListCmd(env *Env) *cobra.Command {
 		Use:   "list [--object O] [--json]",
 		Short: "List saved presets",
 		Args:  nArgs(0, "no arguments"),
-		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+		RunE: withWorkspace(env, func(cmd *cobra.Command, args []string, ws *workspace.Workspace) error {
 			ps, err := ws.Store.ListPresets(cmd.Context(), object)
 			if err != nil {
 				return err
@@ -84,7 +85,7 @@ func newPresetsShowCmd(env *Env) *cobra.Command {
 		Use:   "show NAME",
 		Short: "Print a preset as its JSON file",
 		Args:  nArgs(1, "the preset's name"),
-		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+		RunE: withWorkspace(env, func(cmd *cobra.Command, args []string, ws *workspace.Workspace) error {
 			_, b, err := storedPresetFile(cmd.Context(), ws, args[0])
 			if err != nil {
 				return err
@@ -106,7 +107,7 @@ func newPresetsSaveCmd(env *Env) *cobra.Command {
 			}
 			return nil
 		},
-		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+		RunE: withWorkspace(env, func(cmd *cobra.Command, args []string, ws *workspace.Workspace) error {
 			file := ""
 			if len(args) == 2 {
 				file = args[1]
@@ -131,7 +132,7 @@ func newPresetsRenameCmd(env *Env) *cobra.Command {
 		Use:   "rename OLD NEW",
 		Short: "Rename a preset",
 		Args:  nArgs(2, "the old and the new name"),
-		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+		RunE: withWorkspace(env, func(cmd *cobra.Command, args []string, ws *workspace.Workspace) error {
 			if err := presets.Rename(cmd.Context(), ws.Store, args[0], args[1]); err != nil {
 				return err
 			}
@@ -146,7 +147,7 @@ func newPresetsDeleteCmd(env *Env) *cobra.Command {
 		Use:   "delete NAME",
 		Short: "Delete a preset",
 		Args:  nArgs(1, "the preset's name"),
-		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+		RunE: withWorkspace(env, func(cmd *cobra.Command, args []string, ws *workspace.Workspace) error {
 			if err := ws.Store.DeletePreset(cmd.Context(), args[0]); err != nil {
 				return err
 			}
@@ -161,7 +162,7 @@ func newPresetsExportCmd(env *Env) *cobra.Command {
 		Use:   "export NAME FILE.json",
 		Short: "Write a preset to a JSON file to share it",
 		Args:  nArgs(2, "the preset's name and the JSON file to write"),
-		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+		RunE: withWorkspace(env, func(cmd *cobra.Command, args []string, ws *workspace.Workspace) error {
 			p, b, err := storedPresetFile(cmd.Context(), ws, args[0])
 			if err != nil {
 				return err
@@ -181,7 +182,7 @@ func newPresetsImportCmd(env *Env) *cobra.Command {
 		Use:   "import FILE.json [--name NAME]",
 		Short: "Save the preset of a JSON file (replacing one with the same name)",
 		Args:  nArgs(1, "the preset JSON file"),
-		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+		RunE: withWorkspace(env, func(cmd *cobra.Command, args []string, ws *workspace.Workspace) error {
 			pr, err := presets.ReadFile(args[0])
 			if err != nil {
 				return err
@@ -206,7 +207,7 @@ func newPresetsImportCmd(env *Env) *cobra.Command {
 
 // storedPresetFile looks a preset up by name and renders it as its JSON file,
 // as show prints it and export writes it.
-func storedPresetFile(ctx context.Context, ws *Services, name string) (mapping.Preset, []byte, error) {
+func storedPresetFile(ctx context.Context, ws *workspace.Workspace, name string) (mapping.Preset, []byte, error) {
 	p, err := presets.Get(ctx, ws.Store, name)
 	if err != nil {
 		return mapping.Preset{}, nil, err
@@ -219,7 +220,7 @@ func storedPresetFile(ctx context.Context, ws *Services, name string) (mapping.P
 // and --map pairs; with a FILE its header signature (so the preset is
 // suggested for files like it) and, when --crm is given, its headers
 // auto-matched to the object's fields under the --map pairs.
-func buildPreset(ctx context.Context, ws *Services, name string, f *importFlags, file string) (store.Preset, error) {
+func buildPreset(ctx context.Context, ws *workspace.Workspace, name string, f *importFlags, file string) (store.Preset, error) {
 	if strings.TrimSpace(f.object) == "" {
 		return store.Preset{}, apperr.New(apperr.Invalid, "presets save: add --object (the preset's target object)")
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"batchdesk/backend/ingest/load"
+	"batchdesk/backend/imports/load"
 	"batchdesk/backend/pgtest"
 )
 

@@ -148,7 +148,7 @@ func TestScheduledExportToFTP(t *testing.T) {
 	var out, errs strings.Builder
 	lazy := &workspace.Lazy{}
 	code := Run(ctx, []string{"destinations", "add", "ftpbox", to, "--password-stdin"}, Env{Stdin: strings.NewReader("pa55 word\n"),
-		Stdout: &out, Stderr: &errs, Services: lazy.Get})
+		Stdout: &out, Stderr: &errs, Workspace: lazy.Get})
 	lazy.Close()
 	if code != 0 {
 		t.Fatalf("destinations add: %d %s", code, errs.String())

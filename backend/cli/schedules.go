@@ -11,9 +11,10 @@ import (
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/jobs"
+	"batchdesk/backend/launchers"
 	"batchdesk/backend/schedule"
-	"batchdesk/backend/schedule/launchers"
 	"batchdesk/backend/store"
+	"batchdesk/backend/workspace"
 )
 
 func init() { register(newSchedulesCmd) }
@@ -93,7 +94,7 @@ func newSchedulesListCmd(env *Env) *cobra.Command {
 		Use:   "list [--json]",
 		Short: "List schedules, soonest next run first",
 		Args:  cobra.NoArgs,
-		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+		RunE: withWorkspace(env, func(cmd *cobra.Command, args []string, ws *workspace.Workspace) error {
 			list, err := ws.Store.ListSchedules(cmd.Context())
 			if err != nil {
 				return err
@@ -133,7 +134,7 @@ func newSchedulesShowCmd(env *Env) *cobra.Command {
 		Use:   "show ID [--json]",
 		Short: "Show a schedule in words, its next five runs and its last runs",
 		Args:  scheduleIDArg,
-		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+		RunE: withWorkspace(env, func(cmd *cobra.Command, args []string, ws *workspace.Workspace) error {
 			ctx := cmd.Context()
 			d, err := schedule.Show(ctx, ws.Store, args[0], "en", time.Now().Round(0), 5)
 			if err != nil {
@@ -213,7 +214,7 @@ func newSchedulesPauseCmd(env *Env) *cobra.Command {
 		Use:   "pause ID",
 		Short: "Stop a schedule from running until resumed",
 		Args:  scheduleIDArg,
-		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+		RunE: withWorkspace(env, func(cmd *cobra.Command, args []string, ws *workspace.Workspace) error {
 			if err := schedule.Pause(cmd.Context(), ws.Store, args[0]); err != nil {
 				return err
 			}
@@ -228,7 +229,7 @@ func newSchedulesResumeCmd(env *Env) *cobra.Command {
 		Use:   "resume ID",
 		Short: "Let a paused schedule run again, from its next time (missed runs are not caught up)",
 		Args:  scheduleIDArg,
-		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+		RunE: withWorkspace(env, func(cmd *cobra.Command, args []string, ws *workspace.Workspace) error {
 			next, err := schedule.Resume(cmd.Context(), ws.Store, args[0], time.Now().Round(0))
 			if err != nil {
 				return err
@@ -249,7 +250,7 @@ func newSchedulesRemoveCmd(env *Env) *cobra.Command {
 		Use:   "remove ID",
 		Short: "Remove a schedule (its past jobs stay in the history)",
 		Args:  scheduleIDArg,
-		RunE: withServices(env, func(cmd *cobra.Command, args []string, ws *Services) error {
+		RunE: withWorkspace(env, func(cmd *cobra.Command, args []string, ws *workspace.Workspace) error {
 			if err := ws.Store.DeleteSchedule(cmd.Context(), args[0]); err != nil {
 				return err
 			}
@@ -297,6 +298,6 @@ func scheduleIDArg(cmd *cobra.Command, args []string) error {
 
 // newRunner builds the schedule runner over the workspace's store, with the
 // launchers of every kind, starting jobs in reg.
-func newRunner(ws *Services, reg *jobs.Registry, opt schedule.Options) *schedule.Runner {
+func newRunner(ws *workspace.Workspace, reg *jobs.Registry, opt schedule.Options) *schedule.Runner {
 	return schedule.NewRunner(ws.Store, launchers.For(ws, reg), reg, opt)
 }

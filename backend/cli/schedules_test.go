@@ -26,7 +26,7 @@ func init() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	lazy := &workspace.Lazy{}
 	code := Run(ctx, strings.Split(os.Getenv("BD_CLI_ARGS"), "\x1f"),
-		Env{Stdin: strings.NewReader(""), Stdout: os.Stdout, Stderr: os.Stderr, Version: "test", Services: lazy.Get})
+		Env{Stdin: strings.NewReader(""), Stdout: os.Stdout, Stderr: os.Stderr, Version: "test", Workspace: lazy.Get})
 	lazy.Close()
 	stop()
 	os.Exit(code)

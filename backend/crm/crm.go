@@ -10,7 +10,7 @@
 // password check by fresh login (VerifyPassword). Both targets also have
 // BeginRead (a consistent read for an export, see crm/query), which the
 // export engine reaches through a small interface of its own; the delete and
-// the import (backend/ingest/load) likewise declare the methods they use
+// the import (backend/imports/load) likewise declare the methods they use
 // (DeleteBatch, ImportLedger, Lookup …) and check both targets implement
 // them. The SQL that differs per backend lives in crm/postgres and
 // crm/sandbox.

@@ -18,7 +18,7 @@ import (
 // terminated) rather than the delete being refused: the job then ends
 // interrupted, and a resume continues on the captured set, skipping the
 // batches the ledger holds. The same reading as the import's
-// (backend/ingest/load's classify).
+// (backend/imports/load's classify).
 func connectionLost(err error) bool {
 	if err == nil {
 		return false

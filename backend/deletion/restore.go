@@ -12,7 +12,7 @@ import (
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/imports"
-	"batchdesk/backend/ingest/pipeline"
+	"batchdesk/backend/imports/pipeline"
 	"batchdesk/backend/store"
 )
 

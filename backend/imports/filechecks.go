@@ -10,8 +10,8 @@ import (
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
-	"batchdesk/backend/ingest/mapping"
-	"batchdesk/backend/ingest/source"
+	"batchdesk/backend/imports/mapping"
+	"batchdesk/backend/imports/source"
 	"batchdesk/backend/store"
 )
 

@@ -7,9 +7,9 @@ import (
 	"unicode/utf8"
 
 	"batchdesk/backend/apperr"
-	"batchdesk/backend/ingest/mapping"
-	"batchdesk/backend/ingest/mapping/mappingtest"
-	"batchdesk/backend/ingest/source"
+	"batchdesk/backend/imports/mapping"
+	"batchdesk/backend/imports/mapping/mappingtest"
+	"batchdesk/backend/imports/source"
 )
 
 // TestCheckRequired: insert and upsert refuse, before any row is read, a

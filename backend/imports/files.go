@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"batchdesk/backend/apperr"
-	"batchdesk/backend/ingest/source"
+	"batchdesk/backend/imports/source"
 )
 
 // FileInfo is what the files step shows of one file.

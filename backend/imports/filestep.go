@@ -3,7 +3,7 @@ package imports
 import (
 	"context"
 
-	"batchdesk/backend/ingest/source"
+	"batchdesk/backend/imports/source"
 	"batchdesk/backend/store"
 )
 

@@ -5,8 +5,8 @@ import (
 	"strings"
 
 	"batchdesk/backend/apperr"
-	"batchdesk/backend/ingest/mapping"
-	"batchdesk/backend/ingest/pipeline"
+	"batchdesk/backend/imports/mapping"
+	"batchdesk/backend/imports/pipeline"
 )
 
 // Form is an import as the command line asks for it — a preset, "Header=

@@ -2,7 +2,7 @@ package imports
 
 import (
 	"batchdesk/backend/catalog"
-	"batchdesk/backend/ingest/mapping"
+	"batchdesk/backend/imports/mapping"
 )
 
 // minGuessMatches is how many headers must match an object's fields with

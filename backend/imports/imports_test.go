@@ -9,8 +9,8 @@ import (
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/crm/crmdb"
-	"batchdesk/backend/ingest/mapping"
-	"batchdesk/backend/ingest/source"
+	"batchdesk/backend/imports/mapping"
+	"batchdesk/backend/imports/source"
 	"batchdesk/backend/presets"
 	"batchdesk/backend/store"
 )

@@ -9,9 +9,9 @@ import (
 	"strings"
 
 	"batchdesk/backend/apperr"
-	"batchdesk/backend/ingest/mapping"
-	"batchdesk/backend/ingest/pipeline"
-	"batchdesk/backend/ingest/source"
+	"batchdesk/backend/imports/mapping"
+	"batchdesk/backend/imports/pipeline"
+	"batchdesk/backend/imports/source"
 	"batchdesk/backend/jobs"
 	"batchdesk/backend/store"
 )

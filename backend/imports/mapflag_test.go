@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"batchdesk/backend/apperr"
-	"batchdesk/backend/ingest/mapping/mappingtest"
+	"batchdesk/backend/imports/mapping/mappingtest"
 )
 
 // A header holding '=' is mapped with --map: the pair splits at its last

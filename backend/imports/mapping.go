@@ -5,7 +5,7 @@ import (
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
-	"batchdesk/backend/ingest/mapping"
+	"batchdesk/backend/imports/mapping"
 )
 
 // MapColumns is the mapping of a file with header: its headers

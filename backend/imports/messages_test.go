@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"batchdesk/backend/apperr"
-	"batchdesk/backend/ingest/mapping"
-	"batchdesk/backend/ingest/source"
+	"batchdesk/backend/imports/mapping"
+	"batchdesk/backend/imports/source"
 	"batchdesk/backend/store"
 )
 

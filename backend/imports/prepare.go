@@ -13,9 +13,9 @@ import (
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/connections"
 	"batchdesk/backend/crm"
-	"batchdesk/backend/ingest/mapping"
-	"batchdesk/backend/ingest/pipeline"
-	"batchdesk/backend/ingest/source"
+	"batchdesk/backend/imports/mapping"
+	"batchdesk/backend/imports/pipeline"
+	"batchdesk/backend/imports/source"
 	"batchdesk/backend/jobs"
 	"batchdesk/backend/store"
 )

@@ -8,7 +8,7 @@ import (
 	"os"
 	"sync"
 
-	"batchdesk/backend/ingest/pipeline"
+	"batchdesk/backend/imports/pipeline"
 )
 
 // ProblemPage is one page of failing rows (those matching the filters),

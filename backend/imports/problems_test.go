@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"batchdesk/backend/ingest/pipeline"
-	"batchdesk/backend/ingest/validate"
+	"batchdesk/backend/imports/pipeline"
+	"batchdesk/backend/imports/validate"
 )
 
 func TestProblemLog(t *testing.T) {

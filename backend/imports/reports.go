@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"batchdesk/backend/ingest/pipeline"
+	"batchdesk/backend/imports/pipeline"
 	"batchdesk/backend/store"
 )
 

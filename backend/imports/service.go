@@ -11,8 +11,8 @@ import (
 	"sync"
 
 	"batchdesk/backend/apperr"
-	"batchdesk/backend/ingest/load"
-	"batchdesk/backend/ingest/source"
+	"batchdesk/backend/imports/load"
+	"batchdesk/backend/imports/source"
 	"batchdesk/backend/jobs"
 	"batchdesk/backend/store"
 	"batchdesk/backend/workspace"

@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"batchdesk/backend/catalog"
-	"batchdesk/backend/ingest/mapping"
+	"batchdesk/backend/imports/mapping"
 	"batchdesk/backend/store"
 )
 

@@ -20,7 +20,7 @@ import (
 	"strings"
 
 	"batchdesk/backend/apperr"
-	"batchdesk/backend/ingest/mapping"
+	"batchdesk/backend/imports/mapping"
 	"batchdesk/backend/store"
 )
 

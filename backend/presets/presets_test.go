@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"batchdesk/backend/apperr"
-	"batchdesk/backend/ingest/mapping"
+	"batchdesk/backend/imports/mapping"
 	"batchdesk/backend/store"
 )
 

@@ -15,7 +15,7 @@ import (
 )
 
 // Preset is a saved import mapping. Body is the mapping itself (a JSON
-// object whose shape backend/ingest/mapping owns); HeaderSignature lets a new
+// object whose shape backend/imports/mapping owns); HeaderSignature lets a new
 // file with the same headers find it.
 type Preset struct {
 	Name            string

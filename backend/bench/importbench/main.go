@@ -27,9 +27,9 @@ import (
 
 	"batchdesk/backend/bench/benchkit"
 	"batchdesk/backend/crm"
-	"batchdesk/backend/ingest/mapping"
-	"batchdesk/backend/ingest/pipeline"
-	"batchdesk/backend/ingest/source"
+	"batchdesk/backend/imports/mapping"
+	"batchdesk/backend/imports/pipeline"
+	"batchdesk/backend/imports/source"
 	"batchdesk/backend/pgtest"
 )
 

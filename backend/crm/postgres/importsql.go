@@ -15,7 +15,7 @@ import (
 
 // The SQL an import runs on PostgreSQL besides writing its batches: bulk
 // lookups of records by a field, and what the loader reads once about the
-// target table. The loader (backend/ingest/load) calls these on its pool or
+// target table. The loader (backend/imports/load) calls these on its pool or
 // its rehearsal transaction.
 
 // Querier runs a query: a pool, a connection or a transaction.

@@ -10,7 +10,7 @@ import { codeLabel } from './codes';
 // without words fails here instead of showing as a raw label.
 function goCodes(): string[] {
   const root = resolve(__dirname, '../../..');
-  const files = ['backend/ingest/validate/problem.go', 'backend/ingest/load/plan.go'];
+  const files = ['backend/imports/validate/problem.go', 'backend/imports/load/plan.go'];
   const codes = new Set<string>();
   for (const f of files) {
     const src = readFileSync(resolve(root, f), 'utf8');

@@ -1,4 +1,4 @@
-// Problem codes (backend/ingest/validate and the load step) in plain words.
+// Problem codes (backend/imports/validate and the load step) in plain words.
 import { en, locale, t, type MessageKey } from '$lib/i18n';
 
 /** The label of a problem code in the current language, or the code itself. */
@@ -18,7 +18,7 @@ export function problemText(p: { code: string; message: string; value?: string }
   return p.value ? t('imp.problem.withValue', { label: t(key), value: p.value }) : t(key);
 }
 
-/** Match reasons as Go words them (backend/ingest/mapping), by their message key. */
+/** Match reasons as Go words them (backend/imports/mapping), by their message key. */
 const REASONS: Record<string, MessageKey> = {
   'API name': 'reason.apiName',
   'English label': 'reason.labelEn',
