@@ -10,7 +10,7 @@ import (
 
 	"batchdesk/backend/appdir"
 	"batchdesk/backend/crm"
-	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/crm/demo"
 	"batchdesk/backend/export"
 	"batchdesk/backend/filter"
 	"batchdesk/backend/store"
@@ -37,7 +37,7 @@ var filterCases = []string{
 // when it is stale, so the vitest round trip always runs against what Go
 // really writes.
 func TestFilterFixture(t *testing.T) {
-	objs := crmdb.DemoObjects()
+	objs := demo.Objects()
 	var obj = &objs[0]
 	for i := range objs {
 		if objs[i].APIName == "Account" {

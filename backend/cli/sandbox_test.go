@@ -15,6 +15,7 @@ import (
 
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/crm/demo"
 	"batchdesk/backend/crm/sandbox"
 	"batchdesk/backend/pgtest"
 )
@@ -29,7 +30,7 @@ func addCustomFields(t *testing.T, ctx context.Context, dsn string) {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	demo := crmdb.DemoObjects()
+	demo := demo.Objects()
 	region := demo[2] // Product's system fields, Region's own
 	region.APIName, region.Table, region.LabelEN, region.LabelZH = "Region", "region", "Region", "区域"
 	var fields []catalog.Field
@@ -101,7 +102,7 @@ func TestSandboxCommands(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("create: %d %s %s", r.code, r.stderr, r.stdout)
 	}
-	if s := decodeSummary(t, r.lastLine()); s.Status != "done" || s.Succeeded != crmdb.DemoAccounts+crmdb.DemoUsers+1 {
+	if s := decodeSummary(t, r.lastLine()); s.Status != "done" || s.Succeeded != demo.Accounts+demo.Users+1 {
 		t.Fatalf("summary %+v", s)
 	}
 	if _, err := os.Stat(filepath.Join(home, "sandboxes", "acme.db")); err != nil {

@@ -11,6 +11,7 @@ import (
 	"batchdesk/backend/crm"
 	"batchdesk/backend/crm/crmdb"
 	"batchdesk/backend/crm/crmtest"
+	"batchdesk/backend/crm/demo"
 )
 
 func TestTargetObjects(t *testing.T) {
@@ -20,7 +21,7 @@ func TestTargetObjects(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := crmdb.DemoObjects()
+		want := demo.Objects()
 		for i := range want {
 			want[i].Schema = tg.Dialect.Schema
 		}
@@ -168,7 +169,7 @@ func TestConstraints(t *testing.T) {
 			args []any
 		}{
 			{"foreign key", ins("contact", "name, account_id", 2), []any{"X", missing}},
-			{"owner must be a user", ins("account", "name, owner_id", 2), []any{"X", crmdb.DemoID("Account", 1)}},
+			{"owner must be a user", ins("account", "name, owner_id", 2), []any{"X", demo.ID("Account", 1)}},
 			{"unique account_no", ins("account", "name, account_no", 2), []any{"X", "A-0001"}},
 			{"unique sku", ins("product", "name, sku", 2), []any{"X", "SKU-1001"}},
 			{"picklist", ins("account", "name, industry", 2), []any{"X", "Tech"}},
@@ -178,9 +179,9 @@ func TestConstraints(t *testing.T) {
 			{"invalid date", ins("account", "name, founded_on", 2), []any{"X", "2025-02-30"}},
 			{"too long", ins("account", "name, account_no", 2), []any{"X", strings.Repeat("x", 41)}},
 			{"numeric overflow", ins("opportunity", "name, account_id, probability", 3),
-				[]any{"X", crmdb.DemoID("Account", 1), "1000.00"}},
+				[]any{"X", demo.ID("Account", 1), "1000.00"}},
 			{"bad team role", ins(crmdb.TableTeamMembers, "object, record_id, user_id, role", 4),
-				[]any{"Account", crmdb.DemoID("Account", 1), crmdb.SystemUserID, "owner"}},
+				[]any{"Account", demo.ID("Account", 1), crmdb.SystemUserID, "owner"}},
 		}
 		for _, c := range rejected {
 			if err := tg.Exec(c.q, c.args...); err != nil {
@@ -195,7 +196,7 @@ func TestConstraints(t *testing.T) {
 			t.Errorf("valid account refused: %v", err)
 		}
 		// Master-detail: deleting an opportunity deletes its lines.
-		opp := crmdb.DemoID("Opportunity", 2)
+		opp := demo.ID("Opportunity", 2)
 		before := tg.Count("opportunity_line")
 		if err := tg.Exec("DELETE FROM "+tg.Dialect.Table("opportunity")+" WHERE id = "+p(1), opp); err != nil {
 			t.Fatalf("delete opportunity: %v", err)
@@ -204,7 +205,7 @@ func TestConstraints(t *testing.T) {
 			t.Errorf("lines of a deleted opportunity remain: %d before, %d after", before, after)
 		}
 		// A lookup is cleared, not blocking, when its target goes.
-		if err := tg.Exec("DELETE FROM "+tg.Dialect.Table("account")+" WHERE id = "+p(1), crmdb.DemoID("Account", 1)); err != nil {
+		if err := tg.Exec("DELETE FROM "+tg.Dialect.Table("account")+" WHERE id = "+p(1), demo.ID("Account", 1)); err != nil {
 			t.Errorf("delete a parent account: %v", err)
 		}
 	})
@@ -223,10 +224,10 @@ func TestSupportTables(t *testing.T) {
 		}
 		q = fmt.Sprintf("INSERT INTO %s (object, record_id, user_id, role) VALUES (%s, %s, %s, %s)",
 			tg.Dialect.Table(crmdb.TableTeamMembers), tg.Dialect.Param(1), tg.Dialect.Param(2), tg.Dialect.Param(3), tg.Dialect.Param(4))
-		if err := tg.Exec(q, "Account", crmdb.DemoID("Account", 40), crmdb.SystemUserID, crmdb.RoleReadOnly); err != nil {
+		if err := tg.Exec(q, "Account", demo.ID("Account", 40), crmdb.SystemUserID, crmdb.RoleReadOnly); err != nil {
 			t.Fatalf("add team member: %v", err)
 		}
-		if err := tg.Exec(q, "Account", crmdb.DemoID("Account", 40), crmdb.SystemUserID, crmdb.RoleReadWrite); err == nil {
+		if err := tg.Exec(q, "Account", demo.ID("Account", 40), crmdb.SystemUserID, crmdb.RoleReadWrite); err == nil {
 			t.Error("the same user twice in one record's team")
 		}
 	})

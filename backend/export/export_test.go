@@ -15,14 +15,14 @@ import (
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/crm"
-	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/crm/demo"
 	"batchdesk/backend/destination"
 	"batchdesk/backend/jobs"
 )
 
 // addTricky adds records whose values test the writing of every type.
 func addTricky(t *testing.T, c demoCRM) {
-	acct, user := "9a0b6d7e-0000-4000-8000-000000000001", crmdb.DemoID("User", 2)
+	acct, user := "9a0b6d7e-0000-4000-8000-000000000001", demo.ID("User", 2)
 	bTrue, at := "true", "'2025-07-01 12:34:56.123456+00'"
 	if c.name == "sandbox" {
 		bTrue, at = "1", "'2025-07-01T12:34:56.123456Z'"
@@ -32,9 +32,9 @@ func addTricky(t *testing.T, c demoCRM) {
 		VALUES ('`+acct+`', '=SUM(A1)', 'A-9001', 'Retail', '-12.5', 0, '+86 21 1234 5678', 'x@y.example',
 			'https://x.example', '2024-02-29', `+bTrue+`, '`+user+`', `+at+`, `+at+`)`)
 	c.exec(t, `INSERT INTO $S.team_member (object, record_id, user_id, role) VALUES
-		('Account', '`+acct+`', '`+crmdb.DemoID("User", 3)+`', 'read_write'),
-		('Account', '`+acct+`', '`+crmdb.DemoID("User", 1)+`', 'read_write'),
-		('Account', '`+acct+`', '`+crmdb.DemoID("User", 4)+`', 'read_only')`)
+		('Account', '`+acct+`', '`+demo.ID("User", 3)+`', 'read_write'),
+		('Account', '`+acct+`', '`+demo.ID("User", 1)+`', 'read_write'),
+		('Account', '`+acct+`', '`+demo.ID("User", 4)+`', 'read_only')`)
 	c.exec(t, `INSERT INTO $S.contact (id, name, account_id, title, lead_source, created_at, last_modified_at) VALUES
 		('9a0b6d7e-0000-4000-8000-000000000002', 'Zoë 张', '`+acct+`', 'CEO, "Big"
 Boss', 'Cold Call', `+at+`, `+at+`)`)
@@ -69,7 +69,7 @@ func TestBothTargetsWriteTheSameBytes(t *testing.T) {
 	csv := content(t, res)["Account.csv"]
 	row := lineWith(csv, "A-9001")
 	for _, want := range []string{"=SUM(A1),A-9001,Retail,-12.50,0,+86 21 1234 5678,x@y.example,https://x.example,2024-02-29,true,,",
-		crmdb.DemoID("User", 1) + ";" + crmdb.DemoID("User", 3), "2025-07-01T18:04:56.123456+05:30", ",normal"} {
+		demo.ID("User", 1) + ";" + demo.ID("User", 3), "2025-07-01T18:04:56.123456+05:30", ",normal"} {
 		if !strings.Contains(row, want) {
 			t.Errorf("row %q lacks %q", row, want)
 		}
@@ -163,17 +163,17 @@ func TestRelated(t *testing.T) {
 			}
 		}
 
-		res, _ = run(t, c, Request{Object: "Opportunity", Related: true, WithIDs: true, IDs: []string{crmdb.DemoID("Opportunity", 3)}, Zip: "one"})
+		res, _ = run(t, c, Request{Object: "Opportunity", Related: true, WithIDs: true, IDs: []string{demo.ID("Opportunity", 3)}, Zip: "one"})
 		if res.Files[0].Name != "one.zip" {
 			t.Errorf("zip named %q", res.Files[0].Name)
 		}
 		files = content(t, res)
 		items = lines(files["OpportunityLine.csv"])
 		if items[0] != "id,opportunity_id,product_id,quantity,unit_price,discount,owner_id" || len(items) != 1+1 ||
-			!strings.Contains(items[1], ","+crmdb.DemoID("Opportunity", 3)+","+crmdb.DemoID("Product", 4)+",1.0000,") {
+			!strings.Contains(items[1], ","+demo.ID("Opportunity", 3)+","+demo.ID("Product", 4)+",1.0000,") {
 			t.Errorf("with IDs, the lines of opportunity 3:\n%s", strings.Join(items, "\n"))
 		}
-		if opps := lines(files["Opportunity.csv"]); len(opps) != 2 || !strings.HasPrefix(opps[1], crmdb.DemoID("Opportunity", 3)+",Deal 03,") {
+		if opps := lines(files["Opportunity.csv"]); len(opps) != 2 || !strings.HasPrefix(opps[1], demo.ID("Opportunity", 3)+",Deal 03,") {
 			t.Errorf("with IDs, opportunity 3:\n%s", strings.Join(opps, "\n"))
 		}
 	})
@@ -204,7 +204,7 @@ func TestChoosingRecords(t *testing.T) {
 		if n := count(Request{Object: "Account", Where: "industry = 'Retail' AND employees > 0"}); n != 6 {
 			t.Errorf("Retail accounts: %d, want 6", n)
 		}
-		ids := []string{crmdb.DemoID("Account", 1), crmdb.DemoID("Account", 7), crmdb.DemoID("Account", 8), "9a0b6d7e-0000-4000-8000-00000000dead"}
+		ids := []string{demo.ID("Account", 1), demo.ID("Account", 7), demo.ID("Account", 8), "9a0b6d7e-0000-4000-8000-00000000dead"}
 		if n := count(Request{Object: "Account", IDs: ids}); n != 2 {
 			t.Errorf("by IDs (one voided, one missing): %d, want 2", n)
 		}

@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 
 	"batchdesk/backend/apperr"
-	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/crm/demo"
 )
 
 // FuzzSafeName: a zip name from the user never leaves the destination's
@@ -30,7 +30,7 @@ func FuzzRequest(f *testing.F) {
 	f.Add("Account", "name,industri", "api", "", "x.zip", "6f1c2a7e-0b7d-4c1e-9a55-3e0f2b1d4c88")
 	f.Add("Opportunity", "", "zh", "Asia/Shanghai", "", "")
 	f.Add("nope", strings.Repeat("é", 300), "fr", "Mars/Base", "../a", "42")
-	objs := crmdb.DemoObjects()
+	objs := demo.Objects()
 	f.Fuzz(func(t *testing.T, object, fields, headers, zone, zip, id string) {
 		req := Request{Object: object, Headers: headers, Zone: zone, Zip: zip, Related: len(fields)%2 == 0}
 		if fields != "" {

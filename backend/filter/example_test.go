@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"time"
 
-	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/crm/demo"
 	"batchdesk/backend/filter"
 )
 
 func ExampleCompile() {
-	objs := crmdb.DemoObjects()
+	objs := demo.Objects()
 	account := &objs[1]
 	c, err := filter.Compile(`industry IN ('Finance', '科技') AND (employees >= 100 OR founded_on < 2000-01-01)`,
 		account, filter.WithZone(time.UTC))

@@ -8,12 +8,12 @@ import (
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
-	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/crm/demo"
 	"batchdesk/backend/filter"
 )
 
 func account() *catalog.Object {
-	objs := crmdb.DemoObjects()
+	objs := demo.Objects()
 	return &objs[1]
 }
 

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"batchdesk/backend/apperr"
-	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/crm/demo"
 	"batchdesk/backend/imports/mapping"
 	"batchdesk/backend/imports/source"
 	"batchdesk/backend/presets"
@@ -116,8 +116,8 @@ func TestSuggestAndPresets(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	var account = crmdb.DemoObjects()[0]
-	for _, o := range crmdb.DemoObjects() {
+	var account = demo.Objects()[0]
+	for _, o := range demo.Objects() {
 		if o.APIName == "Account" {
 			account = o
 		}
@@ -152,7 +152,7 @@ func TestSuggestAndPresets(t *testing.T) {
 }
 
 func TestGuessObject(t *testing.T) {
-	objs := crmdb.DemoObjects()
+	objs := demo.Objects()
 	cases := []struct {
 		headers []string
 		want    string

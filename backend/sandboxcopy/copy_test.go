@@ -12,6 +12,7 @@ import (
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/crm/demo"
 	"batchdesk/backend/crm/postgres"
 	"batchdesk/backend/crm/sandbox"
 	"batchdesk/backend/pgtest"
@@ -59,12 +60,12 @@ func TestDemoModes(t *testing.T) {
 		{"none", sandboxcopy.Options{Records: sandboxcopy.RecordsNone}, 6,
 			map[string]int{"users": 0, "account": 0, "contact": 0, "opportunity_line": 0}},
 		{"reference of contacts", sandboxcopy.Options{Objects: []string{"Contact"}}, 3,
-			map[string]int{"users": crmdb.DemoUsers + 1, "account": crmdb.DemoAccounts, "contact": 0}},
+			map[string]int{"users": demo.Users + 1, "account": demo.Accounts, "contact": 0}},
 		{"reference of lines", sandboxcopy.Options{Objects: []string{"OpportunityLine"}}, 5,
-			map[string]int{"users": crmdb.DemoUsers + 1, "opportunity": crmdb.DemoOpportunities,
-				"product": crmdb.DemoProducts, "opportunity_line": 0, "account": crmdb.DemoAccounts}},
+			map[string]int{"users": demo.Users + 1, "opportunity": demo.Opportunities,
+				"product": demo.Products, "opportunity_line": 0, "account": demo.Accounts}},
 		{"all", sandboxcopy.Options{Records: sandboxcopy.RecordsAll}, 6,
-			map[string]int{"users": crmdb.DemoUsers + 1, "account": crmdb.DemoAccounts, "contact": crmdb.DemoContacts}},
+			map[string]int{"users": demo.Users + 1, "account": demo.Accounts, "contact": demo.Contacts}},
 		{"capped", sandboxcopy.Options{Objects: []string{"Contact"}, MaxRows: 7}, 3,
 			map[string]int{"account": 7}},
 	}

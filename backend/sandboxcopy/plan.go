@@ -8,6 +8,7 @@ import (
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/crm/demo"
 )
 
 // Records modes.
@@ -171,7 +172,7 @@ func newPlan(all []catalog.Object, opt Options) (*plan, error) {
 		p.objects = append(p.objects, c)
 	}
 	if p.addUsers {
-		p.objects = append(p.objects, crmdb.DemoObjects()[0])
+		p.objects = append(p.objects, demo.Objects()[0])
 	} else {
 		order(p.source["User"])
 		keep["User"] = true

@@ -14,13 +14,6 @@ import (
 // transaction).
 type ExecFunc func(ctx context.Context, query string, args ...any) error
 
-// Statements returns the DDL of the whole demo CRM for d, in order: schema,
-// catalog tables, object tables, team members, audit log, indexes. Every
-// statement is idempotent (IF NOT EXISTS).
-func (d Dialect) Statements() ([]string, error) {
-	return d.ObjectStatements(DemoObjects())
-}
-
 // ObjectStatements returns the DDL of a CRM holding objects, in order: schema,
 // catalog tables, object tables, team members, audit log, indexes. objects
 // must come in install order (every object after the objects it references,
@@ -51,33 +44,6 @@ func (d Dialect) ObjectStatements(objects []catalog.Object) ([]string, error) {
 		out = append(out, d.createIndexes(t)...)
 	}
 	return out, nil
-}
-
-// Install creates the demo CRM's tables, catalog rows and seed data through
-// exec. Running it again changes nothing: tables are created IF NOT EXISTS
-// and rows inserted ON CONFLICT DO NOTHING (also when a seed row clashes with
-// a user's row on a unique field). Run it inside one transaction.
-func Install(ctx context.Context, d Dialect, exec ExecFunc) error {
-	stmts, err := d.Statements()
-	if err != nil {
-		return err
-	}
-	for _, s := range stmts {
-		if err := exec(ctx, s); err != nil {
-			return fmt.Errorf("create demo tables: %w", err)
-		}
-	}
-	for _, r := range catalogRows() {
-		if err := d.insert(ctx, exec, r); err != nil {
-			return fmt.Errorf("write demo catalog: %w", err)
-		}
-	}
-	for _, r := range DemoRows() {
-		if err := d.insert(ctx, exec, r); err != nil {
-			return fmt.Errorf("write demo data (%s): %w", r.Table, err)
-		}
-	}
-	return nil
 }
 
 func (d Dialect) insert(ctx context.Context, exec ExecFunc, r Row) error {
@@ -127,9 +93,6 @@ func InstallObjects(ctx context.Context, d Dialect, exec ExecFunc, objects []cat
 func (d Dialect) InsertRow(ctx context.Context, exec ExecFunc, r Row) error {
 	return d.insert(ctx, exec, r)
 }
-
-// catalogRows describes the demo objects as rows of the catalog tables.
-func catalogRows() []Row { return CatalogRows(DemoObjects()) }
 
 // CatalogRows describes objects as rows of the catalog tables, positions in
 // the given order.

@@ -23,6 +23,7 @@ import (
 
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/crm/demo"
 )
 
 // Kind is the target kind (equal to crm.KindPostgres).
@@ -201,7 +202,7 @@ func (t *Target) InstallDemo(ctx context.Context) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtext('batchdesk.demo-crm'))"); err != nil {
 			return err
 		}
-		return crmdb.Install(ctx, crmdb.Postgres, func(ctx context.Context, q string, args ...any) error {
+		return demo.Install(ctx, crmdb.Postgres, func(ctx context.Context, q string, args ...any) error {
 			_, err := tx.Exec(ctx, q, args...)
 			return err
 		})

@@ -22,6 +22,7 @@ import (
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/crm/demo"
 )
 
 // Kind is the target kind (equal to crm.KindSandbox).
@@ -135,7 +136,7 @@ func (t *Target) InstallDemo(ctx context.Context) error {
 		return fmt.Errorf("install demo crm: %w", err)
 	}
 	defer tx.Rollback()
-	err = crmdb.Install(ctx, crmdb.SQLite, func(ctx context.Context, q string, args ...any) error {
+	err = demo.Install(ctx, crmdb.SQLite, func(ctx context.Context, q string, args ...any) error {
 		_, err := tx.ExecContext(ctx, q, args...)
 		return err
 	})

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/crm/demo"
 	"batchdesk/backend/imports/load"
 	"batchdesk/backend/imports/mapping"
 	"batchdesk/backend/imports/pipeline"
@@ -32,7 +33,7 @@ func members(t *testing.T, tg target, record string) []string {
 // row are blank, and replaced otherwise (DESIGN §1.11).
 func TestUpdateBlankKeepsAndTeamRule(t *testing.T) {
 	eachDemo(t, func(t *testing.T, tg target) {
-		acc1, acc2 := crmdb.DemoID("Account", 1), crmdb.DemoID("Account", 2)
+		acc1, acc2 := demo.ID("Account", 1), demo.ID("Account", 2)
 		team1 := members(t, tg, acc1)
 		if len(team1) == 0 {
 			t.Fatal("the demo account 1 has no team")
@@ -74,7 +75,7 @@ func TestLookups(t *testing.T) {
 		tg.MustExec("INSERT INTO crm.account (id, name, account_no, owner_id, created_by, last_modified_by, created_at, last_modified_at) VALUES ($1, 'Twin Co', 'TW-1', $3, $3, $3, $4, $4), ($2, 'Twin Co', 'TW-2', $3, $3, $3, $4, $4)",
 			"11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222", crmdb.SystemUserID, at)
 		file := write(t, "contacts.csv", "Name,Account,Owner\n"+
-			"C1,"+crmdb.DemoID("Account", 3)+",alice.wang@demo.example\n"+
+			"C1,"+demo.ID("Account", 3)+",alice.wang@demo.example\n"+
 			"C2,A-0004,E002\n"+
 			"C3,Contoso Trading,\n"+
 			"C4,Twin Co,\n"+

@@ -1,4 +1,4 @@
-package crmdb
+package demo
 
 import (
 	"reflect"
@@ -6,21 +6,22 @@ import (
 	"testing"
 
 	"batchdesk/backend/catalog"
+	"batchdesk/backend/crm/crmdb"
 )
 
 func TestDemoIDIsStable(t *testing.T) {
 	// Other code and saved fixtures may hold these ids: they must never change.
-	if got := DemoID("Account", 1); got != "2b74525b-c4c6-58f7-8821-d7488100e153" {
+	if got := ID("Account", 1); got != "2b74525b-c4c6-58f7-8821-d7488100e153" {
 		t.Fatalf("DemoID = %q", got)
 	}
-	if DemoID("Account", 1) != DemoID("Account", 1) || DemoID("Account", 1) == DemoID("Contact", 1) {
+	if ID("Account", 1) != ID("Account", 1) || ID("Account", 1) == ID("Contact", 1) {
 		t.Fatal("DemoID is not a pure function of object and number")
 	}
 }
 
 func TestDemoRows(t *testing.T) {
-	rows := DemoRows()
-	if !reflect.DeepEqual(rows, DemoRows()) {
+	rows := Rows()
+	if !reflect.DeepEqual(rows, Rows()) {
 		t.Fatal("seed data is not deterministic")
 	}
 	ids := map[string]bool{}
@@ -36,8 +37,8 @@ func TestDemoRows(t *testing.T) {
 		ids[id] = true
 		perTable[r.Table]++
 	}
-	want := map[string]int{TableUsers: DemoUsers + 1, "account": DemoAccounts, "contact": DemoContacts,
-		"product": DemoProducts, "opportunity": DemoOpportunities}
+	want := map[string]int{crmdb.TableUsers: Users + 1, "account": Accounts, "contact": Contacts,
+		"product": Products, "opportunity": Opportunities}
 	for table, n := range want {
 		if perTable[table] != n {
 			t.Errorf("%s: %d rows, want %d", table, perTable[table], n)
@@ -47,8 +48,8 @@ func TestDemoRows(t *testing.T) {
 
 // TestStatements: both dialects create the same tables from one description.
 func TestStatements(t *testing.T) {
-	count := func(d Dialect) (tables int) {
-		stmts, err := d.Statements()
+	count := func(d crmdb.Dialect) (tables int) {
+		stmts, err := Statements(d)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,13 +60,13 @@ func TestStatements(t *testing.T) {
 		}
 		return tables
 	}
-	if pg, lite := count(Postgres), count(SQLite); pg != lite || pg != len(DemoObjects())+4 {
-		t.Errorf("postgres creates %d tables, sqlite %d, want %d", pg, lite, len(DemoObjects())+4)
+	if pg, lite := count(crmdb.Postgres), count(crmdb.SQLite); pg != lite || pg != len(Objects())+4 {
+		t.Errorf("postgres creates %d tables, sqlite %d, want %d", pg, lite, len(Objects())+4)
 	}
 }
 
 func TestDemoObjectsAreValid(t *testing.T) {
-	for _, o := range DemoObjects() {
+	for _, o := range Objects() {
 		if o.Primary != "" && o.PrimaryField() == nil {
 			t.Errorf("%s: primary %q is not a field", o.APIName, o.Primary)
 		}

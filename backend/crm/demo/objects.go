@@ -1,41 +1,14 @@
-// Package crmdb holds what the two CRM databases (crm/postgres and
-// crm/sandbox) share: the layout of the CRM's own tables (the two catalog
-// tables, users, related-team members, audit log), the demo CRM's objects and
-// seed data, the DDL for each SQL dialect generated from that one description,
-// and reading the catalog tables back into catalog.Objects.
+// Package demo is the demo CRM of DESIGN §2: its objects (Account, Contact,
+// Product, Opportunity with its lines, and User), their fixed seed records,
+// and installing both into a database of either dialect (crmdb.Dialect).
 //
-// In: a Dialect and a way to run statements (ExecFunc) or rows (Rows). Out:
-// SQL text, installed tables, []catalog.Object. Errors are wrapped driver
-// errors with short context; this package makes no apperr codes.
-package crmdb
+// In: a crmdb.Dialect and a crmdb.ExecFunc. Out: []catalog.Object, seed
+// rows, installed tables. Errors are wrapped driver errors.
+package demo
 
-import "batchdesk/backend/catalog"
-
-// SystemUserID is the fixed id of the built-in user System, the actor of every
-// Batchdesk write and the default owner/creator/modifier of imported records.
-const SystemUserID = "00000000-0000-0000-0000-000000000001"
-
-// Names of the CRM's own tables. In PostgreSQL they live in schema PGSchema;
-// in the sandbox in SQLite's main schema.
-const (
-	PGSchema         = "crm"
-	TableObjects     = "catalog_object" // one row per object
-	TableFields      = "catalog_field"  // one row per field
-	TableUsers       = "users"          // the User object
-	TableTeamMembers = "team_member"    // related-team members of any record
-	TableAuditLog    = "audit_log"      // one row per batch written
-)
-
-// Team roles of a related-team member (team_member.role, Field.TeamRole).
-const (
-	RoleReadWrite = "read_write"
-	RoleReadOnly  = "read_only"
-)
-
-// Life status values of the life_status system column.
-const (
-	LifeNormal  = "normal"
-	LifeInvalid = "invalid" // voided
+import (
+	"batchdesk/backend/catalog"
+	"batchdesk/backend/crm/crmdb"
 )
 
 type fieldOpt func(*catalog.Field)
@@ -92,8 +65,8 @@ func systemFields() []catalog.Field {
 		fld("last_modified_by", catalog.Lookup, "Last Modified By", "最后修改人", system, hasDefault, target("User")),
 		fld("last_modified_at", catalog.DateTime, "Last Modified At", "最后修改时间", system, hasDefault),
 		fld("life_status", catalog.Picklist, "Life Status", "生命状态", system, hasDefault,
-			options(catalog.Option{Value: LifeNormal, LabelEN: "Normal", LabelZH: "正常"},
-				catalog.Option{Value: LifeInvalid, LabelEN: "Invalid", LabelZH: "作废"})),
+			options(catalog.Option{Value: crmdb.LifeNormal, LabelEN: "Normal", LabelZH: "正常"},
+				catalog.Option{Value: crmdb.LifeInvalid, LabelEN: "Invalid", LabelZH: "作废"})),
 	}
 }
 
@@ -104,12 +77,12 @@ func object(api, table, en, zh, primary, master string, own ...catalog.Field) ca
 		Primary: primary, Master: master, Fields: fields, FromCatalog: true}
 }
 
-// DemoObjects returns the demo CRM's objects of DESIGN §2 (plus User) in
+// Objects returns the demo CRM's objects of DESIGN §2 (plus User) in
 // install order: every object comes after the objects it references. The
 // result is a fresh copy; Schema is left empty.
-func DemoObjects() []catalog.Object {
+func Objects() []catalog.Object {
 	return []catalog.Object{
-		object("User", TableUsers, "User", "用户", "name", "",
+		object("User", crmdb.TableUsers, "User", "用户", "name", "",
 			fld("name", catalog.Text, "Name", "姓名", required),
 			fld("email", catalog.Email, "Email", "邮箱", unique),
 			fld("employee_no", catalog.Text, "Employee No.", "工号", unique, maxLen(40)),
@@ -130,8 +103,8 @@ func DemoObjects() []catalog.Object {
 			fld("founded_on", catalog.Date, "Founded On", "成立日期"),
 			fld("is_key_account", catalog.Boolean, "Key Account", "重点客户"),
 			fld("parent_account_id", catalog.Lookup, "Parent Account", "上级客户", target("Account")),
-			fld("team_read_write", catalog.RelatedTeam, "Team (Read/Write)", "相关团队（读写）", team(RoleReadWrite)),
-			fld("team_read_only", catalog.RelatedTeam, "Team (Read Only)", "相关团队（只读）", team(RoleReadOnly)),
+			fld("team_read_write", catalog.RelatedTeam, "Team (Read/Write)", "相关团队（读写）", team(crmdb.RoleReadWrite)),
+			fld("team_read_only", catalog.RelatedTeam, "Team (Read Only)", "相关团队（只读）", team(crmdb.RoleReadOnly)),
 		),
 		object("Product", "product", "Product", "产品", "name", "",
 			fld("name", catalog.Text, "Product Name", "产品名称", required),
