@@ -61,7 +61,7 @@ func (s *Service) Restore(ctx context.Context, id, crm string, started func(jobI
 	if err != nil {
 		return nil, err
 	}
-	is := imports.Settings{CRM: crm, Object: root.APIName, Mode: "insert"}
+	is := imports.Settings{CRM: crm, Object: root.APIName, Mode: "insert", RestoreOf: j.ID}
 	for _, f := range m.Backup.Files {
 		path := files[f.Name]
 		if path == "" {
@@ -122,7 +122,7 @@ func (s *Service) Restore(ctx context.Context, id, crm string, started func(jobI
 	if links, err = dropIDs(links, failed); err != nil || links == "" {
 		return ids, err
 	}
-	_, err = run(imports.Settings{CRM: crm, Object: root.APIName, Mode: "update", Key: "id", Files: []string{links}})
+	_, err = run(imports.Settings{CRM: crm, Object: root.APIName, Mode: "update", Key: "id", Files: []string{links}, RestoreOf: j.ID})
 	return ids, err
 }
 

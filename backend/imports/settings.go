@@ -59,6 +59,10 @@ type Settings struct {
 	// a restart of its failed details links to (set by Restart).
 	MasterIDs string   `json:"masterIds,omitempty"`
 	Files     []string `json:"files"`
+	// RestoreOf is the delete job whose backup this import restores ("" =
+	// a plain import; set by backend/deletion Restore, read by the job
+	// pages and store.ListRestoresOf).
+	RestoreOf string `json:"restoreOf,omitempty"`
 }
 
 // The settings a check error can name (apperr.Error.Setting): the window

@@ -534,6 +534,16 @@ export interface JobSummary {
    */
   scheduleId?: string;
   scheduleTitle?: string;
+  /**
+   * RestoreOf is, for an import job that restores a delete's backup, that
+   * delete job ("" for every other job).
+   */
+  restoreOf?: string;
+  /**
+   * Cascaded is how many detail records a delete job took with it (0
+   * for other jobs).
+   */
+  cascaded?: number;
 }
 
 /**
