@@ -1,0 +1,26 @@
+// The one date/time formatter: every date and time the app shows, in the
+// UI language's order, 24-hour with seconds — the Schedules page's
+// ("02/12/2026, 02:00:00"), now used everywhere.
+import { locale } from './i18n.svelte';
+
+const tag = () => (locale.lang === 'zh' ? 'zh-CN' : 'en-GB');
+const date = { year: 'numeric', month: '2-digit', day: '2-digit' } as const;
+const time = { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' } as const;
+
+function parse(iso: string | Date): Date | null {
+  if (!iso) return null;
+  const d = iso instanceof Date ? iso : new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** A date and time ("01/12/2026, 15:04:05", "2026/12/01 15:04:05"); "" for none or a bad one. */
+export function formatWhen(iso: string | Date): string {
+  const d = parse(iso);
+  return d ? d.toLocaleString(tag(), { ...date, ...time }) : '';
+}
+
+/** A time of day with seconds ("15:04:05"), as in a job's log; "" for none or a bad one. */
+export function formatTime(iso: string | Date): string {
+  const d = parse(iso);
+  return d ? d.toLocaleTimeString(tag(), time) : '';
+}
