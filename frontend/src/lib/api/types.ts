@@ -262,6 +262,13 @@ export interface DestinationInput {
    * after the user checked a changed one).
    */
   acceptHostKey?: boolean;
+  /**
+   * AcceptFingerprint pins the server's host key only when its
+   * fingerprint is this one ("SHA256:…", the one the window showed and
+   * the user checked): a key that is new or changed again since is
+   * refused with its fingerprint, and the pinned one stays.
+   */
+  acceptFingerprint?: string;
 }
 
 /** Destination is a saved destination as people see it. */
