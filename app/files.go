@@ -21,17 +21,21 @@ const sampleRows = 20
 // InspectFile reads a file's encoding, delimiter, header, row count and
 // first rows. The file is read by Go from its path: nothing large passes
 // through the page.
-func (a *ImportAPI) InspectFile(ref FileRef) (FileInfo, error) {
+func (a *ImportAPI) InspectFile(ref FileRef) (imports.FileInfo, error) {
 	if err := a.files.check(ref.Path); err != nil {
-		return FileInfo{}, fail(err)
+		return imports.FileInfo{}, fail(err)
+	}
+	f, err := ref.format()
+	if err != nil {
+		return imports.FileInfo{}, fail(err)
 	}
 	ctx, cancel := a.call(5 * time.Minute)
 	defer cancel()
-	fi, err := imports.InspectFile(ctx, a.ws.Store, ref.Path, ref.format(), sampleRows)
+	fi, err := imports.InspectFile(ctx, a.ws.Store, ref.Path, f, sampleRows)
 	if err != nil {
-		return FileInfo{}, fail(err)
+		return imports.FileInfo{}, fail(err)
 	}
-	return FileInfo(fi), nil
+	return fi, nil
 }
 
 // SuggestMapping auto-matches headers to the object's fields and finds
@@ -57,8 +61,12 @@ func (a *ImportAPI) SuggestMapping(connection, object string, headers []string) 
 // ColumnValues lists the distinct values of a column, most frequent first,
 // for the value-map editor. Cells are split on ";" (the multi-picklist
 // separator, which no option can contain).
-func (a *ImportAPI) ColumnValues(ref FileRef, header string, limit int) ([]ValueCount, error) {
+func (a *ImportAPI) ColumnValues(ref FileRef, header string, limit int) ([]imports.ValueCount, error) {
 	if err := a.files.check(ref.Path); err != nil {
+		return nil, fail(err)
+	}
+	f, err := ref.format()
+	if err != nil {
 		return nil, fail(err)
 	}
 	ctx, cancel := a.call(5 * time.Minute)
@@ -66,15 +74,11 @@ func (a *ImportAPI) ColumnValues(ref FileRef, header string, limit int) ([]Value
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
-	vals, err := imports.FileColumnValues(ctx, a.ws.Store, ref.Path, ref.format(), header, limit)
+	vals, err := imports.FileColumnValues(ctx, a.ws.Store, ref.Path, f, header, limit)
 	if err != nil {
 		return nil, fail(err)
 	}
-	out := make([]ValueCount, len(vals))
-	for i, v := range vals {
-		out[i] = ValueCount(v)
-	}
-	return out, nil
+	return vals, nil
 }
 
 // GuessObject names the object of the connection that a file with these

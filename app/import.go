@@ -4,39 +4,44 @@ import (
 	"time"
 
 	"batchdesk/backend/imports"
+	"batchdesk/backend/ingest/pipeline"
+	"batchdesk/backend/ingest/source"
 )
 
 // StartValidate validates req's files against the object (and checks
 // lookups and keys against the CRM, read-only) as a job; it returns the
 // job's ID at once. Failing rows appear in GetProblems as they are found.
 func (a *ImportAPI) StartValidate(req ImportRequest) (string, error) {
-	if err := a.checkFiles(req); err != nil {
-		return "", err
-	}
-	set := importSettings(req)
-	set.ValidateOnly = true
-	return a.startImport(set)
+	return a.startImport(req, func(r *imports.Request) { r.ValidateOnly = true })
 }
 
 // StartRehearse runs req's whole load in one transaction on the CRM and
 // rolls it back, as a job; it returns the job's ID at once.
 func (a *ImportAPI) StartRehearse(req ImportRequest) (string, error) {
-	if err := a.checkFiles(req); err != nil {
-		return "", err
-	}
-	set := importSettings(req)
-	set.Rehearse = true
-	return a.startImport(set)
+	return a.startImport(req, func(r *imports.Request) { r.Rehearse = true })
 }
 
 // StartImport imports req's files as a job; it returns the job's ID at
 // once. The job can be canceled (CancelJob) and resumed (ResumeJob, or
 // `batchdesk jobs resume ID`).
 func (a *ImportAPI) StartImport(req ImportRequest) (string, error) {
+	return a.startImport(req, func(*imports.Request) {})
+}
+
+// startImport checks req's files, converts it, lets how mark what kind of
+// run it is and starts the job on the app's context (it outlives the
+// call).
+func (a *ImportAPI) startImport(req ImportRequest, how func(*imports.Request)) (string, error) {
 	if err := a.checkFiles(req); err != nil {
 		return "", err
 	}
-	return a.startImport(importSettings(req))
+	r, err := importRequest(req)
+	if err != nil {
+		return "", fail(err)
+	}
+	how(&r)
+	id, err := a.imports.Start(a.ctx, r)
+	return id, fail(err)
 }
 
 // checkFiles refuses, in browser mode, a request naming a file outside
@@ -61,12 +66,6 @@ func (a *ImportAPI) checkFiles(req ImportRequest) error {
 	return nil
 }
 
-// startImport starts a job on the app's context (it outlives the call).
-func (a *App) startImport(set imports.Settings) (string, error) {
-	id, err := a.imports.Start(a.ctx, set)
-	return id, fail(err)
-}
-
 // GetProblems returns one page of a job's failing rows (original cells in
 // header order, problems per cell), filtered by problem code and column,
 // with the counts by code and by column. Done is false while the job runs.
@@ -77,55 +76,51 @@ func (a *ImportAPI) GetProblems(jobID string, q ProblemQuery) (ProblemPage, erro
 		q.Limit = 100
 	}
 	p, err := a.imports.Problems(ctx, jobID, q.Offset, q.Limit, q.Code, q.Column)
-	if err != nil {
-		return ProblemPage{}, fail(err)
-	}
-	out := ProblemPage{Header: p.Header, Total: p.Total, Rows: make([]ProblemRow, len(p.Rows)),
-		ByCode: p.ByCode, ByColumn: p.ByColumn, Done: p.Done}
-	for i, r := range p.Rows {
-		out.Rows[i] = ProblemRow{Line: r.Line, File: r.File, Cells: r.Cells, Problems: make([]CellProblem, len(r.Problems))}
-		for k, c := range r.Problems {
-			out.Rows[i].Problems[k] = CellProblem(c)
-		}
-	}
-	return out, nil
+	return p, fail(err)
 }
 
-// importSettings is an import request as a job's settings: the mapping is
-// used as it comes (no auto-matching); BatchSize 0 takes the setting.
-func importSettings(req ImportRequest) imports.Settings {
-	m := req.Mapping
-	set := imports.Settings{CRM: req.Connection, Object: req.Object, Mode: string(m.Mode), Key: m.Key,
-		Mapping: &m, BatchSize: req.BatchSize, MasterKey: req.MasterKey}
-	set.Files, set.Formats = fileRefs(req.Files, nil)
-	for _, d := range req.Details {
-		dm := d.Mapping
-		var files []string
-		files, set.Formats = fileRefs(d.Files, set.Formats)
-		set.DetailFiles = append(set.DetailFiles, imports.DetailFiles{Object: d.Object, Files: files,
-			Mapping: &dm, MasterColumn: d.MasterColumn})
+// importRequest is the page's import request as the service's: the
+// mapping used as it comes (no auto-matching); BatchSize 0 takes the
+// setting; each file's encoding and delimiter parsed.
+func importRequest(req ImportRequest) (imports.Request, error) {
+	r := imports.Request{CRM: req.Connection, Object: req.Object, Mapping: req.Mapping,
+		BatchSize: req.BatchSize, MasterKey: req.MasterKey}
+	var err error
+	if r.Files, err = fileRefs(req.Files, &r.Formats); err != nil {
+		return r, err
 	}
-	return set
+	for _, d := range req.Details {
+		files, err := fileRefs(d.Files, &r.Formats)
+		if err != nil {
+			return r, err
+		}
+		r.Details = append(r.Details, pipeline.Detail{Object: d.Object, Files: files, Mapping: d.Mapping, MasterColumn: d.MasterColumn})
+	}
+	return r, nil
 }
 
 // fileRefs splits file references into paths and, for those read with a
-// chosen encoding or delimiter, formats (added to formats).
-func fileRefs(refs []FileRef, formats map[string]imports.Format) ([]string, map[string]imports.Format) {
+// chosen encoding or delimiter, formats (added to *formats).
+func fileRefs(refs []FileRef, formats *map[string]source.Format) ([]string, error) {
 	paths := make([]string, 0, len(refs))
 	for _, r := range refs {
 		paths = append(paths, r.Path)
-		if r.Encoding == "" && r.Delimiter == "" {
+		f, err := r.format()
+		if err != nil {
+			return nil, err
+		}
+		if f == (source.Format{}) {
 			continue
 		}
-		if formats == nil {
-			formats = map[string]imports.Format{}
+		if *formats == nil {
+			*formats = map[string]source.Format{}
 		}
-		formats[r.Path] = r.format()
+		(*formats)[r.Path] = f
 	}
-	return paths, formats
+	return paths, nil
 }
 
 // format is how to read the file.
-func (r FileRef) format() imports.Format {
-	return imports.Format{Encoding: r.Encoding, Delimiter: r.Delimiter}
+func (r FileRef) format() (source.Format, error) {
+	return imports.ParseFormat(r.Encoding, r.Delimiter)
 }

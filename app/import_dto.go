@@ -17,23 +17,6 @@ type FileRef struct {
 	Delimiter string `json:"delimiter"`
 }
 
-// FileInfo is what the files step shows of one file.
-type FileInfo struct {
-	Path      string   `json:"path"`
-	Name      string   `json:"name"`
-	Size      int64    `json:"size"`
-	Encoding  string   `json:"encoding"`
-	Delimiter string   `json:"delimiter"`
-	Header    []string `json:"header"`
-	RowCount  int      `json:"rowCount"`
-	// Sample is the first rows, fields in header order.
-	Sample [][]string `json:"sample"`
-	// SampleLines are the file lines the sample rows start on.
-	SampleLines []int `json:"sampleLines"`
-	// Warnings are file-level problems worth showing (ragged rows …).
-	Warnings []string `json:"warnings"`
-}
-
 // MappingSuggestion is the mapping step's starting point.
 type MappingSuggestion struct {
 	// Mapping holds the auto-accepted pairs (confidence ≥ AutoAccept).
@@ -43,12 +26,6 @@ type MappingSuggestion struct {
 	Suggestions []mapping.Suggestion `json:"suggestions"`
 	// Presets are saved presets whose headers match the file's.
 	Presets []PresetSummary `json:"presets"`
-}
-
-// ValueCount is one distinct value of a column and how often it occurs.
-type ValueCount struct {
-	Value string `json:"value"`
-	Count int    `json:"count"`
 }
 
 // ImportRequest is everything an import (or its validation or rehearsal)
@@ -74,14 +51,6 @@ type DetailRequest struct {
 	MasterColumn string `json:"masterColumn"`
 }
 
-// CellProblem is one problem of one cell (or of the whole row when Column
-// is ""); ProblemRow is one failing row of the preview grid: its file line,
-// file name, original cells in header order and problems.
-type (
-	CellProblem = imports.CellProblem
-	ProblemRow  = imports.ProblemRow
-)
-
 // ProblemQuery pages and filters the preview grid.
 type ProblemQuery struct {
 	Offset int    `json:"offset"`
@@ -91,16 +60,7 @@ type ProblemQuery struct {
 }
 
 // ProblemPage is one page of failing rows and the totals.
-type ProblemPage struct {
-	Header []string `json:"header"`
-	// Total is the number of failing rows matching the query's filters.
-	Total    int              `json:"total"`
-	Rows     []ProblemRow     `json:"rows"`
-	ByCode   map[string]int64 `json:"byCode"`
-	ByColumn map[string]int64 `json:"byColumn"`
-	// Done is false while the job is still producing problems.
-	Done bool `json:"done"`
-}
+type ProblemPage = imports.ProblemPage
 
 // JobSummary is one row of the jobs dashboard.
 type JobSummary struct {
@@ -115,6 +75,8 @@ type JobSummary struct {
 	Total        int64    `json:"total"`
 	Succeeded    int64    `json:"succeeded"`
 	Failed       int64    `json:"failed"`
+	Added        int64    `json:"added"`       // of an import's Succeeded: records inserted
+	Updated      int64    `json:"updated"`     // of an import's Succeeded: records updated
 	SuccessRate  float64  `json:"successRate"` // 0..1; 0 when Total is 0
 	CreatedAt    string   `json:"createdAt"`
 	StartedAt    string   `json:"startedAt"`

@@ -103,8 +103,8 @@ func TestValidateAndPageProblems(t *testing.T) {
 	if first.Line != 3 || first.File != "acc.csv" || strings.Join(first.Cells, ",") != "T Bad Industry,Spaceships,5,b@example.com" {
 		t.Fatalf("first row = %+v", first)
 	}
-	if c := first.Problems; len(c) != 1 || c[0].Column != "Industry" || c[0].Field != "industry" ||
-		c[0].Code != string(validate.CodeBadPicklist) || c[0].Value != "Spaceships" || c[0].Message == "" {
+	if c := first.Problems; len(c) != 1 || c[0].Header != "Industry" || c[0].Field != "industry" ||
+		c[0].Code != validate.CodeBadPicklist || c[0].Value != "Spaceships" || c[0].Message == "" {
 		t.Fatalf("first row's problems = %+v", c)
 	}
 	// the next page
@@ -114,7 +114,7 @@ func TestValidateAndPageProblems(t *testing.T) {
 	}
 	// filters: by code, by column, both
 	p, _ = a.GetProblems(id, ProblemQuery{Limit: 10, Code: string(validate.CodeNotNumber)})
-	if p.Total != 1 || p.Rows[0].Line != 5 || p.Rows[0].Problems[0].Column != "Employees" || p.Rows[0].Problems[0].Value != "many" {
+	if p.Total != 1 || p.Rows[0].Line != 5 || p.Rows[0].Problems[0].Header != "Employees" || p.Rows[0].Problems[0].Value != "many" {
 		t.Fatalf("by code = %+v", p)
 	}
 	p, _ = a.GetProblems(id, ProblemQuery{Limit: 10, Column: "Industry"})

@@ -43,7 +43,7 @@ func rfc3339(t time.Time) string {
 func jobSummary(j store.Job) JobSummary {
 	f := jobs.Summarize(j, time.Now())
 	s := JobSummary{JobID: j.ID, Kind: j.Kind, Status: j.Status, Connection: j.Connection, Object: j.Object,
-		Files: []string{}, Total: j.Total, Succeeded: j.Succeeded, Failed: j.Failed,
+		Files: []string{}, Total: j.Total, Succeeded: j.Succeeded, Failed: j.Failed, Added: j.Added, Updated: j.Updated,
 		CreatedAt: rfc3339(j.CreatedAt), StartedAt: rfc3339(j.StartedAt), FinishedAt: rfc3339(j.FinishedAt),
 		Message: j.Message, HasErrors: j.ErrorReport != "" && fileExists(j.ErrorReport),
 		Resumable: f.Resumable, Seconds: f.Seconds, SuccessRate: f.SuccessRate, RowsPerSec: f.RowsPerSec}
@@ -182,9 +182,24 @@ func (a *JobsAPI) CancelJob(id string) error {
 	return fail(a.jobs.Cancel(ctx, id))
 }
 
-// ResumeJob continues an interrupted or canceled import where it stopped;
-// it returns the job's ID (the same).
+// ResumeJob continues an interrupted or canceled import, or an
+// interrupted, canceled or failed delete (on exactly the records it
+// captured, skipping the batches that committed), where it stopped; it
+// returns the job's ID (the same).
 func (a *JobsAPI) ResumeJob(id string) (string, error) {
+	ctx, cancel := a.call(10 * time.Second)
+	j, err := a.jobs.Get(ctx, id)
+	cancel()
+	if err != nil {
+		return "", fail(err)
+	}
+	if j.Kind == store.JobDelete {
+		// The job runs on the app's context: it outlives this call.
+		if err := (&DeleteAPI{a.App}).service().Resume(a.ctx, id, ""); err != nil {
+			return "", fail(err)
+		}
+		return id, nil
+	}
 	if err := a.imports.Resume(a.ctx, id, ""); err != nil {
 		return "", fail(err)
 	}

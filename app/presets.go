@@ -41,7 +41,8 @@ func (a *PresetsAPI) ListPresets(object string) ([]PresetSummary, error) {
 	return out, nil
 }
 
-// GetPreset returns a preset's mapping (name, object, mode, key, zone, columns).
+// GetPreset returns a preset's mapping (name, object, mode, key, zone,
+// columns; a master–detail preset's master key column and details too).
 func (a *PresetsAPI) GetPreset(name string) (mapping.Preset, error) {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
@@ -49,16 +50,18 @@ func (a *PresetsAPI) GetPreset(name string) (mapping.Preset, error) {
 	return p, fail(err)
 }
 
-// SavePreset creates or replaces a preset; headers (the file's) let later
-// files with the same headers find it.
-func (a *PresetsAPI) SavePreset(name string, m mapping.Mapping, headers []string) (PresetSummary, error) {
+// SavePreset creates or replaces preset name with p (a mapping, and on a
+// master–detail import its master key column and details); headers (the
+// master file's) let later files with the same headers find it.
+func (a *PresetsAPI) SavePreset(name string, p mapping.Preset, headers []string) (PresetSummary, error) {
 	ctx, cancel := a.call(10 * time.Second)
 	defer cancel()
-	p, err := presets.Save(ctx, a.ws.Store, mapping.Preset{Name: name, Mapping: m}, headers)
+	p.Name = name
+	row, err := presets.Save(ctx, a.ws.Store, p, headers)
 	if err != nil {
 		return PresetSummary{}, fail(err)
 	}
-	return presetSummary(p), nil
+	return presetSummary(row), nil
 }
 
 // RenamePreset renames a preset.
@@ -94,7 +97,7 @@ func (a *PresetsAPI) ImportPreset(text string) (PresetSummary, error) {
 	if p.Name == "" {
 		return PresetSummary{}, fail(apperr.New(apperr.Invalid, "the preset file has no \"name\""))
 	}
-	return a.SavePreset(p.Name, p.Mapping, nil)
+	return a.SavePreset(p.Name, p, nil)
 }
 
 // SaveTextFile asks where to save and writes content there (window only);

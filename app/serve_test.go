@@ -140,6 +140,7 @@ func TestSurface(t *testing.T) {
 		"import":       "ColumnValues GetProblems GuessObject InspectFile PickFiles StartImport StartRehearse StartValidate SuggestMapping",
 		"jobs":         "CancelJob GetJob ListJobs RestartJob ResumeJob SaveErrorReport SaveObjectReport",
 		"presets":      "DeletePreset ExportPreset GetPreset ImportPreset ListPresets RenamePreset SavePreset SaveTextFile",
+		"records":      "RecordNames SearchRecords",
 		"settings":     "GetSettings Info SaveSettings",
 		"window":       "UIReady UIStep",
 	}

@@ -9,6 +9,8 @@ import (
 	"batchdesk/backend/export"
 	"batchdesk/backend/httpapi"
 	"batchdesk/backend/ingest/mapping"
+	"batchdesk/backend/ingest/pipeline"
+	"batchdesk/backend/ingest/validate"
 	"batchdesk/backend/jobs"
 	"batchdesk/backend/store"
 	"batchdesk/backend/tsgen"
@@ -57,6 +59,7 @@ func TypeScript(root string) (string, error) {
 			t(connections.Input{}): "ConnectionInput", t(JobEvent{}): "JobLogEntry", t(jobs.Event{}): "JobEvent",
 			t(export.Request{}): "ExportRequest", t(export.File{}): "ExportFile", t(export.Counted{}): "ExportCount",
 			t(destinations.Destination{}): "SavedDestination", t(destinations.Input{}): "DestinationInput",
+			t(validate.Problem{}): "CellProblem", t(pipeline.FailedRow{}): "ProblemRow",
 		},
 		Fields: map[string]string{
 			"Settings.Language":   "Language",

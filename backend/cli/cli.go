@@ -91,6 +91,7 @@ var settingFlags = map[string]string{
 	imports.SettingCRM: "--crm", imports.SettingObject: "--object", imports.SettingMode: "--mode",
 	imports.SettingKey: "--key", imports.SettingBatchSize: "--batch-size", imports.SettingMaxFileMB: "--max-file-mb",
 	imports.SettingMasterKey: "--master-key", imports.SettingDetails: "--detail",
+	imports.SettingFailedOnly: "--failed-only",
 }
 
 func message(err error) string {

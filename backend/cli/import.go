@@ -53,9 +53,10 @@ func (f *importFlags) bind(fs *pflag.FlagSet, job bool) {
 	}
 }
 
-// settings turns the flags and the files into an import's settings.
-func (f *importFlags) settings(files []string) imports.Settings {
-	return imports.Settings{CRM: f.crm, Object: f.object, Mode: f.mode, Key: f.key, Preset: f.preset,
+// form turns the flags and the files into the command line's form of an
+// import, which the import service completes (Service.Complete).
+func (f *importFlags) form(files []string) imports.Form {
+	return imports.Form{CRM: f.crm, Object: f.object, Mode: f.mode, Key: f.key, Preset: f.preset,
 		Maps: f.maps, Encoding: f.encoding, Delimiter: f.delimiter,
 		BatchSize: f.batchSize, MaxFileMB: f.maxFileMB, Rehearse: f.rehearse, Errors: f.errors,
 		MasterKey: f.masterKey, Details: f.details, Files: files}
@@ -94,10 +95,16 @@ func runImport(env *Env, cmd *cobra.Command, f *importFlags, files []string, val
 	if err != nil {
 		return err
 	}
-	set := f.settings(files)
-	set.ValidateOnly = validateOnly
+	form := f.form(files)
+	form.ValidateOnly = validateOnly
 	return runJob(env, cmd.Context(), r, f.asJSON, func(ctx context.Context) (string, error) {
-		return svc.Start(ctx, set)
+		// The same complete request the window sends: a mapping for each
+		// file set, each detail with its master column.
+		req, err := svc.Complete(ctx, form)
+		if err != nil {
+			return "", err
+		}
+		return svc.Start(ctx, req)
 	})
 }
 

@@ -231,3 +231,20 @@ func TestImportCanceledIsResumable(t *testing.T) {
 		t.Fatalf("resumed summary = %+v", s2)
 	}
 }
+
+// TestUpsertSummarySplitsAddedUpdated: an upsert's --json summary and
+// `jobs show` say how many records were added and how many updated.
+func TestUpsertSummarySplitsAddedUpdated(t *testing.T) {
+	isolateHome(t)
+	ctx := context.Background()
+	c := sandboxCRM(t)
+	data := writeFile(t, "accounts.csv", "Account No,Name\nA-0001,Renamed One\nN-0001,New One\nA-0002,Renamed Two\nN-0002,New Two\nN-0003,New Three\n")
+	r := runCLI(t, ctx, "import", data, "--crm", c, "--object", "Account", "--mode", "upsert", "--key", "account_no", "--json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s %s", r.code, r.stderr, r.stdout)
+	}
+	s := decodeSummary(t, r.lastLine())
+	if s.Succeeded != 5 || s.Added != 3 || s.Updated != 2 {
+		t.Fatalf("summary = %+v", s)
+	}
+}

@@ -237,7 +237,11 @@ func buildPreset(ctx context.Context, ws *Services, name string, f *importFlags,
 		Columns: map[string]mapping.Column{}}
 	sig := ""
 	if file != "" {
-		header, err := imports.ReadHeader(file, imports.Format{Encoding: f.encoding, Delimiter: f.delimiter}, f.maxFileMB)
+		format, err := imports.ParseFormat(f.encoding, f.delimiter)
+		if err != nil {
+			return store.Preset{}, err
+		}
+		header, err := imports.ReadHeader(file, format, f.maxFileMB)
 		if err != nil {
 			return store.Preset{}, err
 		}

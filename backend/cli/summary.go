@@ -18,6 +18,8 @@ type jobSummary struct {
 	Total      int64   `json:"total"`
 	Succeeded  int64   `json:"succeeded"`
 	Failed     int64   `json:"failed"`
+	Added      int64   `json:"added"`   // of an import's succeeded: records inserted
+	Updated    int64   `json:"updated"` // of an import's succeeded: records updated
 	ErrorsFile *string `json:"errorsFile"`
 	// ErrorsFiles are every object's report (a master–detail import has
 	// one per object whose rows failed; the master's first).
@@ -49,7 +51,7 @@ func reportsOf(j store.Job) []reportView {
 
 func summaryOf(j store.Job) jobSummary {
 	s := jobSummary{JobID: j.ID, Status: j.Status, Total: j.Total, Succeeded: j.Succeeded,
-		Failed: j.Failed, Seconds: jobSeconds(j), ErrorsFiles: reportsOf(j)}
+		Failed: j.Failed, Added: j.Added, Updated: j.Updated, Seconds: jobSeconds(j), ErrorsFiles: reportsOf(j)}
 	if j.ErrorReport != "" {
 		p := j.ErrorReport
 		s.ErrorsFile = &p
@@ -70,6 +72,9 @@ func printSummary(env *Env, j store.Job, asJSON bool) {
 	}
 	fmt.Fprintf(env.Stdout, "Job %s: %s\n", j.ID, j.Status)
 	fmt.Fprintf(env.Stdout, "  %d rows: %d succeeded, %d failed (%.1f s)\n", j.Total, j.Succeeded, j.Failed, jobSeconds(j))
+	if j.Added > 0 && j.Updated > 0 {
+		fmt.Fprintf(env.Stdout, "  %d added, %d updated\n", j.Added, j.Updated)
+	}
 	reports := reportsOf(j)
 	for _, r := range reports {
 		if len(reports) == 1 {

@@ -9,9 +9,11 @@
 // demo CRM installed (InstallDemo), the server's version (ServerVersion), a
 // password check by fresh login (VerifyPassword). Both targets also have
 // BeginRead (a consistent read for an export, see crm/query), which the
-// export engine reaches through a small interface of its own. Code that
-// needs other SQL access type-switches on *postgres.Target (Pool, Schema)
-// and *sandbox.Target (DB).
+// export engine reaches through a small interface of its own; the delete and
+// the import (backend/ingest/load) likewise declare the methods they use
+// (DeleteBatch, ImportLedger, Lookup …) and check both targets implement
+// them. The SQL that differs per backend lives in crm/postgres and
+// crm/sandbox.
 //
 // Errors: ParseSpec and Open return *apperr.Error with code Invalid (bad spec
 // or DSN), AuthFailed (wrong user name or password), Unavailable (unreachable

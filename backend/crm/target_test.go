@@ -3,7 +3,6 @@ package crm_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -11,73 +10,11 @@ import (
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm"
 	"batchdesk/backend/crm/crmdb"
-	"batchdesk/backend/crm/postgres"
-	"batchdesk/backend/crm/sandbox"
-	"batchdesk/backend/pgtest"
+	"batchdesk/backend/crm/crmtest"
 )
 
-// target is one CRM under test plus raw SQL access in its dialect.
-type target struct {
-	crm.Target
-	d    crmdb.Dialect
-	exec func(q string, args ...any) error
-	// count returns the number of rows of a CRM table.
-	count func(table string) int
-}
-
-// eachTarget runs fn against the demo CRM on PostgreSQL and in a sandbox
-// file: the one suite both targets must pass.
-func eachTarget(t *testing.T, fn func(t *testing.T, tg target)) {
-	t.Run("postgres", func(t *testing.T) {
-		t.Parallel()
-		tg := openTarget(t, crm.Spec{Kind: crm.KindPostgres, DSN: pgtest.NewDatabase(t)})
-		if err := crm.InstallDemo(context.Background(), tg.Target); err != nil {
-			t.Fatal(err)
-		}
-		fn(t, tg)
-	})
-	t.Run("sandbox", func(t *testing.T) {
-		t.Parallel()
-		fn(t, openTarget(t, crm.Spec{Kind: crm.KindSandbox, Path: filepath.Join(t.TempDir(), "crm.db")}))
-	})
-}
-
-func openTarget(t *testing.T, spec crm.Spec) target {
-	t.Helper()
-	ctx := context.Background()
-	opened, err := crm.Open(ctx, spec)
-	if err != nil {
-		t.Fatalf("open %s: %v", spec, err)
-	}
-	t.Cleanup(func() { opened.Close() })
-	tg := target{Target: opened}
-	switch x := opened.(type) {
-	case *postgres.Target:
-		tg.d = crmdb.Postgres
-		tg.exec = func(q string, args ...any) error { _, err := x.Pool().Exec(ctx, q, args...); return err }
-		tg.count = func(table string) (n int) {
-			if err := x.Pool().QueryRow(ctx, "SELECT count(*) FROM "+tg.d.Table(table)).Scan(&n); err != nil {
-				t.Fatalf("count %s: %v", table, err)
-			}
-			return n
-		}
-	case *sandbox.Target:
-		tg.d = crmdb.SQLite
-		tg.exec = func(q string, args ...any) error { _, err := x.DB().ExecContext(ctx, q, args...); return err }
-		tg.count = func(table string) (n int) {
-			if err := x.DB().QueryRowContext(ctx, "SELECT count(*) FROM "+tg.d.Table(table)).Scan(&n); err != nil {
-				t.Fatalf("count %s: %v", table, err)
-			}
-			return n
-		}
-	default:
-		t.Fatalf("unexpected target type %T", opened)
-	}
-	return tg
-}
-
 func TestTargetObjects(t *testing.T) {
-	eachTarget(t, func(t *testing.T, tg target) {
+	crmtest.EachParallel(t, func(t *testing.T, tg *crmtest.Target) {
 		ctx := context.Background()
 		got, err := tg.Objects(ctx)
 		if err != nil {
@@ -85,7 +22,7 @@ func TestTargetObjects(t *testing.T) {
 		}
 		want := crmdb.DemoObjects()
 		for i := range want {
-			want[i].Schema = tg.d.Schema
+			want[i].Schema = tg.Dialect.Schema
 		}
 		if len(got) != len(want) {
 			t.Fatalf("got %d objects, want %d", len(got), len(want))
@@ -120,7 +57,7 @@ func TestTargetObjects(t *testing.T) {
 
 // TestDemoContract checks the parts of DESIGN §2 other code relies on.
 func TestDemoContract(t *testing.T) {
-	eachTarget(t, func(t *testing.T, tg target) {
+	crmtest.EachParallel(t, func(t *testing.T, tg *crmtest.Target) {
 		ctx := context.Background()
 		field := func(object, name string) *catalog.Field {
 			t.Helper()
@@ -178,20 +115,20 @@ func TestDemoContract(t *testing.T) {
 }
 
 func TestInstallDemoIdempotent(t *testing.T) {
-	eachTarget(t, func(t *testing.T, tg target) {
+	crmtest.EachParallel(t, func(t *testing.T, tg *crmtest.Target) {
 		ctx := context.Background()
 		tables := []string{crmdb.TableObjects, crmdb.TableFields, crmdb.TableUsers, "account", "contact",
 			"product", "opportunity", "opportunity_line", crmdb.TableTeamMembers, crmdb.TableAuditLog}
 		before := map[string]int{}
 		for _, tb := range tables {
-			before[tb] = tg.count(tb)
+			before[tb] = tg.Count(tb)
 		}
 		objsBefore, _ := tg.Objects(ctx)
 		if err := crm.InstallDemo(ctx, tg.Target); err != nil {
 			t.Fatal(err)
 		}
 		for _, tb := range tables {
-			if n := tg.count(tb); n != before[tb] {
+			if n := tg.Count(tb); n != before[tb] {
 				t.Errorf("%s: %d rows after a second install, %d before", tb, n, before[tb])
 			}
 		}
@@ -213,8 +150,8 @@ func TestInstallDemoIdempotent(t *testing.T) {
 
 func TestConstraints(t *testing.T) {
 	missing := "9a0b6d7e-0000-4000-8000-000000000000"
-	eachTarget(t, func(t *testing.T, tg target) {
-		p := tg.d.Param
+	crmtest.EachParallel(t, func(t *testing.T, tg *crmtest.Target) {
+		p := tg.Dialect.Param
 		ins := func(table string, cols string, n int) string {
 			ps := ""
 			for i := 1; i <= n; i++ {
@@ -223,7 +160,7 @@ func TestConstraints(t *testing.T) {
 				}
 				ps += p(i)
 			}
-			return fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", tg.d.Table(table), cols, ps)
+			return fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", tg.Dialect.Table(table), cols, ps)
 		}
 		rejected := []struct {
 			name string
@@ -246,28 +183,28 @@ func TestConstraints(t *testing.T) {
 				[]any{"Account", crmdb.DemoID("Account", 1), crmdb.SystemUserID, "owner"}},
 		}
 		for _, c := range rejected {
-			if err := tg.exec(c.q, c.args...); err != nil {
+			if err := tg.Exec(c.q, c.args...); err != nil {
 				t.Logf("%s: %v", c.name, err)
 			} else {
 				t.Errorf("%s: accepted %s %v", c.name, c.q, c.args)
 			}
 		}
 		// What the constraints must let through.
-		if err := tg.exec(ins("account", "name, industry, annual_revenue, founded_on", 4),
+		if err := tg.Exec(ins("account", "name, industry, annual_revenue, founded_on", 4),
 			"Ok", "Retail", "-12.5", "2024-02-29"); err != nil {
 			t.Errorf("valid account refused: %v", err)
 		}
 		// Master-detail: deleting an opportunity deletes its lines.
 		opp := crmdb.DemoID("Opportunity", 2)
-		before := tg.count("opportunity_line")
-		if err := tg.exec("DELETE FROM "+tg.d.Table("opportunity")+" WHERE id = "+p(1), opp); err != nil {
+		before := tg.Count("opportunity_line")
+		if err := tg.Exec("DELETE FROM "+tg.Dialect.Table("opportunity")+" WHERE id = "+p(1), opp); err != nil {
 			t.Fatalf("delete opportunity: %v", err)
 		}
-		if after := tg.count("opportunity_line"); after >= before {
+		if after := tg.Count("opportunity_line"); after >= before {
 			t.Errorf("lines of a deleted opportunity remain: %d before, %d after", before, after)
 		}
 		// A lookup is cleared, not blocking, when its target goes.
-		if err := tg.exec("DELETE FROM "+tg.d.Table("account")+" WHERE id = "+p(1), crmdb.DemoID("Account", 1)); err != nil {
+		if err := tg.Exec("DELETE FROM "+tg.Dialect.Table("account")+" WHERE id = "+p(1), crmdb.DemoID("Account", 1)); err != nil {
 			t.Errorf("delete a parent account: %v", err)
 		}
 	})
@@ -276,21 +213,55 @@ func TestConstraints(t *testing.T) {
 // TestSupportTables: the audit log and team members accept what the import
 // engine writes, on both targets.
 func TestSupportTables(t *testing.T) {
-	eachTarget(t, func(t *testing.T, tg target) {
-		q, args := tg.d.InsertAudit(crmdb.AuditEntry{Object: "Account", Action: "import.insert", Records: 5000, JobID: "job-1"})
-		if err := tg.exec(q, args...); err != nil {
+	crmtest.EachParallel(t, func(t *testing.T, tg *crmtest.Target) {
+		q, args := tg.Dialect.InsertAudit(crmdb.AuditEntry{Object: "Account", Action: "import.insert", Records: 5000, JobID: "job-1"})
+		if err := tg.Exec(q, args...); err != nil {
 			t.Fatalf("write audit entry: %v", err)
 		}
-		if n := tg.count(crmdb.TableAuditLog); n != 1 {
+		if n := tg.Count(crmdb.TableAuditLog); n != 1 {
 			t.Errorf("audit log has %d rows, want 1", n)
 		}
 		q = fmt.Sprintf("INSERT INTO %s (object, record_id, user_id, role) VALUES (%s, %s, %s, %s)",
-			tg.d.Table(crmdb.TableTeamMembers), tg.d.Param(1), tg.d.Param(2), tg.d.Param(3), tg.d.Param(4))
-		if err := tg.exec(q, "Account", crmdb.DemoID("Account", 40), crmdb.SystemUserID, crmdb.RoleReadOnly); err != nil {
+			tg.Dialect.Table(crmdb.TableTeamMembers), tg.Dialect.Param(1), tg.Dialect.Param(2), tg.Dialect.Param(3), tg.Dialect.Param(4))
+		if err := tg.Exec(q, "Account", crmdb.DemoID("Account", 40), crmdb.SystemUserID, crmdb.RoleReadOnly); err != nil {
 			t.Fatalf("add team member: %v", err)
 		}
-		if err := tg.exec(q, "Account", crmdb.DemoID("Account", 40), crmdb.SystemUserID, crmdb.RoleReadWrite); err == nil {
+		if err := tg.Exec(q, "Account", crmdb.DemoID("Account", 40), crmdb.SystemUserID, crmdb.RoleReadWrite); err == nil {
 			t.Error("the same user twice in one record's team")
+		}
+	})
+}
+
+// TestImportLedgerGainsRowsAdded: a resume ledger created before it had
+// rows_added gains the column; its old rows read as 0 added.
+func TestImportLedgerGainsRowsAdded(t *testing.T) {
+	crmtest.EachParallel(t, func(t *testing.T, tg *crmtest.Target) {
+		ctx := context.Background()
+		table := "batchdesk_ledger"
+		if tg.PG() {
+			tg.MustExec("CREATE SCHEMA batchdesk")
+			table = "batchdesk.ledger"
+		}
+		tg.MustExec("CREATE TABLE " + table + ` (job_id text NOT NULL, stage text NOT NULL, batch integer NOT NULL,
+			first_line bigint NOT NULL, last_line bigint NOT NULL, rows_written bigint NOT NULL,
+			errors text NOT NULL DEFAULT '[]', committed_at text, PRIMARY KEY (job_id, stage, batch))`)
+		tg.MustExec("INSERT INTO " + table + " (job_id, stage, batch, first_line, last_line, rows_written) VALUES ('old', 'Account', 1, 2, 11, 10)")
+		lt := tg.Target.(interface {
+			EnsureImportLedger(ctx context.Context) error
+			ImportLedger(ctx context.Context, job, stage string) ([]crmdb.ImportBatch, error)
+			ImportWritten(ctx context.Context, job string) (int64, error)
+		})
+		for range 2 { // a second call finds the column
+			if err := lt.EnsureImportLedger(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := lt.ImportLedger(ctx, "old", "Account")
+		if err != nil || len(got) != 1 || got[0].Written != 10 || got[0].Added != 0 || got[0].LastLine != 11 {
+			t.Fatalf("ledger = %+v, %v", got, err)
+		}
+		if n, err := lt.ImportWritten(ctx, "old"); err != nil || n != 10 {
+			t.Fatalf("written = %d, %v", n, err)
 		}
 	})
 }

@@ -92,7 +92,11 @@ func checkBackup(b BackupInfo, pv Preview) error {
 	}
 	for obj, n := range want {
 		if rows[obj] != n {
-			return apperr.New(apperr.Conflict, "the backup holds %d %s records, not the %d that go: nothing was deleted", rows[obj], obj, n)
+			hint := ""
+			if obj != pv.Object {
+				hint = fmt.Sprintf(" (%s records cascade with the %s records through a foreign key the backup follows only as a master–detail field)", obj, pv.Object)
+			}
+			return apperr.New(apperr.Conflict, "the backup holds %d %s records, not the %d that go%s: nothing was deleted", rows[obj], obj, n, hint)
 		}
 	}
 	for obj, n := range rows {

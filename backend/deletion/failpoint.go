@@ -19,3 +19,7 @@ const (
 const FailpointEnv = failpointpkg.Env
 
 func failpoint(name string, seq int) { failpointpkg.Hit(name, seq) }
+
+// beforeCommit, when set (by tests), runs in each batch's transaction just
+// before its commit, with the batch's number.
+var beforeCommit func(seq int)

@@ -120,6 +120,13 @@ func resolve(ctx context.Context, t target, req Request) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cyc := p.graph.Cycles(); len(cyc) > 0 {
+		fk := cyc[0]
+		return nil, apperr.New(apperr.Invalid, "Batchdesk cannot delete %s records: the foreign key %s (%s.%s) deletes %s records in cascade from %s records, "+
+			"a cycle the database follows to any depth, so the preview could not count what goes and the backup would miss it; "+
+			"change the key to ON DELETE SET NULL or RESTRICT, or delete the referring records first",
+			obj.APIName, quote(fk.Name), fk.Child, strings.Join(fk.ChildCols, ", "), fk.Child, fk.Parent)
+	}
 	return p, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/imports"
+	"batchdesk/backend/ingest/pipeline"
 	"batchdesk/backend/store"
 )
 
@@ -61,7 +62,7 @@ func (s *Service) Restore(ctx context.Context, id, crm string, started func(jobI
 	if err != nil {
 		return nil, err
 	}
-	is := imports.Settings{CRM: crm, Object: root.APIName, Mode: "insert", RestoreOf: j.ID}
+	is := imports.Form{CRM: crm, Object: root.APIName, Mode: "insert"}
 	for _, f := range m.Backup.Files {
 		path := files[f.Name]
 		if path == "" {
@@ -78,7 +79,7 @@ func (s *Service) Restore(ctx context.Context, id, crm string, started func(jobI
 		if err != nil {
 			return nil, err
 		}
-		is.DetailFiles = append(is.DetailFiles, imports.DetailFiles{Object: f.Object, Files: []string{path}, MasterColumn: col})
+		is.DetailFiles = append(is.DetailFiles, pipeline.Detail{Object: f.Object, Files: []string{path}, MasterColumn: col})
 	}
 	if len(is.Files) != 1 {
 		return nil, apperr.New(apperr.Conflict, "the backup %s holds no %s file", m.Backup.Location, root.APIName)
@@ -95,8 +96,13 @@ func (s *Service) Restore(ctx context.Context, id, crm string, started func(jobI
 	}
 	svc := imports.New(s.ws, s.jobs, imports.Options{})
 	var ids []string
-	run := func(set imports.Settings) (store.Job, error) {
-		rid, err := svc.Start(ctx, set)
+	run := func(set imports.Form) (store.Job, error) {
+		req, err := svc.Complete(ctx, set)
+		if err != nil {
+			return store.Job{}, err
+		}
+		req.RestoreOf = j.ID // the job names the delete it restores
+		rid, err := svc.Start(ctx, req)
 		if err != nil {
 			return store.Job{}, err
 		}
@@ -122,7 +128,7 @@ func (s *Service) Restore(ctx context.Context, id, crm string, started func(jobI
 	if links, err = dropIDs(links, failed); err != nil || links == "" {
 		return ids, err
 	}
-	_, err = run(imports.Settings{CRM: crm, Object: root.APIName, Mode: "update", Key: "id", Files: []string{links}, RestoreOf: j.ID})
+	_, err = run(imports.Form{CRM: crm, Object: root.APIName, Mode: "update", Key: "id", Files: []string{links}})
 	return ids, err
 }
 

@@ -99,5 +99,5 @@ func TestRestoreReportsWhatCannotComeBack(t *testing.T) {
 	if missing != 1 {
 		t.Errorf("%d accounts not back identically, want only the 1 whose number was taken", missing)
 	}
-	_ = imports.Settings{}
+	_ = imports.Form{}
 }

@@ -158,7 +158,7 @@ func (s *Service) BackupOf(id string) string {
 // run is the job: capture (once), back up (once), then the batches the
 // ledger does not hold yet.
 func (s *Service) run(id string, req Request, set saved) jobs.Func {
-	return func(ctx context.Context, report func(jobs.Progress)) (jobs.Outcome, error) {
+	return interruptOnLost(func(ctx context.Context, report func(jobs.Progress)) (jobs.Outcome, error) {
 		t, err := s.open(ctx, req.CRM)
 		if err != nil {
 			return jobs.Outcome{}, err
@@ -213,7 +213,7 @@ func (s *Service) run(id string, req Request, set saved) jobs.Func {
 			s.jobs.Event(id, store.LevelInfo, fmt.Sprintf("backup written and checked: %s (%.1f s)", b.Location, time.Since(start).Seconds()))
 		}
 		return p.deleteBatches(ctx, id, dir, ids, m, report)
-	}
+	})
 }
 
 // deleteBatches deletes ids in batches, skipping those the ledger holds,
@@ -252,7 +252,12 @@ func (p *plan) deleteBatches(ctx context.Context, id, dir string, ids []string, 
 		}
 		b := fkgraph.Batch{JobID: id, Seq: seq, Object: p.obj.APIName, Table: p.root, Key: p.key, IDs: chunk,
 			Audit: p.obj.FromCatalog, Teams: p.obj.FromCatalog,
-			BeforeCommit: func() { failpoint(FailMidBatch, seq) }}
+			BeforeCommit: func() {
+				if beforeCommit != nil {
+					beforeCommit(seq)
+				}
+				failpoint(FailMidBatch, seq)
+			}}
 		// A batch that started runs to its commit: cancel takes effect
 		// between batches.
 		r, err := p.t.DeleteBatch(context.WithoutCancel(ctx), b)

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -93,11 +95,6 @@ func (r *Request) check() error {
 	default:
 		return apperr.New(apperr.Invalid, "headers must be api, en or zh, not %q", truncate(r.Headers))
 	}
-	for i, id := range r.IDs {
-		if _, err := uuid.Parse(id); err != nil {
-			return apperr.New(apperr.Invalid, "record ID %d, %q, is not a record ID (a UUID)", i+1, truncate(id))
-		}
-	}
 	if r.Zone != "" {
 		if _, err := time.LoadLocation(r.Zone); err != nil {
 			return apperr.New(apperr.Invalid, "unknown time zone %q", truncate(r.Zone))
@@ -141,6 +138,9 @@ func (p *plan) object(req Request, objs []catalog.Object) error {
 	if err != nil {
 		return err
 	}
+	if err := checkIDs(main, req.IDs); err != nil {
+		return err
+	}
 	root := &query.Read{Object: main, Columns: cols, Where: cond, IDs: req.IDs, SkipVoided: !req.IncludeVoided}
 	p.add(main, header, root)
 	if req.IncludeVoided && !hasField(main, "life_status") {
@@ -160,6 +160,10 @@ func (p *plan) object(req Request, objs []catalog.Object) error {
 func (p *plan) details(req Request, objs []catalog.Object, master *query.Read, keyed bool, seen map[string]bool) error {
 	for _, d := range detailsOf(master.Object, objs) {
 		if seen[d.APIName] {
+			// A detail of two objects that are both read: its records are
+			// those of either master (a delete's backup must hold every
+			// record that cascades).
+			p.alsoMaster(d, master, linkField(d, master.Object))
 			continue
 		}
 		seen[d.APIName] = true
@@ -181,6 +185,44 @@ func (p *plan) details(req Request, objs []catalog.Object, master *query.Read, k
 		}
 	}
 	return nil
+}
+
+// alsoMaster adds master as one more master of detail d's read, unless d
+// is the export's main object, its read is keyed to its first master's
+// rows (a related export without IDs), or master's read depends on d's (a
+// cycle).
+func (p *plan) alsoMaster(d *catalog.Object, master *query.Read, link *catalog.Field) {
+	var r *query.Read
+	for _, f := range p.files {
+		if f.object.APIName == d.APIName {
+			r = f.read
+		}
+	}
+	if r == nil || r.Master == nil || link == nil || dependsOn(master, r) {
+		return
+	}
+	for _, c := range r.Columns {
+		if c.Kind == query.MasterRowKey {
+			return
+		}
+	}
+	r.Also = append(r.Also, query.MasterLink{Master: master, Link: link})
+}
+
+// dependsOn reports whether read r is, or is restricted through, read d.
+func dependsOn(r, d *query.Read) bool {
+	if r == nil {
+		return false
+	}
+	if r == d || dependsOn(r.Master, d) {
+		return true
+	}
+	for _, ml := range r.Also {
+		if dependsOn(ml.Master, d) {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *plan) add(o *catalog.Object, header []string, r *query.Read) {
@@ -309,4 +351,43 @@ func truncate(s string) string {
 		return string(r[:60]) + "…"
 	}
 	return s
+}
+
+// checkIDs checks record IDs against the type of o's id column: UUIDs for
+// a CRM object (and wherever the type is not known), integers for an
+// integer key, any text for a text key (a plain table's).
+func checkIDs(o *catalog.Object, ids []string) error {
+	typ := ""
+	if f := fieldOf(o, "id"); f != nil {
+		typ = f.DBType
+	}
+	for i, id := range ids {
+		ok := true
+		switch typ {
+		case "", "uuid":
+			_, err := uuid.Parse(id)
+			ok = err == nil
+		case "int2", "int4", "int8":
+			_, err := strconv.ParseInt(strings.TrimSpace(id), 10, 64)
+			ok = err == nil
+		default:
+			ok = strings.TrimSpace(id) != "" && utf8.ValidString(id) && !strings.ContainsRune(id, 0)
+		}
+		if !ok {
+			what := "a UUID"
+			if typ != "" && typ != "uuid" {
+				what = "a value of the " + typ + " id column"
+			}
+			return apperr.New(apperr.Invalid, "record ID %d, %q, is not a record ID (%s)", i+1, truncate(id), what)
+		}
+	}
+	return nil
+}
+
+func fieldOf(o *catalog.Object, name string) *catalog.Field {
+	f, err := o.Field(name)
+	if err != nil {
+		return nil
+	}
+	return f
 }

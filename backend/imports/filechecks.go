@@ -69,8 +69,8 @@ func checkRequired(obj *catalog.Object, m mapping.Mapping, filled ...string) err
 
 // requireRows refuses a file that has a header row and no data rows (rows
 // whose cells are all empty do not count): there is nothing to import.
-func requireRows(path string, f Format, maxMB int, lim source.Limits) error {
-	opts, err := SourceOptions(f.Encoding, f.Delimiter, maxMB)
+func requireRows(path string, f source.Format, maxMB int, lim source.Limits) error {
+	opts, err := fileOptions(f, maxMB)
 	if err != nil {
 		return err
 	}

@@ -43,12 +43,12 @@ func TestCheckRequired(t *testing.T) {
 // not count) is refused plainly.
 func TestRequireRows(t *testing.T) {
 	for name, content := range map[string]string{"header only": "Name,Phone\n", "blank rows": "Name,Phone\n,\n , \n"} {
-		err := requireRows(writeFile(t, "a.csv", content), Format{}, 0, source.Limits{})
+		err := requireRows(writeFile(t, "a.csv", content), source.Format{}, 0, source.Limits{})
 		if apperr.CodeOf(err) != apperr.Invalid || !strings.Contains(err.Error(), "header row but no data rows") {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if err := requireRows(writeFile(t, "a.csv", "Name,Phone\n,\nAcme,1\n"), Format{}, 0, source.Limits{}); err != nil {
+	if err := requireRows(writeFile(t, "a.csv", "Name,Phone\n,\nAcme,1\n"), source.Format{}, 0, source.Limits{}); err != nil {
 		t.Errorf("a data row: %v", err)
 	}
 }
@@ -56,14 +56,14 @@ func TestRequireRows(t *testing.T) {
 // TestHeaderNotAHeader: one giant header cell is refused as not a header
 // row, quoting at most ~100 characters of it.
 func TestHeaderNotAHeader(t *testing.T) {
-	_, err := ReadHeader(writeFile(t, "a.csv", strings.Repeat("h", 5<<20)), Format{}, 0)
+	_, err := ReadHeader(writeFile(t, "a.csv", strings.Repeat("h", 5<<20)), source.Format{}, 0)
 	if !errors.Is(err, source.ErrTooLong) && !errors.Is(err, source.ErrHeader) {
 		t.Fatalf("error = %v", err)
 	}
 	if len(err.Error()) > 400 {
 		t.Errorf("message of %d bytes", len(err.Error()))
 	}
-	_, err = ReadHeader(writeFile(t, "a.csv", strings.Repeat("h", 5000)+"\n1\n"), Format{}, 0)
+	_, err = ReadHeader(writeFile(t, "a.csv", strings.Repeat("h", 5000)+"\n1\n"), source.Format{}, 0)
 	if !errors.Is(err, source.ErrHeader) || !strings.Contains(err.Error(), "not a header row") || len(err.Error()) > 400 {
 		t.Fatalf("error = %v", err)
 	}

@@ -14,18 +14,21 @@ import (
 	"batchdesk/backend/ingest/source"
 )
 
-// FileInfo is the shape of one file, for the files step.
+// FileInfo is what the files step shows of one file.
 type FileInfo struct {
-	Path        string
-	Name        string
-	Size        int64
-	Encoding    string
-	Delimiter   string
-	Header      []string
-	RowCount    int
-	Sample      [][]string
-	SampleLines []int
-	Warnings    []string
+	Path      string   `json:"path"`
+	Name      string   `json:"name"`
+	Size      int64    `json:"size"`
+	Encoding  string   `json:"encoding"`
+	Delimiter string   `json:"delimiter"`
+	Header    []string `json:"header"`
+	RowCount  int      `json:"rowCount"`
+	// Sample is the first rows, fields in header order.
+	Sample [][]string `json:"sample"`
+	// SampleLines are the file lines the sample rows start on.
+	SampleLines []int `json:"sampleLines"`
+	// Warnings are file-level problems worth showing (ragged rows …).
+	Warnings []string `json:"warnings"`
 }
 
 // Inspect reads the whole file once (row count, ragged rows) and keeps the
@@ -64,7 +67,7 @@ func FileError(path string, err error) error {
 	case errors.As(err, &pe):
 		return apperr.Wrap(err, apperr.Invalid, "%s: cannot read the file: %v", path, pe.Err)
 	case errors.Is(err, source.ErrTooLarge):
-		return apperr.Wrap(err, apperr.TooLarge, "%s", err.Error())
+		return apperr.Wrap(err, apperr.TooLarge, "%s", err.Error()).For(SettingMaxFileMB)
 	}
 	var se *source.Error
 	if errors.As(err, &se) {
@@ -87,8 +90,8 @@ func unwrapPathError(err error) error {
 
 // ValueCount is one distinct value of a column and how often it occurs.
 type ValueCount struct {
-	Value string
-	Count int
+	Value string `json:"value"`
+	Count int    `json:"count"`
 }
 
 // maxDistinct bounds the distinct values kept per column: value maps are for

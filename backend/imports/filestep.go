@@ -3,17 +3,18 @@ package imports
 import (
 	"context"
 
+	"batchdesk/backend/ingest/source"
 	"batchdesk/backend/store"
 )
 
-// InspectFile is Inspect with the source options built from f and the
+// InspectFile is Inspect reading with f and the
 // file-size setting of st: what the files step of the window asks.
-func InspectFile(ctx context.Context, st *store.Store, path string, f Format, sampleRows int) (FileInfo, error) {
+func InspectFile(ctx context.Context, st *store.Store, path string, f source.Format, sampleRows int) (FileInfo, error) {
 	maxMB, err := st.MaxFileMB(ctx)
 	if err != nil {
 		return FileInfo{}, err
 	}
-	opts, err := SourceOptions(f.Encoding, f.Delimiter, maxMB)
+	opts, err := fileOptions(f, maxMB)
 	if err != nil {
 		return FileInfo{}, err
 	}
@@ -21,13 +22,13 @@ func InspectFile(ctx context.Context, st *store.Store, path string, f Format, sa
 }
 
 // FileColumnValues is ColumnValues (multi-picklist cells split on ";")
-// with the source options built from f and the file-size setting of st.
-func FileColumnValues(ctx context.Context, st *store.Store, path string, f Format, header string, limit int) ([]ValueCount, error) {
+// reading with f and the file-size setting of st.
+func FileColumnValues(ctx context.Context, st *store.Store, path string, f source.Format, header string, limit int) ([]ValueCount, error) {
 	maxMB, err := st.MaxFileMB(ctx)
 	if err != nil {
 		return nil, err
 	}
-	opts, err := SourceOptions(f.Encoding, f.Delimiter, maxMB)
+	opts, err := fileOptions(f, maxMB)
 	if err != nil {
 		return nil, err
 	}

@@ -36,12 +36,12 @@ func TestParseDelimiter(t *testing.T) {
 		{",,", 0, false}, {`"`, 0, false}, {"\n", 0, false}, {"\xff", 0, false}, {"ab", 0, false},
 	}
 	for _, c := range cases {
-		got, err := ParseDelimiter(c.in)
-		if (err == nil) != c.ok || (c.ok && got != c.want) {
-			t.Errorf("ParseDelimiter(%q) = %q, %v", c.in, got, err)
+		f, err := ParseFormat("", c.in)
+		if got := rune(f.Delimiter); (err == nil) != c.ok || (c.ok && got != c.want) {
+			t.Errorf("ParseFormat(%q) = %q, %v", c.in, got, err)
 		}
 		if err != nil && apperr.CodeOf(err) != apperr.Invalid {
-			t.Errorf("ParseDelimiter(%q): code %s", c.in, apperr.CodeOf(err))
+			t.Errorf("ParseFormat(%q): code %s", c.in, apperr.CodeOf(err))
 		}
 	}
 	if _, err := SourceOptions("", "", -1); err == nil {
@@ -57,8 +57,8 @@ func FuzzParseDelimiter(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		r, err := ParseDelimiter(s)
-		if err == nil && (r == '"' || r == '\n' || r == '\r') {
+		f, err := ParseFormat("", s)
+		if r := f.Delimiter; err == nil && (r == '"' || r == '\n' || r == '\r') {
 			t.Fatalf("accepted %q", r)
 		}
 	})

@@ -100,8 +100,8 @@ func (s *Service) reopen(j store.Job) (*jobLog, error) {
 		return nil, err
 	}
 	jl := &jobLog{log: l}
-	if _, set, err := s.load(context.Background(), j.ID); err == nil {
-		if h, err := ReadHeader(set.Files[0], set.format(set.Files[0]), 0); err == nil {
+	if _, req, _, err := s.load(context.Background(), j.ID); err == nil {
+		if h, err := ReadHeader(req.Files[0], req.format(req.Files[0]), 0); err == nil {
 			jl.header = h
 		}
 	}

@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"batchdesk/backend/apperr"
+	"batchdesk/backend/ingest/mapping"
 	"batchdesk/backend/ingest/pipeline"
+	"batchdesk/backend/ingest/source"
 	"batchdesk/backend/jobs"
 	"batchdesk/backend/store"
 )
@@ -37,22 +39,19 @@ func sameFiles(j store.Job, verb string) error {
 
 // restartRefusal says why all rows of job j, which wrote some already,
 // cannot run again (nil: it can continue from its ledger instead).
-func restartRefusal(j store.Job, set Settings, written int64) error {
+func restartRefusal(j store.Job, req Request, written int64) error {
 	if resumable(j.Status) {
 		if err := sameFiles(j, "restart"); err != nil {
-			return apperr.New(apperr.Conflict, "job %s already wrote %d rows and %s: running all its rows again would write those twice; restart only its failed rows (--failed-only) or start a new import", j.ID, written, strings.TrimPrefix(apperr.MessageOf(err), "cannot restart job "+j.ID+": "))
+			return apperr.New(apperr.Conflict, "job %s already wrote %d rows and %s: running all its rows again would write those twice; restart only its failed rows or start a new import", j.ID, written, strings.TrimPrefix(apperr.MessageOf(err), "cannot restart job "+j.ID+": ")).For(SettingFailedOnly)
 		}
 		return nil
 	}
-	mode := strings.ToLower(set.Mode)
-	if mode == "" && set.Mapping != nil {
-		mode = string(set.Mapping.EffectiveMode())
+	mode := req.Mapping.Mode
+	if mode == "" && req.Mapping.Key != "" {
+		mode = mapping.Upsert // a key without a mode
 	}
-	if mode == "" && set.Key != "" {
-		mode = "upsert" // a key without a mode
-	}
-	if mode == "" || mode == "insert" {
-		return apperr.New(apperr.Conflict, "job %s ran to its end and added %d rows: running all its rows again would add them a second time; restart only its failed rows (--failed-only) or start a new import", j.ID, written)
+	if mode == "" || mode == mapping.Insert {
+		return apperr.New(apperr.Conflict, "job %s ran to its end and added %d rows: running all its rows again would add them a second time; restart only its failed rows or start a new import", j.ID, written).For(SettingFailedOnly)
 	}
 	return nil // updates and upserts of the same rows change nothing twice
 }
@@ -71,8 +70,8 @@ func needsPassword(err error, id, verb, saved, override string) error {
 	if _, has := u.User.Password(); has {
 		return err
 	}
-	return apperr.Wrap(err, apperr.AuthFailed, "a password is needed to %s job %s: the password of its CRM URL is never saved; give the URL again with it (--crm 'postgres://%s:PASSWORD@%s%s'), set PGPASSWORD, or use a saved connection",
-		verb, id, u.User.Username(), u.Host, u.Path)
+	return apperr.Wrap(err, apperr.AuthFailed, "a password is needed to %s job %s: the password of its CRM URL is never saved; give the URL again with it ('postgres://%s:PASSWORD@%s%s'), set PGPASSWORD, or use a saved connection",
+		verb, id, u.User.Username(), u.Host, u.Path).For(SettingCRM)
 }
 
 // run is how a prepared import runs: from the start, or resumed.
@@ -140,7 +139,8 @@ func (p *prepared) jobFunc(id string, how run, log *ProblemLog) jobs.Func {
 			// was written, so running it from the start is the resume.
 			res, err = pipeline.Run(ctx, req, progress)
 		}
-		out := jobs.Outcome{Total: res.Total, Succeeded: res.Succeeded, Failed: res.Failed, ErrorReport: res.ErrorsFile}
+		out := jobs.Outcome{Total: res.Total, Succeeded: res.Succeeded, Failed: res.Failed, ErrorReport: res.ErrorsFile,
+			Added: res.Added, Updated: res.Updated}
 		if werr := writeMasterIDs(req.ErrorsPath, res); werr != nil && err == nil {
 			err = fmt.Errorf("keep the masters of the failed details for a restart: %w", werr)
 		}
@@ -166,7 +166,7 @@ func (p *prepared) jobFunc(id string, how run, log *ProblemLog) jobs.Func {
 func (p *prepared) request(id string, log *ProblemLog) pipeline.Request {
 	set := p.saved
 	req := pipeline.Request{Target: p.target, Object: p.object.APIName, Mapping: p.mapping, Files: set.Files,
-		Encoding: set.Encoding, Delimiter: delimiter(set.Delimiter), MaxFileBytes: p.maxBytes, Limits: p.limits, BatchSize: p.batchSize,
+		Source: source.Options{MaxBytes: p.maxBytes, Limits: p.limits}, Formats: set.Formats, BatchSize: p.batchSize,
 		Rehearse: set.Rehearse, ValidateOnly: set.ValidateOnly, JobID: id, ErrorsPath: p.errorsPath,
 		MasterKey: set.MasterKey, Details: p.details, MasterIDs: p.masterIDs, Zone: p.zone, Hashes: map[string]string{}}
 	// prepare hashed the files already (for the job record): the pipeline
@@ -176,38 +176,20 @@ func (p *prepared) request(id string, log *ProblemLog) pipeline.Request {
 			req.Hashes[set.Files[i]] = fp.Fingerprint
 		}
 	}
-	if len(set.Formats) > 0 {
-		req.Formats = make(map[string]pipeline.Format, len(set.Formats))
-		for path, f := range set.Formats {
-			req.Formats[path] = pipeline.Format{Encoding: f.Encoding, Delimiter: delimiter(f.Delimiter)}
-		}
-	}
 	if log != nil {
 		req.OnFailedRow = func(r pipeline.FailedRow) { _ = log.Add(problemRow(r)) }
 	}
 	return req
 }
 
-// problemRow is a failing row as the problem log keeps it.
-func problemRow(r pipeline.FailedRow) ProblemRow {
-	row := ProblemRow{Line: r.Line, File: filepath.Base(r.File), Cells: r.Cells, Problems: make([]CellProblem, len(r.Problems))}
-	if row.Cells == nil {
-		row.Cells = []string{}
+// problemRow is a failing row as the problem log keeps it: the file's
+// name, not its path.
+func problemRow(r pipeline.FailedRow) pipeline.FailedRow {
+	r.File = filepath.Base(r.File)
+	if r.Cells == nil {
+		r.Cells = []string{}
 	}
-	for i, p := range r.Problems {
-		row.Problems[i] = CellProblem(p)
-	}
-	return row
-}
-
-// delimiter is a delimiter as people write it ("tab", "semicolon" …) as
-// the pipeline takes it: the character ("" = sniff). Settings are checked
-// when prepared, so a bad one cannot reach here.
-func delimiter(s string) string {
-	if r, err := ParseDelimiter(s); err == nil && r != 0 {
-		return string(r)
-	}
-	return ""
+	return r
 }
 
 // defaultReportPath is reports/<jobId>/<first input's name>-errors.csv.

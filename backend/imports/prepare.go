@@ -11,18 +11,18 @@ import (
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
+	"batchdesk/backend/connections"
 	"batchdesk/backend/crm"
 	"batchdesk/backend/ingest/mapping"
 	"batchdesk/backend/ingest/pipeline"
 	"batchdesk/backend/ingest/source"
 	"batchdesk/backend/jobs"
-	"batchdesk/backend/presets"
 	"batchdesk/backend/store"
 )
 
-// prepared is an import resolved from its Settings, ready to run as a job.
+// prepared is an import resolved from its Request, ready to run as a job.
 type prepared struct {
-	saved        Settings // what the job saves
+	saved        Request // what the job saves
 	target       crm.Target
 	object       *catalog.Object
 	header       []string
@@ -30,7 +30,6 @@ type prepared struct {
 	limits       source.Limits
 	batchSize    int
 	mapping      mapping.Mapping
-	preset       *mapping.Preset // the preset the mapping starts from, if any
 	details      []pipeline.Detail
 	fingerprints []store.JobFile
 	errorsPath   string // "" = the default
@@ -38,84 +37,58 @@ type prepared struct {
 	zone         *time.Location // the connection's (nil = the computer's)
 }
 
+// mapper makes the mapping of one object's files from their header: the
+// request's own (exact), or, completing a Form, auto-matched (formMapper).
+type mapper interface {
+	master(obj *catalog.Object, header []string, m mapping.Mapping) (mapping.Mapping, error)
+	detail(obj *catalog.Object, header []string, m mapping.Mapping) (mapping.Mapping, error)
+}
+
+// exact takes a request's mappings as they are, checked against the
+// header and the object.
+type exact struct{}
+
+func (exact) master(obj *catalog.Object, header []string, m mapping.Mapping) (mapping.Mapping, error) {
+	return exactMapping(obj, header, m, string(m.Mode), m.Key)
+}
+
+func (exact) detail(obj *catalog.Object, header []string, m mapping.Mapping) (mapping.Mapping, error) {
+	return exactMapping(obj, header, m, "insert", "")
+}
+
 // prepare resolves everything an import needs before a job exists, so
-// every "cannot run" problem is found here: the settings, the preset, the
-// files (size, encoding, header), the CRM, the object, the key and the
-// mapping. The caller closes p.target.
-func (s *Service) prepare(ctx context.Context, set Settings) (*prepared, error) {
-	if err := set.check(); err != nil {
+// every "cannot run" problem is found here: the request, the files (size,
+// encoding, header), the CRM, the object, the key and the mappings. The
+// caller closes p.target.
+func (s *Service) prepare(ctx context.Context, req Request) (*prepared, error) {
+	if err := req.check(); err != nil {
 		return nil, err
 	}
-	st := s.ws.Store
-	p := &prepared{saved: set}
-	p.saved.CRM = withoutPassword(strings.TrimSpace(set.CRM))
-	var err error
-	if set.Preset != "" && set.PresetBody == nil && set.Mapping == nil {
-		pr, err := presets.Load(ctx, st, set.Preset)
-		if err != nil {
-			return nil, err
-		}
-		if p.saved.PresetBody, err = mapping.Encode(pr); err != nil {
-			return nil, err
-		}
-	}
-	if p.saved.PresetBody != nil {
-		pr, err := presets.Parse(p.saved.PresetBody)
-		if err != nil {
-			return nil, err
-		}
-		p.preset = &pr
-	}
-	object := set.Object
-	if object == "" && set.Mapping != nil {
-		object = set.Mapping.Object
-	}
-	if object == "" && p.preset != nil {
-		if object = p.preset.Object; object == "" {
-			return nil, apperr.New(apperr.Invalid, "preset %q names no object: name the object to import into", set.Preset).For(SettingObject)
-		}
-	}
-	maxMB := set.MaxFileMB
-	if maxMB == 0 {
-		if maxMB, err = st.MaxFileMB(ctx); err != nil {
-			return nil, err
-		}
-	}
-	p.maxBytes = int64(maxMB) << 20
-	if p.limits, err = readLimits(ctx, st); err != nil {
-		return nil, err
-	}
-	if p.batchSize = set.BatchSize; p.batchSize == 0 {
-		if p.batchSize, err = st.BatchSize(ctx); err != nil {
-			return nil, err
-		}
-	}
-	p.saved.BatchSize = p.batchSize
-	// Files first: a missing or oversized file needs no CRM to be refused.
-	for i, f := range set.Files {
-		header, err := ReadHeader(f, set.format(f), maxMB)
-		if err != nil {
-			return nil, err
-		}
-		if i == 0 {
-			p.header = header
-		} else if !slices.Equal(header, p.header) {
-			return nil, apperr.New(apperr.Invalid, "%s has other columns than %s: files of one import must have the same header", f, set.Files[0])
-		}
-		if err := requireRows(f, set.format(f), maxMB, p.limits); err != nil {
-			return nil, err
-		}
-	}
-	spec, err := s.ws.Conns.Resolve(ctx, set.CRM)
+	p, err := s.resolve(ctx, req, exact{})
 	if err != nil {
 		return nil, err
 	}
-	if spec.Zone != "" {
-		if p.zone, err = time.LoadLocation(spec.Zone); err != nil {
-			return nil, apperr.Wrap(err, apperr.Invalid, "the connection's time zone %q is unknown here", spec.Zone).For(SettingCRM)
-		}
+	if err := p.forJob(req); err != nil {
+		p.target.Close()
+		return nil, err
 	}
-	if p.target, err = crm.Open(ctx, spec); err != nil {
+	return p, nil
+}
+
+// resolve reads the settings, the files' headers, the CRM, the object and
+// the mappings (made by m) of a checked req. The caller closes p.target.
+func (s *Service) resolve(ctx context.Context, req Request, m mapper) (*prepared, error) {
+	p := &prepared{saved: req}
+	p.saved.CRM = withoutPassword(strings.TrimSpace(req.CRM))
+	maxMB, err := p.readSettings(ctx, s.ws.Store, req)
+	if err != nil {
+		return nil, err
+	}
+	// Files first: a missing or oversized file needs no CRM to be refused.
+	if p.header, err = sameHeader(req.Files, req.Formats, maxMB, p.limits); err != nil {
+		return nil, err
+	}
+	if err := p.open(ctx, s.ws.Conns, req.CRM); err != nil {
 		return nil, err
 	}
 	ok := false
@@ -124,69 +97,114 @@ func (s *Service) prepare(ctx context.Context, set Settings) (*prepared, error) 
 			p.target.Close()
 		}
 	}()
-	if p.object, err = FindObject(ctx, p.target, object); err != nil {
+	if p.object, err = FindObject(ctx, p.target, req.object()); err != nil {
 		return nil, err
 	}
 	p.saved.Object = p.object.APIName
-	if err := p.resolveMapping(&set); err != nil {
+	mode, key := string(req.Mapping.Mode), req.Mapping.Key
+	if err := checkKey(p.object, &mode, &key); err != nil {
+		return nil, err
+	}
+	want := req.Mapping
+	want.Mode, want.Key = mapping.Mode(mode), key
+	if p.mapping, err = m.master(p.object, p.header, want); err != nil {
 		return nil, err
 	}
 	if err := checkRequired(p.object, p.mapping); err != nil {
 		return nil, err
 	}
-	for _, d := range set.details() {
-		if err := p.addDetail(ctx, &set, d, maxMB); err != nil {
+	for _, d := range req.Details {
+		if err := p.addDetail(ctx, req.Formats, d, maxMB, m); err != nil {
 			return nil, err
-		}
-	}
-	for _, f := range set.Files {
-		fp, err := jobs.Fingerprint(f)
-		if err != nil {
-			return nil, FileError(f, err)
-		}
-		p.fingerprints = append(p.fingerprints, fp)
-	}
-	if p.masterIDs, err = readMasterIDs(set.MasterIDs); err != nil {
-		return nil, apperr.Wrap(err, apperr.Conflict, "cannot read the masters of the failed details: %v", err)
-	}
-	if set.Errors != "" {
-		if p.errorsPath, err = filepath.Abs(set.Errors); err != nil {
-			return nil, fmt.Errorf("error report path: %w", err)
 		}
 	}
 	ok = true
 	return p, nil
 }
 
-// resolveMapping makes the master's mapping: the request's own, or the
-// preset's (or auto-matched) columns with Maps on top.
-func (p *prepared) resolveMapping(set *Settings) error {
-	mode, key := set.Mode, set.Key
-	if set.Mapping != nil {
-		if mode == "" {
-			mode = string(set.Mapping.Mode)
+// forJob adds what the job records and needs: the files' fingerprints,
+// the masters of an earlier job and the error report's path.
+func (p *prepared) forJob(req Request) error {
+	for _, f := range req.Files {
+		fp, err := jobs.Fingerprint(f)
+		if err != nil {
+			return FileError(f, err)
 		}
-		if key == "" {
-			key = set.Mapping.Key
-		}
-	}
-	if err := checkKey(p.object, &mode, &key); err != nil {
-		return err
+		p.fingerprints = append(p.fingerprints, fp)
 	}
 	var err error
-	if set.Mapping != nil {
-		p.mapping, err = exactMapping(p.object, p.header, *set.Mapping, mode, key)
+	if p.masterIDs, err = readMasterIDs(req.MasterIDs); err != nil {
+		return apperr.Wrap(err, apperr.Conflict, "cannot read the masters of the failed details: %v", err)
+	}
+	if req.Errors != "" {
+		if p.errorsPath, err = filepath.Abs(req.Errors); err != nil {
+			return fmt.Errorf("error report path: %w", err)
+		}
+	}
+	return nil
+}
+
+// readSettings takes the file size limit, the value limits and the batch
+// size from req, else from the settings; it returns the size limit in MiB.
+func (p *prepared) readSettings(ctx context.Context, st *store.Store, req Request) (int, error) {
+	var err error
+	maxMB := req.MaxFileMB
+	if maxMB == 0 {
+		if maxMB, err = st.MaxFileMB(ctx); err != nil {
+			return 0, err
+		}
+	}
+	p.maxBytes = int64(maxMB) << 20
+	if p.limits, err = readLimits(ctx, st); err != nil {
+		return 0, err
+	}
+	if p.batchSize = req.BatchSize; p.batchSize == 0 {
+		if p.batchSize, err = st.BatchSize(ctx); err != nil {
+			return 0, err
+		}
+	}
+	p.saved.BatchSize = p.batchSize
+	return maxMB, nil
+}
+
+// sameHeader reads the header of each file (which must be the same) and
+// checks that each has rows.
+func sameHeader(files []string, formats map[string]source.Format, maxMB int, lim source.Limits) ([]string, error) {
+	var first []string
+	for i, f := range files {
+		header, err := ReadHeader(f, formats[f], maxMB)
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			first = header
+		} else if !slices.Equal(header, first) {
+			return nil, apperr.New(apperr.Invalid, "%s has other columns than %s: files of one import must have the same header", f, files[0])
+		}
+		if err := requireRows(f, formats[f], maxMB, lim); err != nil {
+			return nil, err
+		}
+	}
+	return first, nil
+}
+
+// open resolves the connection and opens the CRM, with its time zone.
+func (p *prepared) open(ctx context.Context, conns *connections.Service, name string) error {
+	spec, err := conns.Resolve(ctx, name)
+	if err != nil {
 		return err
 	}
-	if err := checkMaps(p.object, p.header, set.Maps); err != nil {
-		return err
+	if spec.Zone != "" {
+		if p.zone, err = time.LoadLocation(spec.Zone); err != nil {
+			return apperr.Wrap(err, apperr.Invalid, "the connection's time zone %q is unknown here", spec.Zone).For(SettingCRM)
+		}
 	}
-	p.mapping, err = buildMapping(p.object, p.header, p.preset, set.Maps, mode, key)
+	p.target, err = crm.Open(ctx, spec)
 	return err
 }
 
 // addDetail checks one detail object and its files and adds it.
-func (p *prepared) addDetail(ctx context.Context, set *Settings, d DetailFiles, maxMB int) error {
+func (p *prepared) addDetail(ctx context.Context, formats map[string]source.Format, d pipeline.Detail, maxMB int, m mapper) error {
 	obj, err := FindObject(ctx, p.target, d.Object)
 	if err != nil {
 		return err
@@ -196,7 +214,7 @@ func (p *prepared) addDetail(ctx context.Context, set *Settings, d DetailFiles, 
 	}
 	var header []string
 	for _, f := range d.Files {
-		if header, err = ReadHeader(f, set.format(f), maxMB); err != nil {
+		if header, err = ReadHeader(f, formats[f], maxMB); err != nil {
 			return err
 		}
 		if !slices.Contains(header, d.MasterColumn) {
@@ -209,13 +227,7 @@ func (p *prepared) addDetail(ctx context.Context, set *Settings, d DetailFiles, 
 			return apperr.New(apperr.Invalid, "the master key column %q: %s has no such column (columns: %s)", d.MasterColumn, f, strings.Join(header, ", ")).For(SettingMasterKey)
 		}
 	}
-	var m mapping.Mapping
-	if d.Mapping != nil {
-		m, err = exactMapping(obj, header, *d.Mapping, "insert", "")
-	} else {
-		m, err = buildMapping(obj, header, nil, nil, "insert", "")
-	}
-	if err != nil {
+	if d.Mapping, err = m.detail(obj, header, d.Mapping); err != nil {
 		return err
 	}
 	var link []string
@@ -224,18 +236,19 @@ func (p *prepared) addDetail(ctx context.Context, set *Settings, d DetailFiles, 
 			link = append(link, f.APIName)
 		}
 	}
-	if err := checkRequired(obj, m, link...); err != nil {
+	if err := checkRequired(obj, d.Mapping, link...); err != nil {
 		return apperr.Wrap(err, apperr.Invalid, "the detail %s: %s", obj.APIName, apperr.MessageOf(err))
 	}
-	p.details = append(p.details, pipeline.Detail{Object: obj.APIName, Files: d.Files, Mapping: m, MasterColumn: d.MasterColumn})
+	d.Object = obj.APIName
+	p.details = append(p.details, d)
 	return nil
 }
 
 // linkColumn is the detail file's column for obj's field that refers to
 // master (its master–detail field first): the one the detail's mapping
-// puts on it, else the header that names it by API name or label ("" when
+// (if any) puts on it, else the header that names it by API name or label ("" when
 // none).
-func linkColumn(obj, master *catalog.Object, header []string, m *mapping.Mapping) string {
+func linkColumn(obj, master *catalog.Object, header []string, m mapping.Mapping) string {
 	var link *catalog.Field
 	for i := range obj.Fields {
 		f := &obj.Fields[i]
@@ -246,11 +259,9 @@ func linkColumn(obj, master *catalog.Object, header []string, m *mapping.Mapping
 	if link == nil {
 		return ""
 	}
-	if m != nil {
-		for h, c := range m.Columns {
-			if strings.EqualFold(c.Field, link.APIName) && slices.Contains(header, h) {
-				return h
-			}
+	for h, c := range m.Columns {
+		if strings.EqualFold(c.Field, link.APIName) && slices.Contains(header, h) {
+			return h
 		}
 	}
 	for _, h := range header {
@@ -264,21 +275,13 @@ func linkColumn(obj, master *catalog.Object, header []string, m *mapping.Mapping
 	return ""
 }
 
-// format is how to read the file at path.
-func (s *Settings) format(path string) Format {
-	if f, ok := s.Formats[path]; ok {
-		return f
-	}
-	return Format{Encoding: s.Encoding, Delimiter: s.Delimiter}
-}
-
 // ReadHeader opens a CSV file as an import will and returns its header;
 // size, encoding and header problems become one clear line.
-func ReadHeader(path string, f Format, maxMB int) ([]string, error) {
+func ReadHeader(path string, f source.Format, maxMB int) ([]string, error) {
 	if err := checkReadable(path); err != nil {
 		return nil, err
 	}
-	opts, err := SourceOptions(f.Encoding, f.Delimiter, maxMB)
+	opts, err := fileOptions(f, maxMB)
 	if err != nil {
 		return nil, err
 	}
@@ -286,7 +289,7 @@ func ReadHeader(path string, f Format, maxMB int) ([]string, error) {
 	if errors.Is(err, source.ErrTooLarge) {
 		return nil, apperr.Wrap(err, apperr.TooLarge,
 			"%s is larger than the %d MB limit: split it into smaller files (e.g. by rows, keeping the header in each) or raise the file size limit (Settings)",
-			path, maxMB)
+			path, maxMB).For(SettingMaxFileMB)
 	}
 	if err != nil {
 		return nil, FileError(path, err)

@@ -7,35 +7,25 @@ import (
 	"io"
 	"os"
 	"sync"
+
+	"batchdesk/backend/ingest/pipeline"
 )
 
-// CellProblem is one problem of one cell (Column "" = the whole row).
-type CellProblem struct {
-	Column  string `json:"column"`
-	Field   string `json:"field"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Value   string `json:"value"`
-}
-
-// ProblemRow is one failing row: where it is, its original cells and why.
-type ProblemRow struct {
-	Line     int64         `json:"line"`
-	File     string        `json:"file"`
-	Cells    []string      `json:"cells"`
-	Problems []CellProblem `json:"problems"`
-}
-
-// ProblemPage is one page of failing rows, with totals.
+// ProblemPage is one page of failing rows (those matching the filters),
+// with the totals.
 type ProblemPage struct {
-	Total    int
-	Rows     []ProblemRow
-	ByCode   map[string]int64
-	ByColumn map[string]int64
-	// Header is the files' header and Done whether the job has finished
-	// (set by Service.Problems).
-	Header []string
-	Done   bool
+	// Header is the files' header (set by Service.Problems).
+	Header []string `json:"header"`
+	// Total is the number of failing rows matching the filters.
+	Total int                  `json:"total"`
+	Rows  []pipeline.FailedRow `json:"rows"`
+	// ByCode and ByColumn count the failing rows by problem code and by
+	// column header (all rows, not only the matching ones).
+	ByCode   map[string]int64 `json:"byCode"`
+	ByColumn map[string]int64 `json:"byColumn"`
+	// Done is false while the job is still producing problems (set by
+	// Service.Problems).
+	Done bool `json:"done"`
 }
 
 // ProblemLog keeps the failing rows of a job on disk (one JSON line each)
@@ -112,7 +102,7 @@ func OpenProblemLog(path string) (*ProblemLog, error) {
 	for {
 		line, err := r.ReadBytes('\n')
 		if len(line) > 0 && line[len(line)-1] == '\n' {
-			var row ProblemRow
+			var row pipeline.FailedRow
 			if json.Unmarshal(line, &row) == nil {
 				l.indexRow(off, row)
 			}
@@ -129,20 +119,21 @@ func OpenProblemLog(path string) (*ProblemLog, error) {
 	return l, nil
 }
 
-func (l *ProblemLog) indexRow(off int64, row ProblemRow) {
+func (l *ProblemLog) indexRow(off int64, row pipeline.FailedRow) {
 	ix := rowIndex{off: off}
 	seenCode := map[string]bool{}
 	seenCol := map[string]bool{}
 	for _, p := range row.Problems {
-		if !seenCode[p.Code] {
-			seenCode[p.Code] = true
-			l.byCode[p.Code]++
-			ix.codes = append(ix.codes, l.codes.id(p.Code))
+		code := string(p.Code)
+		if !seenCode[code] {
+			seenCode[code] = true
+			l.byCode[code]++
+			ix.codes = append(ix.codes, l.codes.id(code))
 		}
-		if p.Column != "" && !seenCol[p.Column] {
-			seenCol[p.Column] = true
-			l.byColumn[p.Column]++
-			ix.columns = append(ix.columns, l.columns.id(p.Column))
+		if p.Header != "" && !seenCol[p.Header] {
+			seenCol[p.Header] = true
+			l.byColumn[p.Header]++
+			ix.columns = append(ix.columns, l.columns.id(p.Header))
 		}
 	}
 	l.index = append(l.index, ix)
@@ -150,7 +141,7 @@ func (l *ProblemLog) indexRow(off int64, row ProblemRow) {
 }
 
 // Add appends a failing row. Rows are readable by Page at once.
-func (l *ProblemLog) Add(row ProblemRow) error {
+func (l *ProblemLog) Add(row pipeline.FailedRow) error {
 	b, err := json.Marshal(row)
 	if err != nil {
 		return err
@@ -202,7 +193,7 @@ func (l *ProblemLog) Page(offset, limit int, code, column string) (ProblemPage, 
 		}
 	}
 	positions := l.matching(code, column)
-	page := ProblemPage{Total: len(positions), Rows: []ProblemRow{},
+	page := ProblemPage{Total: len(positions), Rows: []pipeline.FailedRow{},
 		ByCode: copyCounts(l.byCode), ByColumn: copyCounts(l.byColumn)}
 	if offset < 0 {
 		offset = 0
@@ -227,7 +218,7 @@ func (l *ProblemLog) Page(offset, limit int, code, column string) (ProblemPage, 
 		if err != nil && err != io.EOF {
 			return page, fmt.Errorf("read problem log: %w", err)
 		}
-		var row ProblemRow
+		var row pipeline.FailedRow
 		if err := json.Unmarshal(line, &row); err != nil {
 			return page, fmt.Errorf("problem log %s is damaged at byte %d", l.path, off)
 		}

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+
+	"batchdesk/backend/ingest/pipeline"
+	"batchdesk/backend/ingest/validate"
 )
 
 func TestProblemLog(t *testing.T) {
@@ -14,15 +17,15 @@ func TestProblemLog(t *testing.T) {
 	}
 	const n = 100_000
 	for i := 0; i < n; i++ {
-		row := ProblemRow{Line: int64(i + 2), File: "a.csv", Cells: []string{fmt.Sprint("name", i), "Tech"}}
+		row := pipeline.FailedRow{Line: int64(i + 2), File: "a.csv", Cells: []string{fmt.Sprint("name", i), "Tech"}}
 		if i%2 == 0 {
-			row.Problems = append(row.Problems, CellProblem{Column: "Industry", Field: "industry", Code: "bad_picklist", Message: "'Tech' is not an option", Value: "Tech"})
+			row.Problems = append(row.Problems, validate.Problem{Header: "Industry", Field: "industry", Code: "bad_picklist", Message: "'Tech' is not an option", Value: "Tech"})
 		}
 		if i%3 == 0 {
-			row.Problems = append(row.Problems, CellProblem{Column: "Name", Field: "name", Code: "too_long", Message: "too long"})
+			row.Problems = append(row.Problems, validate.Problem{Header: "Name", Field: "name", Code: "too_long", Message: "too long"})
 		}
 		if len(row.Problems) == 0 {
-			row.Problems = append(row.Problems, CellProblem{Code: "ragged_row", Message: "wrong number of fields"})
+			row.Problems = append(row.Problems, validate.Problem{Code: "ragged_row", Message: "wrong number of fields"})
 		}
 		if err := l.Add(row); err != nil {
 			t.Fatal(err)
@@ -63,7 +66,7 @@ func TestProblemLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(re)
-	if re.Add(ProblemRow{}) == nil {
+	if re.Add(pipeline.FailedRow{}) == nil {
 		t.Fatal("a reopened log must be read-only")
 	}
 }

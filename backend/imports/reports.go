@@ -60,7 +60,7 @@ func JobReports(j store.Job) []Report {
 
 // reportBase is the master's report path of j (which may not exist).
 func reportBase(j store.Job) string {
-	var set Settings
+	var set Form // the details of a Request and of a Form alike
 	_ = json.Unmarshal(j.Settings, &set)
 	ext := filepath.Ext(j.ErrorReport)
 	stem := strings.TrimSuffix(j.ErrorReport, ext)

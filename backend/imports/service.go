@@ -12,6 +12,7 @@ import (
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/ingest/load"
+	"batchdesk/backend/ingest/source"
 	"batchdesk/backend/jobs"
 	"batchdesk/backend/store"
 	"batchdesk/backend/workspace"
@@ -41,13 +42,13 @@ func New(ws *workspace.Workspace, reg *jobs.Registry, opt Options) *Service {
 	return &Service{ws: ws, jobs: reg, opt: opt, logs: map[string]*jobLog{}}
 }
 
-// Start checks and resolves set, then runs it as a new import job and
-// returns its ID at once. Every "cannot run" problem (bad settings, an
+// Start checks and resolves req, then runs it as a new import job and
+// returns its ID at once. Every "cannot run" problem (a bad request, an
 // unreadable or oversized file, no connection, an unknown object, a
 // mapping that does not fit) is returned before a job exists. The job's
 // context derives from ctx.
-func (s *Service) Start(ctx context.Context, set Settings) (string, error) {
-	p, err := s.prepare(ctx, set)
+func (s *Service) Start(ctx context.Context, req Request) (string, error) {
+	p, err := s.prepare(ctx, req)
 	if err != nil {
 		return "", err
 	}
@@ -76,7 +77,7 @@ func (s *Service) startNew(ctx context.Context, p *prepared, note string) (strin
 // needed). It refuses (code Conflict) a job in another state or whose
 // files changed.
 func (s *Service) Resume(ctx context.Context, id, crm string) error {
-	j, set, err := s.load(ctx, id)
+	j, req, form, err := s.load(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -86,11 +87,11 @@ func (s *Service) Resume(ctx context.Context, id, crm string) error {
 	if err := sameFiles(j, "resume"); err != nil {
 		return err
 	}
-	saved := set.CRM
-	if crm != "" {
-		set.CRM = crm
+	saved := req.CRM
+	if req, err = s.complete(ctx, req, form, crm); err != nil {
+		return needsPassword(err, j.ID, "resume", saved, crm)
 	}
-	p, err := s.prepare(ctx, set)
+	p, err := s.prepare(ctx, req)
 	if err != nil {
 		return needsPassword(err, j.ID, "resume", saved, crm)
 	}
@@ -114,24 +115,24 @@ func (s *Service) resume(ctx context.Context, j store.Job, p *prepared, prior in
 // from the ledger (the same job ID is returned), a finished insert is
 // refused (Conflict) with the reason.
 func (s *Service) Restart(ctx context.Context, id string, failedOnly bool, crm string) (string, error) {
-	j, set, err := s.load(ctx, id)
+	j, req, form, err := s.load(ctx, id)
 	if err != nil {
 		return "", err
 	}
 	if j.Status == store.StatusRunning || j.Status == store.StatusQueued {
 		return "", apperr.New(apperr.Conflict, "job %s is still %s: cancel it first", j.ID, j.Status)
 	}
+	saved := req.CRM
+	if req, err = s.complete(ctx, req, form, crm); err != nil {
+		return "", needsPassword(err, j.ID, "restart", saved, crm)
+	}
 	if failedOnly {
-		if err := failedRowsOnly(j, &set); err != nil {
+		if err := failedRowsOnly(j, &req); err != nil {
 			return "", err
 		}
 	}
-	saved := set.CRM
-	if crm != "" {
-		set.CRM = crm
-	}
-	set.Errors = ""
-	p, err := s.prepare(ctx, set)
+	req.Errors = ""
+	p, err := s.prepare(ctx, req)
 	if err != nil {
 		return "", needsPassword(err, j.ID, "restart", saved, crm)
 	}
@@ -143,7 +144,7 @@ func (s *Service) Restart(ctx context.Context, id string, failedOnly bool, crm s
 			return "", fmt.Errorf("read the resume ledger of job %s: %w", j.ID, err)
 		}
 		if written > 0 {
-			if err := restartRefusal(j, set, written); err != nil {
+			if err := restartRefusal(j, req, written); err != nil {
 				p.target.Close()
 				return "", err
 			}
@@ -154,23 +155,23 @@ func (s *Service) Restart(ctx context.Context, id string, failedOnly bool, crm s
 	return s.startNew(ctx, p, fmt.Sprintf("restart of job %s (failed rows only: %v)", j.ID, failedOnly))
 }
 
-// failedRowsOnly points set at the error reports of job j: the master's
+// failedRowsOnly points req at the error reports of job j: the master's
 // (or only object's), and each detail's with its mapping and master column,
 // linked to the masters j wrote through their saved IDs. When only details
 // failed, the master is a header-only file: nothing to send again there.
-func failedRowsOnly(j store.Job, set *Settings) error {
+func failedRowsOnly(j store.Job, req *Request) error {
 	reports := JobReports(j)
 	if len(reports) == 0 {
 		return apperr.New(apperr.Conflict, "job %s has no error report: no row failed", j.ID)
 	}
-	details := set.details()
-	masterFormat := set.format(set.Files[0])
-	set.Details, set.DetailFiles = nil, nil
+	details := req.Details
+	masterFormat := req.format(req.Files[0])
+	req.Details = nil
 	// The reports are UTF-8 with BOM, comma-separated.
-	set.Encoding, set.Delimiter, set.Formats = "", "", nil
+	req.Formats = nil
 	if len(details) == 0 {
-		set.Files = []string{reports[0].Path}
-		set.MasterKey = ""
+		req.Files = []string{reports[0].Path}
+		req.MasterKey = ""
 		return nil
 	}
 	master := ""
@@ -180,33 +181,36 @@ func failedRowsOnly(j store.Job, set *Settings) error {
 		}
 	}
 	for _, d := range details {
+		if d.MasterColumn == "" {
+			d.MasterColumn = req.MasterKey
+		}
 		for _, r := range reports {
 			if strings.EqualFold(r.Object, d.Object) && r.Path != master {
 				d.Files = []string{r.Path}
-				set.DetailFiles = append(set.DetailFiles, d)
+				req.Details = append(req.Details, d)
 			}
 		}
 	}
-	if len(set.DetailFiles) == 0 {
-		set.MasterKey = ""
+	if len(req.Details) == 0 {
+		req.MasterKey = ""
 	}
 	base := reportBase(j)
 	if master == "" {
 		var err error
-		if master, err = headerOnly(set.Files[0], masterFormat, filepath.Join(filepath.Dir(base), "no-failed-masters.csv")); err != nil {
+		if master, err = headerOnly(req.Files[0], masterFormat, filepath.Join(filepath.Dir(base), "no-failed-masters.csv")); err != nil {
 			return err
 		}
 	}
-	set.Files = []string{master}
+	req.Files = []string{master}
 	if p := masterIDsPath(base); fileExists(p) {
-		set.MasterIDs = p
+		req.MasterIDs = p
 	}
 	return nil
 }
 
 // headerOnly writes, at out, a report with the header of the file at src
 // and no rows.
-func headerOnly(src string, f Format, out string) (string, error) {
+func headerOnly(src string, f source.Format, out string) (string, error) {
 	header, err := ReadHeader(src, f, 1<<20)
 	if err != nil {
 		return "", apperr.Wrap(err, apperr.Conflict, "cannot send the failed details again: the master file %s cannot be read", src)
@@ -221,20 +225,61 @@ func headerOnly(src string, f Format, out string) (string, error) {
 	return out, nil
 }
 
-// load reads an import job and its saved settings.
-func (s *Service) load(ctx context.Context, id string) (store.Job, Settings, error) {
+// load reads an import job and its saved request. A job an older
+// Batchdesk saved in the command line's form comes with that form, to be
+// completed once its CRM is known (complete); req then holds its files.
+func (s *Service) load(ctx context.Context, id string) (j store.Job, req Request, form *Form, err error) {
 	d, err := s.jobs.Get(ctx, id)
 	if err != nil {
-		return store.Job{}, Settings{}, err
+		return store.Job{}, Request{}, nil, err
 	}
 	if d.Kind != store.JobImport {
-		return store.Job{}, Settings{}, apperr.New(apperr.Conflict, "job %s is an %s job: only import jobs can be resumed or restarted here", id, d.Kind)
+		return store.Job{}, Request{}, nil, apperr.New(apperr.Conflict, "job %s is an %s job: only import jobs can be resumed or restarted here", id, d.Kind)
 	}
-	var set Settings
-	if err := json.Unmarshal(d.Settings, &set); err != nil || len(set.Files) == 0 {
-		return store.Job{}, Settings{}, apperr.New(apperr.Conflict, "job %s has no saved import settings to run again", id)
+	req, form, ok := decodeSaved(d.Settings)
+	if !ok {
+		return store.Job{}, Request{}, nil, apperr.New(apperr.Conflict, "job %s has no saved import settings to run again", id)
 	}
-	return d.Job, set, nil
+	return d.Job, req, form, nil
+}
+
+// decodeSaved reads a job's saved settings: a Request, or (no mapping) the
+// command line's Form of an older Batchdesk, with req holding its files
+// and how to read them. ok is false when there are no files to run.
+func decodeSaved(raw []byte) (req Request, form *Form, ok bool) {
+	var probe struct {
+		Mapping json.RawMessage `json:"mapping"`
+	}
+	if err := json.Unmarshal(raw, &probe); err != nil {
+		return Request{}, nil, false
+	}
+	if probe.Mapping != nil {
+		err := json.Unmarshal(raw, &req)
+		return req, nil, err == nil && len(req.Files) > 0
+	}
+	var f Form
+	if err := json.Unmarshal(raw, &f); err != nil || len(f.Files) == 0 {
+		return Request{}, nil, false
+	}
+	req = Request{CRM: f.CRM, Files: f.Files}
+	if format, err := ParseFormat(f.Encoding, f.Delimiter); err == nil && format != (source.Format{}) {
+		req.Formats = map[string]source.Format{f.Files[0]: format}
+	}
+	return req, &f, true
+}
+
+// complete is req with its CRM replaced by crm when not "", or, for a
+// job saved in the command line's form, that form completed.
+func (s *Service) complete(ctx context.Context, req Request, form *Form, crm string) (Request, error) {
+	if crm != "" {
+		req.CRM = crm
+	}
+	if form == nil {
+		return req, nil
+	}
+	f := *form
+	f.CRM = req.CRM
+	return s.Complete(ctx, f)
 }
 
 // reportsDir is the data folder's reports/, created when missing.

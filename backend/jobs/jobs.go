@@ -63,6 +63,8 @@ type Outcome struct {
 	Total       int64
 	Succeeded   int64
 	Failed      int64
+	Added       int64  // of an import's Succeeded: records inserted
+	Updated     int64  // of an import's Succeeded: records updated
 	ErrorReport string // path of the error report CSV, "" when none
 	Message     string // a sentence for the history, "" for a default
 	Canceled    bool   // the job stopped early because it was canceled

@@ -148,7 +148,7 @@ func (r *Registry) execute(ctx context.Context, ru *run, j store.Job, fn Func) {
 
 	status, msg := r.classify(ctx, out, err)
 	final := store.JobUpdate{Status: status, Total: out.Total, Succeeded: out.Succeeded, Failed: out.Failed,
-		Message: msg, ErrorReport: out.ErrorReport}
+		Added: out.Added, Updated: out.Updated, Message: msg, ErrorReport: out.ErrorReport}
 	if status == store.StatusFailed && out.Total == 0 {
 		// keep the last counts a failed run reported
 		p := t.last()
@@ -322,7 +322,7 @@ func (r *Registry) Cancel(ctx context.Context, id string) error {
 		return nil
 	}
 	if err := r.store.UpdateJob(ctx, id, store.JobUpdate{Status: store.StatusCanceled, Total: j.Total,
-		Succeeded: j.Succeeded, Failed: j.Failed, Message: "canceled before it ran to its end; resume to continue"}); err != nil {
+		Succeeded: j.Succeeded, Failed: j.Failed, Added: j.Added, Updated: j.Updated, Message: "canceled before it ran to its end; resume to continue"}); err != nil {
 		return err
 	}
 	r.event(id, store.LevelWarn, "canceled")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -97,5 +98,38 @@ func TestFilesAndLoad(t *testing.T) {
 		if _, err := Parse([]byte(text)); apperr.CodeOf(err) != apperr.Invalid {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+}
+
+func TestMasterDetailPresetKeepsItsDetails(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	p := mapping.Preset{Name: "opps", Mapping: mapping.Mapping{Object: "Opportunity", Mode: mapping.Insert,
+		Columns: map[string]mapping.Column{"Opp no": {Field: "opportunity_no"}, "Name": {Field: "name"}}},
+		MasterKey: "Opp no",
+		Details: []mapping.DetailPreset{{Object: "OpportunityLine", MasterColumn: "Opportunity",
+			Columns: map[string]mapping.Column{"SKU": {Field: "product_id", LookupBy: "sku"}, "Qty": {Field: "quantity"}}}}}
+	if _, err := Save(ctx, st, p, []string{"Opp no", "Name"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Rename(ctx, st, "opps", "opps 2"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Get(ctx, st, "opps 2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Name = "opps 2"
+	if !reflect.DeepEqual(got, p) {
+		t.Fatalf("saved, renamed and read back:\n got %+v\nwant %+v", got, p)
+	}
+	// Its shared file carries the details as well.
+	b, err := File(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse(b)
+	if err != nil || !reflect.DeepEqual(back, p) {
+		t.Fatalf("file round trip = %+v, %v", back, err)
 	}
 }

@@ -49,6 +49,8 @@ type Job struct {
 	Total       int64
 	Succeeded   int64
 	Failed      int64
+	Added       int64  // of an import's Succeeded: records inserted
+	Updated     int64  // of an import's Succeeded: records updated
 	ErrorReport string // path of the error report CSV, "" when none
 	Message     string // the last human-readable outcome
 	CreatedAt   time.Time
@@ -79,6 +81,8 @@ type JobUpdate struct {
 	Total       int64
 	Succeeded   int64
 	Failed      int64
+	Added       int64
+	Updated     int64
 	Message     string
 	ErrorReport string
 }
@@ -113,7 +117,7 @@ func validStatus(s string) bool { return s == StatusQueued || s == StatusRunning
 func validKind(k string) bool { return k == JobImport || k == JobExport || k == JobDelete }
 
 const jobCols = `id, kind, status, connection, object, settings, files, total, succeeded, failed,
-	error_report, message, created_at, started_at, finished_at`
+	error_report, message, created_at, started_at, finished_at, added, updated`
 
 // CreateJob records a new job and returns it with its ID, status (queued
 // when empty) and creation time filled in.
@@ -151,10 +155,10 @@ func (s *Store) CreateJob(ctx context.Context, j Job) (Job, error) {
 		j.CreatedAt = now()
 	}
 	_, err = s.db.ExecContext(ctx, `INSERT INTO jobs (`+jobCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		j.ID, j.Kind, j.Status, j.Connection, j.Object, string(j.Settings), string(files),
 		j.Total, j.Succeeded, j.Failed, j.ErrorReport, j.Message,
-		formatTime(j.CreatedAt), nullTime(j.StartedAt), nullTime(j.FinishedAt))
+		formatTime(j.CreatedAt), nullTime(j.StartedAt), nullTime(j.FinishedAt), j.Added, j.Updated)
 	if isUnique(err) {
 		return Job{}, apperr.Wrap(err, apperr.Conflict, "a job with ID %s already exists", j.ID)
 	}
@@ -178,9 +182,10 @@ func (s *Store) UpdateJob(ctx context.Context, id string, u JobUpdate) error {
 			error_report = CASE WHEN ?6 = '' THEN error_report ELSE ?6 END,
 			started_at = CASE WHEN ?1 = 'running' AND started_at IS NULL THEN ?7 ELSE started_at END,
 			finished_at = CASE WHEN ?1 = 'running' OR ?1 = 'queued' THEN NULL
-				WHEN ?8 THEN ?7 ELSE finished_at END
+				WHEN ?8 THEN ?7 ELSE finished_at END,
+			added = ?10, updated = ?11
 		WHERE id = ?9`,
-		u.Status, u.Total, u.Succeeded, u.Failed, u.Message, u.ErrorReport, t, Terminal(u.Status), id)
+		u.Status, u.Total, u.Succeeded, u.Failed, u.Message, u.ErrorReport, t, Terminal(u.Status), id, u.Added, u.Updated)
 	if err != nil {
 		return fmt.Errorf("update job %s: %w", id, err)
 	}
@@ -303,7 +308,7 @@ func scanJob(r scanner) (Job, error) {
 	var settings, files string
 	var created, started, finished sql.NullString
 	if err := r.Scan(&j.ID, &j.Kind, &j.Status, &j.Connection, &j.Object, &settings, &files,
-		&j.Total, &j.Succeeded, &j.Failed, &j.ErrorReport, &j.Message, &created, &started, &finished); err != nil {
+		&j.Total, &j.Succeeded, &j.Failed, &j.ErrorReport, &j.Message, &created, &started, &finished, &j.Added, &j.Updated); err != nil {
 		return Job{}, err
 	}
 	j.Settings = json.RawMessage(settings)

@@ -29,6 +29,7 @@ import (
 	"batchdesk/backend/crm"
 	"batchdesk/backend/ingest/mapping"
 	"batchdesk/backend/ingest/pipeline"
+	"batchdesk/backend/ingest/source"
 	"batchdesk/backend/pgtest"
 )
 
@@ -129,7 +130,7 @@ func runChild(mode, dsn, file string) error {
 			cols = crmColumns[:4]
 		}
 	}
-	req := pipeline.Request{Target: tg, Object: childObject, Files: []string{file}, MaxFileBytes: -1,
+	req := pipeline.Request{Target: tg, Object: childObject, Files: []string{file}, Source: source.Options{MaxBytes: -1},
 		ErrorsPath: filepath.Join(filepath.Dir(file), "errors-"+mode+".csv"),
 		JobID:      fmt.Sprintf("bench-%s-%d", mode, time.Now().UnixNano()),
 		Workers:    childWorkers, BatchSize: childBatch}

@@ -13,8 +13,8 @@ type AuditEntry struct {
 	ActorID string
 	// Object is the object's API name, e.g. "Account".
 	Object string
-	// Action says what was done, e.g. "import.insert", "import.update",
-	// "delete".
+	// Action says what was done: "import_insert", "import_update",
+	// "import_upsert" (the import's batches), "delete".
 	Action string
 	// Records is how many records the batch wrote or removed.
 	Records int64
@@ -24,9 +24,10 @@ type AuditEntry struct {
 	Detail string
 }
 
-// InsertAudit returns the statement and arguments that write e in dialect d.
-// Run it in the transaction of the batch it describes. Only a CRM with the
-// catalog tables (Object.FromCatalog) has an audit log.
+// InsertAudit returns the statement and arguments that write e in dialect d:
+// the one audit INSERT of each dialect, used by the import's and the
+// delete's batches. Run it in the transaction of the batch it describes.
+// Only a CRM with the catalog tables (Object.FromCatalog) has an audit log.
 func (d Dialect) InsertAudit(e AuditEntry) (string, []any) {
 	actor := e.ActorID
 	if actor == "" {
@@ -35,7 +36,7 @@ func (d Dialect) InsertAudit(e AuditEntry) (string, []any) {
 	cols := []string{"actor_id", "object", "action", "record_count", "job_id", "detail"}
 	params := make([]string, len(cols))
 	for i := range cols {
-		cols[i], params[i] = ident(cols[i]), d.Param(i+1)
+		cols[i], params[i] = QuoteIdent(cols[i]), d.Param(i+1)
 	}
 	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", d.Table(TableAuditLog),
 		strings.Join(cols, ", "), strings.Join(params, ", "))

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"batchdesk/backend/catalog"
 )
 
 // Dialect renders the neutral table descriptions as SQL for one database.
@@ -41,9 +43,9 @@ func (d Dialect) pg() bool { return d.Name == "postgres" }
 // Table returns the quoted, schema-qualified name of a table.
 func (d Dialect) Table(name string) string {
 	if d.Schema == "" {
-		return pgx.Identifier{name}.Sanitize()
+		return QuoteIdent(name)
 	}
-	return pgx.Identifier{d.Schema, name}.Sanitize()
+	return QuoteIdent(d.Schema, name)
 }
 
 // Param returns the n-th (1-based) bind parameter placeholder.
@@ -68,6 +70,23 @@ func FormatTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.999999Z07:00")
 }
 
+// FullScale writes a decimal's text ("-1234.5") with at least scale
+// decimals ("-1234.50"): the sandbox stores decimals as PostgreSQL's
+// numeric(p,s) does, with the column's scale.
+func FullScale(s string, scale int) string {
+	if scale <= 0 {
+		return s
+	}
+	dot := strings.IndexByte(s, '.')
+	if dot < 0 {
+		return s + "." + strings.Repeat("0", scale)
+	}
+	if have := len(s) - dot - 1; have < scale {
+		return s + strings.Repeat("0", scale-have)
+	}
+	return s
+}
+
 // Bool returns b as this dialect binds a boolean.
 func (d Dialect) Bool(b bool) any {
 	if d.pg() {
@@ -79,7 +98,19 @@ func (d Dialect) Bool(b bool) any {
 	return 0
 }
 
-func ident(name string) string { return pgx.Identifier{name}.Sanitize() }
+// QuoteIdent quotes an SQL identifier, schema-qualified when given two
+// parts ("crm", "account" → "crm"."account"): the one identifier-quoting
+// function of both dialects, which quote identifiers alike.
+func QuoteIdent(parts ...string) string { return pgx.Identifier(parts).Sanitize() }
+
+// ObjectTable is the quoted table of o, schema-qualified when o has a
+// schema (PostgreSQL) and bare when not (the sandbox).
+func ObjectTable(o *catalog.Object) string {
+	if o.Schema == "" {
+		return QuoteIdent(o.Table)
+	}
+	return QuoteIdent(o.Schema, o.Table)
+}
 
 func literal(v any) string {
 	switch x := v.(type) {
@@ -137,7 +168,7 @@ func (d Dialect) shapeCheck(c column) string {
 	if d.pg() {
 		return ""
 	}
-	x := ident(c.name)
+	x := QuoteIdent(c.name)
 	switch c.kind {
 	case kVarchar:
 		return fmt.Sprintf("length(%s) <= %d", x, c.n)
@@ -210,7 +241,7 @@ func (d Dialect) createTable(t table) string {
 		if i > 0 {
 			b.WriteString(",")
 		}
-		fmt.Fprintf(&b, "\n  %s %s", ident(c.name), d.columnType(c))
+		fmt.Fprintf(&b, "\n  %s %s", QuoteIdent(c.name), d.columnType(c))
 		if c.primaryKey {
 			b.WriteString(" PRIMARY KEY")
 		} else if c.notNull {
@@ -231,11 +262,11 @@ func (d Dialect) createTable(t table) string {
 			for i, v := range c.in {
 				vals[i] = literal(v)
 			}
-			checks = append(checks, fmt.Sprintf("%s IN (%s)", ident(c.name), strings.Join(vals, ", ")))
+			checks = append(checks, fmt.Sprintf("%s IN (%s)", QuoteIdent(c.name), strings.Join(vals, ", ")))
 		}
 		if len(checks) > 0 {
 			// Named as PostgreSQL would name it, so SQLite reports the name.
-			fmt.Fprintf(&b, " CONSTRAINT %s CHECK (%s)", ident(t.name+"_"+c.name+"_check"), strings.Join(checks, " AND "))
+			fmt.Fprintf(&b, " CONSTRAINT %s CHECK (%s)", QuoteIdent(t.name+"_"+c.name+"_check"), strings.Join(checks, " AND "))
 		}
 		if c.ref != "" {
 			refCol := "id"
@@ -245,7 +276,7 @@ func (d Dialect) createTable(t table) string {
 			if c.refCol != "" {
 				refCol = c.refCol
 			}
-			fmt.Fprintf(&b, " REFERENCES %s (%s)", d.Table(c.ref), ident(refCol))
+			fmt.Fprintf(&b, " REFERENCES %s (%s)", d.Table(c.ref), QuoteIdent(refCol))
 			if c.onDelete != "" {
 				b.WriteString(" ON DELETE " + c.onDelete)
 			}
@@ -254,7 +285,7 @@ func (d Dialect) createTable(t table) string {
 	for _, u := range t.uniques {
 		cols := make([]string, len(u))
 		for i, c := range u {
-			cols[i] = ident(c)
+			cols[i] = QuoteIdent(c)
 		}
 		fmt.Fprintf(&b, ",\n  UNIQUE (%s)", strings.Join(cols, ", "))
 	}
@@ -269,9 +300,9 @@ func (d Dialect) createTable(t table) string {
 func (d Dialect) createIndexes(t table) []string {
 	var out []string
 	for _, col := range t.indexes {
-		name := ident(t.name + "_" + col + "_idx") // an index lives in its table's schema
+		name := QuoteIdent(t.name + "_" + col + "_idx") // an index lives in its table's schema
 		out = append(out, fmt.Sprintf("CREATE INDEX IF NOT EXISTS %s ON %s (%s)",
-			name, d.Table(t.name), ident(col)))
+			name, d.Table(t.name), QuoteIdent(col)))
 	}
 	return out
 }

@@ -29,7 +29,7 @@ func (d Dialect) Statements() ([]string, error) {
 func (d Dialect) ObjectStatements(objects []catalog.Object) ([]string, error) {
 	var out []string
 	if d.Schema != "" {
-		out = append(out, "CREATE SCHEMA IF NOT EXISTS "+ident(d.Schema))
+		out = append(out, "CREATE SCHEMA IF NOT EXISTS "+QuoteIdent(d.Schema))
 	}
 	byName := map[string]*catalog.Object{}
 	for i := range objects {
@@ -85,7 +85,7 @@ func (d Dialect) insert(ctx context.Context, exec ExecFunc, r Row) error {
 	params := make([]string, len(r.Cols))
 	args := make([]any, len(r.Vals))
 	for i, c := range r.Cols {
-		cols[i], params[i] = ident(c), d.Param(i+1)
+		cols[i], params[i] = QuoteIdent(c), d.Param(i+1)
 	}
 	for i, v := range r.Vals {
 		switch x := v.(type) {

@@ -1,6 +1,7 @@
 package fkgraph
 
 import (
+	"batchdesk/backend/crm/crmdb"
 	"fmt"
 	"strconv"
 	"strings"
@@ -126,11 +127,11 @@ func (g *Graph) CountBlocked() (Query, error) {
 // limit <= 0), in key order, for the refusal message and the job's report.
 func (g *Graph) ListBlocked(limit int) (Query, error) {
 	w := g.writer()
-	w.s("SELECT CAST(r0." + ident(g.req.Key) + " AS TEXT) FROM " + g.req.Root.Quoted() + " AS r0 WHERE ")
+	w.s("SELECT CAST(r0." + crmdb.QuoteIdent(g.req.Key) + " AS TEXT) FROM " + g.req.Root.Quoted() + " AS r0 WHERE ")
 	w.inSet(g.req.Root, "r0", nil, true)
 	w.s(" AND ")
 	w.blocked(g.req.Root, "r0", nil)
-	w.s(" ORDER BY r0." + ident(g.req.Key))
+	w.s(" ORDER BY r0." + crmdb.QuoteIdent(g.req.Key))
 	if limit > 0 {
 		w.s(" LIMIT " + strconv.Itoa(limit))
 	}
@@ -144,7 +145,7 @@ func (g *Graph) ListBlocked(limit int) (Query, error) {
 // server's cache.
 func (g *Graph) Capture() (Query, error) {
 	w := g.writer()
-	w.s("SELECT CAST(r0." + ident(g.req.Key) + " AS TEXT) FROM " + g.req.Root.Quoted() + " AS r0 WHERE ")
+	w.s("SELECT CAST(r0." + crmdb.QuoteIdent(g.req.Key) + " AS TEXT) FROM " + g.req.Root.Quoted() + " AS r0 WHERE ")
 	w.inSet(g.req.Root, "r0", nil, false)
 	if g.req.Dialect == Postgres {
 		w.s(" ORDER BY r0.ctid")
@@ -353,7 +354,7 @@ func onPath(path []string, fk ForeignKey) bool {
 func cols(alias string, names []string) string {
 	out := make([]string, len(names))
 	for i, n := range names {
-		out[i] = alias + "." + ident(n)
+		out[i] = alias + "." + crmdb.QuoteIdent(n)
 	}
 	return strings.Join(out, ", ")
 }
@@ -361,7 +362,7 @@ func cols(alias string, names []string) string {
 func equal(a string, ac []string, b string, bc []string) string {
 	parts := make([]string, len(ac))
 	for i := range ac {
-		parts[i] = a + "." + ident(ac[i]) + " = " + b + "." + ident(bc[i])
+		parts[i] = a + "." + crmdb.QuoteIdent(ac[i]) + " = " + b + "." + crmdb.QuoteIdent(bc[i])
 	}
 	return strings.Join(parts, " AND ")
 }

@@ -20,7 +20,7 @@ package fkgraph
 import (
 	"strings"
 
-	"github.com/jackc/pgx/v5"
+	"batchdesk/backend/crm/crmdb"
 )
 
 // Action is what a foreign key does when its referenced row is deleted.
@@ -50,9 +50,9 @@ type Table struct {
 // Quoted is the quoted, schema-qualified name.
 func (t Table) Quoted() string {
 	if t.Schema == "" {
-		return pgx.Identifier{t.Name}.Sanitize()
+		return crmdb.QuoteIdent(t.Name)
 	}
-	return pgx.Identifier{t.Schema, t.Name}.Sanitize()
+	return crmdb.QuoteIdent(t.Schema, t.Name)
 }
 
 // String is the name for people: schema.table or table.
@@ -82,10 +82,10 @@ type ForeignKey struct {
 func (fk ForeignKey) SuggestedIndex() string {
 	cols := make([]string, len(fk.ChildCols))
 	for i, c := range fk.ChildCols {
-		cols[i] = ident(c)
+		cols[i] = crmdb.QuoteIdent(c)
 	}
 	name := fk.Child.Name + "_" + strings.Join(fk.ChildCols, "_") + "_idx"
-	return "CREATE INDEX " + ident(name) + " ON " + fk.Child.Quoted() + " (" + strings.Join(cols, ", ") + ")"
+	return "CREATE INDEX " + crmdb.QuoteIdent(name) + " ON " + fk.Child.Quoted() + " (" + strings.Join(cols, ", ") + ")"
 }
 
 // Condition is a compiled filter (filter.Cond implements it): SQL for each
@@ -94,5 +94,3 @@ type Condition interface {
 	Postgres(qualifier string) (string, error)
 	SQLite(qualifier string) (string, []any, error)
 }
-
-func ident(s string) string { return pgx.Identifier{s}.Sanitize() }

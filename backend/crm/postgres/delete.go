@@ -191,7 +191,7 @@ func (t *Target) DeleteBatch(ctx context.Context, b fkgraph.Batch) (fkgraph.Batc
 		return res, fmt.Errorf("begin delete batch %d: %w", b.Seq, err)
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-	del := "DELETE FROM " + b.Table.Quoted() + " WHERE " + pgx.Identifier{b.Key}.Sanitize() + " = ANY($1::" + keyType + "[])"
+	del := "DELETE FROM " + b.Table.Quoted() + " WHERE " + crmdb.QuoteIdent(b.Key) + " = ANY($1::" + keyType + "[])"
 	gone := b.IDs
 	tag, err := savepoint(ctx, tx, del, b.IDs)
 	switch {
@@ -215,7 +215,7 @@ func (t *Target) DeleteBatch(ctx context.Context, b fkgraph.Batch) (fkgraph.Batc
 		return res, fmt.Errorf("delete batch %d: %w", b.Seq, err)
 	}
 	if b.Teams && len(gone) > 0 {
-		_, err := tx.Exec(ctx, "DELETE FROM "+pgx.Identifier{crmdb.PGSchema, crmdb.TableTeamMembers}.Sanitize()+
+		_, err := tx.Exec(ctx, "DELETE FROM "+crmdb.QuoteIdent(crmdb.PGSchema, crmdb.TableTeamMembers)+
 			" WHERE object = $1 AND record_id = ANY($2::uuid[])", b.Object, gone)
 		if err != nil {
 			return res, fmt.Errorf("delete the related teams of batch %d: %w", b.Seq, err)

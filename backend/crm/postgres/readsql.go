@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm/crmdb"
@@ -16,25 +15,17 @@ import (
 
 // Rendering of a query.Read as the SELECT inside COPY (…) TO STDOUT. COPY
 // runs on the simple protocol and binds no parameters: identifiers are
-// quoted by quoteIdent, values are literals made by quoteLiteral (IDs are
+// quoted by crmdb.QuoteIdent, values are literals made by quoteLiteral (IDs are
 // parsed as UUIDs first), and the filter renders its own literals.
-
-// quoteIdent quotes one SQL identifier.
-func quoteIdent(name string) string { return pgx.Identifier{name}.Sanitize() }
 
 // quoteLiteral is the one literal-escaping function (the filter's).
 func quoteLiteral(s string) string { return filter.QuoteLiteral(s) }
 
 // tableOf is the quoted, schema-qualified table of an object.
-func tableOf(o *catalog.Object) string {
-	if o.Schema == "" {
-		return quoteIdent(o.Table)
-	}
-	return pgx.Identifier{o.Schema, o.Table}.Sanitize()
-}
+func tableOf(o *catalog.Object) string { return crmdb.ObjectTable(o) }
 
 // col is alias.column, quoted.
-func col(alias, column string) string { return alias + "." + quoteIdent(column) }
+func col(alias, column string) string { return alias + "." + crmdb.QuoteIdent(column) }
 
 // colTypes maps column names to their base type names (timestamptz, bool, …).
 type colTypes map[string]string
@@ -111,23 +102,27 @@ func (sr *sqlRender) restriction(r *query.Read, a string, master bool) (string, 
 		conds = append(conds, col(a, "life_status")+" IS DISTINCT FROM "+quoteLiteral(crmdb.LifeInvalid))
 	}
 	if r.IDs != nil {
-		lit, err := uuidArray(r.IDs)
+		c, err := idList(r.Object, a, r.IDs)
 		if err != nil {
 			return "", err
 		}
-		conds = append(conds, col(a, "id")+" = ANY ("+lit+")")
+		conds = append(conds, c)
 	}
 	if master && r.Master != nil {
-		if r.Link == nil {
-			return "", fmt.Errorf("%s: a detail read needs its link field", r.Object.APIName)
+		var links []string
+		for _, ml := range append([]query.MasterLink{{Master: r.Master, Link: r.Link}}, r.Also...) {
+			if ml.Link == nil || ml.Master == nil {
+				return "", fmt.Errorf("%s: a detail read needs its link field", r.Object.APIName)
+			}
+			pa := sr.alias("p")
+			inner, err := sr.restriction(ml.Master, pa, true)
+			if err != nil {
+				return "", err
+			}
+			links = append(links, fmt.Sprintf("%s IN (SELECT %s.id FROM %s %s WHERE %s)",
+				col(a, ml.Link.Column), pa, tableOf(ml.Master.Object), pa, inner))
 		}
-		pa := sr.alias("p")
-		inner, err := sr.restriction(r.Master, pa, true)
-		if err != nil {
-			return "", err
-		}
-		conds = append(conds, fmt.Sprintf("%s IN (SELECT %s.id FROM %s %s WHERE %s)",
-			col(a, r.Link.Column), pa, tableOf(r.Master.Object), pa, inner))
+		conds = append(conds, "("+strings.Join(links, " OR ")+")")
 	}
 	if len(conds) == 0 {
 		return "TRUE", nil
@@ -265,8 +260,8 @@ func (sr *sqlRender) team(r *query.Read, c query.Column) (string, error) {
 	}
 	e := fmt.Sprintf("(SELECT string_agg(%[1]s, ';' ORDER BY %[1]s) FROM %[2]s %[3]s JOIN %[4]s %[5]s ON %[5]s.id = %[3]s.user_id "+
 		"WHERE %[3]s.object = %[6]s AND %[3]s.record_id = t.id AND %[3]s.role = %[7]s)",
-		val, pgx.Identifier{crmdb.PGSchema, crmdb.TableTeamMembers}.Sanitize(), m,
-		pgx.Identifier{crmdb.PGSchema, crmdb.TableUsers}.Sanitize(), u,
+		val, crmdb.QuoteIdent(crmdb.PGSchema, crmdb.TableTeamMembers), m,
+		crmdb.QuoteIdent(crmdb.PGSchema, crmdb.TableUsers), u,
 		quoteLiteral(r.Object.APIName), quoteLiteral(f.TeamRole))
 	if c.ExcelSafe {
 		return excelSafe(e, false), nil

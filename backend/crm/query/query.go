@@ -88,6 +88,18 @@ type Read struct {
 	Master *Read
 	// Link is the detail's field that refers to Master's object.
 	Link *catalog.Field
+	// Also are the detail's other masters in the same export (a detail of
+	// two objects that are both read): its records are those whose Link
+	// refers to one of Master's records or whose Also[i].Link refers to
+	// one of Also[i].Master's.
+	Also []MasterLink
+}
+
+// MasterLink is one more master of a detail Read and the detail's field
+// that refers to it.
+type MasterLink struct {
+	Master *Read
+	Link   *catalog.Field
 }
 
 // HasRowKey reports whether r writes a RowKey column (its records then come

@@ -235,7 +235,7 @@ func (t *Target) DeleteBatch(ctx context.Context, b fkgraph.Batch) (fkgraph.Batc
 		all, err := t.DeleteLedger(ctx, b.JobID)
 		return all[b.Seq], err
 	}
-	del := "DELETE FROM " + b.Table.Quoted() + " WHERE " + quoteIdent(b.Key) + " IN (SELECT value FROM json_each(?))"
+	del := "DELETE FROM " + b.Table.Quoted() + " WHERE " + crmdb.QuoteIdent(b.Key) + " IN (SELECT value FROM json_each(?))"
 	gone := b.IDs
 	n, err := sqliteSavepoint(ctx, tx, del, b.IDs)
 	switch {
@@ -260,7 +260,7 @@ func (t *Target) DeleteBatch(ctx context.Context, b fkgraph.Batch) (fkgraph.Batc
 	}
 	if b.Teams && len(gone) > 0 {
 		js, _ := json.Marshal(gone)
-		_, err := tx.ExecContext(ctx, "DELETE FROM "+quoteIdent(crmdb.TableTeamMembers)+
+		_, err := tx.ExecContext(ctx, "DELETE FROM "+crmdb.QuoteIdent(crmdb.TableTeamMembers)+
 			" WHERE object = ? AND record_id IN (SELECT value FROM json_each(?))", b.Object, string(js))
 		if err != nil {
 			return res, fmt.Errorf("delete the related teams of batch %d: %w", b.Seq, err)

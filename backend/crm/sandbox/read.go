@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
@@ -152,7 +151,7 @@ func (s *readSession) cell(c query.Column, v sql.NullString) (string, error) {
 				return "false", nil
 			}
 		case catalog.Decimal, catalog.Currency, catalog.Percent:
-			return fullScale(out, c.Field.Scale), nil
+			return crmdb.FullScale(out, c.Field.Scale), nil
 		}
 	}
 	if c.ExcelSafe && out != "" && strings.ContainsRune("=+-@", rune(out[0])) {
@@ -176,24 +175,7 @@ func FormatDateTime(t time.Time, zone *time.Location) string {
 	return t.Format("2006-01-02T15:04:05-07:00")
 }
 
-// fullScale writes a stored decimal with exactly scale decimals.
-func fullScale(s string, scale int) string {
-	if scale <= 0 {
-		return s
-	}
-	dot := strings.IndexByte(s, '.')
-	if dot < 0 {
-		return s + "." + strings.Repeat("0", scale)
-	}
-	if have := len(s) - dot - 1; have < scale {
-		return s + strings.Repeat("0", scale-have)
-	}
-	return s
-}
-
-func quoteIdent(name string) string { return pgx.Identifier{name}.Sanitize() }
-
-func col(alias, column string) string { return alias + "." + quoteIdent(column) }
+func col(alias, column string) string { return alias + "." + crmdb.QuoteIdent(column) }
 
 // selectSQL renders r for SQLite, with its parameters.
 func selectSQL(r *query.Read) (string, []any, error) {
@@ -279,17 +261,21 @@ func (sr *sqlRender) restriction(r *query.Read, a string, master bool) (string, 
 		args = append(args, string(js))
 	}
 	if master && r.Master != nil {
-		if r.Link == nil {
-			return "", nil, fmt.Errorf("%s: a detail read needs its link field", r.Object.APIName)
+		var links []string
+		for _, ml := range append([]query.MasterLink{{Master: r.Master, Link: r.Link}}, r.Also...) {
+			if ml.Link == nil || ml.Master == nil {
+				return "", nil, fmt.Errorf("%s: a detail read needs its link field", r.Object.APIName)
+			}
+			pa := sr.alias("p")
+			inner, innerArgs, err := sr.restriction(ml.Master, pa, true)
+			if err != nil {
+				return "", nil, err
+			}
+			links = append(links, fmt.Sprintf("%s IN (SELECT %s.id FROM %s %s WHERE %s)",
+				col(a, ml.Link.Column), pa, crmdb.SQLite.Table(ml.Master.Object.Table), pa, inner))
+			args = append(args, innerArgs...)
 		}
-		pa := sr.alias("p")
-		inner, innerArgs, err := sr.restriction(r.Master, pa, true)
-		if err != nil {
-			return "", nil, err
-		}
-		conds = append(conds, fmt.Sprintf("%s IN (SELECT %s.id FROM %s %s WHERE %s)",
-			col(a, r.Link.Column), pa, crmdb.SQLite.Table(r.Master.Object.Table), pa, inner))
-		args = append(args, innerArgs...)
+		conds = append(conds, "("+strings.Join(links, " OR ")+")")
 	}
 	if len(conds) == 0 {
 		return "1", nil, nil

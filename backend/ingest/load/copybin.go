@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"batchdesk/backend/crm/crmdb"
 	"batchdesk/backend/ingest/validate"
 )
 
@@ -96,7 +96,7 @@ func colEncFor(c *pgColumn) colEnc {
 func quoteIdents(cols []string) string {
 	q := make([]string, len(cols))
 	for i, c := range cols {
-		q[i] = pgx.Identifier{c}.Sanitize()
+		q[i] = crmdb.QuoteIdent(c)
 	}
 	return strings.Join(q, ", ")
 }

@@ -2,126 +2,25 @@ package load_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm"
-	"batchdesk/backend/crm/postgres"
-	"batchdesk/backend/crm/sandbox"
+	"batchdesk/backend/crm/crmtest"
 	"batchdesk/backend/ingest/load"
-	"batchdesk/backend/pgtest"
 )
 
 // tgt is a CRM under test with raw SQL in its dialect.
-type tgt struct {
-	crm.Target
-	pg bool
-	// strings runs a query returning one text column, sorted.
-	strings func(q string, args ...any) []string
-	exec    func(q string, args ...any)
-	table   func(name string) string
-}
+type tgt = *crmtest.Target
 
 // eachTarget runs fn on the demo CRM in PostgreSQL and in a sandbox.
-func eachTarget(t *testing.T, fn func(t *testing.T, tg tgt)) {
-	t.Run("postgres", func(t *testing.T) {
-		tg := openTarget(t, crm.Spec{Kind: crm.KindPostgres, DSN: pgtest.NewDatabase(t)})
-		if err := crm.InstallDemo(context.Background(), tg.Target); err != nil {
-			t.Fatal(err)
-		}
-		fn(t, tg)
-	})
-	t.Run("sandbox", func(t *testing.T) {
-		fn(t, openTarget(t, crm.Spec{Kind: crm.KindSandbox, Path: filepath.Join(t.TempDir(), "crm.db")}))
-	})
-}
+func eachTarget(t *testing.T, fn func(t *testing.T, tg tgt)) { crmtest.Each(t, fn) }
 
-func openTarget(t *testing.T, spec crm.Spec) tgt {
-	t.Helper()
-	ctx := context.Background()
-	opened, err := crm.Open(ctx, spec)
-	if err != nil {
-		t.Fatalf("open %s: %v", spec, err)
-	}
-	t.Cleanup(func() { opened.Close() })
-	tg := tgt{Target: opened}
-	switch x := opened.(type) {
-	case *postgres.Target:
-		tg.pg = true
-		tg.table = func(n string) string { return "crm." + n }
-		tg.exec = func(q string, args ...any) {
-			t.Helper()
-			if _, err := x.Pool().Exec(ctx, q, args...); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-		}
-		tg.strings = func(q string, args ...any) []string {
-			t.Helper()
-			rows, err := x.Pool().Query(ctx, q, args...)
-			if err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-			defer rows.Close()
-			var out []string
-			for rows.Next() {
-				var s *string
-				if err := rows.Scan(&s); err != nil {
-					t.Fatal(err)
-				}
-				out = append(out, deref(s))
-			}
-			sort.Strings(out)
-			return out
-		}
-	case *sandbox.Target:
-		tg.table = func(n string) string { return n }
-		tg.exec = func(q string, args ...any) {
-			t.Helper()
-			if _, err := x.DB().ExecContext(ctx, pgToSQLite(q), args...); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-		}
-		tg.strings = func(q string, args ...any) []string {
-			t.Helper()
-			rows, err := x.DB().QueryContext(ctx, pgToSQLite(q), args...)
-			if err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-			defer rows.Close()
-			var out []string
-			for rows.Next() {
-				var s sql.NullString
-				if err := rows.Scan(&s); err != nil {
-					t.Fatal(err)
-				}
-				out = append(out, s.String)
-			}
-			sort.Strings(out)
-			return out
-		}
-	}
-	return tg
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
-// pgToSQLite rewrites $n placeholders and ::text casts for SQLite.
-func pgToSQLite(q string) string {
-	for i := 9; i >= 1; i-- {
-		q = strings.ReplaceAll(q, fmt.Sprintf("$%d", i), "?")
-	}
-	return strings.ReplaceAll(q, "::text", "")
-}
+// openTarget opens spec for a test.
+func openTarget(t *testing.T, spec crm.Spec) tgt { return crmtest.Open(t, spec) }
 
 // plan builds a plan for object with the named fields mapped in order.
 func plan(t *testing.T, tg tgt, object string, mode load.Mode, key string, fields ...string) load.Plan {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
+	"batchdesk/backend/crm/crmdb"
 )
 
 // inputChecker is a backend that can have the server's own input
@@ -59,7 +59,7 @@ func (b *pgBackend) checkInput(ctx context.Context, l *Loader, w *work) ([]RowEr
 		}
 	}
 	var errs []RowError
-	text := &copyPlan{table: pgx.Identifier{"bd_input"}.Sanitize(), names: p.names, cols: p.cols}
+	text := &copyPlan{table: crmdb.QuoteIdent("bd_input"), names: p.names, cols: p.cols}
 	data, kept := text.encode(len(rows), func(i int, out []any) { copy(out, vals[i]) }, func(i, col int) {
 		errs = append(errs, encodeProblem(rows[i].line, l.fieldOf(p.names[col]), p.names[col], p.cols[col], vals[i][col]))
 	})
@@ -69,7 +69,7 @@ func (b *pgBackend) checkInput(ctx context.Context, l *Loader, w *work) ([]RowEr
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 	if err := simple(ctx, tx, fmt.Sprintf("CREATE TEMP TABLE bd_input ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA; SAVEPOINT bd_probe",
-		quoteIdents(p.names), table(l.obj).Sanitize())); err != nil {
+		quoteIdents(p.names), crmdb.ObjectTable(l.obj))); err != nil {
 		return nil, fmt.Errorf("check values: %w", err)
 	}
 	idx := seq(data.rows())

@@ -8,6 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
+
+	"batchdesk/backend/crm/crmdb"
 )
 
 // This file writes one PostgreSQL batch so that rejected rows never cost
@@ -136,9 +138,12 @@ func (b *pgBackend) applyBatch(ctx context.Context, tx pgx.Tx, l *Loader, w *wor
 	t := b.tableInfo(ctx, l)
 	var br batchRows
 	for i := range w.rows {
-		if w.rows[i].insert {
+		switch {
+		case w.rows[i].insert:
 			br.ins = append(br.ins, &w.rows[i])
-		} else {
+		case w.rows[i].unchanged:
+			w.written++
+		default:
 			br.upd = append(br.upd, &w.rows[i])
 		}
 	}
@@ -598,10 +603,10 @@ func (b *pgBackend) existing(ctx context.Context, tx pgx.Tx, l *Loader, u []stri
 		args = append(args, texts[k])
 		params = append(params, fmt.Sprintf("$%d::text[]", k+2))
 		names = append(names, fmt.Sprintf("c%d", k))
-		conds[k] = fmt.Sprintf("t.%s = u.c%d::%s", pgx.Identifier{c}.Sanitize(), k, cols[k].cast)
+		conds[k] = fmt.Sprintf("t.%s = u.c%d::%s", crmdb.QuoteIdent(c), k, cols[k].cast)
 	}
 	sql := fmt.Sprintf("SELECT u.bd_i FROM unnest(%s) AS u(%s) WHERE EXISTS (SELECT 1 FROM %s AS t WHERE %s)",
-		strings.Join(params, ", "), strings.Join(names, ", "), table(l.obj).Sanitize(), strings.Join(conds, " AND "))
+		strings.Join(params, ", "), strings.Join(names, ", "), crmdb.ObjectTable(l.obj), strings.Join(conds, " AND "))
 	rows, err := tx.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, err
@@ -657,7 +662,7 @@ func (b *pgBackend) insertPlan(l *Loader, t *pgTable) *copyPlan {
 		if t != nil {
 			cols = t.types(l.cols.insert)
 		}
-		b.insPlan = newCopyPlan(table(l.obj).Sanitize(), l.cols.insert, cols)
+		b.insPlan = newCopyPlan(crmdb.ObjectTable(l.obj), l.cols.insert, cols)
 		if l.keyFld == nil || len(l.cols.update) == 0 {
 			return // insert only
 		}
@@ -669,7 +674,7 @@ func (b *pgBackend) insertPlan(l *Loader, t *pgTable) *copyPlan {
 					&pgColumn{name: "bd_ord", oid: pgtype.Int4OID, cast: "integer"})
 			}
 		}
-		b.updPlan = newCopyPlan(pgx.Identifier{stageName(l)}.Sanitize(), names, ucols)
+		b.updPlan = newCopyPlan(crmdb.QuoteIdent(stageName(l)), names, ucols)
 	})
 	return b.insPlan
 }
@@ -684,7 +689,7 @@ func (b *pgBackend) updatePlan(l *Loader, t *pgTable) *copyPlan {
 // when it cannot be read: the loader then checks less before sending).
 func (b *pgBackend) tableInfo(ctx context.Context, l *Loader) *pgTable {
 	b.tableOnce.Do(func() {
-		b.table, _ = readTable(ctx, b.pool, table(l.obj))
+		b.table, _ = readTable(ctx, b.pool, crmdb.ObjectTable(l.obj))
 	})
 	return b.table
 }

@@ -51,7 +51,7 @@ func codeCount(rs []load.BatchResult) (written int64, byCode map[string]int) {
 // finishes with exactly the good rows written and the bad ones reported.
 func TestManyRejectedRowsBoundedLocks(t *testing.T) {
 	tg := lowLocks(t)
-	tg.exec("CREATE TABLE k (k text PRIMARY KEY, v integer CHECK (v >= 0))")
+	tg.MustExec("CREATE TABLE k (k text PRIMARY KEY, v integer CHECK (v >= 0))")
 
 	t.Run("check violations on every other row", func(t *testing.T) {
 		p := plan(t, tg, "k", load.Insert, "", "k", "v")
@@ -66,13 +66,13 @@ func TestManyRejectedRowsBoundedLocks(t *testing.T) {
 		if written != 5000 || codes[load.CodeCheck] != 5000 || len(codes) != 1 {
 			t.Fatalf("written %d, problems %v; want 5000 and 5000 check_violation", written, codes)
 		}
-		if n := tg.strings("SELECT count(*)::text FROM k WHERE k LIKE 'C%' AND v >= 0"); n[0] != "5000" {
+		if n := tg.Strings("SELECT count(*)::text FROM k WHERE k LIKE 'C%' AND v >= 0"); n[0] != "5000" {
 			t.Fatalf("table holds %s good rows", n[0])
 		}
 	})
 
 	t.Run("every other key exists", func(t *testing.T) {
-		tg.exec("INSERT INTO k SELECT 'U' || lpad(i::text, 6, '0'), -0 FROM generate_series(1, 19999, 2) i")
+		tg.MustExec("INSERT INTO k SELECT 'U' || lpad(i::text, 6, '0'), -0 FROM generate_series(1, 19999, 2) i")
 		p := plan(t, tg, "k", load.Insert, "", "k", "v")
 		res := run(t, tg, p, batches(20000, 5000, func(i int) []any { return []any{fmt.Sprintf("U%06d", i), int64(i)} })...)
 		written, codes := codeCount(res)
@@ -86,7 +86,7 @@ func TestManyRejectedRowsBoundedLocks(t *testing.T) {
 	})
 
 	t.Run("updates refused on every other row", func(t *testing.T) {
-		tg.exec("INSERT INTO k SELECT 'P' || lpad(i::text, 6, '0'), 0 FROM generate_series(0, 1999) i")
+		tg.MustExec("INSERT INTO k SELECT 'P' || lpad(i::text, 6, '0'), 0 FROM generate_series(0, 1999) i")
 		p := plan(t, tg, "k", load.Update, "k", "k", "v")
 		res := run(t, tg, p, batches(2000, 2000, func(i int) []any {
 			v := int64(i)
@@ -99,7 +99,7 @@ func TestManyRejectedRowsBoundedLocks(t *testing.T) {
 		if written != 1000 || codes[load.CodeCheck] != 1000 || len(codes) != 1 {
 			t.Fatalf("written %d, problems %v; want 1000 and 1000 check_violation", written, codes)
 		}
-		if n := tg.strings("SELECT count(*)::text FROM k WHERE k LIKE 'P%' AND v > 0"); n[0] != "999" {
+		if n := tg.Strings("SELECT count(*)::text FROM k WHERE k LIKE 'P%' AND v > 0"); n[0] != "999" {
 			t.Fatalf("%s rows updated to a positive value, want 999", n[0])
 		}
 	})
@@ -148,7 +148,7 @@ func TestManyRejectedRowsBoundedLocks(t *testing.T) {
 		if w1+w2 != 12000 || c1[load.CodeUnique]+c2[load.CodeUnique] != 12000 {
 			t.Fatalf("written %d + %d, problems %v + %v; want 12000 written and 12000 unique_violation in all", w1, w2, c1, c2)
 		}
-		if n := tg.strings("SELECT count(*)::text FROM k WHERE k LIKE 'D%'"); n[0] != "12000" {
+		if n := tg.Strings("SELECT count(*)::text FROM k WHERE k LIKE 'D%'"); n[0] != "12000" {
 			t.Fatalf("table holds %s D rows", n[0])
 		}
 	})
@@ -157,8 +157,8 @@ func TestManyRejectedRowsBoundedLocks(t *testing.T) {
 // TestNoPartitionForValue: a row outside every partition says so.
 func TestNoPartitionForValue(t *testing.T) {
 	tg := openTarget(t, crm.Spec{Kind: crm.KindPostgres, DSN: pgtest.NewDatabase(t)})
-	tg.exec("CREATE TABLE pt (k integer, name text) PARTITION BY RANGE (k)")
-	tg.exec("CREATE TABLE pt_low PARTITION OF pt FOR VALUES FROM (0) TO (100)")
+	tg.MustExec("CREATE TABLE pt (k integer, name text) PARTITION BY RANGE (k)")
+	tg.MustExec("CREATE TABLE pt_low PARTITION OF pt FOR VALUES FROM (0) TO (100)")
 	p := plan(t, tg, "pt", load.Insert, "", "k", "name")
 	res := run(t, tg, p, rows([]any{int64(5), "in"}, []any{int64(500), "out"}))
 	got := errs(res)
@@ -171,15 +171,15 @@ func TestNoPartitionForValue(t *testing.T) {
 // the server refuses are that row's problem; the others land.
 func TestUpdateTextTypes(t *testing.T) {
 	tg := openTarget(t, crm.Spec{Kind: crm.KindPostgres, DSN: pgtest.NewDatabase(t)})
-	tg.exec("CREATE TABLE host (k text PRIMARY KEY, addr inet, note text)")
-	tg.exec("INSERT INTO host VALUES ('a', NULL, ''), ('b', NULL, ''), ('c', NULL, '')")
+	tg.MustExec("CREATE TABLE host (k text PRIMARY KEY, addr inet, note text)")
+	tg.MustExec("INSERT INTO host VALUES ('a', NULL, ''), ('b', NULL, ''), ('c', NULL, '')")
 	p := plan(t, tg, "host", load.Update, "k", "k", "addr", "note")
 	res := run(t, tg, p, rows([]any{"a", "10.0.0.1", "x"}, []any{"b", "10.0.0.300", "y"}, []any{"c", "::1", "z"}))
 	got := errs(res)
 	if len(got) != 1 || !strings.HasPrefix(got[0], "3 "+load.CodeBadValue+" invalid value for column addr") || res[0].Written != 2 {
 		t.Fatalf("written %d, errors %q", res[0].Written, got)
 	}
-	if v := tg.strings("SELECT k || '=' || coalesce(host(addr), '-') || note FROM host"); strings.Join(v, " ") != "a=10.0.0.1x b=- c=::1z" {
+	if v := tg.Strings("SELECT k || '=' || coalesce(host(addr), '-') || note FROM host"); strings.Join(v, " ") != "a=10.0.0.1x b=- c=::1z" {
 		t.Fatalf("table %q", v)
 	}
 }

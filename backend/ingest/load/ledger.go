@@ -3,52 +3,10 @@ package load
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"batchdesk/backend/crm"
+	"batchdesk/backend/crm/crmdb"
 )
-
-// LedgerSchema is the PostgreSQL schema of the resume ledger.
-const LedgerSchema = "batchdesk"
-
-// pgLedgerDDL creates the ledger: one row per committed batch, written in
-// the batch's own transaction.
-const pgLedgerDDL = `CREATE SCHEMA IF NOT EXISTS batchdesk;
-CREATE TABLE IF NOT EXISTS batchdesk.ledger (
-	job_id       text        NOT NULL,
-	stage        text        NOT NULL,
-	batch        integer     NOT NULL,
-	first_line   bigint      NOT NULL,
-	last_line    bigint      NOT NULL,
-	rows_written bigint      NOT NULL,
-	errors       jsonb       NOT NULL DEFAULT '[]',
-	committed_at timestamptz NOT NULL DEFAULT now(),
-	PRIMARY KEY (job_id, stage, batch)
-)`
-
-func ensurePGLedger(ctx context.Context, pool *pgxpool.Pool) error {
-	var exists bool
-	if err := pool.QueryRow(ctx, "SELECT to_regclass('batchdesk.ledger') IS NOT NULL").Scan(&exists); err != nil {
-		return fmt.Errorf("resume ledger: %w", err)
-	}
-	if exists {
-		return nil
-	}
-	_, err := pool.Exec(ctx, pgLedgerDDL)
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && (pe.Code == "23505" || pe.Code == "42P07" || pe.Code == "42P06") {
-		err = nil // created by a concurrent job
-	}
-	if err != nil {
-		return fmt.Errorf("create resume ledger: %w", err)
-	}
-	return nil
-}
 
 type ledgerError struct {
 	Line    int64  `json:"line"`
@@ -76,73 +34,33 @@ func decodeErrors(b []byte) []RowError {
 	return out
 }
 
-func writePGLedger(ctx context.Context, tx pgx.Tx, p Plan, w *work) error {
-	_, err := tx.Exec(ctx, `INSERT INTO batchdesk.ledger (job_id, stage, batch, first_line, last_line, rows_written, errors)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, p.JobID, p.Stage, w.seq, w.first, w.last, w.written, string(encodeErrors(w.errs)))
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "23505" {
-		return errAlreadyDone
-	}
+// ledgerBatch is w as the resume ledger records it.
+func (l *Loader) ledgerBatch(w *work) crmdb.ImportBatch {
+	return crmdb.ImportBatch{Job: l.plan.JobID, Stage: l.plan.Stage, Seq: w.seq, FirstLine: w.first, LastLine: w.last,
+		Written: w.written, Added: w.added, Errors: string(encodeErrors(w.errs))}
+}
+
+// readLedger returns the batches of job/stage an earlier run committed.
+func readLedger(ctx context.Context, lt ledgerTarget, job, stage string) (map[int]LedgerEntry, error) {
+	got, err := lt.ImportLedger(ctx, job, stage)
 	if err != nil {
-		return fmt.Errorf("resume ledger, batch %d: %w", w.seq, err)
+		return nil, err
 	}
-	return nil
-}
-
-func (b *pgBackend) ledger(ctx context.Context, job, stage string) (map[int]LedgerEntry, error) {
-	rows, err := b.pool.Query(ctx, `SELECT batch, first_line, last_line, rows_written, errors::text
-		FROM batchdesk.ledger WHERE job_id = $1 AND stage = $2`, job, stage)
-	if err != nil {
-		return nil, fmt.Errorf("read resume ledger: %w", err)
+	out := make(map[int]LedgerEntry, len(got))
+	for _, b := range got {
+		out[b.Seq] = LedgerEntry{Seq: b.Seq, FirstLine: b.FirstLine, LastLine: b.LastLine, Written: b.Written,
+			Added: b.Added, Errors: decodeErrors([]byte(b.Errors))}
 	}
-	defer rows.Close()
-	return scanLedger(rows)
-}
-
-// ledgerRows is what pgx.Rows and *sql.Rows share for reading the ledger.
-type ledgerRows interface {
-	Next() bool
-	Scan(dest ...any) error
-	Err() error
-}
-
-// scanLedger reads ledger rows (batch, first_line, last_line, rows_written,
-// errors as JSON text) into entries by batch number, the same for every
-// dialect. It does not close the rows.
-func scanLedger(rows ledgerRows) (map[int]LedgerEntry, error) {
-	out := map[int]LedgerEntry{}
-	for rows.Next() {
-		var e LedgerEntry
-		var errs string
-		if err := rows.Scan(&e.Seq, &e.FirstLine, &e.LastLine, &e.Written, &errs); err != nil {
-			return nil, err
-		}
-		e.Errors = decodeErrors([]byte(errs))
-		out[e.Seq] = e
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Written returns the rows the CRM's resume ledger says job wrote, all
 // stages together (0 when the CRM has no ledger yet). A restart asks it
 // before running a job's rows again, so none is written twice.
 func Written(ctx context.Context, target crm.Target, job string) (int64, error) {
-	var n int64
-	switch t := target.(type) {
-	case poolTarget:
-		var exists bool
-		if err := t.Pool().QueryRow(ctx, "SELECT to_regclass('batchdesk.ledger') IS NOT NULL").Scan(&exists); err != nil || !exists {
-			return 0, err
-		}
-		err := t.Pool().QueryRow(ctx, "SELECT coalesce(sum(rows_written), 0)::int8 FROM batchdesk.ledger WHERE job_id = $1", job).Scan(&n)
-		return n, err
-	case dbTarget:
-		var exists int
-		if err := t.DB().QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'batchdesk_ledger'").Scan(&exists); err != nil || exists == 0 {
-			return 0, err
-		}
-		err := t.DB().QueryRowContext(ctx, "SELECT coalesce(sum(rows_written), 0) FROM batchdesk_ledger WHERE job_id = ?", job).Scan(&n)
-		return n, err
+	lt, err := ledgerOf(target)
+	if err != nil {
+		return 0, nil
 	}
-	return 0, nil
+	return lt.ImportWritten(ctx, job)
 }

@@ -25,15 +25,15 @@ func TestInsertDefaultsAndAudit(t *testing.T) {
 		if res[0].Written != 1 || res[1].Written != 1 {
 			t.Fatalf("written = %d, %d", res[0].Written, res[1].Written)
 		}
-		owners := tg.strings("SELECT owner_id::text FROM " + tg.table("account") + " WHERE name LIKE 'Zeta%'")
+		owners := tg.Strings("SELECT owner_id::text FROM " + tg.Table("account") + " WHERE name LIKE 'Zeta%'")
 		if !reflect.DeepEqual(owners, []string{crmdb.SystemUserID, crmdb.SystemUserID}) { // line 2 mapped but blank; line 5 not mapped
 			t.Fatalf("owners = %q", owners)
 		}
-		parent := tg.strings("SELECT p.name FROM " + tg.table("account") + " a JOIN " + tg.table("account") + " p ON p.id = a.parent_account_id WHERE a.name = 'Zeta Four'")
+		parent := tg.Strings("SELECT p.name FROM " + tg.Table("account") + " a JOIN " + tg.Table("account") + " p ON p.id = a.parent_account_id WHERE a.name = 'Zeta Four'")
 		if !reflect.DeepEqual(parent, []string{"Zeta One"}) {
 			t.Fatalf("parent = %q", parent)
 		}
-		audit := tg.strings("SELECT actor_id::text FROM " + tg.table("audit_log") + " WHERE job_id = 'job-insert'")
+		audit := tg.Strings("SELECT actor_id::text FROM " + tg.Table("audit_log") + " WHERE job_id = 'job-insert'")
 		if len(audit) != 2 || audit[0] != crmdb.SystemUserID {
 			t.Fatalf("audit = %q", audit)
 		}

@@ -2,13 +2,10 @@ package load
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
@@ -22,6 +19,7 @@ type Loader struct {
 	plan    Plan
 	obj     *catalog.Object
 	be      backend
+	lt      ledgerTarget // the resume ledger
 	res     *resolver
 	targets []*catalog.Object // per column: the referenced object (nil if none)
 	keyIdx  int               // column of the key (-1 for insert)
@@ -30,13 +28,14 @@ type Loader struct {
 	genIDs  bool // new records get their ID from us (so teams and masters can link)
 	teams   []int
 	cols    cols
+	// teamOnly: the plan's only mapped columns besides the key are team
+	// columns (see prow.unchanged).
+	teamOnly bool
 }
 
 // backend is one kind of database.
 type backend interface {
 	finder
-	// ledger returns the batches of job/stage an earlier run committed.
-	ledger(ctx context.Context, job, stage string) (map[int]LedgerEntry, error)
 	// write writes w in one transaction together with its ledger entry.
 	write(ctx context.Context, l *Loader, w *work) error
 	// close ends the rehearsal transaction (rolled back) and frees resources.
@@ -48,12 +47,15 @@ type LedgerEntry struct {
 	Seq                 int
 	FirstLine, LastLine int64
 	Written             int64
-	Errors              []RowError
+	// Added is how many of Written were inserted (the rest were updated).
+	Added  int64
+	Errors []RowError
 }
 
-// poolTarget and dbTarget are what New needs from a crm.Target.
-type poolTarget interface{ Pool() *pgxpool.Pool }
-type dbTarget interface{ DB() *sql.DB }
+// result is the BatchResult of a batch the ledger recorded.
+func (e LedgerEntry) result() BatchResult {
+	return BatchResult{Seq: e.Seq, Written: e.Written, Added: e.Added, Updated: e.Written - e.Added, Errors: e.Errors, Skipped: true}
+}
 
 // New checks the plan against the object and opens what loading needs
 // (the ledger tables are created on first use). Errors are *apperr.Error
@@ -95,20 +97,23 @@ func New(ctx context.Context, target crm.Target, plan Plan) (*Loader, error) {
 		l.hasID = true
 		l.genIDs = idf.Type == catalog.UUID && l.colIndex("id") < 0
 	}
-	var err error
-	switch t := target.(type) {
-	case poolTarget:
-		l.be, err = newPG(ctx, t.Pool(), plan)
-	case dbTarget:
-		l.be, err = newSQLite(ctx, t.DB(), plan)
-	default:
-		return nil, apperr.New(apperr.Invalid, "cannot load into a %s target", target.Kind())
+	pg, lite, err := writerOf(target)
+	if err != nil {
+		return nil, err
+	}
+	if pg != nil {
+		l.lt = pg
+		l.be, err = newPG(ctx, pg, plan)
+	} else {
+		l.lt = lite
+		l.be, err = newSQLite(ctx, lite, plan)
 	}
 	if err != nil {
 		return nil, err
 	}
 	l.res = newResolver(l.be)
 	l.cols = l.buildCols()
+	l.teamOnly = l.onlyTeams()
 	return l, nil
 }
 
@@ -137,7 +142,7 @@ func (l *Loader) check() error {
 		return apperr.New(apperr.Invalid, "mode %s needs a key: id, primary or a field", p.Mode)
 	case KeyPrimary:
 		if l.obj.PrimaryField() == nil {
-			return apperr.New(apperr.Invalid, "%s has no primary attribute, so records cannot be identified by it: use --key id or a unique field", l.obj.APIName)
+			return apperr.New(apperr.Invalid, "%s has no primary attribute, so records cannot be identified by it: use the record ID (key id) or a unique field", l.obj.APIName)
 		}
 		key = l.obj.Primary
 	}
@@ -158,7 +163,7 @@ func (l *Loader) Ledger(ctx context.Context) (map[int]LedgerEntry, error) {
 	if l.plan.JobID == "" || l.plan.Rehearse {
 		return map[int]LedgerEntry{}, nil
 	}
-	return l.be.ledger(ctx, l.plan.JobID, l.plan.Stage)
+	return readLedger(ctx, l.lt, l.plan.JobID, l.plan.Stage)
 }
 
 // Load writes one batch. Row problems are in the result; the error is for
@@ -177,9 +182,9 @@ func (l *Loader) Load(ctx context.Context, b Batch) (BatchResult, error) {
 		}
 		if l.plan.JobID != "" && !l.plan.Rehearse && attempt > 0 {
 			// A commit whose answer was lost may have landed: ask the ledger.
-			if done, err := l.be.ledger(ctx, l.plan.JobID, l.plan.Stage); err == nil {
+			if done, err := readLedger(ctx, l.lt, l.plan.JobID, l.plan.Stage); err == nil {
 				if e, ok := done[b.Seq]; ok {
-					return BatchResult{Seq: b.Seq, Written: e.Written, Errors: e.Errors, Skipped: true}, nil
+					return e.result(), nil
 				}
 			}
 		}
@@ -190,15 +195,15 @@ func (l *Loader) Load(ctx context.Context, b Batch) (BatchResult, error) {
 		if err == nil {
 			l.recordKeys(w)
 			failpoint(FailAfterCommit, b.Seq)
-			return BatchResult{Seq: b.Seq, Written: w.written, Errors: w.errs}, nil
+			return BatchResult{Seq: b.Seq, Written: w.written, Added: w.added, Updated: w.written - w.added, Errors: w.errs}, nil
 		}
 		if ctx.Err() != nil {
 			return res, ctx.Err()
 		}
 		if errors.Is(err, errAlreadyDone) {
-			done, lerr := l.be.ledger(ctx, l.plan.JobID, l.plan.Stage)
+			done, lerr := readLedger(ctx, l.lt, l.plan.JobID, l.plan.Stage)
 			if e, ok := done[b.Seq]; lerr == nil && ok {
-				return BatchResult{Seq: b.Seq, Written: e.Written, Errors: e.Errors, Skipped: true}, nil
+				return e.result(), nil
 			}
 			return res, err
 		}
@@ -319,6 +324,24 @@ func (l *Loader) recordKeys(w *work) {
 	for key, msg := range w.failedKeys {
 		km.Fail(key, msg)
 	}
+}
+
+// audit is the audit-log entry of a written batch: the records it
+// changed (rows that changed nothing are left out); ok is false when
+// there is none to write (no such record, or a plain table without the
+// CRM's audit log).
+func (l *Loader) audit(w *work) (e crmdb.AuditEntry, ok bool) {
+	n := w.written
+	for i := range w.rows {
+		if w.rows[i].unchanged {
+			n--
+		}
+	}
+	if !l.obj.FromCatalog || n <= 0 {
+		return e, false
+	}
+	return crmdb.AuditEntry{ActorID: systemUser, Object: l.obj.APIName, Action: "import_" + string(l.plan.Mode),
+		Records: n, JobID: l.plan.JobID, Detail: fmt.Sprintf("batch %d, file lines %d–%d", w.seq, w.first, w.last)}, true
 }
 
 // systemUser is the actor and default owner of every write.

@@ -13,6 +13,7 @@ import (
 
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/crm/postgres"
 	"batchdesk/backend/ingest/validate"
 )
 
@@ -31,12 +32,8 @@ type pgBackend struct {
 	updPlan   *copyPlan // COPY into the staging table of updates
 }
 
-// querier is a pool, a connection or a transaction.
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
-func newPG(ctx context.Context, pool *pgxpool.Pool, plan Plan) (*pgBackend, error) {
+func newPG(ctx context.Context, t pgTarget, plan Plan) (*pgBackend, error) {
+	pool := t.Pool()
 	b := &pgBackend{pool: pool, plan: plan, rmu: &sync.Mutex{}}
 	if r := plan.Session; r != nil {
 		if r.pg == nil {
@@ -54,25 +51,18 @@ func newPG(ctx context.Context, pool *pgxpool.Pool, plan Plan) (*pgBackend, erro
 		return b, nil
 	}
 	if plan.JobID != "" {
-		if err := ensurePGLedger(ctx, pool); err != nil {
+		if err := t.EnsureImportLedger(ctx); err != nil {
 			return nil, err
 		}
 	}
 	return b, nil
 }
 
-func (b *pgBackend) q() querier {
+func (b *pgBackend) q() postgres.Querier {
 	if b.rtx != nil {
 		return b.rtx
 	}
 	return b.pool
-}
-
-func table(o *catalog.Object) pgx.Identifier {
-	if o.Schema == "" {
-		return pgx.Identifier{o.Table}
-	}
-	return pgx.Identifier{o.Schema, o.Table}
 }
 
 // crmTable names one of the CRM's own tables, beside the object's table.
@@ -81,7 +71,7 @@ func crmTable(o *catalog.Object, name string) string {
 	if schema == "" {
 		schema = crmdb.PGSchema
 	}
-	return pgx.Identifier{schema, name}.Sanitize()
+	return crmdb.QuoteIdent(schema, name)
 }
 
 // identity is the column that identifies a record of o: id, or (plain
@@ -94,28 +84,11 @@ func identity(o *catalog.Object, key *catalog.Field) string {
 }
 
 func (b *pgBackend) find(ctx context.Context, obj *catalog.Object, f *catalog.Field, values []string) (map[string][]string, error) {
-	id := identity(obj, f)
-	sql := fmt.Sprintf("SELECT %s::text, %s::text FROM %s WHERE %s = ANY($1::%s)",
-		pgx.Identifier{f.Column}.Sanitize(), pgx.Identifier{id}.Sanitize(), table(obj).Sanitize(),
-		pgx.Identifier{f.Column}.Sanitize(), pgArrayType(f))
 	if b.rtx != nil {
 		b.rmu.Lock()
 		defer b.rmu.Unlock()
 	}
-	rows, err := b.q().Query(ctx, sql, values)
-	if err != nil {
-		return nil, fmt.Errorf("look up %s by %s: %w", obj.APIName, f.APIName, err)
-	}
-	defer rows.Close()
-	out := map[string][]string{}
-	for rows.Next() {
-		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			return nil, err
-		}
-		out[k] = append(out[k], v)
-	}
-	return out, rows.Err()
+	return postgres.LookupRecords(ctx, b.q(), obj, f, identity(obj, f), values)
 }
 
 func (b *pgBackend) close(ctx context.Context) error {
@@ -136,7 +109,7 @@ func (b *pgBackend) close(ctx context.Context) error {
 
 // errAlreadyDone: the ledger already holds the batch (another try of it
 // committed).
-var errAlreadyDone = errors.New("batch already committed")
+var errAlreadyDone = crmdb.ErrBatchRecorded
 
 // write runs one batch in one transaction (a savepoint when rehearsing).
 func (b *pgBackend) write(ctx context.Context, l *Loader, w *work) error {
@@ -157,17 +130,19 @@ func (b *pgBackend) write(ctx context.Context, l *Loader, w *work) error {
 	if err := b.applyBatch(ctx, tx, l, w); err != nil {
 		return err
 	}
-	if l.obj.FromCatalog && w.written > 0 {
-		_, err := tx.Exec(ctx, "INSERT INTO "+crmTable(l.obj, crmdb.TableAuditLog)+
-			" (actor_id, object, action, record_count, job_id, detail) VALUES ($1, $2, $3, $4, $5, $6)",
-			pgUUID(systemUser), l.obj.APIName, "import_"+string(l.plan.Mode), w.written, l.plan.JobID,
-			fmt.Sprintf("batch %d, file lines %d–%d", w.seq, w.first, w.last))
-		if err != nil {
+	w.countAdded()
+	if e, ok := l.audit(w); ok {
+		d := crmdb.Postgres
+		if l.obj.Schema != "" {
+			d.Schema = l.obj.Schema
+		}
+		q, args := d.InsertAudit(e)
+		if _, err := tx.Exec(ctx, q, args...); err != nil {
 			return fmt.Errorf("audit log of batch %d: %w", w.seq, err)
 		}
 	}
 	if l.plan.JobID != "" && b.rtx == nil {
-		if err := writePGLedger(ctx, tx, l.plan, w); err != nil {
+		if err := postgres.RecordImportBatch(ctx, tx, l.ledgerBatch(w)); err != nil {
 			return err
 		}
 	}
@@ -187,11 +162,9 @@ func stageName(l *Loader) string { return "bd_stage_" + strings.ToLower(l.obj.Ta
 // probes do not drop it.
 func (b *pgBackend) stage(ctx context.Context, tx pgx.Tx, l *Loader) error {
 	cols := append([]string{identity(l.obj, l.keyFld)}, l.cols.update...)
-	stage := pgx.Identifier{stageName(l)}.Sanitize()
-	_, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE IF NOT EXISTS %s ON COMMIT DROP AS SELECT %s, NULL::boolean[] AS bd_keep, NULL::int4 AS bd_ord FROM %s WITH NO DATA",
-		stage, quoteIdents(cols), table(l.obj).Sanitize()))
+	_, err := tx.Exec(ctx, postgres.StagingSQL(stageName(l), crmdb.ObjectTable(l.obj), cols))
 	if err == nil {
-		_, err = tx.Exec(ctx, "TRUNCATE "+stage)
+		_, err = tx.Exec(ctx, "TRUNCATE "+crmdb.QuoteIdent(stageName(l)))
 	}
 	if err != nil {
 		return fmt.Errorf("staging table: %w", err)
@@ -203,30 +176,19 @@ func (b *pgBackend) stage(ctx context.Context, tx pgx.Tx, l *Loader) error {
 // the staged rows, or those picked by bd_ord). top is unused: the rows
 // were staged (and the mid-COPY failpoint passed) before.
 func (b *pgBackend) update(ctx context.Context, tx pgx.Tx, l *Loader, br *batchRows, idx []int, top bool, seq int) error {
-	id := pgx.Identifier{identity(l.obj, l.keyFld)}.Sanitize()
-	set := make([]string, len(l.cols.update))
-	for i, c := range l.cols.update {
-		q := pgx.Identifier{c}.Sanitize()
-		if l.cols.updateSrc[i] >= 0 {
-			set[i] = fmt.Sprintf("%s = CASE WHEN s.bd_keep[%d] THEN t.%s ELSE s.%s END", q, i+1, q, q)
-		} else {
-			set[i] = fmt.Sprintf("%s = s.%s", q, q)
-		}
-	}
-	from := pgx.Identifier{stageName(l)}.Sanitize() + " AS s"
 	var args []any
-	if len(idx) < br.staged {
+	picked := len(idx) < br.staged
+	if picked {
 		// Probes pick their rows from the staging table instead of
 		// copying them again: nothing piles up in it.
 		ords := make([]int32, len(idx))
 		for j, i := range idx {
 			ords[j] = int32(br.updOrd[i])
 		}
-		from = fmt.Sprintf("(SELECT s.* FROM %s AS s JOIN unnest($1::int4[]) AS p(o) ON s.bd_ord = p.o) AS s", pgx.Identifier{stageName(l)}.Sanitize())
 		args = append(args, ords)
 	}
-	_, err := tx.Exec(ctx, fmt.Sprintf("UPDATE %s AS t SET %s FROM %s WHERE t.%s = s.%s",
-		table(l.obj).Sanitize(), strings.Join(set, ", "), from, id, id), args...)
+	_, err := tx.Exec(ctx, postgres.UpdateFromSQL(crmdb.ObjectTable(l.obj), stageName(l), identity(l.obj, l.keyFld),
+		l.cols.update, l.cols.keepable(), picked), args...)
 	return err
 }
 
@@ -236,7 +198,7 @@ func (b *pgBackend) teams(ctx context.Context, tx pgx.Tx, l *Loader, rows []prow
 		return nil
 	}
 	var replace []string
-	var members [][]any
+	var members []crmdb.TeamMember
 	for i := range rows {
 		r := &rows[i]
 		if !r.teamSet {
@@ -245,26 +207,9 @@ func (b *pgBackend) teams(ctx context.Context, tx pgx.Tx, l *Loader, rows []prow
 		if !r.insert {
 			replace = append(replace, r.id)
 		}
-		for _, m := range r.members() {
-			members = append(members, []any{l.obj.APIName, pgUUID(r.id), pgUUID(m.user), m.role})
-		}
+		members = append(members, r.members()...)
 	}
-	tm := crmTable(l.obj, crmdb.TableTeamMembers)
-	if len(replace) > 0 {
-		if _, err := tx.Exec(ctx, "DELETE FROM "+tm+" WHERE object = $1 AND record_id = ANY($2::uuid[])", l.obj.APIName, replace); err != nil {
-			return err
-		}
-	}
-	if len(members) == 0 {
-		return nil
-	}
-	schema := l.obj.Schema
-	if schema == "" {
-		schema = crmdb.PGSchema
-	}
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{schema, crmdb.TableTeamMembers},
-		[]string{"object", "record_id", "user_id", "role"}, pgx.CopyFromRows(members))
-	return err
+	return postgres.ReplaceTeams(ctx, tx, l.obj.Schema, l.obj.APIName, replace, members)
 }
 
 // numericType encodes validate.Decimal values without math/big.

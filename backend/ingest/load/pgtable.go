@@ -2,9 +2,8 @@ package load
 
 import (
 	"context"
-	"fmt"
 
-	"github.com/jackc/pgx/v5"
+	"batchdesk/backend/crm/postgres"
 )
 
 // pgColumn is one column of the target table as PostgreSQL's catalog has
@@ -29,83 +28,19 @@ type pgTable struct {
 	beforeInsert bool
 }
 
-const pgColumnsQuery = `
-SELECT a.attname::text, bt.oid::int8, bt.typtype::text, bt.typcategory = 'A',
-       format_type(bt.oid, NULL), a.attnotnull
-FROM pg_catalog.pg_attribute a
-JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-JOIN pg_catalog.pg_type bt ON bt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
-WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped`
-
-const pgUniquesQuery = `
-SELECT array_agg(a.attname::text ORDER BY k.ord)
-FROM pg_catalog.pg_index i
-CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
-JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-WHERE i.indrelid = $1::regclass AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL
-  AND k.ord <= i.indnkeyatts
-GROUP BY i.indexrelid`
-
-// pgBeforeInsertQuery: row (1) + before (2) + insert (4) triggers.
-const pgBeforeInsertQuery = `
-SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
-               WHERE tgrelid = $1::regclass AND NOT tgisinternal AND tgtype & 7 = 7)`
-
-// readTable reads the table's columns, unique indexes and triggers. It
-// runs on the pool, never inside a batch or rehearsal transaction: a
-// failed catalog query must not abort one.
-func readTable(ctx context.Context, q querier, name pgx.Identifier) (*pgTable, error) {
-	t := &pgTable{cols: map[string]*pgColumn{}}
-	rows, err := q.Query(ctx, pgColumnsQuery, name.Sanitize())
+// readTable reads the table's columns, unique indexes and triggers (the
+// SQL is crm/postgres's). It runs on the pool, never inside a batch or
+// rehearsal transaction: a failed catalog query must not abort one.
+func readTable(ctx context.Context, q postgres.Querier, name string) (*pgTable, error) {
+	info, err := postgres.ReadTable(ctx, q, name)
 	if err != nil {
-		return nil, fmt.Errorf("read the columns of %s: %w", name.Sanitize(), err)
-	}
-	for rows.Next() {
-		var c pgColumn
-		var oid int64
-		var typtype string
-		if err := rows.Scan(&c.name, &oid, &typtype, &c.array, &c.cast, &c.notNull); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		c.oid = uint32(oid)
-		if typtype != "" {
-			c.typtype = typtype[0]
-		}
-		t.cols[c.name] = &c
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = q.Query(ctx, pgUniquesQuery, name.Sanitize())
-	if err != nil {
-		return nil, fmt.Errorf("read the unique indexes of %s: %w", name.Sanitize(), err)
+	t := &pgTable{cols: make(map[string]*pgColumn, len(info.Columns)), uniques: info.Uniques, beforeInsert: info.BeforeInsert}
+	for n, c := range info.Columns {
+		t.cols[n] = &pgColumn{name: c.Name, oid: c.OID, typtype: c.TypType, array: c.Array, cast: c.Cast, notNull: c.NotNull}
 	}
-	for rows.Next() {
-		var cols []string
-		if err := rows.Scan(&cols); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		t.uniques = append(t.uniques, cols)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows, err = q.Query(ctx, pgBeforeInsertQuery, name.Sanitize())
-	if err != nil {
-		return nil, fmt.Errorf("read the triggers of %s: %w", name.Sanitize(), err)
-	}
-	for rows.Next() {
-		if err := rows.Scan(&t.beforeInsert); err != nil {
-			rows.Close()
-			return nil, err
-		}
-	}
-	rows.Close()
-	return t, rows.Err()
+	return t, nil
 }
 
 // types returns the columns named, in order; nil when one is unknown.

@@ -6,8 +6,16 @@
 // batch — rows written, and a RowError (file line, stable code, plain-words
 // reason) for every row that could not be written.
 //
-// On PostgreSQL (crm/postgres, any target with Pool() *pgxpool.Pool) an
-// insert batch goes through one COPY, encoded here by the table's real
+// The target is reached through interfaces declared here (target.go) and
+// implemented, compile-checked, by crm/postgres and crm/sandbox, which hold
+// the SQL that differs per backend besides the batch writers: the resume
+// ledger and job files, bulk lookups, related teams, the table catalog;
+// identifiers are quoted by crmdb.QuoteIdent and audit entries written by
+// crmdb's InsertAudit. The batch writers (the COPY/staging/isolation of
+// pg.go, isolate.go, copy*.go and the row statements of sqlite.go) are
+// still here.
+//
+// On PostgreSQL (crm/postgres) an insert batch goes through one COPY, encoded here by the table's real
 // column types: binary when every column type has an encoder here, else
 // text format (text[], bytea, inet, interval, money, tsvector, ranges,
 // extension types …), which the server parses with each type's own input
@@ -24,8 +32,8 @@
 // number of subtransactions and locks. Their SQLSTATE is translated into
 // words (see Reason). Client-side encoding and protocol errors are never
 // taken for a lost connection; a deadlock with another import retries the
-// batch. The sandbox (crm/sandbox, any target with DB() *sql.DB) writes
-// row by row with prepared statements and a batchdesk_ledger table.
+// batch. The sandbox (crm/sandbox) writes row by row with prepared
+// statements and a batchdesk_ledger table.
 //
 // Lookups, owners, master–detail and related-team cells given as text are
 // resolved in bulk per batch (one query per column and step) by ID, unique
@@ -159,7 +167,11 @@ type RowError struct {
 type BatchResult struct {
 	Seq     int
 	Written int64
-	Errors  []RowError
+	// Added and Updated split Written: the records inserted and the
+	// records updated (an upsert has both; insert only Added, update only
+	// Updated).
+	Added, Updated int64
+	Errors         []RowError
 	// Skipped is true when the ledger says an earlier run committed this
 	// batch; Written and Errors are then those recorded by that run.
 	Skipped bool

@@ -24,6 +24,16 @@ type cols struct {
 	insertSrc, updateSrc []int
 }
 
+// keepable says per update column whether it is mapped, so a blank
+// "keep" cell may leave its stored value alone.
+func (c cols) keepable() []bool {
+	out := make([]bool, len(c.update))
+	for i, src := range c.updateSrc {
+		out[i] = src >= 0
+	}
+	return out
+}
+
 func (l *Loader) buildCols() cols {
 	var c cols
 	mapped := map[string]bool{}
@@ -68,6 +78,21 @@ func (l *Loader) buildCols() cols {
 	return c
 }
 
+// onlyTeams reports whether the plan maps no column an update writes
+// besides the key: only team columns (so a row whose team cells are all
+// blank changes nothing).
+func (l *Loader) onlyTeams() bool {
+	if len(l.teams) == 0 || l.plan.Mode == Insert {
+		return false
+	}
+	for _, src := range l.cols.updateSrc {
+		if src >= 0 && src != l.keyIdx {
+			return false
+		}
+	}
+	return true
+}
+
 // prow is a row ready to write: references resolved, identity known.
 type prow struct {
 	line    int64
@@ -77,15 +102,16 @@ type prow struct {
 	insert  bool
 	team    map[string][]string // role → user IDs
 	teamSet bool                // the row's team replaces the record's
+	// unchanged: an update whose only mapped columns besides the key are
+	// team columns, all blank: nothing is written, not even
+	// last_modified_at (the row still counts as written).
+	unchanged bool
 }
-
-// teamMember is one user of a row's related team with the role given.
-type teamMember struct{ user, role string }
 
 // members lists the row's related team, each user once: read-write first,
 // so a user given both roles keeps read-write.
-func (r *prow) members() []teamMember {
-	var out []teamMember
+func (r *prow) members() []crmdb.TeamMember {
+	var out []crmdb.TeamMember
 	seen := map[string]bool{}
 	for _, role := range []string{crmdb.RoleReadWrite, crmdb.RoleReadOnly} {
 		for _, u := range r.team[role] {
@@ -93,7 +119,7 @@ func (r *prow) members() []teamMember {
 				continue
 			}
 			seen[u] = true
-			out = append(out, teamMember{u, role})
+			out = append(out, crmdb.TeamMember{RecordID: r.id, UserID: u, Role: role})
 		}
 	}
 	return out
@@ -108,29 +134,88 @@ type work struct {
 	rows        []prow
 	errs        []RowError
 	written     int64
+	added       int64 // of written: the rows inserted (set by countAdded)
 	failedKeys  map[string]string
 }
 
-// prepare resolves references and keys in bulk for one batch.
+// countAdded sets w.added from the rows written: the inserts that did not
+// fail. write calls it once the batch's rows are written, before the
+// ledger records the batch.
+func (w *work) countAdded() {
+	bad := make(map[int64]bool, len(w.errs))
+	for _, e := range w.errs {
+		bad[e.Line] = true
+	}
+	w.added = 0
+	for i := range w.rows {
+		if w.rows[i].insert && !bad[w.rows[i].line] {
+			w.added++
+		}
+	}
+	w.added = min(w.added, w.written)
+}
+
+// prepare resolves references and keys in bulk for one batch: lookups and
+// related teams (one bulk resolution per column), then the record each
+// update/upsert row is about, then the identity of each row to write.
 func (l *Loader) prepare(ctx context.Context, b Batch) (*work, error) {
 	w := &work{seq: b.Seq, first: b.Rows[0].Line, last: b.Rows[len(b.Rows)-1].Line,
 		now: l.plan.Now, failedKeys: map[string]string{}}
 	if w.now.IsZero() {
 		w.now = time.Now()
 	}
-	bad := map[int]bool{}
-	fail := func(i int, col, code, msg string) {
-		if !bad[i] {
-			bad[i] = true
-			w.errs = append(w.errs, RowError{Line: b.Rows[i].Line, Code: code, Column: col, Message: msg})
-			if k := b.Rows[i].Key; k != "" {
-				w.failedKeys[k] = msg
-			}
+	f := &failures{w: w, rows: b.Rows, bad: map[int]bool{}}
+	rows := l.copyRows(b)
+	for c := range l.plan.Columns {
+		if l.targets[c] == nil {
+			continue
+		}
+		var err error
+		if l.plan.Columns[c].Field.Type == catalog.RelatedTeam {
+			err = l.resolveTeam(ctx, c, rows, f)
+		} else {
+			err = l.resolveLookup(ctx, c, rows, f)
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
-	// prepare replaces references (and ID keys) in place: it works on a
-	// copy so a retried batch starts from the file's values again. A plain
-	// insert changes nothing and shares the rows' values.
+	if err := l.matchKeys(ctx, rows, f.bad, f.fail); err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		if !f.bad[i] {
+			w.rows = append(w.rows, l.identify(rows[i]))
+		}
+	}
+	return w, nil
+}
+
+// failures collects the rows of a batch that prepare finds bad: each once,
+// with its first problem; a failed row's key is a failed master for its
+// details.
+type failures struct {
+	w    *work
+	rows []Row
+	bad  map[int]bool
+}
+
+func (f *failures) fail(i int, col, code, msg string) {
+	if f.bad[i] {
+		return
+	}
+	f.bad[i] = true
+	f.w.errs = append(f.w.errs, RowError{Line: f.rows[i].Line, Code: code, Column: col, Message: msg})
+	if k := f.rows[i].Key; k != "" {
+		f.w.failedKeys[k] = msg
+	}
+}
+
+// copyRows are the batch's rows to prepare. prepare replaces references
+// (and ID keys) in place, so it works on a copy: a retried batch starts
+// from the file's values again. A plain insert changes nothing and shares
+// the rows' values.
+func (l *Loader) copyRows(b Batch) []prow {
 	share := l.plan.Mode == Insert && !l.resolves()
 	rows := make([]prow, len(b.Rows))
 	for i, r := range b.Rows {
@@ -139,111 +224,122 @@ func (l *Loader) prepare(ctx context.Context, b Batch) (*work, error) {
 			rows[i].vals = append([]any(nil), r.Values...)
 		}
 	}
-	// References, one bulk resolution per column.
-	for c, col := range l.plan.Columns {
-		obj := l.targets[c]
-		if obj == nil {
-			continue
+	return rows
+}
+
+// resolveLookup replaces the texts of lookup column c by the IDs of the
+// records they name (a master's key by the ID its row was written under);
+// a text that names none or several records fails its row.
+func (l *Loader) resolveLookup(ctx context.Context, c int, rows []prow, f *failures) error {
+	col := &l.plan.Columns[c]
+	fld := &col.Field
+	var texts []string
+	for i := range rows {
+		s, ok := rows[i].vals[c].(string)
+		if f.bad[i] || !ok || blank(rows[i].vals[c]) {
+			continue // failed, blank, or already an ID
 		}
-		f := col.Field
-		team := f.Type == catalog.RelatedTeam
-		var texts []string
-		for i := range rows {
-			if bad[i] {
-				continue
-			}
-			v := rows[i].vals[c]
-			if team {
-				texts = append(texts, splitList(v)...)
-				continue
-			}
-			s, ok := v.(string)
-			if !ok || blank(v) {
-				continue // blank, or already an ID
-			}
-			if col.MasterKeys != nil {
-				if id, why, ok := col.MasterKeys.Get(s); ok {
-					if why != "" {
-						fail(i, f.APIName, CodeMaster, fmt.Sprintf("its master %q was not imported: %s", s, why))
-					} else {
-						rows[i].vals[c] = id
-					}
-					continue
-				}
-			}
-			texts = append(texts, s)
-		}
-		if len(texts) == 0 {
-			if team {
-				for i := range rows {
-					rows[i].vals[c] = nil
-				}
-			}
-			continue
-		}
-		got, err := l.res.resolve(ctx, obj, col.Resolve, texts)
-		if err != nil {
-			return nil, err
-		}
-		for i := range rows {
-			if bad[i] {
-				continue
-			}
-			v := rows[i].vals[c]
-			if team {
-				rows[i].vals[c] = nil
-				items := splitList(v)
-				if len(items) > 0 && rows[i].team == nil {
-					rows[i].team = map[string][]string{}
-				}
-				for _, s := range items {
-					m := got[s]
-					if m.code != "" {
-						fail(i, f.APIName, m.code, f.APIName+": "+m.msg)
-						break
-					}
-					rows[i].team[f.TeamRole] = append(rows[i].team[f.TeamRole], m.id)
-				}
-				if len(items) > 0 {
-					rows[i].teamSet = true
-				}
-				continue
-			}
-			s, ok := v.(string)
-			if !ok || blank(v) {
-				continue
-			}
-			if m, ok := got[s]; ok {
-				if m.code != "" {
-					fail(i, f.APIName, m.code, f.APIName+": "+m.msg)
+		if col.MasterKeys != nil {
+			if id, why, ok := col.MasterKeys.Get(s); ok {
+				if why != "" {
+					f.fail(i, fld.APIName, CodeMaster, fmt.Sprintf("its master %q was not imported: %s", s, why))
 				} else {
-					rows[i].vals[c] = m.id
+					rows[i].vals[c] = id
 				}
+				continue
 			}
 		}
+		texts = append(texts, s)
 	}
-	if err := l.matchKeys(ctx, rows, bad, fail); err != nil {
-		return nil, err
+	if len(texts) == 0 {
+		return nil
+	}
+	got, err := l.res.resolve(ctx, l.targets[c], col.Resolve, texts)
+	if err != nil {
+		return err
 	}
 	for i := range rows {
-		if bad[i] {
+		s, ok := rows[i].vals[c].(string)
+		if f.bad[i] || !ok || blank(rows[i].vals[c]) {
 			continue
 		}
-		r := rows[i]
-		if r.insert && l.genIDs {
-			r.id = newRecordID()
-		}
-		if r.insert && l.hasID && !l.genIDs {
-			if c := l.colIndex("id"); c >= 0 {
-				r.id = canon(r.vals[c])
+		if m, ok := got[s]; ok {
+			if m.code != "" {
+				f.fail(i, fld.APIName, m.code, fld.APIName+": "+m.msg)
+			} else {
+				rows[i].vals[c] = m.id
 			}
 		}
-		if r.insert && r.team != nil {
-			r.teamSet = true
-		}
-		w.rows = append(w.rows, r)
 	}
-	return w, nil
+	return nil
+}
+
+// resolveTeam turns the users listed in team column c into the row's team
+// members with the column's role (the column itself is not written); a
+// user that matches none or several fails the row. A row with users in a
+// team column replaces the record's team.
+func (l *Loader) resolveTeam(ctx context.Context, c int, rows []prow, f *failures) error {
+	col := &l.plan.Columns[c]
+	fld := &col.Field
+	var texts []string
+	for i := range rows {
+		if !f.bad[i] {
+			texts = append(texts, splitList(rows[i].vals[c])...)
+		}
+	}
+	if len(texts) == 0 {
+		for i := range rows {
+			rows[i].vals[c] = nil
+		}
+		return nil
+	}
+	got, err := l.res.resolve(ctx, l.targets[c], col.Resolve, texts)
+	if err != nil {
+		return err
+	}
+	for i := range rows {
+		if f.bad[i] {
+			continue
+		}
+		r := &rows[i]
+		items := splitList(r.vals[c])
+		r.vals[c] = nil
+		if len(items) == 0 {
+			continue
+		}
+		if r.team == nil {
+			r.team = map[string][]string{}
+		}
+		for _, s := range items {
+			m := got[s]
+			if m.code != "" {
+				f.fail(i, fld.APIName, m.code, fld.APIName+": "+m.msg)
+				break
+			}
+			r.team[fld.TeamRole] = append(r.team[fld.TeamRole], m.id)
+		}
+		r.teamSet = true
+	}
+	return nil
+}
+
+// identify gives a good row its record ID (a new one for an insert when
+// the IDs are ours, the file's when it maps id) and says whether its team
+// is written and whether it changes anything.
+func (l *Loader) identify(r prow) prow {
+	if r.insert && l.genIDs {
+		r.id = newRecordID()
+	}
+	if r.insert && l.hasID && !l.genIDs {
+		if c := l.colIndex("id"); c >= 0 {
+			r.id = canon(r.vals[c])
+		}
+	}
+	if r.insert && r.team != nil {
+		r.teamSet = true
+	}
+	r.unchanged = !r.insert && !r.teamSet && l.teamOnly
+	return r
 }
 
 // matchKeys finds the record each update/upsert row is about: exactly one
@@ -360,10 +456,14 @@ func (l *Loader) values(r *prow, now time.Time, pg bool, src []int, out []any, k
 			if pg {
 				v = pgValue(v)
 			} else {
-				if t, ok := v.(time.Time); ok && l.plan.Columns[s].Field.Type == catalog.Date {
+				f := &l.plan.Columns[s].Field
+				if t, ok := v.(time.Time); ok && f.Type == catalog.Date {
 					v = t.Format("2006-01-02")
 				}
 				v = sqliteValue(v)
+				if d, ok := v.(string); ok && f.Scale > 0 && decimalType(f.Type) {
+					v = crmdb.FullScale(d, f.Scale) // as numeric(p,s) stores it
+				}
 			}
 		}
 		out[j] = v
@@ -393,4 +493,9 @@ func (l *Loader) systemDefault(col int, now time.Time, pg bool) any {
 		return sqliteValue(now)
 	}
 	return nil
+}
+
+// decimalType reports whether t is stored as an exact decimal.
+func decimalType(t catalog.FieldType) bool {
+	return t == catalog.Decimal || t == catalog.Currency || t == catalog.Percent
 }

@@ -25,14 +25,14 @@ type Rehearsal struct {
 // BeginRehearsal opens the rehearsal transaction on target.
 func BeginRehearsal(ctx context.Context, target crm.Target) (*Rehearsal, error) {
 	r := &Rehearsal{}
-	var err error
-	switch t := target.(type) {
-	case poolTarget:
-		r.pg, err = t.Pool().Begin(ctx)
-	case dbTarget:
-		r.db, err = t.DB().BeginTx(ctx, nil)
-	default:
+	pg, lite, err := writerOf(target)
+	if err != nil {
 		return nil, apperr.New(apperr.Invalid, "cannot rehearse on a %s target", target.Kind())
+	}
+	if pg != nil {
+		r.pg, err = pg.Pool().Begin(ctx)
+	} else {
+		r.db, err = lite.DB().BeginTx(ctx, nil)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("begin rehearsal: %w", err)

@@ -11,6 +11,7 @@ import (
 
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/crm/sandbox"
 )
 
 // sqliteBackend loads into the sandbox (SQLite through database/sql). SQLite
@@ -24,19 +25,8 @@ type sqliteBackend struct {
 	own  bool       // close rolls rtx back (not a shared Rehearsal)
 }
 
-const sqliteLedgerDDL = `CREATE TABLE IF NOT EXISTS batchdesk_ledger (
-	job_id       TEXT    NOT NULL,
-	stage        TEXT    NOT NULL,
-	batch        INTEGER NOT NULL,
-	first_line   INTEGER NOT NULL,
-	last_line    INTEGER NOT NULL,
-	rows_written INTEGER NOT NULL,
-	errors       TEXT    NOT NULL DEFAULT '[]',
-	committed_at TEXT    NOT NULL DEFAULT CURRENT_TIMESTAMP,
-	PRIMARY KEY (job_id, stage, batch)
-)`
-
-func newSQLite(ctx context.Context, db *sql.DB, plan Plan) (*sqliteBackend, error) {
+func newSQLite(ctx context.Context, t sqliteTarget, plan Plan) (*sqliteBackend, error) {
+	db := t.DB()
 	b := &sqliteBackend{db: db, plan: plan}
 	if r := plan.Session; r != nil {
 		if r.db == nil {
@@ -54,14 +44,12 @@ func newSQLite(ctx context.Context, db *sql.DB, plan Plan) (*sqliteBackend, erro
 		return b, nil
 	}
 	if plan.JobID != "" {
-		if _, err := db.ExecContext(ctx, sqliteLedgerDDL); err != nil {
-			return nil, fmt.Errorf("create resume ledger: %w", err)
+		if err := t.EnsureImportLedger(ctx); err != nil {
+			return nil, err
 		}
 	}
 	return b, nil
 }
-
-func quote(id string) string { return `"` + strings.ReplaceAll(id, `"`, `""`) + `"` }
 
 // sqlExec is a *sql.DB or *sql.Tx.
 type sqlExec interface {
@@ -81,48 +69,7 @@ func (b *sqliteBackend) find(ctx context.Context, obj *catalog.Object, f *catalo
 		b.mu.Lock()
 		defer b.mu.Unlock()
 	}
-	id := identity(obj, f)
-	out := map[string][]string{}
-	for start := 0; start < len(values); start += 500 {
-		chunk := values[start:min(start+500, len(values))]
-		args := make([]any, len(chunk))
-		for i, v := range chunk {
-			args[i] = v
-		}
-		col := quote(f.Column)
-		match := col
-		if isIDType(f.Type) {
-			match = "lower(" + col + ")"
-		}
-		rows, err := b.q().QueryContext(ctx, fmt.Sprintf("SELECT CAST(%s AS TEXT), CAST(%s AS TEXT) FROM %s WHERE %s IN (?%s)",
-			match, quote(id), quote(obj.Table), match, strings.Repeat(", ?", len(chunk)-1)), args...)
-		if err != nil {
-			return nil, fmt.Errorf("look up %s by %s: %w", obj.APIName, f.APIName, err)
-		}
-		for rows.Next() {
-			var k, v string
-			if err := rows.Scan(&k, &v); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[k] = append(out[k], v)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-func (b *sqliteBackend) ledger(ctx context.Context, job, stage string) (map[int]LedgerEntry, error) {
-	rows, err := b.db.QueryContext(ctx, `SELECT batch, first_line, last_line, rows_written, errors
-		FROM batchdesk_ledger WHERE job_id = ? AND stage = ?`, job, stage)
-	if err != nil {
-		return nil, fmt.Errorf("read resume ledger: %w", err)
-	}
-	defer rows.Close()
-	return scanLedger(rows)
+	return sandbox.LookupRecords(ctx, b.q(), obj, f, identity(obj, f), values)
 }
 
 func (b *sqliteBackend) close(ctx context.Context) error {
@@ -163,15 +110,8 @@ func (b *sqliteBackend) write(ctx context.Context, l *Loader, w *work) error {
 		defer func() { _ = t.Rollback() }()
 		tx, commit = t, t.Commit
 	}
-	ins := fmt.Sprintf("INSERT INTO %s (%s) VALUES (?%s)", quote(l.obj.Table), quoteAll(l.cols.insert), strings.Repeat(", ?", len(l.cols.insert)-1))
-	set := make([]string, len(l.cols.update))
-	for i, c := range l.cols.update {
-		set[i] = quote(c) + " = ?"
-		if l.cols.updateSrc[i] >= 0 { // a blank "keep" cell leaves the column alone
-			set[i] = fmt.Sprintf("%s = CASE WHEN ? THEN %s ELSE ? END", quote(c), quote(c))
-		}
-	}
-	upd := fmt.Sprintf("UPDATE %s SET %s WHERE %s = ?", quote(l.obj.Table), strings.Join(set, ", "), quote(identity(l.obj, l.keyFld)))
+	ins := sandbox.InsertSQL(l.obj.Table, l.cols.insert)
+	upd := sandbox.UpdateSQL(l.obj.Table, identity(l.obj, l.keyFld), l.cols.update, l.cols.keepable())
 	// SQLite's default page cache (2 MB) is smaller than the indexes of
 	// a table of a few hundred thousand rows: each insert then rereads
 	// index pages from the WAL (a fifth of the CPU at 400k rows). 32 MB
@@ -189,6 +129,10 @@ func (b *sqliteBackend) write(ctx context.Context, l *Loader, w *work) error {
 		r := &w.rows[i]
 		if i == len(w.rows)/2 {
 			failpoint(FailMidCopy, w.seq)
+		}
+		if r.unchanged {
+			w.written++
+			continue
 		}
 		// A row of one statement needs no savepoint: SQLite undoes a
 		// statement that fails a constraint and keeps the transaction. A
@@ -224,37 +168,22 @@ func (b *sqliteBackend) write(ctx context.Context, l *Loader, w *work) error {
 		rejected = true
 		w.errs = append(w.errs, RowError{Line: r.line, Code: code, Column: col, Message: msg})
 	}
-	if l.obj.FromCatalog && w.written > 0 {
-		_, err := tx.ExecContext(ctx, "INSERT INTO "+quote(crmdb.TableAuditLog)+
-			" (id, at, actor_id, object, action, record_count, job_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			newID(), sqliteValue(w.now), systemUser, l.obj.APIName, "import_"+string(l.plan.Mode), w.written, l.plan.JobID,
-			fmt.Sprintf("batch %d, file lines %d–%d", w.seq, w.first, w.last))
-		if err != nil {
+	w.countAdded()
+	if e, ok := l.audit(w); ok {
+		q, args := crmdb.SQLite.InsertAudit(e)
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("audit log of batch %d: %w", w.seq, err)
 		}
 	}
 	if l.plan.JobID != "" && b.rtx == nil {
-		_, err := tx.ExecContext(ctx, `INSERT INTO batchdesk_ledger (job_id, stage, batch, first_line, last_line, rows_written, errors)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, l.plan.JobID, l.plan.Stage, w.seq, w.first, w.last, w.written, string(encodeErrors(w.errs)))
-		if err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") {
-				return errAlreadyDone
-			}
-			return fmt.Errorf("resume ledger, batch %d: %w", w.seq, err)
+		if err := sandbox.RecordImportBatch(ctx, tx, l.ledgerBatch(w)); err != nil {
+			return err
 		}
 	}
 	if err := commit(); err != nil {
 		return fmt.Errorf("commit batch %d: %w", w.seq, err)
 	}
 	return nil
-}
-
-func quoteAll(cols []string) string {
-	q := make([]string, len(cols))
-	for i, c := range cols {
-		q[i] = quote(c)
-	}
-	return strings.Join(q, ", ")
 }
 
 // batchStmts are a batch's INSERT and UPDATE, prepared once (SQLite
@@ -333,18 +262,7 @@ func (b *sqliteBackend) row(ctx context.Context, tx sqlExec, l *Loader, w *work,
 	if !r.teamSet || len(l.teams) == 0 {
 		return nil
 	}
-	if !r.insert {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM "+quote(crmdb.TableTeamMembers)+" WHERE object = ? AND record_id = ?", l.obj.APIName, r.id); err != nil {
-			return err
-		}
-	}
-	for _, m := range r.members() {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO "+quote(crmdb.TableTeamMembers)+" (id, object, record_id, user_id, role) VALUES (?, ?, ?, ?, ?)",
-			newID(), l.obj.APIName, r.id, m.user, m.role); err != nil {
-			return err
-		}
-	}
-	return nil
+	return sandbox.ReplaceTeam(ctx, tx, l.obj.APIName, r.id, !r.insert, r.members())
 }
 
 var sqliteConstraint = regexp.MustCompile(`(UNIQUE|NOT NULL|CHECK|FOREIGN KEY) constraint failed(?::\s*([^\s(]+))?`)

@@ -189,7 +189,6 @@ func pgValue(v any) any {
 }
 
 // newID returns a fresh record ID.
-func newID() string { return uuid.NewString() }
 
 // randomIDs, set by the environment variable BATCHDESK_RANDOM_IDS=1, makes
 // new records' IDs random (UUIDv4) like the database default would.
@@ -220,16 +219,4 @@ func looksLike(f *catalog.Field, s string) bool {
 		return err == nil
 	}
 	return true
-}
-
-// pgArrayType is the array type a field's values are bound as in
-// `col = ANY($1::T)`.
-func pgArrayType(f *catalog.Field) string {
-	switch {
-	case isIDType(f.Type):
-		return "uuid[]"
-	case f.Type == catalog.Integer:
-		return "bigint[]"
-	}
-	return "text[]"
 }

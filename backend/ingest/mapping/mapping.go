@@ -191,7 +191,7 @@ func checkKey(obj *catalog.Object, key string) error {
 		return nil
 	case KeyPrimary:
 		if obj.PrimaryField() == nil {
-			return fmt.Errorf("object %s has no primary attribute, so records cannot be identified by it: use --key id or a unique field", obj.APIName)
+			return fmt.Errorf("object %s has no primary attribute, so records cannot be identified by it: use the record ID (key id) or a unique field", obj.APIName)
 		}
 		return nil
 	}

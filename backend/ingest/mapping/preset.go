@@ -22,9 +22,32 @@ const PresetVersion = 1
 //	             "Founded": {"field": "founded_on", "dateFormat": "DD/MM/YYYY"},
 //	             "Revenue": {"field": "annual_revenue", "numberLocale": "1.234,56"},
 //	             "Owner": {"field": "owner_id", "lookupBy": "email", "blank": "keep"}}}
+//
+// A master–detail preset also names the master file's key column and each
+// detail object's mapping (always inserted) with the column of the detail
+// file that holds the master's key; a preset without them reads as before:
+//
+//	"masterKey": "Opportunity no",
+//	"details": [{"object": "OpportunityLine", "masterColumn": "Opportunity no",
+//	             "columns": {"SKU": {"field": "product_id", "lookupBy": "sku"}}}]
 type Preset struct {
 	Name string `json:"name,omitempty"`
 	Mapping
+	// MasterKey is the master file's column holding each master's key, to
+	// which detail rows refer ("" when the preset has no details).
+	MasterKey string `json:"masterKey,omitempty"`
+	// Details are the detail objects' mappings, in import order.
+	Details []DetailPreset `json:"details,omitempty"`
+}
+
+// DetailPreset is one detail object of a master–detail preset.
+type DetailPreset struct {
+	// Object is the detail object's API name.
+	Object string `json:"object"`
+	// MasterColumn is the detail file's column holding the master's key.
+	MasterColumn string `json:"masterColumn"`
+	// Columns maps the detail file's header names to its fields.
+	Columns map[string]Column `json:"columns"`
 }
 
 // presetJSON fixes the field order of the encoded form.
@@ -36,16 +59,31 @@ type presetJSON struct {
 	Key     string            `json:"key,omitempty"`
 	Zone    string            `json:"zone,omitempty"`
 	Columns map[string]Column `json:"columns"`
+	// The master–detail part, left out when there are no details.
+	MasterKey string         `json:"masterKey,omitempty"`
+	Details   []DetailPreset `json:"details,omitempty"`
 }
 
 // Encode writes p as indented preset JSON with "version": 1.
 func Encode(p Preset) ([]byte, error) {
-	cols := p.Columns
-	if cols == nil {
-		cols = map[string]Column{}
+	out := presetJSON{Version: PresetVersion, Name: p.Name, Object: p.Object,
+		Mode: p.Mode, Key: p.Key, Zone: p.Zone, Columns: orEmpty(p.Columns)}
+	if len(p.Details) > 0 {
+		out.MasterKey = p.MasterKey
+		out.Details = make([]DetailPreset, len(p.Details))
+		for i, d := range p.Details {
+			d.Columns = orEmpty(d.Columns)
+			out.Details[i] = d
+		}
 	}
-	return json.MarshalIndent(presetJSON{Version: PresetVersion, Name: p.Name, Object: p.Object,
-		Mode: p.Mode, Key: p.Key, Zone: p.Zone, Columns: cols}, "", "  ")
+	return json.MarshalIndent(out, "", "  ")
+}
+
+func orEmpty(cols map[string]Column) map[string]Column {
+	if cols == nil {
+		return map[string]Column{}
+	}
+	return cols
 }
 
 // Decode reads preset JSON strictly: the version must be 1, every key must
@@ -54,7 +92,7 @@ func Encode(p Preset) ([]byte, error) {
 // an object: call Check for that.
 func Decode(data []byte) (Preset, error) {
 	var p Preset
-	top, err := object(data, "$", "version", "name", "object", "mode", "key", "zone", "columns")
+	top, err := object(data, "$", "version", "name", "object", "mode", "key", "zone", "columns", "masterKey", "details")
 	if err != nil {
 		return p, err
 	}
@@ -92,27 +130,90 @@ func Decode(data []byte) (Preset, error) {
 	if p.Object == "" {
 		return p, fmt.Errorf("$.object is missing: name the target object, e.g. \"Account\"")
 	}
-	p.Columns = map[string]Column{}
-	raw, ok = top["columns"]
-	if !ok {
-		return p, nil
-	}
-	cols, err := object(raw, "$.columns")
-	if err != nil {
+	if p.Columns, err = decodeColumns(top["columns"], "$.columns"); err != nil {
 		return p, err
 	}
-	for h, raw := range cols {
-		path := "$.columns[" + strconv.Quote(h) + "]"
-		if strings.TrimSpace(h) == "" {
-			return p, fmt.Errorf("%s: a column needs a header name", path)
-		}
-		c, err := decodeColumn(raw, path)
-		if err != nil {
+	if raw, ok := top["masterKey"]; ok {
+		if err := scalar(raw, "$.masterKey", &p.MasterKey); err != nil {
 			return p, err
 		}
-		p.Columns[h] = c
+	}
+	if raw, ok := top["details"]; ok {
+		if p.Details, err = decodeDetails(raw); err != nil {
+			return p, err
+		}
+	}
+	if len(p.Details) > 0 && strings.TrimSpace(p.MasterKey) == "" {
+		return p, fmt.Errorf("$.masterKey is missing: a preset with details names the master file's key column")
 	}
 	return p, nil
+}
+
+// decodeColumns reads a "columns" object (nil raw: none).
+func decodeColumns(raw json.RawMessage, path string) (map[string]Column, error) {
+	out := map[string]Column{}
+	if raw == nil {
+		return out, nil
+	}
+	cols, err := object(raw, path)
+	if err != nil {
+		return nil, err
+	}
+	for h, raw := range cols {
+		cpath := path + "[" + strconv.Quote(h) + "]"
+		if strings.TrimSpace(h) == "" {
+			return nil, fmt.Errorf("%s: a column needs a header name", cpath)
+		}
+		c, err := decodeColumn(raw, cpath)
+		if err != nil {
+			return nil, err
+		}
+		out[h] = c
+	}
+	return out, nil
+}
+
+// decodeDetails reads the "details" array of a master–detail preset.
+func decodeDetails(raw json.RawMessage) ([]DetailPreset, error) {
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil || items == nil {
+		return nil, fmt.Errorf("$.details must be a JSON array, not %s", abbreviate(raw))
+	}
+	out := make([]DetailPreset, 0, len(items))
+	seen := map[string]bool{}
+	for i, item := range items {
+		path := fmt.Sprintf("$.details[%d]", i)
+		m, err := object(item, path, "object", "masterColumn", "columns")
+		if err != nil {
+			return nil, err
+		}
+		var d DetailPreset
+		for _, k := range []struct {
+			key string
+			dst *string
+		}{{"object", &d.Object}, {"masterColumn", &d.MasterColumn}} {
+			if r, ok := m[k.key]; ok {
+				if err := scalar(r, path+"."+k.key, k.dst); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if strings.TrimSpace(d.Object) == "" {
+			return nil, fmt.Errorf("%s.object is missing: name the detail object, e.g. \"OpportunityLine\"", path)
+		}
+		if seen[strings.ToLower(d.Object)] {
+			return nil, fmt.Errorf("%s.object %q is named twice: give each detail object once", path, d.Object)
+		}
+		seen[strings.ToLower(d.Object)] = true
+		if strings.TrimSpace(d.MasterColumn) == "" {
+			return nil, fmt.Errorf("%s.masterColumn is missing: say which column of the detail file holds the master's key", path)
+		}
+		if d.Columns, err = decodeColumns(m["columns"], path+".columns"); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
 }
 
 func decodeColumn(raw json.RawMessage, path string) (Column, error) {

@@ -36,17 +36,17 @@ func TestOnFailedRow(t *testing.T) {
 				!slices.Equal(bad.Cells, []string{"Hook B", "HK-2", "ten", "1", "", "y"}) {
 				t.Errorf("validation row = %+v", bad)
 			}
-			want := pipeline.RowProblem{Column: "Employees", Field: "employees", Code: string(validate.CodeNotNumber), Value: "ten"}
+			want := validate.Problem{Header: "Employees", Field: "employees", Code: validate.CodeNotNumber, Value: "ten"}
 			if len(bad.Problems) != 1 || bad.Problems[0].Message == "" {
 				t.Fatalf("validation problems = %+v", bad.Problems)
 			}
-			if p := bad.Problems[0]; p.Column != want.Column || p.Field != want.Field || p.Code != want.Code || p.Value != want.Value {
+			if p := bad.Problems[0]; p.Header != want.Header || p.Field != want.Field || p.Code != want.Code || p.Value != want.Value {
 				t.Errorf("validation problem = %+v, want %+v", p, want)
 			}
 			if rejected.Line != 4 || len(rejected.Cells) != 6 || rejected.Cells[4] != "nobody" || len(rejected.Problems) != 1 {
 				t.Fatalf("rejected row = %+v", rejected)
 			}
-			if p := rejected.Problems[0]; p.Column != "Owner" || p.Field != "owner_id" || p.Code != load.CodeNoMatch || p.Value != "nobody" || p.Message == "" {
+			if p := rejected.Problems[0]; p.Header != "Owner" || p.Field != "owner_id" || p.Code != load.CodeNoMatch || p.Value != "nobody" || p.Message == "" {
 				t.Errorf("server problem = %+v", p)
 			}
 		}

@@ -50,13 +50,14 @@ type Request struct {
 	Mapping mapping.Mapping
 	// Files are the CSV files, all with the same layout.
 	Files []string
-	// Encoding and Delimiter override detection ("" = detect/sniff).
-	Encoding, Delimiter string
-	// MaxFileBytes is the size limit per file (0 = the default 100 MiB).
-	MaxFileBytes int64
-	// Limits bound one value, one row and the columns of a row (zero =
-	// the source package's defaults).
-	Limits source.Limits
+	// Source is how every file is read: its size limit (0 = the default
+	// 100 MiB), the bounds of one value, one row and the columns of a row
+	// (zero = the source package's defaults), and the encoding and
+	// delimiter (zero = detect / sniff) of files Formats does not name.
+	Source source.Options
+	// Formats are the encoding and delimiter of the files read otherwise
+	// than Source says, by their path (master and detail files alike).
+	Formats map[string]source.Format
 	// BatchSize is the number of rows per batch (0 = 5,000).
 	BatchSize int
 	// Workers is the number of batches loaded in parallel (0 =
@@ -87,9 +88,6 @@ type Request struct {
 	// master column writes it): an earlier job's Result.MasterIDs, so a
 	// restart of failed detail rows links them to the masters written then.
 	MasterIDs map[string]string
-	// Formats override Encoding and Delimiter for the files named by their
-	// path (master and detail files alike).
-	Formats map[string]Format
 	// OnFailedRow, when set, is called for each row as it fails —
 	// validation problems as they are found, server rejections as their
 	// batch returns — with the row's original cells, whether or not an
@@ -98,25 +96,20 @@ type Request struct {
 	OnFailedRow func(FailedRow)
 }
 
-// Format says how to read one file ("" = detect / sniff).
-type Format struct {
-	Encoding, Delimiter string
-}
-
 // Detail is one detail object of a master–detail import.
 type Detail struct {
 	// Object is the detail object (its master–detail field points at the
 	// Request's object).
-	Object string
+	Object string `json:"object"`
 	// Files are its CSV files.
-	Files []string
+	Files []string `json:"files"`
 	// Mapping maps its columns (insert mode). MasterColumn need not be in
 	// it: it always fills the detail's field that refers to the master.
-	Mapping mapping.Mapping
+	Mapping mapping.Mapping `json:"mapping"`
 	// MasterColumn is the column holding the master's key (as in the master
 	// file's MasterKey column, or a key of a master already in the CRM,
 	// looked up like any lookup).
-	MasterColumn string
+	MasterColumn string `json:"masterColumn,omitempty"`
 }
 
 // Phases of Progress.Phase.
@@ -140,6 +133,9 @@ type Progress struct {
 type Result struct {
 	// Total is the data records read (all files, details included).
 	Total, Succeeded, Failed int64
+	// Added and Updated split Succeeded (when loading): the records
+	// inserted and the records updated.
+	Added, Updated int64
 	// Blank is the rows skipped because all their cells are empty (not in
 	// Total).
 	Blank int64

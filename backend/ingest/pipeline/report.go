@@ -6,10 +6,13 @@ import (
 	"encoding/csv"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+
+	"batchdesk/backend/ingest/validate"
 )
 
 // Columns the error report adds after the input's own.
@@ -70,7 +73,7 @@ func newReport(path, object string, header []string, hook func(FailedRow)) *repo
 // add reports one failing row of file whose values rawOf returns (called
 // only when needed, under the report's lock): msgs are the report's texts,
 // probs the hook's problems.
-func (r *report) add(file string, rawOf func() []string, line int64, msgs []string, probs []RowProblem) {
+func (r *report) add(file string, rawOf func() []string, line int64, msgs []string, probs []validate.Problem) {
 	if r == nil || (r.path == "" && r.hook == nil) {
 		return
 	}
@@ -82,8 +85,10 @@ func (r *report) add(file string, rawOf func() []string, line int64, msgs []stri
 	}
 	if r.hook != nil {
 		for i := range probs {
-			if p := &probs[i]; p.Value == "" && p.Column != "" {
-				if c, ok := r.index[strings.TrimSpace(p.Column)]; ok && c < len(raw) {
+			p := &probs[i]
+			p.File, p.Line = filepath.Base(file), line
+			if p.Value == "" && p.Header != "" {
+				if c, ok := r.index[strings.TrimSpace(p.Header)]; ok && c < len(raw) {
 					p.Value = raw[c]
 				}
 			}

@@ -66,11 +66,11 @@ func TestMasterDetailReportsAndRestart(t *testing.T) {
 		if l := reportLines(t, res2.ErrorsFiles[0].Path); len(l) != 1 || !strings.HasPrefix(l[0], "K1,SKU-9999,x,4,") {
 			t.Fatalf("restart report %q, want the original line 4", l)
 		}
-		got := trimZeros(tg.strings("SELECT o.name || ':' || l.quantity::text FROM crm.opportunity_line l JOIN crm.opportunity o ON o.id = l.opportunity_id WHERE o.name LIKE 'Deal R_'"))
+		got := trimZeros(tg.Strings("SELECT o.name || ':' || l.quantity::text FROM crm.opportunity_line l JOIN crm.opportunity o ON o.id = l.opportunity_id WHERE o.name LIKE 'Deal R_'"))
 		if want := []string{"Deal R1:1", "Deal R1:2", "Deal R2:3"}; !reflect.DeepEqual(got, want) {
 			t.Errorf("lines %q, want %q", got, want)
 		}
-		if n := tg.strings("SELECT count(*)::text FROM crm.opportunity WHERE name = 'Deal R1'"); n[0] != "1" {
+		if n := tg.Strings("SELECT count(*)::text FROM crm.opportunity WHERE name = 'Deal R1'"); n[0] != "1" {
 			t.Errorf("Deal R1 written %s times", n[0])
 		}
 	})

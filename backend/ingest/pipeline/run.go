@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -29,6 +30,8 @@ type job struct {
 	fileRead   atomic.Int64 // bytes read of the current file (by its reader)
 	rows       atomic.Int64
 	ok         atomic.Int64
+	added      atomic.Int64 // of ok: records inserted
+	updated    atomic.Int64 // of ok: records updated
 	failed     atomic.Int64
 	blank      atomic.Int64 // rows skipped: all cells empty
 	phase      atomic.Value
@@ -90,6 +93,7 @@ func run(ctx context.Context, req Request, progress func(Progress), resume bool)
 	stop()
 	res.Total, res.Succeeded, res.Failed = j.rows.Load(), j.ok.Load(), j.failed.Load()
 	res.Blank = j.blank.Load()
+	res.Added, res.Updated = j.added.Load(), j.updated.Load()
 	res.ProblemsByCode, res.ProblemsByColumn = j.byCode, j.byColumn
 	res.Interrupted = errors.Is(err, load.ErrInterrupted)
 	return res, err
@@ -234,7 +238,7 @@ func (j *job) stages(ctx context.Context) (Result, error) {
 	var keys *load.KeyMap
 	if len(req.Details) > 0 {
 		if req.MasterKey == "" {
-			return res, apperr.New(apperr.Invalid, "a master–detail import needs the master key column (--master-key)")
+			return res, apperr.New(apperr.Invalid, "a master–detail import needs the master key column: the master file's column holding each master's key")
 		}
 		keys = load.NewKeyMap()
 		for k, id := range req.MasterIDs {
@@ -317,4 +321,20 @@ func detailMapping(d Detail, obj *catalog.Object, link *catalog.Field) mapping.M
 	}
 	m.Columns[d.MasterColumn] = mapping.Column{Field: link.APIName}
 	return m
+}
+
+func statSize(p string) (int64, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return 0, err
+	}
+	return st.Size(), nil
+}
+
+func quickStamp(p string) (load.FileStamp, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return load.FileStamp{}, err
+	}
+	return load.FileStamp{Path: p, Size: st.Size(), ModTime: st.ModTime().UTC().Truncate(time.Microsecond)}, nil
 }

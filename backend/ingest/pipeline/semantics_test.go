@@ -23,7 +23,7 @@ func mustRead(t *testing.T, path string) string {
 }
 
 func members(t *testing.T, tg target, record string) []string {
-	return tg.strings("SELECT u.email || ':' || m.role FROM crm."+crmdb.TableTeamMembers+" m JOIN crm."+crmdb.TableUsers+
+	return tg.Strings("SELECT u.email || ':' || m.role FROM crm."+crmdb.TableTeamMembers+" m JOIN crm."+crmdb.TableUsers+
 		" u ON u.id = m.user_id WHERE m.record_id = $1", record)
 }
 
@@ -48,7 +48,7 @@ func TestUpdateBlankKeepsAndTeamRule(t *testing.T) {
 		if res.Succeeded != 2 || res.Failed != 0 {
 			t.Fatalf("result %+v", res)
 		}
-		got := tg.strings("SELECT account_no || '|' || coalesce(phone,'-') || '|' || coalesce(employees::text,'-') || '|' || coalesce(website,'-') FROM crm.account WHERE account_no IN ('A-0001','A-0002')")
+		got := tg.Strings("SELECT account_no || '|' || coalesce(phone,'-') || '|' || coalesce(employees::text,'-') || '|' || coalesce(website,'-') FROM crm.account WHERE account_no IN ('A-0001','A-0002')")
 		want := []string{"A-0001|+86 21 5555 0001|42|-", "A-0002|+86 10 1234 5678|84|https://two.example"}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("accounts = %q, want %q", got, want)
@@ -68,10 +68,10 @@ func TestUpdateBlankKeepsAndTeamRule(t *testing.T) {
 func TestLookups(t *testing.T) {
 	eachDemo(t, func(t *testing.T, tg target) {
 		var at any = time.Now()
-		if tg.name == "sandbox" {
+		if tg.Name() == "sandbox" {
 			at = crmdb.FormatTime(time.Now())
 		}
-		tg.exec("INSERT INTO crm.account (id, name, account_no, owner_id, created_by, last_modified_by, created_at, last_modified_at) VALUES ($1, 'Twin Co', 'TW-1', $3, $3, $3, $4, $4), ($2, 'Twin Co', 'TW-2', $3, $3, $3, $4, $4)",
+		tg.MustExec("INSERT INTO crm.account (id, name, account_no, owner_id, created_by, last_modified_by, created_at, last_modified_at) VALUES ($1, 'Twin Co', 'TW-1', $3, $3, $3, $4, $4), ($2, 'Twin Co', 'TW-2', $3, $3, $3, $4, $4)",
 			"11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222", crmdb.SystemUserID, at)
 		file := write(t, "contacts.csv", "Name,Account,Owner\n"+
 			"C1,"+crmdb.DemoID("Account", 3)+",alice.wang@demo.example\n"+
@@ -80,13 +80,13 @@ func TestLookups(t *testing.T) {
 			"C4,Twin Co,\n"+
 			"C5,Nowhere,\n")
 		m := mapping.Mapping{Columns: map[string]mapping.Column{"Name": {Field: "name"}, "Account": {Field: "account_id"}, "Owner": {Field: "owner_id"}}}
-		before := tg.strings("SELECT count(*)::text FROM crm.contact")
+		before := tg.Strings("SELECT count(*)::text FROM crm.contact")
 
 		res := runOK(t, pipeline.Request{Target: tg.Target, Object: "Contact", Files: []string{file}, Mapping: m, ValidateOnly: true})
 		if res.Succeeded != 3 || res.Failed != 2 || res.ProblemsByCode[load.CodeAmbiguous] != 1 || res.ProblemsByCode[load.CodeNoMatch] != 1 {
 			t.Fatalf("validate-only: %+v", res)
 		}
-		if after := tg.strings("SELECT count(*)::text FROM crm.contact"); !reflect.DeepEqual(after, before) {
+		if after := tg.Strings("SELECT count(*)::text FROM crm.contact"); !reflect.DeepEqual(after, before) {
 			t.Fatalf("validate-only wrote contacts: %v → %v", before, after)
 		}
 
@@ -95,7 +95,7 @@ func TestLookups(t *testing.T) {
 		if res.Succeeded != 3 || res.Failed != 2 {
 			t.Fatalf("import: %+v", res)
 		}
-		got := tg.strings("SELECT c.name || '>' || a.account_no || '>' || u.employee_no FROM crm.contact c JOIN crm.account a ON a.id = c.account_id JOIN crm.users u ON u.id = c.owner_id WHERE c.name LIKE 'C_'")
+		got := tg.Strings("SELECT c.name || '>' || a.account_no || '>' || u.employee_no FROM crm.contact c JOIN crm.account a ON a.id = c.account_id JOIN crm.users u ON u.id = c.owner_id WHERE c.name LIKE 'C_'")
 		want := []string{"C1>A-0003>E001", "C2>A-0004>E002", "C3>A-0002>SYSTEM"}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("contacts = %q, want %q", got, want)
@@ -130,12 +130,12 @@ func TestMasterDetail(t *testing.T) {
 	eachDemo(t, func(t *testing.T, tg target) {
 		master := write(t, "opps.csv", "key,Name,Account,Stage\nK1,Deal X,A-0001,Prospecting\nK2,Deal Y,Nowhere,Prospecting\n")
 		detail := write(t, "lines.csv", "key,Product,Quantity\nK1,SKU-1001,2\nK1,SKU-1002,1\nK2,SKU-1001,3\nK9,SKU-1001,1\n")
-		req := pipeline.Request{Target: tg.Target, Object: "Opportunity", Files: []string{master}, MasterKey: "key", JobID: "md-" + tg.name,
+		req := pipeline.Request{Target: tg.Target, Object: "Opportunity", Files: []string{master}, MasterKey: "key", JobID: "md-" + tg.Name(),
 			Mapping: mapping.Mapping{Columns: map[string]mapping.Column{"Name": {Field: "name"}, "Account": {Field: "account_id"}, "Stage": {Field: "stage"}}},
 			Details: []pipeline.Detail{{Object: "OpportunityLine", Files: []string{detail}, MasterColumn: "key",
 				Mapping: mapping.Mapping{Columns: map[string]mapping.Column{"Product": {Field: "product_id"}, "Quantity": {Field: "quantity"}}}}}}
 		lines := func() []string {
-			return tg.strings("SELECT o.name || ':' || l.quantity::text FROM crm.opportunity_line l JOIN crm.opportunity o ON o.id = l.opportunity_id WHERE o.name LIKE 'Deal _'")
+			return tg.Strings("SELECT o.name || ':' || l.quantity::text FROM crm.opportunity_line l JOIN crm.opportunity o ON o.id = l.opportunity_id WHERE o.name LIKE 'Deal _'")
 		}
 		check := func(what string, res pipeline.Result) {
 			t.Helper()

@@ -2,12 +2,9 @@ package pipeline
 
 import (
 	"context"
-	"os"
 	"slices"
 	"strings"
 	"sync"
-	"time"
-	"unicode/utf8"
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
@@ -62,35 +59,13 @@ func (b *batch) rawOf(line int64) []string {
 	return nil
 }
 
-func statSize(p string) (int64, error) {
-	st, err := os.Stat(p)
-	if err != nil {
-		return 0, err
-	}
-	return st.Size(), nil
-}
-
-func quickStamp(p string) (load.FileStamp, error) {
-	st, err := os.Stat(p)
-	if err != nil {
-		return load.FileStamp{}, err
-	}
-	return load.FileStamp{Path: p, Size: st.Size(), ModTime: st.ModTime().UTC().Truncate(time.Microsecond)}, nil
-}
-
+// openFile opens one of the job's files as the request says to read it.
 func (j *job) openFile(path string) (*source.File, error) {
-	enc, d := j.req.Encoding, j.req.Delimiter
+	opts := j.req.Source
 	if f, ok := j.req.Formats[path]; ok {
-		enc, d = f.Encoding, f.Delimiter
+		opts = opts.With(f)
 	}
-	var delim rune
-	if d != "" {
-		if d == `\t` || strings.EqualFold(d, "tab") {
-			d = "\t"
-		}
-		delim, _ = utf8.DecodeRuneInString(d)
-	}
-	return source.Open(path, source.Options{MaxBytes: j.req.MaxFileBytes, Encoding: enc, Delimiter: delim, Limits: j.req.Limits})
+	return source.Open(path, opts)
 }
 
 // validator prepares the checks of one file's header.
@@ -133,319 +108,180 @@ func (j *job) plan(s *stageSpec, v *validate.Validator) load.Plan {
 // stage reads, validates and loads one object's files; it returns the
 // error report written (its Path "" when none).
 func (j *job) stage(ctx context.Context, s stageSpec) (ReportFile, error) {
-	req := j.req
 	s.headers = make(map[string]string, len(s.mapping.Columns))
 	for h, c := range s.mapping.Columns {
 		s.headers[strings.ToLower(c.Field)] = h
 	}
-	var rep *report
-	var loader *load.Loader
-	var done map[int]load.LedgerEntry
-	jobCtx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	batches := make(chan batch, req.Workers)
-	var wg sync.WaitGroup
-	var once sync.Once
-	var firstErr error
-	fail := func(err error) {
-		once.Do(func() { firstErr = err; cancel(err) })
+	r := &stageRun{j: j, s: &s, batches: make(chan batch, j.req.Workers)}
+	r.ctx, r.cancel = context.WithCancelCause(ctx)
+	defer r.cancel(nil)
+	readErr := r.readFiles(ctx)
+	if err := r.finish(ctx); err != nil && readErr == nil && r.firstErr == nil {
+		readErr = err
 	}
-	startWorkers := func(v *validate.Validator) error {
-		var err error
-		if loader, err = load.New(ctx, req.Target, j.plan(&s, v)); err != nil {
-			return err
-		}
-		if done, err = loader.Ledger(ctx); err != nil {
-			return err
-		}
-		loadCtx := context.WithoutCancel(ctx) // a batch in flight finishes
-		for range req.Workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for b := range batches {
-					if jobCtx.Err() != nil {
-						continue
-					}
-					r, err := j.loadBatch(loadCtx, &s, loader, b)
-					if err != nil {
-						fail(err)
-						continue
-					}
-					j.batchDone(&s, rep, &b, r)
-				}
-			}()
-		}
-		return nil
-	}
+	path, reportErr := r.rep.close()
+	r.keepFailedLinks()
+	out := ReportFile{Object: s.obj.APIName, Path: path, Rows: r.rep.count()}
+	return out, r.outcome(ctx, readErr, reportErr)
+}
 
-	var readErr error
+// stageRun is one stage as it runs: the files read in turn, each record
+// validated and the good ones batched for the workers, which load one
+// batch at a time until the first failure stops them all.
+type stageRun struct {
+	j      *job
+	s      *stageSpec
+	rep    *report
+	loader *load.Loader
+	// done are the batches the resume ledger has committed already.
+	done map[int]load.LedgerEntry
+	// ctx is canceled by the first failure (cancel), which firstErr keeps.
+	ctx      context.Context
+	cancel   context.CancelCauseFunc
+	once     sync.Once
+	firstErr error
+	batches  chan batch
+	wg       sync.WaitGroup
+	open     []*source.File
+}
+
+// fail stops the stage on its first failure.
+func (r *stageRun) fail(err error) {
+	r.once.Do(func() { r.firstErr = err; r.cancel(err) })
+}
+
+// readFiles reads the stage's files in turn, starting the workers once
+// the first header is known; it returns the first error of reading.
+func (r *stageRun) readFiles(ctx context.Context) error {
 	var v *validate.Validator
 	var header []string
-	var open []*source.File
-	for fi, path := range s.files {
-		sf, err := j.openFile(path)
+	for i, path := range r.s.files {
+		sf, err := r.j.openFile(path)
 		if err != nil {
-			readErr = err
-			break
+			return err
 		}
-		open = append(open, sf)
-		if fi == 0 {
-			rep = newReport(s.report, s.obj.APIName, sf.Header(), req.OnFailedRow)
-			rep.files = make(map[string]int, len(s.files))
-			for i, p := range s.files {
-				rep.files[p] = i
-			}
-			if s.failedLinks != nil {
-				rep.linkCol, rep.links = column(sf.Header(), s.masterColumn), map[string]bool{}
-			}
+		r.open = append(r.open, sf)
+		if i == 0 {
+			r.rep = r.newReport(sf.Header())
 		}
 		if v == nil || !slices.Equal(header, sf.Header()) {
-			if v, err = j.validator(&s, sf.Header(), path); err == nil && loader == nil {
-				err = startWorkers(v)
+			if v, err = r.j.validator(r.s, sf.Header(), path); err != nil {
+				return err
+			}
+			if r.loader == nil {
+				if err := r.startWorkers(ctx, v); err != nil {
+					return err
+				}
 			}
 			header = sf.Header()
 		}
-		if err != nil {
-			readErr = err
-			break
-		}
 		keyIdx := -1
-		if s.masterKey != "" {
-			if keyIdx = column(sf.Header(), s.masterKey); keyIdx < 0 {
-				readErr = apperr.New(apperr.Invalid, "%s has no master key column %q", path, s.masterKey)
-				break
+		if r.s.masterKey != "" {
+			if keyIdx = column(sf.Header(), r.s.masterKey); keyIdx < 0 {
+				return apperr.New(apperr.Invalid, "%s has no master key column %q", path, r.s.masterKey)
 			}
 		}
-		err = j.read(jobCtx, &s, path, sf, v, keyIdx, rep, done, batches)
-		r, _ := sf.Progress()
-		j.bytesDone.Add(r)
-		j.fileRead.Store(0)
+		err = r.j.read(r.ctx, r.s, path, sf, v, keyIdx, r.rep, r.done, r.batches)
+		n, _ := sf.Progress()
+		r.j.bytesDone.Add(n)
+		r.j.fileRead.Store(0)
 		if err != nil {
-			readErr = err
-			break
+			return err
 		}
 	}
-	close(batches)
-	wg.Wait()
-	for _, sf := range open {
-		j.blank.Add(int64(sf.Blank()))
-		sf.Close()
-	}
-	if loader != nil {
-		if err := loader.Close(context.WithoutCancel(ctx)); err != nil && readErr == nil && firstErr == nil {
-			readErr = err
-		}
-	}
-	p, rerr := rep.close()
-	if rep != nil && s.failedLinks != nil && s.linkKeys != nil {
-		for k := range rep.links {
-			if id, _, ok := s.linkKeys.Get(k); ok && id != "" && id != placeholderID {
-				if *s.failedLinks == nil {
-					*s.failedLinks = map[string]string{}
-				}
-				(*s.failedLinks)[k] = id
-			}
-		}
-	}
-	path := ReportFile{Object: s.obj.APIName, Path: p, Rows: rep.count()}
-	switch {
-	case firstErr != nil:
-		return path, firstErr
-	case ctx.Err() != nil:
-		return path, ctx.Err()
-	case readErr != nil:
-		return path, readErr
-	case rerr != nil:
-		return path, apperr.Wrap(rerr, apperr.Internal, "cannot write the error report %s: %v", s.report, rerr)
-	}
-	return path, nil
+	return nil
 }
 
-// placeholderID stands for a master that validate-only found good: its
-// details link to it without a lookup in the CRM.
-const placeholderID = "00000000-0000-0000-0000-000000000000"
-
-// loadBatch writes one batch, or (validate-only) checks its lookups and
-// keys against the CRM without writing.
-func (j *job) loadBatch(ctx context.Context, s *stageSpec, l *load.Loader, b batch) (load.BatchResult, error) {
-	if !j.req.ValidateOnly {
-		return l.Load(ctx, b.Batch)
+// newReport starts the stage's error report over the first file's header.
+func (r *stageRun) newReport(header []string) *report {
+	s := r.s
+	rep := newReport(s.report, s.obj.APIName, header, r.j.req.OnFailedRow)
+	rep.files = make(map[string]int, len(s.files))
+	for i, p := range s.files {
+		rep.files[p] = i
 	}
-	errs, err := l.Check(ctx, b.Batch)
-	if err != nil {
-		return load.BatchResult{}, err
+	if s.failedLinks != nil {
+		rep.linkCol, rep.links = column(header, s.masterColumn), map[string]bool{}
 	}
-	bad := make(map[int64]string, len(errs))
-	for _, e := range errs {
-		if bad[e.Line] == "" {
-			bad[e.Line] = e.Message
-		}
-	}
-	if s.keys != nil {
-		for _, r := range b.Rows {
-			if r.Key == "" {
-				continue
-			}
-			if msg, ok := bad[r.Line]; ok {
-				s.keys.Fail(r.Key, msg)
-			} else {
-				s.keys.Set(r.Key, placeholderID)
-			}
-		}
-	}
-	return load.BatchResult{Seq: b.Seq, Written: int64(len(b.Rows) - len(bad)), Errors: errs}, nil
+	return rep
 }
 
-func column(header []string, name string) int {
-	for i, h := range header {
-		if strings.EqualFold(strings.TrimSpace(h), strings.TrimSpace(name)) {
-			return i
-		}
-	}
-	return -1
-}
-
-// progressEvery is how many records the reader reads between two updates
-// of the bytes-read counter.
-const progressEvery = 512
-
-// read streams one file: each record is validated; good ones are batched.
-func (j *job) read(ctx context.Context, s *stageSpec, path string, sf *source.File, v *validate.Validator, keyIdx int,
-	rep *report, done map[int]load.LedgerEntry, out chan<- batch) error {
-	size := j.req.BatchSize
-	newBatch := func() batch {
-		return batch{Batch: load.Batch{Rows: make([]load.Row, 0, size)}, path: path, file: sf, offsets: make([]int64, 0, size)}
-	}
-	cur := newBatch()
-	flush := func() error {
-		if len(cur.Rows) == 0 {
-			return nil
-		}
-		j.seq++
-		cur.Seq = j.seq
-		b := cur
-		cur = newBatch()
-		if e, ok := done[b.Seq]; ok {
-			if e.FirstLine != b.Rows[0].Line || e.LastLine != b.Rows[len(b.Rows)-1].Line {
-				return apperr.Wrap(load.ErrLedgerMismatch, apperr.Conflict,
-					"cannot resume: batch %d held file lines %d–%d, now %d–%d (the file or the mapping changed)",
-					b.Seq, e.FirstLine, e.LastLine, b.Rows[0].Line, b.Rows[len(b.Rows)-1].Line)
-			}
-			j.batchDone(s, rep, &b, load.BatchResult{Seq: b.Seq, Written: e.Written, Errors: e.Errors, Skipped: true})
-			return nil
-		}
-		select {
-		case out <- b:
-			return nil
-		case <-ctx.Done():
-			return context.Cause(ctx)
-		}
-	}
-	n := 0
-	err := v.Stream(ctx, sf, 0, func(row validate.Row, rec source.Record) error {
-		if n++; n%progressEvery == 0 {
-			j.fileRead.Store(rec.Offset) // Stream reads on its own goroutine: no sf.Progress here
-		}
-		j.rows.Add(1)
-		key := ""
-		if keyIdx >= 0 && keyIdx < len(rec.Fields) {
-			key = strings.TrimSpace(rec.Fields[keyIdx])
-		}
-		if !row.OK() {
-			j.rowFailed(s, rep, path, rec.Fields, int64(rec.Line), key, row.Problems)
-			return nil
-		}
-		cur.Rows = append(cur.Rows, load.Row{Line: int64(rec.Line), Values: row.Values, Key: key})
-		cur.offsets = append(cur.offsets, rec.Offset)
-		if len(cur.Rows) >= size {
-			return flush()
-		}
-		return nil
-	})
-	if err != nil {
-		if ctx.Err() != nil {
-			return context.Cause(ctx)
-		}
+// startWorkers opens the loader of the stage's plan, reads the resume
+// ledger and starts the workers. A batch in flight finishes when the stage
+// stops.
+func (r *stageRun) startWorkers(ctx context.Context, v *validate.Validator) error {
+	var err error
+	if r.loader, err = load.New(ctx, r.j.req.Target, r.j.plan(r.s, v)); err != nil {
 		return err
 	}
-	return flush()
+	if r.done, err = r.loader.Ledger(ctx); err != nil {
+		return err
+	}
+	loadCtx := context.WithoutCancel(ctx)
+	for range r.j.req.Workers {
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			for b := range r.batches {
+				if r.ctx.Err() != nil {
+					continue
+				}
+				res, err := r.j.loadBatch(loadCtx, r.s, r.loader, b)
+				if err != nil {
+					r.fail(err)
+					continue
+				}
+				r.j.batchDone(r.s, r.rep, &b, res)
+			}
+		}()
+	}
+	return nil
 }
 
-// rowFailed reports a row that failed validation.
-func (j *job) rowFailed(s *stageSpec, rep *report, path string, raw []string, line int64, key string, probs []validate.Problem) {
-	j.failed.Add(1)
-	msgs := make([]string, len(probs))
-	cols := make([]string, len(probs))
-	codes := make([]string, len(probs))
-	var hooked []RowProblem
-	if rep != nil && rep.hook != nil {
-		hooked = make([]RowProblem, len(probs))
+// finish waits for the workers, closes the files (counting their blank
+// rows) and the loader; it returns the loader's error.
+func (r *stageRun) finish(ctx context.Context) error {
+	close(r.batches)
+	r.wg.Wait()
+	for _, sf := range r.open {
+		r.j.blank.Add(int64(sf.Blank()))
+		sf.Close()
 	}
-	for i, p := range probs {
-		msgs[i], cols[i], codes[i] = where(p.Column, p.Field)+p.Message, nonEmpty(p.Field, p.Column), string(p.Code)
-		if hooked != nil {
-			hooked[i] = RowProblem{Column: p.Column, Field: p.Field, Code: string(p.Code), Message: p.Message, Value: p.Value}
-		}
+	if r.loader == nil {
+		return nil
 	}
-	j.tally(cols, codes)
-	rep.add(path, func() []string { return raw }, line, msgs, hooked)
-	if s.keys != nil && key != "" {
-		s.keys.Fail(key, strings.Join(msgs, "; "))
-	}
+	return r.loader.Close(context.WithoutCancel(ctx))
 }
 
-// batchDone counts a loaded (or skipped) batch and reports its failed rows.
-func (j *job) batchDone(s *stageSpec, rep *report, b *batch, r load.BatchResult) {
-	j.ok.Add(r.Written)
-	if len(r.Errors) == 0 {
+// keepFailedLinks notes, for a detail stage, the written masters of its
+// failing rows (what a restart of them links to).
+func (r *stageRun) keepFailedLinks() {
+	s := r.s
+	if r.rep == nil || s.failedLinks == nil || s.linkKeys == nil {
 		return
 	}
-	byLine := map[int64][]load.RowError{}
-	var order []int64
-	for _, e := range r.Errors {
-		if _, seen := byLine[e.Line]; !seen {
-			order = append(order, e.Line)
+	for k := range r.rep.links {
+		if id, _, ok := s.linkKeys.Get(k); ok && id != "" && id != placeholderID {
+			if *s.failedLinks == nil {
+				*s.failedLinks = map[string]string{}
+			}
+			(*s.failedLinks)[k] = id
 		}
-		byLine[e.Line] = append(byLine[e.Line], e)
-	}
-	for _, line := range order {
-		es := byLine[line]
-		msgs := make([]string, len(es))
-		cols := make([]string, len(es))
-		codes := make([]string, len(es))
-		probs := make([]RowProblem, len(es))
-		for i, e := range es {
-			header := s.headers[strings.ToLower(e.Column)]
-			// (the load step's own text may start with the field already)
-			msgs[i], cols[i], codes[i] = where(header, e.Column)+strings.TrimPrefix(e.Message, e.Column+": "), e.Column, e.Code
-			probs[i] = RowProblem{Column: header, Field: e.Column, Code: e.Code, Message: e.Message}
-		}
-		j.failed.Add(1)
-		j.tally(cols, codes)
-		rep.add(b.path, func() []string { return b.rawOf(line) }, line, msgs, probs)
 	}
 }
 
-// where names a problem's place in the error report's _error, the same
-// for values and lookups: "Column (field): " — the file's column, and the
-// field when it is named otherwise; "field: " when no column; "" for a
-// row problem.
-func where(column, field string) string {
+// outcome is the stage's error: the first failure of a worker, then the
+// job's cancellation, then reading's error, then the report's.
+func (r *stageRun) outcome(ctx context.Context, readErr, reportErr error) error {
 	switch {
-	case column == "" && field == "":
-		return ""
-	case column == "":
-		return field + ": "
-	case field == "" || strings.EqualFold(strings.TrimSpace(column), field):
-		return column + ": "
+	case r.firstErr != nil:
+		return r.firstErr
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case readErr != nil:
+		return readErr
+	case reportErr != nil:
+		return apperr.Wrap(reportErr, apperr.Internal, "cannot write the error report %s: %v", r.s.report, reportErr)
 	}
-	return column + " (" + field + "): "
-}
-
-func nonEmpty(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
+	return nil
 }

@@ -110,26 +110,25 @@ type Record struct {
 // and a stream of records. It is not safe for concurrent use, except that
 // ReadAt may be called from another goroutine than Next.
 type File struct {
-	f         *os.File
-	path      string
-	size      int64
-	modTime   time.Time
-	limits    Limits
-	guard     *guard
-	blank     int
-	spec      encodingSpec
-	delim     rune
-	header    []string
-	start     int64 // file offset of the first byte after the BOM
-	text      textReader
-	buf       *bufio.Reader // encoding/csv's buffer over text
-	csv       *csv.Reader
-	lastText  int64        // text offset after the last record read
-	read      atomic.Int64 // file offset after the last record read
-	records   int
-	err       error
-	headerRec Record
-	hash      hash.Hash // of the bytes read so far (Options.Hash)
+	f        *os.File
+	path     string
+	size     int64
+	modTime  time.Time
+	limits   Limits
+	guard    *guard
+	blank    int
+	spec     encodingSpec
+	delim    rune
+	header   []string
+	start    int64 // file offset of the first byte after the BOM
+	text     textReader
+	buf      *bufio.Reader // encoding/csv's buffer over text
+	csv      *csv.Reader
+	lastText int64        // text offset after the last record read
+	read     atomic.Int64 // file offset after the last record read
+	records  int
+	err      error
+	hash     hash.Hash // of the bytes read so far (Options.Hash)
 }
 
 // Open opens the CSV file at path, checks its size, detects (or takes) its
@@ -176,7 +175,7 @@ func open(f *os.File, path string, opts Options) (*File, error) {
 	}
 	if limit > 0 && size > limit {
 		return nil, newError(0, 0, ErrTooLarge,
-			"the file is %s (%s bytes) and the limit is %s (%s bytes): split it into parts of under %s, keeping the header row in each, or raise the limit in Settings / --max-file-mb",
+			"the file is %s (%s bytes) and the limit is %s (%s bytes): split it into parts of under %s, keeping the header row in each, or raise the file size limit (Settings)",
 			humanSize(size), groupDigits(size), humanSize(limit), groupDigits(limit), humanSize(limit))
 	}
 	if size == 0 {
@@ -254,7 +253,6 @@ func open(f *os.File, path string, opts Options) (*File, error) {
 		return nil, rec.Problem
 	}
 	sf.records = 0
-	sf.headerRec = rec
 	if sf.header, err = checkHeader(rec.Fields, rec.Line); err != nil {
 		return nil, err
 	}
@@ -327,15 +325,8 @@ func (sf *File) Delimiter() rune { return sf.delim }
 // Header returns the column names, trimmed, in file order.
 func (sf *File) Header() []string { return sf.header }
 
-// HeaderLine returns the file line the header starts on (1 unless blank
-// lines precede it).
-func (sf *File) HeaderLine() int { return sf.headerRec.Line }
-
 // Size returns the file size in bytes.
 func (sf *File) Size() int64 { return sf.size }
-
-// Path returns the path the file was opened with.
-func (sf *File) Path() string { return sf.path }
 
 // Progress returns the bytes of the file consumed so far and its size;
 // read/size is the fraction done. It may be called from any goroutine.

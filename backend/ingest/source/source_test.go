@@ -311,7 +311,7 @@ func TestFileErrors(t *testing.T) {
 func TestTooLargeMessage(t *testing.T) {
 	p := writeFile(t, make([]byte, 2<<20))
 	_, err := Open(p, Options{MaxBytes: 1 << 20})
-	want := "the file is 2 MB (2,097,152 bytes) and the limit is 1 MB (1,048,576 bytes): split it into parts of under 1 MB, keeping the header row in each, or raise the limit in Settings / --max-file-mb"
+	want := "the file is 2 MB (2,097,152 bytes) and the limit is 1 MB (1,048,576 bytes): split it into parts of under 1 MB, keeping the header row in each, or raise the file size limit (Settings)"
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
 	}

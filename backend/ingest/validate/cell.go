@@ -198,7 +198,7 @@ func nonEmpty(a, b string) string {
 func (c *Cell) label() string { return nonEmpty(c.Field.LabelEN, c.Field.APIName) }
 
 func (c *Cell) problem(code Code, value, format string, args ...any) *Problem {
-	return &Problem{Column: c.Header, Field: c.Field.APIName, Code: code, Value: truncate(value), Message: fmt.Sprintf(format, args...)}
+	return &Problem{Header: c.Header, Field: c.Field.APIName, Code: code, Value: truncate(value), Message: fmt.Sprintf(format, args...)}
 }
 
 // Convert checks one cell and returns its typed value, or a Problem (its
@@ -228,7 +228,7 @@ func (c *Cell) convert(raw string, a *arena) (any, *Problem) {
 	case kText:
 		if f.MaxLength > 0 && len(raw) > f.MaxLength {
 			if n := utf8.RuneCountInString(raw); n > f.MaxLength {
-				return nil, c.problem(CodeTooLong, raw, "the text has %d characters; %s allows at most %d", n, c.label(), f.MaxLength)
+				return nil, c.problem(CodeTooLong, raw, "the text has %s; %s allows at most %d", count(n, "character", "characters"), c.label(), f.MaxLength)
 			}
 		}
 		if c.json && !json.Valid([]byte(raw)) {
@@ -259,14 +259,14 @@ func (c *Cell) convert(raw string, a *arena) (any, *Problem) {
 		n.trim()
 		if f.Precision > 0 {
 			if maxInt := f.Precision - f.Scale; n.intDigits() > maxInt {
-				return nil, c.problem(CodeTooManyDigit, raw, "%q has %d digits before the decimal point; %s allows at most %d", s, n.intDigits(), c.label(), maxInt)
+				return nil, c.problem(CodeTooManyDigit, raw, "%q has %s before the decimal point; %s allows at most %d", s, count(n.intDigits(), "digit", "digits"), c.label(), maxInt)
 			}
 			if n.scale > f.Scale {
-				return nil, c.problem(CodeTooManyDigit, raw, "%q has %d decimals; %s allows at most %d (round the value first)", s, n.scale, c.label(), f.Scale)
+				return nil, c.problem(CodeTooManyDigit, raw, "%q has %s; %s allows at most %d (round the value first)", s, count(n.scale, "decimal", "decimals"), c.label(), f.Scale)
 			}
 		}
 		if c.maxDigits > 0 && n.intDigits() > c.maxDigits {
-			return nil, c.problem(CodeOutOfRange, raw, "%q is out of range for %s (at most %d digits before the decimal point)", s, c.label(), c.maxDigits)
+			return nil, c.problem(CodeOutOfRange, raw, "%q is out of range for %s (at most %s before the decimal point)", s, c.label(), count(c.maxDigits, "digit", "digits"))
 		}
 		return a.dec(n.decimal()), nil
 	case kDate:
@@ -296,7 +296,7 @@ func (c *Cell) convert(raw string, a *arena) (any, *Problem) {
 		}
 		v, ok := c.option(s)
 		if !ok {
-			return nil, c.problem(CodeBadPicklist, raw, "%q is not a %s option; options: %s", s, c.label(), c.optionList)
+			return nil, c.problem(CodeBadPicklist, raw, "%q is not one of the options of %s: %s", s, c.label(), c.optionList)
 		}
 		return v, nil
 	case kMulti:
@@ -312,7 +312,7 @@ func (c *Cell) convert(raw string, a *arena) (any, *Problem) {
 			}
 			v, ok := c.option(part)
 			if !ok {
-				return nil, c.problem(CodeBadPicklist, raw, "%q is not a %s option; options: %s", part, c.label(), c.optionList)
+				return nil, c.problem(CodeBadPicklist, raw, "%q is not one of the options of %s: %s", part, c.label(), c.optionList)
 			}
 			dup := false
 			for _, o := range out {
@@ -372,7 +372,7 @@ func (c *Cell) convert(raw string, a *arena) (any, *Problem) {
 // fit checks the max length of a trimmed email, phone or URL.
 func (c *Cell) fit(s, raw string, a *arena) (any, *Problem) {
 	if c.Field.MaxLength > 0 && len(s) > c.Field.MaxLength && utf8.RuneCountInString(s) > c.Field.MaxLength {
-		return nil, c.problem(CodeTooLong, raw, "the value has %d characters; %s allows at most %d", utf8.RuneCountInString(s), c.label(), c.Field.MaxLength)
+		return nil, c.problem(CodeTooLong, raw, "the value has %s; %s allows at most %d", count(utf8.RuneCountInString(s), "character", "characters"), c.label(), c.Field.MaxLength)
 	}
 	return a.str(s), nil
 }
@@ -428,4 +428,12 @@ func group(n int64) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// count words a number with its noun in English: "1 decimal", "2 decimals".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

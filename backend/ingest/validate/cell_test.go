@@ -205,7 +205,7 @@ func TestConvert(t *testing.T) {
 				if p == nil || p.Code != tt.code {
 					t.Fatalf("Convert(%q) = %#v, %+v; want problem %s", tt.in, got, p, tt.code)
 				}
-				if p.Message == "" || p.Column != "Col" || p.Field != "f" {
+				if p.Message == "" || p.Header != "Col" || p.Field != "f" {
 					t.Errorf("problem lacks context: %+v", p)
 				}
 				return
@@ -234,9 +234,38 @@ func TestConvert(t *testing.T) {
 
 func TestPicklistMessage(t *testing.T) {
 	_, p := NewCell(field(catalog.Picklist, options), "Industry", mapping.Column{}, mapping.Insert, nil).Convert("Tech")
-	want := `"Tech" is not a Industry option; options: Technology, Finance, Cold Call`
+	want := `"Tech" is not one of the options of Industry: Technology, Finance, Cold Call`
 	if p == nil || p.Message != want {
 		t.Errorf("message = %+v\nwant %s", p, want)
+	}
+}
+
+// Messages count in English: "1 decimal", never "1 decimals" (issue 9.12).
+func TestMessagesCountInEnglish(t *testing.T) {
+	tests := []struct {
+		name string
+		f    *catalog.Field
+		in   string
+		want string
+	}{
+		{"one decimal", field(catalog.Decimal, numeric(5, 0)), "1.5", `"1.5" has 1 decimal; F allows at most 0`},
+		{"two decimals", field(catalog.Decimal, numeric(5, 1)), "1.25", `"1.25" has 2 decimals; F allows at most 1`},
+		{"one digit", field(catalog.Decimal, numeric(2, 2)), "1.5", `"1.5" has 1 digit before the decimal point; F allows at most 0`},
+		{"two digits", field(catalog.Decimal, numeric(1, 0)), "12", `"12" has 2 digits before the decimal point; F allows at most 1`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, p := NewCell(tt.f, "Amount", mapping.Column{}, mapping.Insert, nil).Convert(tt.in)
+			if p == nil || !strings.Contains(p.Message, tt.want) {
+				t.Errorf("message = %+v\nwant %s…", p, tt.want)
+			}
+		})
+	}
+	if got := count(1, "character", "characters"); got != "1 character" {
+		t.Errorf("count(1) = %q", got)
+	}
+	if got := count(0, "character", "characters"); got != "0 characters" {
+		t.Errorf("count(0) = %q", got)
 	}
 }
 

@@ -40,7 +40,7 @@ func TestExcelGBK(t *testing.T) {
 	if len(rows) != 3 || !rows[0].OK() || rows[1].OK() || !rows[2].OK() {
 		t.Fatalf("rows = %+v", rows)
 	}
-	if p := rows[1].Problems[0]; p.Row != 3 || p.Code != CodeBadDate || p.Column != "成立日期" || p.Value != "1999/4/4" {
+	if p := rows[1].Problems[0]; p.Line != 3 || p.Code != CodeBadDate || p.Header != "成立日期" || p.Value != "1999/4/4" {
 		t.Errorf("problem = %+v", p)
 	}
 	if rows[2].Line != 5 {

@@ -26,12 +26,12 @@ func ExampleValidator_Validate() {
 		row := v.Validate(rec)
 		fmt.Println(row.Line, row.Values)
 		for _, p := range row.Problems {
-			fmt.Printf("  %s %s: %s\n", p.Column, p.Code, p.Message)
+			fmt.Printf("  %s %s: %s\n", p.Header, p.Code, p.Message)
 		}
 	}
 	// Output:
 	// 2 [Acme Technology 1234.5]
 	// 3 []
-	//   Industry bad_picklist: "Tech" is not a Industry option; options: Technology, Finance, Manufacturing, Retail, Healthcare, Education, Energy, Logistics, Media, Other
+	//   Industry bad_picklist: "Tech" is not one of the options of Industry: Technology, Finance, Manufacturing, Retail, Healthcare, Education, Energy, Logistics, Media, Other
 	//   Revenue too_many_digits: "12.345" has 3 decimals; Annual Revenue allows at most 2 (round the value first)
 }

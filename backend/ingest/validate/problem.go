@@ -32,27 +32,34 @@ var Codes = []Code{CodeRequired, CodeBadText, CodeTooLong, CodeNotNumber, CodeNo
 	CodeTooManyDigit, CodeBadDate, CodeBadBool, CodeBadPicklist, CodeBadEmail, CodeBadPhone,
 	CodeBadURL, CodeBadUUID, CodeBadReference, CodeDuplicateKey, CodeRaggedRow, CodeBadQuote, CodeBadValue}
 
-// Problem is one bad value (or bad row) of the file.
+// Problem is one problem of a row, with its place: the one shape a row
+// problem has from validation through the load step's server rejections
+// to the error report, the problem log and the preview grid. A server
+// rejection's Code is one of load's Code* rather than a Code value.
 type Problem struct {
-	// Row is the file line the record starts on (the header is line 1).
-	Row int `json:"row"`
-	// Column is the header name ("" for a row problem).
-	Column string `json:"column"`
-	// Field is the target field's API name ("" for a row problem).
+	// File is the file's name (its base name; "" until the pipeline knows it).
+	File string `json:"file,omitempty"`
+	// Line is the file line the record starts on (the header is line 1).
+	Line int64 `json:"line,omitempty"`
+	// Header is the file's column header of the cell ("" for a problem of
+	// the whole row, or a server problem about no mapped column).
+	Header string `json:"column"`
+	// Field is the target field's API name ("" when none).
 	Field string `json:"field"`
 	Code  Code   `json:"code"`
 	// Message says what is wrong in words a consultant understands.
 	Message string `json:"message"`
-	// Value is the cell as read (cut to 200 characters).
+	// Value is the cell as read (cut to 200 characters; "" for a server
+	// problem about no mapped column).
 	Value string `json:"value"`
 }
 
 // Error returns "row N, column C: message".
 func (p Problem) Error() string {
-	if p.Column == "" {
-		return "row " + itoa(p.Row) + ": " + p.Message
+	if p.Header == "" {
+		return "row " + itoa(int(p.Line)) + ": " + p.Message
 	}
-	return "row " + itoa(p.Row) + ", column " + p.Column + ": " + p.Message
+	return "row " + itoa(int(p.Line)) + ", column " + p.Header + ": " + p.Message
 }
 
 // Stats counts the rows and problems seen so far.

@@ -223,7 +223,7 @@ func (v *Validator) convert(rec source.Record, vals []any, refs []Ref, a *arena)
 		case source.ErrInvalidText:
 			code = CodeBadText
 		}
-		row.Problems = append(row.Problems, Problem{Row: rec.Line, Code: code, Message: rec.Problem.Message,
+		row.Problems = append(row.Problems, Problem{Line: int64(rec.Line), Code: code, Message: rec.Problem.Message,
 			Value: truncate(strings.Join(rec.Fields, ","))})
 		return row
 	}
@@ -235,7 +235,7 @@ func (v *Validator) convert(rec source.Record, vals []any, refs []Ref, a *arena)
 		}
 		val, p := t.Cell.convert(cell, a)
 		if p != nil {
-			p.Row = rec.Line
+			p.Line = int64(rec.Line)
 			row.Problems = append(row.Problems, *p)
 			continue
 		}
@@ -296,7 +296,7 @@ func (v *Validator) checkDup(d *dupIndex, values []any, row *Row, rec source.Rec
 		if t.Index < len(rec.Fields) {
 			raw = rec.Fields[t.Index]
 		}
-		row.Problems = append(row.Problems, Problem{Row: rec.Line, Column: t.Header, Field: t.Field.APIName,
+		row.Problems = append(row.Problems, Problem{Line: int64(rec.Line), Header: t.Header, Field: t.Field.APIName,
 			Code: CodeDuplicateKey, Value: truncate(raw),
 			Message: fmt.Sprintf("%q appears again: row %d has the same %s, which must be unique in the file", key, first, t.Cell.label())})
 	}
@@ -329,7 +329,7 @@ func (v *Validator) count(row *Row) {
 	v.stats.Invalid++
 	for _, p := range row.Problems {
 		v.stats.ByCode[p.Code]++
-		v.stats.ByColumn[p.Column]++
+		v.stats.ByColumn[p.Header]++
 	}
 }
 

@@ -81,7 +81,7 @@ func TestValidateFile(t *testing.T) {
 			t.Errorf("row %d: line %d codes %v; want line %d codes %v (%v)", i, rows[i].Line, codes(rows[i]), w.line, w.codes, rows[i].Problems)
 		}
 	}
-	if p := rows[2].Problems[0]; !strings.Contains(p.Message, "row 2") || p.Column != "No" || p.Field != "account_no" || p.Row != 4 {
+	if p := rows[2].Problems[0]; !strings.Contains(p.Message, "row 2") || p.Header != "No" || p.Field != "account_no" || p.Line != 4 {
 		t.Errorf("duplicate problem = %+v", p)
 	}
 	good := rows[0]

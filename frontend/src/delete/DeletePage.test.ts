@@ -146,3 +146,30 @@ describe('DeletePage confirmation', () => {
     expect(await screen.findByText(/Schedule saved: delete Opportunity, Words for daily 02:00\. Next run: 02\/12\/2026, 02:00:00\./)).toBeInTheDocument();
   });
 });
+
+describe('DeletePage resume', () => {
+  it('offers Resume for an interrupted delete and follows the resumed job to its end', async () => {
+    const user = userEvent.setup();
+    const bus = fakeEvents();
+    let status = 'interrupted';
+    const base = createFakeApi({ on: bus.on });
+    const api = createFakeApi({
+      on: bus.on,
+      GetJob: async (id: string) => ({ ...(await base.GetJob(id)), status, resumable: status === 'interrupted', message: 'connection lost' }),
+    });
+    await renderPage(DeletePage, api, { page: 'delete' });
+    await chooseAll(user);
+    await user.type(screen.getByLabelText(/Type the object’s API name/), 'Opportunity');
+    await user.type(screen.getByLabelText(/Type the exact count/), '25');
+    await user.click(screen.getByTestId('del-run'));
+    bus.emit('job:finished', jobEvent({ jobId: 'd1', kind: 'delete', status: 'interrupted', total: 25, done: 10, succeeded: 10 }));
+    expect(await screen.findByTestId('del-result')).toHaveTextContent('connection lost');
+    status = 'done';
+    await user.click(screen.getByTestId('del-resume'));
+    expect(api.ResumeJob).toHaveBeenCalledWith('d1');
+    await screen.findByTestId('del-progress');
+    bus.emit('job:finished', jobEvent({ jobId: 'd1', kind: 'delete', status: 'done', total: 25, done: 25, succeeded: 25 }));
+    await waitFor(() => expect(screen.getByTestId('del-result')).toHaveTextContent('records deleted'));
+    expect(screen.queryByTestId('del-resume')).not.toBeInTheDocument();
+  });
+});

@@ -36,6 +36,9 @@ export type DeleteApi = Pick<
   | 'RestoreDelete'
   | 'GetJob'
   | 'CancelJob'
+  | 'ResumeJob'
+  | 'SearchRecords'
+  | 'RecordNames'
   | 'on'
 >;
 
@@ -340,6 +343,25 @@ export class DeleteFlow {
 
   async cancel(): Promise<void> {
     if (this.run.id) await this.#api.CancelJob(this.run.id).catch(() => {});
+  }
+
+  /** Continues an interrupted or canceled delete on the records it captured. */
+  async resume(): Promise<void> {
+    const id = this.run.id;
+    if (!id || !this.result?.resumable) return;
+    const before = this.result;
+    this.runError = null;
+    // Follow first: the resumed job's events may come before the call returns.
+    this.result = null;
+    this.phase = 'running';
+    this.run.follow(id);
+    try {
+      await this.#api.ResumeJob(id);
+    } catch (e) {
+      this.runError = toAppError(e);
+      this.result = before;
+      this.phase = 'result';
+    }
   }
 
   async #finish(id: string): Promise<void> {

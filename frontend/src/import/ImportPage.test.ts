@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { locale } from '$lib/i18n';
-import { createFakeApi, fakeEvents, jobEvent, problemRows } from '../test/fakeApi';
+import { createFakeApi, fakeEvents, job, jobEvent, problemRows } from '../test/fakeApi';
 import { renderPage } from '../test/render';
 import ImportPage from './ImportPage.svelte';
 
@@ -41,7 +41,7 @@ describe('ImportPage', () => {
 
     // Mapping: the key field must be mapped in upsert mode.
     await screen.findByRole('region', { name: 'Fields' });
-    expect(screen.getByText('Map the required fields first: account_no.')).toBeInTheDocument();
+    expect(screen.getByText('Map the required fields first: Account Number.')).toBeInTheDocument();
     await user.selectOptions(screen.getByRole('combobox', { name: 'Field for column Notes' }), 'account_no');
     await user.click(screen.getByRole('button', { name: /Check every row/ }));
 
@@ -62,8 +62,15 @@ describe('ImportPage', () => {
     expect(screen.getByText('60 / 120')).toBeInTheDocument();
     expect(screen.getByText('3.0 s')).toBeInTheDocument();
     expect(screen.getByText('20 rows/s')).toBeInTheDocument();
+    api.GetJob.mockImplementation(async (id: string) => ({
+      ...job({ jobId: id, total: 117, succeeded: 115, failed: 2, added: 100, updated: 15 }),
+      events: [], errorReport: '/tmp/r.csv', errorReports: [],
+    }));
     bus.emit('job:finished', jobEvent({ status: 'done', done: 117, total: 117, succeeded: 115, failed: 2 }));
     expect(await screen.findByRole('heading', { name: 'Result' })).toBeInTheDocument();
+    // An upsert's result splits the succeeded rows into added and updated.
+    expect((await screen.findByText('Added')).nextElementSibling).toHaveTextContent('100');
+    expect(screen.getByText('Updated').nextElementSibling).toHaveTextContent('15');
     await user.click(screen.getByRole('button', { name: 'Download error report' }));
     expect(api.saveErrorReport).toHaveBeenCalledWith('i1', '');
     await user.click(screen.getByRole('button', { name: /Send the .* failed rows again/ }));
@@ -150,6 +157,67 @@ describe('ImportPage', () => {
     await user.click(await screen.findByRole('button', { name: 'Use “Update existing by Account Number”' }));
     expect(flow.mode).toBe('update');
     expect(flow.key).toBe('account_no');
+  }, 20_000);
+
+  it('saves a master–detail preset with its details and key columns, and restores them', async () => {
+    const user = userEvent.setup();
+    const api = createFakeApi();
+    const { ctx } = await renderPage(ImportPage, api, { page: 'import' });
+    const flow = ctx.importFlow;
+    await flow.loadObjects('sandbox');
+    await flow.chooseObject('Opportunity');
+    await flow.next();
+    await flow.addPaths(['/tmp/opps.csv']);
+    let d = await flow.addDetail('OpportunityLine');
+    await flow.addPaths(['/tmp/lines.csv'], d);
+    flow.masterKey = '客户名称';
+    d.masterColumn = 'Notes';
+    expect(await flow.next()).toBe(true);
+    await screen.findByRole('region', { name: 'Fields' });
+    d.mapping.unmap('行业');
+    d.mapping.map('年收入', 'annual_revenue');
+    d.mapping.setOption('年收入', 'numberLocale', '1.234,56');
+    const lineColumns = { 客户名称: { field: 'name' }, 年收入: { field: 'annual_revenue', numberLocale: '1.234,56' } };
+    await user.click(screen.getByRole('button', { name: 'Save as…' }));
+    await user.type(screen.getByLabelText('Preset name'), 'Opps');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(api.SavePreset).toHaveBeenCalledWith(
+      'Opps',
+      expect.objectContaining({ object: 'Opportunity', masterKey: '客户名称', details: [{ object: 'OpportunityLine', masterColumn: 'Notes', columns: lineColumns }] }),
+      ['客户名称', '行业', '年收入', 'Notes'],
+    );
+
+    // The same files again with other key columns: the preset brings back its own.
+    flow.startOver();
+    await flow.addPaths(['/tmp/opps.csv']);
+    d = await flow.addDetail('OpportunityLine');
+    await flow.addPaths(['/tmp/lines.csv'], d);
+    flow.masterKey = 'Notes';
+    d.masterColumn = '客户名称';
+    expect(await flow.next()).toBe(true);
+    await waitFor(() => expect(d.mapping.columns).toEqual({ 客户名称: { field: 'name' }, 行业: { field: 'industry' } }));
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Preset' }), 'Opps');
+    await user.click(screen.getByRole('button', { name: 'Load' }));
+    expect(await screen.findByText('Preset “Opps” loaded.')).toBeInTheDocument();
+    expect(flow.masterKey).toBe('客户名称');
+    expect(d.masterColumn).toBe('Notes');
+    expect(d.mapping.columns).toEqual(lineColumns);
+
+    // Loaded before the detail file is added: it says so, and the file takes it when it comes.
+    flow.startOver();
+    await flow.addPaths(['/tmp/opps.csv']);
+    flow.masterKey = '';
+    await flow.next();
+    await user.selectOptions(await screen.findByRole('combobox', { name: 'Preset' }), 'Opps');
+    await user.click(screen.getByRole('button', { name: 'Load' }));
+    expect(await screen.findByText('Preset “Opps” loaded. It also maps Opportunity Line: add that file on the Files step to use it.')).toBeInTheDocument();
+    expect(flow.masterKey).toBe('客户名称');
+    await flow.goTo('files');
+    d = await flow.addDetail('OpportunityLine');
+    await flow.addPaths(['/tmp/lines.csv'], d);
+    expect(d.masterColumn).toBe('Notes');
+    expect(await flow.next()).toBe(true);
+    expect(d.mapping.columns).toEqual(lineColumns);
   }, 20_000);
 
   it('names the object by its label in sentences, in Chinese too', async () => {

@@ -33,7 +33,7 @@ describe('MappingBoard', () => {
     expect(within(column('客户名称')).getByText('100% · Chinese label')).toBeInTheDocument();
     expect(within(column('行业')).getByText('95% · Chinese label')).toBeInTheDocument();
     expect(within(column('Notes')).getByText('Ignored')).toBeInTheDocument();
-    expect(within(column('年收入')).getByRole('button', { name: 'Suggested: annual_revenue (62%)' })).toBeInTheDocument();
+    expect(within(column('年收入')).getByRole('button', { name: 'Suggested: Annual Revenue (62%)' })).toBeInTheDocument();
     expect(within(column('行业')).getByText('科技 · Bank · Tech')).toBeInTheDocument();
     expect(within(field('name')).getByText(/客户名称/)).toBeInTheDocument();
     expect(screen.getByText('2 of 4 mapped')).toBeInTheDocument();
@@ -57,13 +57,32 @@ describe('MappingBoard', () => {
     expect(within(column('年收入')).getByText('Ignored')).toBeInTheDocument();
   });
 
+  it('on a detail board, does not ask for a column for the master–detail field the master column fills', async () => {
+    const line = {
+      ...account,
+      apiName: 'OpportunityLine',
+      fields: [
+        ...account.fields,
+        { apiName: 'opportunity_id', labelEn: 'Opportunity', labelZh: '商机', type: 'master_detail', column: 'opportunity_id', required: true, unique: false, system: false, target: 'Opportunity' },
+      ],
+    } as typeof account;
+    const model = new MappingModel();
+    model.init(line, accountFile.header, accountFile.sample, structuredClone(accountSuggestion));
+    const file = { path: accountFile.path, encoding: 'gb18030', delimiter: ',' };
+    const api = createFakeApi();
+    await renderPage(MappingBoard, api, { props: { model, mode: 'insert', recordKey: '', file, connection: 'sandbox', masterColumn: 'Notes' } });
+    expect(screen.queryByText(/required fields? (has|have) no column/)).toBeNull();
+    expect(within(field('opportunity_id')).getByText('Linked by “Notes”')).toBeInTheDocument();
+    expect(within(field('opportunity_id')).queryByText('Required — not mapped')).toBeNull();
+  });
+
   it('flags unmapped required fields; × and the keyboard select map and unmap', async () => {
     const user = userEvent.setup();
     const { render, model } = setup();
     await render();
-    expect(screen.queryByText('1 required fields have no column.')).toBeNull();
+    expect(screen.queryByText('1 required field has no column.')).toBeNull();
     await user.click(within(field('name')).getByRole('button', { name: 'Unmap 客户名称' }));
-    expect(screen.getByRole('alert')).toHaveTextContent('1 required fields have no column.');
+    expect(screen.getByRole('alert')).toHaveTextContent('1 required field has no column.');
     expect(within(field('name')).getByText('Required — not mapped')).toBeInTheDocument();
     await user.selectOptions(screen.getByRole('combobox', { name: 'Field for column Notes' }), 'name');
     expect(model.columns.Notes).toEqual({ field: 'name' });
@@ -125,5 +144,8 @@ describe('MappingBoard', () => {
     expect(within(by).getAllByRole('option').every((o) => /Unique|ID|Primary|Automatic|auto/i.test(o.textContent ?? ''))).toBe(true);
     await user.selectOptions(by, 'account_no');
     expect(model.columns.Notes).toEqual({ field: 'parent_account_id', lookupBy: 'account_no' });
+    // The target is named by its label, in Chinese too.
+    locale.set('zh');
+    await waitFor(() => expect(screen.getByRole('combobox', { name: '查找 客户 的依据' })).toBeInTheDocument());
   });
 });

@@ -51,6 +51,15 @@ describe('ProblemGrid', () => {
     expect(api.GetProblems.mock.calls.length).toBe(n);
   });
 
+  it('tells the problem of a cell in Chinese by its code, not by the English server message', async () => {
+    locale.set('zh');
+    await grid(3);
+    const g = screen.getByRole('grid');
+    const bad = await waitFor(() => within(g).getByText('行业-1-1'));
+    expect(bad).toHaveAttribute('title', '不是有效选项：“v1”');
+    expect(bad.getAttribute('title')).not.toMatch(/not an option/);
+  });
+
   it('virtualises columns: scrolling right shows later columns', async () => {
     await grid(10, header300);
     const g = screen.getByRole('grid');

@@ -38,6 +38,21 @@ describe('problem codes', () => {
   });
 });
 
+describe('problem texts', () => {
+  it('are the server message in English and the code words in Chinese', async () => {
+    const { problemText } = await import('./codes');
+    const p = { code: 'bad_picklist', message: '"Tech" is not one of the options of Industry: Technology', value: 'Tech' };
+    locale.set('en');
+    expect(problemText(p)).toBe(p.message);
+    locale.set('zh');
+    expect(problemText(p)).toBe('不是有效选项：“Tech”');
+    expect(problemText({ code: 'master_failed', message: 'the master row failed' })).toBe('其主记录导入失败');
+    // A code without words keeps what the server said.
+    expect(problemText({ code: 'brand_new', message: 'something new' })).toBe('something new');
+    locale.set('en');
+  });
+});
+
 describe('match reasons', () => {
   it('are in Chinese in the Chinese UI, whatever their shape', async () => {
     const { reasonText } = await import('./codes');

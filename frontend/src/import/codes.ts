@@ -1,10 +1,21 @@
 // Problem codes (backend/ingest/validate and the load step) in plain words.
-import { en, t, type MessageKey } from '$lib/i18n';
+import { en, locale, t, type MessageKey } from '$lib/i18n';
 
 /** The label of a problem code in the current language, or the code itself. */
 export function codeLabel(code: string): string {
   const key = `pcode.${code}` as MessageKey;
   return key in en ? t(key) : code;
+}
+
+/**
+ * What a problem says, in the current language. Go words its messages in
+ * English (with details such as the options); in Chinese a problem whose
+ * code has words is told by them and the value, never by the English text.
+ */
+export function problemText(p: { code: string; message: string; value?: string }): string {
+  const key = `pcode.${p.code}` as MessageKey;
+  if ((locale.lang === 'en' && p.message) || !(key in en)) return p.message || codeLabel(p.code);
+  return p.value ? t('imp.problem.withValue', { label: t(key), value: p.value }) : t(key);
 }
 
 /** Match reasons as Go words them (backend/ingest/mapping), by their message key. */

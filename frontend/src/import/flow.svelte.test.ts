@@ -73,12 +73,12 @@ describe('ImportFlow', () => {
     expect(api.SuggestMapping).toHaveBeenCalledWith('sandbox', 'Account', ['客户名称', '行业', '年收入', 'Notes']);
     expect(flow.blocker('mapping')).toBeNull();
     flow.mapping.unmap('客户名称');
-    expect(flow.blocker('mapping')).toEqual({ key: 'imp.block.required', params: { fields: 'name' } });
+    expect(flow.blocker('mapping')).toEqual({ key: 'imp.block.required', params: { fields: 'Account Name' } });
     expect(flow.canGo('preview')).toBe(false);
     // Update mode needs only the key.
     flow.mode = 'update';
     flow.key = 'account_no';
-    expect(flow.blocker('mapping')).toEqual({ key: 'imp.block.required', params: { fields: 'account_no' } });
+    expect(flow.blocker('mapping')).toEqual({ key: 'imp.block.required', params: { fields: 'Account Number' } });
     flow.mapping.map('Notes', 'account_no');
     expect(flow.blocker('mapping')).toBeNull();
   });
@@ -168,7 +168,7 @@ describe('ImportFlow', () => {
     expect(flow.detailObjects.map((o) => o.apiName)).toEqual(['OpportunityLine']);
     await flow.addPaths(['/tmp/opps.csv']);
     const d = await flow.addDetail('OpportunityLine');
-    expect(flow.blocker('files')).toEqual({ key: 'imp.block.detailFiles', params: { object: 'OpportunityLine' } });
+    expect(flow.blocker('files')).toEqual({ key: 'imp.block.detailFiles', params: { object: 'Opportunity Line' } });
     await flow.addPaths(['/tmp/lines.csv'], d);
     expect(flow.blocker('files')).toEqual({ key: 'imp.block.masterKey' });
     flow.masterKey = '客户名称';

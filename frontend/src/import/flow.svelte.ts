@@ -8,6 +8,7 @@ import {
   type Api,
   type AppError,
   type CrmObject,
+  type DetailPreset,
   type DetailRequest,
   type FileInfo,
   type FileRef,
@@ -16,9 +17,10 @@ import {
   type JobEvent,
   type JobDetail,
   type ObjectSummary,
+  type Preset,
   type PresetSummary,
 } from '$lib/api';
-import type { MessageKey, Params } from '$lib/i18n';
+import { locale, type MessageKey, type Params } from '$lib/i18n';
 import { JobEvents, JobRun } from '$lib/jobs/events.svelte';
 import { MappingModel } from './mapping.svelte';
 import { ProblemsState } from './problems.svelte';
@@ -40,6 +42,8 @@ export class DetailPart {
   files = $state<FileInfo[]>([]);
   masterColumn = $state('');
   mapping = new MappingModel();
+  /** A loaded preset's part for this detail, waiting for its file or its board. */
+  preset: DetailPreset | null = null;
   constructor(object: string) {
     this.object = object;
   }
@@ -105,6 +109,8 @@ export class ImportFlow {
   #api: FlowApi;
   #validatedSig = '';
   #objSeq = 0;
+  /** Details of a loaded preset whose files are not added yet, by object. */
+  #presetDetails = new Map<string, DetailPreset>();
   #pollTimer: ReturnType<typeof setTimeout> | null = null;
   /** How often a followed import is checked by GetJob (events may be missed). */
   pollMs = 1500;
@@ -184,6 +190,7 @@ export class ImportFlow {
     this.guessed = '';
     this.meta = null;
     this.details = [];
+    this.#presetDetails.clear();
     this.appError = null;
     if (this.key && this.key !== 'id' && this.key !== 'primary') this.key = '';
     if (!apiName) return;
@@ -224,7 +231,10 @@ export class ImportFlow {
           this.fileError = { key: 'imp.files.otherLayout', params: { name: info.name, first: list[0].name, diff: headerDiff(list[0].header, info.header) } };
           continue;
         }
-        if (detail) detail.files = [...detail.files, info];
+        if (detail) {
+          detail.files = [...detail.files, info];
+          this.#takeDetailPreset(detail);
+        }
         else this.files = [...this.files, info];
       }
     } finally {
@@ -286,6 +296,8 @@ export class ImportFlow {
     let d = this.details.find((x) => x.object === object);
     if (d) return d;
     d = new DetailPart(object);
+    d.preset = this.#presetDetails.get(object) ?? null;
+    this.#presetDetails.delete(object);
     this.details = [...this.details, d];
     try {
       d.meta = await this.#api.DescribeObject(this.connection, object);
@@ -306,6 +318,12 @@ export class ImportFlow {
 
   // ---- rules ----
 
+  /** An object as sentences name it: its label in the current language. */
+  objectLabel(apiName: string): string {
+    const o = this.objects.find((x) => x.apiName === apiName);
+    return o ? locale.label(o) : apiName;
+  }
+
   /** Why the flow cannot go past a step, or null. */
   blocker(step: Step): Reason | null {
     switch (step) {
@@ -323,20 +341,20 @@ export class ImportFlow {
         if (!this.files.length) return { key: 'imp.block.files' };
         if (this.fileError) return this.fileError;
         for (const d of this.details) {
-          if (!d.files.length) return { key: 'imp.block.detailFiles', params: { object: d.object } };
+          if (!d.files.length) return { key: 'imp.block.detailFiles', params: { object: this.objectLabel(d.object) } };
           if (!this.masterKey) return { key: 'imp.block.masterKey' };
-          if (!d.masterColumn) return { key: 'imp.block.masterColumn', params: { object: d.object } };
+          if (!d.masterColumn) return { key: 'imp.block.masterColumn', params: { object: this.objectLabel(d.object) } };
         }
         return null;
       }
       case 'mapping': {
         if (!this.mapping.object) return { key: 'imp.block.loading' };
         const miss = this.mapping.missing(this.mode, this.key);
-        if (miss.length) return { key: 'imp.block.required', params: { fields: miss.map((f) => f.apiName).join(', ') } };
+        if (miss.length) return { key: 'imp.block.required', params: { fields: miss.map(locale.label).join(', ') } };
         if (!Object.keys(this.mapping.columns).length) return { key: 'imp.block.nothingMapped' };
         for (const d of this.details) {
           const dm = d.mapping.missing('insert', '').filter((f) => f.type !== 'master_detail');
-          if (dm.length) return { key: 'imp.block.detailRequired', params: { object: d.object, fields: dm.map((f) => f.apiName).join(', ') } };
+          if (dm.length) return { key: 'imp.block.detailRequired', params: { object: this.objectLabel(d.object), fields: dm.map(locale.label).join(', ') } };
         }
         return null;
       }
@@ -431,10 +449,71 @@ export class ImportFlow {
         if (model === this.mapping) {
           this.presetHints = s.presets;
           this.preset = '';
+        } else {
+          const d = this.details.find((x) => x.mapping === model);
+          if (d) this.#takeDetailPreset(d);
         }
       } catch (e) {
         this.appError = toAppError(e);
       }
+    }
+  }
+
+  // ---- presets ----
+
+  /**
+   * What a preset saves: the master's mapping with the mode and key and, on
+   * a master–detail import, the master key column and each detail's columns
+   * with its master column.
+   */
+  presetBody(): Preset {
+    const p: Preset = this.mapping.toMapping(this.mode, this.key);
+    if (!this.details.length) return p;
+    p.masterKey = this.masterKey;
+    p.details = this.details.map((d) => ({
+      object: d.object,
+      masterColumn: d.masterColumn,
+      columns: d.preset && !d.mapping.basis ? structuredClone(d.preset.columns) : d.mapping.toMapping('insert', '').columns,
+    }));
+    return p;
+  }
+
+  /**
+   * Takes a loaded preset's master–detail part (its columns for the master
+   * board are applied by the caller): the master key column, and for each
+   * detail object of this object its master column and columns. A detail
+   * whose files are not added yet gets them when they come. Returns those
+   * detail objects, to say so.
+   */
+  applyPresetDetails(p: Preset): string[] {
+    if (p.masterKey && this.header.includes(p.masterKey)) this.masterKey = p.masterKey;
+    const waiting: string[] = [];
+    for (const pd of p.details ?? []) {
+      if (!this.detailObjects.some((o) => o.apiName === pd.object)) continue;
+      const d = this.details.find((x) => x.object === pd.object);
+      if (!d) {
+        this.#presetDetails.set(pd.object, pd);
+        waiting.push(pd.object);
+        continue;
+      }
+      d.preset = pd;
+      // Loaded on purpose: the preset's master column wins over the one chosen.
+      if (d.files[0]?.header.includes(pd.masterColumn)) d.masterColumn = pd.masterColumn;
+      this.#takeDetailPreset(d);
+      if (!d.files.length) waiting.push(pd.object);
+    }
+    return waiting;
+  }
+
+  /** Applies a detail's waiting preset part as far as its files and board allow. */
+  #takeDetailPreset(d: DetailPart): void {
+    const pd = d.preset;
+    const header = d.files[0]?.header;
+    if (!pd || !header) return;
+    if (!d.masterColumn && header.includes(pd.masterColumn)) d.masterColumn = pd.masterColumn;
+    if (d.meta && d.mapping.basis === MappingModel.basisOf(d.meta.apiName, header)) {
+      d.mapping.apply(pd);
+      d.preset = null;
     }
   }
 
@@ -601,6 +680,7 @@ export class ImportFlow {
     this.guessed = '';
     this.files = [];
     this.details = [];
+    this.#presetDetails.clear();
     this.masterKey = '';
     this.fileError = null;
     this.validation.clear();

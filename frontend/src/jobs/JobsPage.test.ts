@@ -52,7 +52,7 @@ describe('JobsPage', () => {
     await user.selectOptions(screen.getByRole('combobox', { name: 'Connection' }), 'sandbox');
     expect(rows()).toHaveLength(1);
     await user.selectOptions(screen.getByRole('combobox', { name: 'Connection' }), 'walk-crm');
-    await user.click(screen.getByRole('checkbox', { name: 'Checks and rehearsals' }));
+    await user.click(screen.getByRole('checkbox', { name: 'Show checks and rehearsals' }));
     expect(rows()).toHaveLength(3);
   });
 
@@ -66,6 +66,8 @@ describe('JobsPage', () => {
     const { api, ctx } = await renderPage(JobsPage, createFakeApi(), { page: 'jobs', sub: 'j1' });
     expect(await screen.findByRole('heading', { name: /Job j1/ })).toBeInTheDocument();
     expect(screen.getByText('batch 1 committed')).toBeInTheDocument();
+    // The event's level in words, not its code.
+    expect(within(screen.getByRole('table', { name: 'Events' })).getByText('Info')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Download error report' }));
     expect(api.saveErrorReport).toHaveBeenCalledWith('j1');
     await user.click(screen.getByRole('button', { name: 'Restart failed rows' }));
@@ -89,7 +91,8 @@ describe('JobsPage', () => {
     await screen.findByRole('heading', { name: /Job j1/ });
     const list = screen.getByRole('list', { name: 'Error reports' });
     expect(within(list).getByRole('button', { name: 'Download the Opportunity errors (1 row)' })).toBeInTheDocument();
-    await user.click(within(list).getByRole('button', { name: 'Download the OpportunityLine errors (26 rows)' }));
+    // Objects by their labels, not their API names.
+    await user.click(await within(list).findByRole('button', { name: 'Download the Opportunity Line errors (26 rows)' }));
     expect(api.saveErrorReport).toHaveBeenCalledWith('j1', 'OpportunityLine');
   });
 

@@ -18,6 +18,14 @@ describe('PresetsPage', () => {
     expect(within(row).getByText('4')).toBeInTheDocument();
   });
 
+  it('writes dates the way the UI language does', async () => {
+    locale.set('zh');
+    await renderPage(PresetsPage, createFakeApi(), { page: 'presets' });
+    const table = await screen.findByRole('table', { name: '已保存的映射方案' });
+    const row = within(table).getByText('Accounts CN').closest('tr')!;
+    expect(row.textContent).toMatch(/2026\/1\/[12]/);
+  });
+
   it('renames, deletes after confirming, exports and imports', async () => {
     const user = userEvent.setup();
     const { api } = await renderPage(PresetsPage, createFakeApi(), { page: 'presets' });

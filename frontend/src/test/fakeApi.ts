@@ -9,6 +9,7 @@ import type {
   JobSummary,
   MappingSuggestion,
   ObjectSummary,
+  Preset,
   PresetSummary,
   Preview,
   ProblemPage,
@@ -114,7 +115,7 @@ export const accountSuggestion: MappingSuggestion = {
 export function job(over: Partial<JobSummary> = {}): JobSummary {
   return {
     jobId: 'j1', kind: 'import', status: 'done', connection: 'sandbox', object: 'Account', files: ['accounts.csv'],
-    validateOnly: false, rehearse: false, total: 120, succeeded: 118, failed: 2, successRate: 118 / 120,
+    validateOnly: false, rehearse: false, total: 120, succeeded: 118, failed: 2, added: 118, updated: 0, successRate: 118 / 120,
     createdAt: '2026-01-03T10:00:00Z', startedAt: '2026-01-03T10:00:00Z', finishedAt: '2026-01-03T10:00:04Z',
     seconds: 4, rowsPerSec: 30, hasErrors: true, message: '', resumable: false, backup: '', ...over,
   };
@@ -155,12 +156,21 @@ export const deletePreview: Preview = {
 };
 
 /** A fake client; pass overrides for the methods a test cares about. */
+/** The records the fake lookup search finds (SearchRecords, RecordNames). */
+export const fakeRecords = [
+  { id: '6f1c0f4e-0000-4000-8000-000000000001', name: 'Acme Ltd' },
+  { id: '6f1c0f4e-0000-4000-8000-000000000002', name: 'Acme Trading' },
+  { id: '6f1c0f4e-0000-4000-8000-000000000003', name: '北京云科技' },
+];
+
 export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
   let connections = [sandboxConnection, pgConnection];
   let presets: PresetSummary[] = [
     { name: 'Accounts CN', object: 'Account', mode: 'insert', columns: 4, updatedAt: '2026-01-02T08:00:00Z' },
     { name: 'Contacts', object: 'Contact', mode: 'upsert', columns: 6, updatedAt: '2026-01-01T08:00:00Z' },
   ];
+  /** Presets saved through SavePreset, as GetPreset gives them back. */
+  const saved = new Map<string, Preset>();
   const base: Api = {
     Info: async () => ({ version: '0.1.0-test', mode: 'browser', dataDir: '/tmp/bd', secretsMode: 'file', startFiles: [] }),
     UIReady: async () => null,
@@ -206,6 +216,11 @@ export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
     ShowFolder: async () => null,
     FilterFromText: async (_c, _o, text) => ({ text, json: 'null' }),
     FilterFromJSON: async (_c, _o, json) => ({ text: json === 'null' ? '' : json, json }),
+    SearchRecords: async (_c, object, text) => {
+      const records = fakeRecords.filter((r) => r.name.toLowerCase().includes(text.trim().toLowerCase()));
+      return { object, field: 'name', records, more: false };
+    },
+    RecordNames: async (_c, _o, ids) => fakeRecords.filter((r) => ids.includes(r.id)),
     ExportJob: async () => ({ request: { object: 'Account' }, destination: '/home/me/exports', files: [], scheduleId: '', note: '' }),
     ListDestinations: async () => [],
     AddDestination: async (input) => ({ name: input.name, kind: 'local', url: input.url, hasSecret: false }),
@@ -245,8 +260,10 @@ export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
     RestoreDelete: async () => 'i9',
     SaveObjectReport: async () => '/home/me/errors.csv',
     ListPresets: async () => presets,
-    GetPreset: async (name) => ({ name, object: 'Account', mode: 'insert', columns: { 客户名称: { field: 'name' }, 年收入: { field: 'annual_revenue', numberLocale: '1.234,56' } } }),
+    GetPreset: async (name) =>
+      structuredClone(saved.get(name)) ?? { name, object: 'Account', mode: 'insert', columns: { 客户名称: { field: 'name' }, 年收入: { field: 'annual_revenue', numberLocale: '1.234,56' } } },
     SavePreset: async (name, m) => {
+      saved.set(name, structuredClone({ ...m, name }));
       const p: PresetSummary = { name, object: m.object, mode: m.mode || 'insert', columns: Object.keys(m.columns).length, updatedAt: '2026-01-05T00:00:00Z' };
       presets = [...presets.filter((x) => x.name !== name), p];
       return p;

@@ -125,7 +125,9 @@ export function createApi(get: () => Transport = currentTransport): Api {
     ListPresets: async (object) => arr(await call('ListPresets', object)),
     GetPreset: async (name) => {
       const p = await call('GetPreset', name);
-      return { ...p, columns: obj(p.columns) };
+      const out = { ...p, columns: obj(p.columns) };
+      if (p.details) out.details = p.details.map((d) => ({ ...d, columns: obj(d.columns) }));
+      return out;
     },
     SavePreset: (name, mapping, headers) => call('SavePreset', name, mapping, headers),
     RenamePreset: (o, n) => call('RenamePreset', o, n),
@@ -142,6 +144,11 @@ export function createApi(get: () => Transport = currentTransport): Api {
     ShowFolder: (location) => call('ShowFolder', location),
     FilterFromText: (c, o, text) => call('FilterFromText', c, o, text),
     FilterFromJSON: (c, o, json) => call('FilterFromJSON', c, o, json),
+    SearchRecords: async (c, o, text) => {
+      const r = await call('SearchRecords', c, o, text);
+      return { ...r, records: arr(r?.records) };
+    },
+    RecordNames: async (c, o, ids) => arr(await call('RecordNames', c, o, ids)),
     ExportJob: async (id) => {
       const j = await call('ExportJob', id);
       return { ...j, files: arr(j.files) };

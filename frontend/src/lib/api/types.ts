@@ -413,15 +413,26 @@ export interface ProblemQuery {
   column: string;
 }
 
-/** ProblemPage is one page of failing rows and the totals. */
+/**
+ * ProblemPage is one page of failing rows (those matching the filters),
+ * with the totals.
+ */
 export interface ProblemPage {
+  /** Header is the files' header (set by Service.Problems). */
   header: string[];
-  /** Total is the number of failing rows matching the query's filters. */
+  /** Total is the number of failing rows matching the filters. */
   total: number;
   rows: ProblemRow[];
+  /**
+   * ByCode and ByColumn count the failing rows by problem code and by
+   * column header (all rows, not only the matching ones).
+   */
   byCode: Record<string, number>;
   byColumn: Record<string, number>;
-  /** Done is false while the job is still producing problems. */
+  /**
+   * Done is false while the job is still producing problems (set by
+   * Service.Problems).
+   */
   done: boolean;
 }
 
@@ -511,6 +522,10 @@ export interface JobSummary {
   total: number;
   succeeded: number;
   failed: number;
+  /** of an import's Succeeded: records inserted */
+  added: number;
+  /** of an import's Succeeded: records updated */
+  updated: number;
   /** 0..1; 0 when Total is 0 */
   successRate: number;
   createdAt: string;
@@ -563,9 +578,24 @@ export interface JobSummary {
  * 	             "Founded": {"field": "founded_on", "dateFormat": "DD/MM/YYYY"},
  * 	             "Revenue": {"field": "annual_revenue", "numberLocale": "1.234,56"},
  * 	             "Owner": {"field": "owner_id", "lookupBy": "email", "blank": "keep"}}}
+ *
+ * A master–detail preset also names the master file's key column and each
+ * detail object's mapping (always inserted) with the column of the detail
+ * file that holds the master's key; a preset without them reads as before:
+ *
+ * 	"masterKey": "Opportunity no",
+ * 	"details": [{"object": "OpportunityLine", "masterColumn": "Opportunity no",
+ * 	             "columns": {"SKU": {"field": "product_id", "lookupBy": "sku"}}}]
  */
 export interface Preset extends Mapping {
   name?: string;
+  /**
+   * MasterKey is the master file's column holding each master's key, to
+   * which detail rows refer ("" when the preset has no details).
+   */
+  masterKey?: string;
+  /** Details are the detail objects' mappings, in import order. */
+  details?: DetailPreset[];
 }
 
 /** PresetSummary is one saved preset. */
@@ -577,27 +607,22 @@ export interface PresetSummary {
   updatedAt: string;
 }
 
+/** RecordRef is one record of a lookup search: its ID and its name. */
+export interface RecordRef {
+  id: string;
+  name: string;
+}
+
 /**
- * Mapping is how a file's columns become an object's fields: the shape of a
- * preset. Columns not in Columns are ignored.
+ * RecordSearch is what a lookup search found: the object and the field
+ * searched (its primary attribute or "name"), the records, and whether
+ * more match than were returned.
  */
-export interface Mapping {
-  /** Object is the target object's API name. */
+export interface RecordSearch {
   object: string;
-  /** Mode is insert, update or upsert ("" means insert). */
-  mode: ImportMode | '';
-  /**
-   * Key identifies records for update and upsert: "id", "primary" or a
-   * field API name.
-   */
-  key?: string;
-  /**
-   * Zone is the IANA zone datetimes without an offset are read in (""
-   * means the connection's zone).
-   */
-  zone?: string;
-  /** Columns maps a header name (as in the file, trimmed) to its field. */
-  columns: Record<string, MappingColumn>;
+  field: string;
+  records: RecordRef[];
+  more: boolean;
 }
 
 /** ScheduleSummary is one schedule in the list. */
@@ -791,12 +816,57 @@ export interface ExportFile {
   archive?: string;
 }
 
-/** ProblemRow is one failing row: where it is, its original cells and why. */
+/**
+ * FailedRow is one row that failed — in validation or rejected by the
+ * server — as Request.OnFailedRow receives it, and as a job's problem log
+ * keeps it for the preview grid.
+ */
 export interface ProblemRow {
-  line: number;
+  /**
+   * File is the path of the file the row is in (the problem log keeps
+   * its base name).
+   */
   file: string;
+  /**
+   * Object is the API name of the object the row was for (a detail's in
+   * a master–detail import).
+   */
+  object?: string;
+  /** Line is the file line the record starts on (the header is line 1). */
+  line: number;
+  /**
+   * Cells are the row's original values in the file's header order (nil
+   * when a rejected row could not be read from the file again).
+   */
   cells: string[];
+  /**
+   * Problems are all of the row's problems, each with its place (File
+   * the base name of File, Line the row's).
+   */
   problems: CellProblem[];
+}
+
+/**
+ * Mapping is how a file's columns become an object's fields: the shape of a
+ * preset. Columns not in Columns are ignored.
+ */
+export interface Mapping {
+  /** Object is the target object's API name. */
+  object: string;
+  /** Mode is insert, update or upsert ("" means insert). */
+  mode: ImportMode | '';
+  /**
+   * Key identifies records for update and upsert: "id", "primary" or a
+   * field API name.
+   */
+  key?: string;
+  /**
+   * Zone is the IANA zone datetimes without an offset are read in (""
+   * means the connection's zone).
+   */
+  zone?: string;
+  /** Columns maps a header name (as in the file, trimmed) to its field. */
+  columns: Record<string, MappingColumn>;
 }
 
 /** DetailRequest is one detail object of a master–detail import. */
@@ -847,6 +917,51 @@ export interface JobRestore {
   failed: number;
 }
 
+/** DetailPreset is one detail object of a master–detail preset. */
+export interface DetailPreset {
+  /** Object is the detail object's API name. */
+  object: string;
+  /** MasterColumn is the detail file's column holding the master's key. */
+  masterColumn: string;
+  /** Columns maps the detail file's header names to its fields. */
+  columns: Record<string, MappingColumn>;
+}
+
+/** Option is one value of a picklist or multi-picklist. */
+export interface PicklistOption {
+  value: string;
+  labelEn: string;
+  labelZh: string;
+}
+
+/**
+ * Problem is one problem of a row, with its place: the one shape a row
+ * problem has from validation through the load step's server rejections
+ * to the error report, the problem log and the preview grid. A server
+ * rejection's Code is one of load's Code* rather than a Code value.
+ */
+export interface CellProblem {
+  /** File is the file's name (its base name; "" until the pipeline knows it). */
+  file?: string;
+  /** Line is the file line the record starts on (the header is line 1). */
+  line?: number;
+  /**
+   * Header is the file's column header of the cell ("" for a problem of
+   * the whole row, or a server problem about no mapped column).
+   */
+  column: string;
+  /** Field is the target field's API name ("" when none). */
+  field: string;
+  code: string;
+  /** Message says what is wrong in words a consultant understands. */
+  message: string;
+  /**
+   * Value is the cell as read (cut to 200 characters; "" for a server
+   * problem about no mapped column).
+   */
+  value: string;
+}
+
 /** Column is what one file column means. */
 export interface MappingColumn {
   /** Field is the target field's API name. */
@@ -873,22 +988,6 @@ export interface MappingColumn {
    * (""), LookupID, LookupPrimary or a field API name of the target.
    */
   lookupBy?: string;
-}
-
-/** Option is one value of a picklist or multi-picklist. */
-export interface PicklistOption {
-  value: string;
-  labelEn: string;
-  labelZh: string;
-}
-
-/** CellProblem is one problem of one cell (Column "" = the whole row). */
-export interface CellProblem {
-  column: string;
-  field: string;
-  code: string;
-  message: string;
-  value: string;
 }
 
 /** The fixed event names the Go side emits, with their payloads. */
@@ -1085,8 +1184,10 @@ export interface AppMethods {
    */
   RestartJob(id: string, failedOnly: boolean): Promise<string>;
   /**
-   * ResumeJob continues an interrupted or canceled import where it stopped;
-   * it returns the job's ID (the same).
+   * ResumeJob continues an interrupted or canceled import, or an
+   * interrupted, canceled or failed delete (on exactly the records it
+   * captured, skipping the batches that committed), where it stopped; it
+   * returns the job's ID (the same).
    */
   ResumeJob(id: string): Promise<string>;
   /**
@@ -1106,7 +1207,10 @@ export interface AppMethods {
   DeletePreset(name: string): Promise<null>;
   /** ExportPreset returns the preset as its shareable JSON text ("version": 1). */
   ExportPreset(name: string): Promise<string>;
-  /** GetPreset returns a preset's mapping (name, object, mode, key, zone, columns). */
+  /**
+   * GetPreset returns a preset's mapping (name, object, mode, key, zone,
+   * columns; a master–detail preset's master key column and details too).
+   */
   GetPreset(name: string): Promise<Preset>;
   /** ImportPreset reads preset JSON (strictly) and saves it under its name. */
   ImportPreset(text: string): Promise<PresetSummary>;
@@ -1115,15 +1219,29 @@ export interface AppMethods {
   /** RenamePreset renames a preset. */
   RenamePreset(oldName: string, newName: string): Promise<null>;
   /**
-   * SavePreset creates or replaces a preset; headers (the file's) let later
-   * files with the same headers find it.
+   * SavePreset creates or replaces preset name with p (a mapping, and on a
+   * master–detail import its master key column and details); headers (the
+   * master file's) let later files with the same headers find it.
    */
-  SavePreset(name: string, m: Mapping, headers: string[]): Promise<PresetSummary>;
+  SavePreset(name: string, p: Preset, headers: string[]): Promise<PresetSummary>;
   /**
    * SaveTextFile asks where to save and writes content there (window only);
    * "" when the user cancels.
    */
   SaveTextFile(defaultName: string, content: string): Promise<string>;
+
+  // records (RecordsAPI)
+  /**
+   * RecordNames returns the names of the records of object with these IDs
+   * (those that exist, in the order given), to show a chosen ID by its name.
+   */
+  RecordNames(connection: string, object: string, ids: string[]): Promise<RecordRef[]>;
+  /**
+   * SearchRecords returns up to 20 records of object (on connection) whose
+   * name — the primary attribute, else the name field — contains text,
+   * case-insensitive; those starting with it first.
+   */
+  SearchRecords(connection: string, object: string, text: string): Promise<RecordSearch>;
 
   // schedules (SchedulesAPI)
   /** ListSchedules lists every schedule with its words (in lang) and last run. */

@@ -12,9 +12,10 @@ describe('formatWhen / formatTime', () => {
     expect(formatWhen(at)).toBe('01/12/2026, 15:04:05');
     expect(formatTime(at)).toBe('15:04:05');
     locale.set('zh');
-    expect(formatWhen(at)).toBe('2026/12/01 15:04:05');
+    expect(formatWhen(at)).toBe('2026/12/1 15:04:05');
     expect(formatTime(at)).toBe('15:04:05');
     expect(formatWhen(at)).not.toMatch(/PM|下午/);
+    expect(formatTime(new Date(2026, 0, 2, 0, 5, 0))).toBe('00:05:00');
   });
 
   it('gives nothing for no time or a bad one', () => {

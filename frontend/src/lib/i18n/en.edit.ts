@@ -22,5 +22,5 @@ export const enEdit = {
   'del.restoreRunning': 'A restore is running',
   'del.restoreFailed': 'The last restore did not finish ({status}): you may try again.',
   'del.restoreRetry': 'Restore again',
-  'del.restoredPartly': '{n} records could not come back: see the restore job’s error report.',
+  'del.restoredPartly': '{n} {n:record|records} could not come back: see the restore job’s error report.',
 } as const;

@@ -7,10 +7,24 @@ export type Params = Record<string, string | number>;
 
 const dictionaries: Record<Language, Record<MessageKey, string>> = { en, zh };
 
-/** Replaces {name} placeholders; unknown ones stay as they are. */
+/**
+ * Replaces {name} placeholders; unknown ones stay as they are. English
+ * plurals: {name:one|other} is the one form when the number name is 1, else
+ * the other ("{n} {n:row|rows}"); # in a form is the number itself.
+ */
 export function format(template: string, params?: Params): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
+  return template.replace(/\{(\w+)(?::([^{}|]*)\|([^{}]*))?\}/g, (m, k: string, one?: string, other?: string) => {
+    if (!(k in params)) return m;
+    const v = String(params[k]);
+    if (one === undefined || other === undefined) return v;
+    return (isOne(v) ? one : other).replaceAll('#', v);
+  });
+}
+
+/** Whether a count (a number, or one formatted as "1" / "1.0") is one. */
+function isOne(v: string): boolean {
+  return Number(v.replace(/[,\s\u00a0]/g, '')) === 1;
 }
 
 export function isLanguage(v: unknown): v is Language {
@@ -36,6 +50,11 @@ export class Locale {
   t = (key: MessageKey, params?: Params): string => {
     return format(dictionaries[this.lang][key] ?? en[key] ?? key, params);
   };
+
+  /** The locale tag dates and times are written in for the current language. */
+  get dateLocale(): string {
+    return this.lang === 'zh' ? 'zh-CN' : 'en-GB';
+  }
 
   /** The label of a catalog item (object, field, option) in the current language. */
   label = (item: { labelEn: string; labelZh: string; apiName?: string; value?: string }): string => {

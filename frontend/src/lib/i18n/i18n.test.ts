@@ -3,7 +3,8 @@ import { en } from './en';
 import { zh } from './zh';
 import { format, Locale } from './i18n.svelte';
 
-const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+/** The parameters a text uses, plain ({n}) or as a plural ({n:row|rows}). */
+const placeholders = (s: string) => [...new Set([...s.matchAll(/\{(\w+)(?::[^{}]*)?\}/g)].map((m) => m[1]))].sort();
 
 describe('dictionaries', () => {
   it('zh has exactly the keys of en', () => {
@@ -20,6 +21,14 @@ describe('dictionaries', () => {
     expect(bad).toEqual([]);
   });
 
+  it('no English text puts a plural noun after a count without a plural form', () => {
+    // "1 rows with problems": a count is followed by {n:row|rows}, never by a fixed plural.
+    const nouns = 'rows|records|files|columns|objects|fields|values|jobs|decimals|problems|lines|presets|schedules';
+    const fixed = new RegExp(`\\{(?!object\\}|name\\}|title\\})\\w+\\}( \\{?\\w+\\}?){0,2} (${nouns})\\b`);
+    const bad = (Object.keys(en) as (keyof typeof en)[]).filter((k) => fixed.test(en[k])).map((k) => `${k}: ${en[k]}`);
+    expect(bad).toEqual([]);
+  });
+
   it('navigation is really in Chinese', () => {
     for (const k of ['nav.import', 'nav.export', 'nav.delete', 'nav.jobs', 'nav.connections', 'nav.objects', 'nav.settings'] as const) {
       expect(zh[k]).toMatch(/[\u4e00-\u9fff]/);
@@ -30,6 +39,18 @@ describe('dictionaries', () => {
 describe('format', () => {
   it('fills named placeholders and leaves unknown ones', () => {
     expect(format('{a} of {b}, {c}', { a: 1, b: 'two' })).toBe('1 of two, {c}');
+  });
+
+  it('picks the English plural by the count', () => {
+    const rows = '{n} {n:row|rows} with problems';
+    expect(format(rows, { n: 1 })).toBe('1 row with problems');
+    expect(format(rows, { n: 0 })).toBe('0 rows with problems');
+    expect(format(rows, { n: '1,200' })).toBe('1,200 rows with problems');
+    expect(format('{n:The row is|All # rows are} fine.', { n: 1 })).toBe('The row is fine.');
+    expect(format('{n:The row is|All # rows are} fine.', { n: 3 })).toBe('All 3 rows are fine.');
+    expect(format('{n:row|rows}', {})).toBe('{n:row|rows}');
+    expect(en['imp.prev.willSkip'].includes('{bad:row|rows}')).toBe(true);
+    expect(format(en['imp.prev.count'], { bad: 1, rows: 300 })).toBe('1 of 300 rows has problems.');
   });
 });
 

@@ -1,7 +1,7 @@
 // The condition builder's state: the tree the user edits, the text form
 // beside it ("show as text"), and their conversion through Go (the filter's
 // own parser is the judge of both forms).
-import type { Api, Field, FilterForms } from '$lib/api';
+import type { Api, Field, FilterForms, RecordSearch } from '$lib/api';
 import { AppError } from '$lib/api/errors';
 import {
   arity,
@@ -24,8 +24,14 @@ import {
   type Problem,
 } from './model';
 
-/** What the builder needs of the API: the two conversions. */
-export type FilterApi = Pick<Api, 'FilterFromText' | 'FilterFromJSON'>;
+/**
+ * What the builder needs of the API: the two conversions, and (for lookup
+ * values by name) the record search and the names of chosen IDs.
+ */
+export type FilterApi = Pick<Api, 'FilterFromText' | 'FilterFromJSON'> & Partial<Pick<Api, 'SearchRecords' | 'RecordNames'>>;
+
+/** The key of a looked-up record's name: its object and its ID. */
+const nameKey = (object: string, id: string) => `${object.toLowerCase()}\u0000${id.toLowerCase()}`;
 
 export class FilterBuilder {
   /** The tree (the top group: an empty one means all records). */
@@ -42,6 +48,9 @@ export class FilterBuilder {
   textOnly = $state(false);
   busy = $state(false);
 
+  /** Names of the records lookup values refer to ("" when no record has the ID). */
+  names = $state<Record<string, string>>({});
+
   #api: FilterApi;
   #connection = '';
   #object = '';
@@ -55,11 +64,43 @@ export class FilterBuilder {
     this.#connection = connection;
     this.#object = object;
     this.fields = fields;
+    this.names = {};
     this.root = newGroup('and');
     this.text = '';
     this.error = '';
     this.textOnly = false;
     this.mode = 'builder';
+  }
+
+  /** Whether lookup values can be found by name (the API has the record search). */
+  get canSearch(): boolean {
+    return !!this.#api.SearchRecords && !!this.#connection;
+  }
+
+  /** Finds records of object whose name contains text (null without the search). */
+  async searchRecords(object: string, text: string): Promise<RecordSearch | null> {
+    if (!this.#api.SearchRecords || !this.#connection) return null;
+    const r = await this.#api.SearchRecords(this.#connection, object, text);
+    for (const rec of r.records) this.names[nameKey(object, rec.id)] = rec.name;
+    return r;
+  }
+
+  /** The name of the record of object with id: undefined while unknown, "" when none has it. */
+  nameOf(object: string, id: string): string | undefined {
+    return this.names[nameKey(object, id)];
+  }
+
+  /** Looks up the names of the IDs not known yet (errors leave them unknown). */
+  async resolveNames(object: string, ids: readonly string[]): Promise<void> {
+    const missing = ids.filter((id) => id.trim() && this.nameOf(object, id) === undefined);
+    if (!missing.length || !this.#api.RecordNames || !this.#connection) return;
+    try {
+      const recs = await this.#api.RecordNames(this.#connection, object, missing);
+      const found = new Map(recs.map((r) => [r.id.toLowerCase(), r.name]));
+      for (const id of missing) this.names[nameKey(object, id)] = found.get(id.toLowerCase()) ?? '';
+    } catch {
+      // the names are a help: the IDs still work
+    }
   }
 
   /** The fields offered in a condition's field list. */

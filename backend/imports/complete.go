@@ -1,0 +1,96 @@
+package imports
+
+import (
+	"context"
+
+	"batchdesk/backend/apperr"
+	"batchdesk/backend/catalog"
+	"batchdesk/backend/ingest/mapping"
+	"batchdesk/backend/ingest/source"
+	"batchdesk/backend/presets"
+	"batchdesk/backend/store"
+)
+
+// Complete turns the command line's form into the complete Request the
+// window would send: the preset loaded (by name or file), the master
+// files' headers matched to fields — the preset's columns instead when
+// there is one — with the maps on top, each detail file matched
+// automatically with its master column, and every file read as the form
+// says. It finds every problem Start would find, in the same order.
+func (s *Service) Complete(ctx context.Context, f Form) (Request, error) {
+	if err := f.check(); err != nil {
+		return Request{}, err
+	}
+	format, err := ParseFormat(f.Encoding, f.Delimiter)
+	if err != nil {
+		return Request{}, err
+	}
+	preset, err := formPreset(ctx, s.ws.Store, f)
+	if err != nil {
+		return Request{}, err
+	}
+	req := Request{CRM: f.CRM, Object: f.Object, Mapping: mapping.Mapping{Mode: mapping.Mode(f.Mode), Key: f.Key},
+		Files: f.Files, BatchSize: f.BatchSize, MaxFileMB: f.MaxFileMB, Rehearse: f.Rehearse,
+		ValidateOnly: f.ValidateOnly, Errors: f.Errors, MasterKey: f.MasterKey, Details: f.details(), MasterIDs: f.MasterIDs}
+	if req.Object == "" && preset != nil {
+		if req.Object = preset.Object; req.Object == "" {
+			return Request{}, apperr.New(apperr.Invalid, "preset %q names no object: name the object to import into", f.Preset).For(SettingObject)
+		}
+	}
+	if format != (source.Format{}) {
+		req.Formats = map[string]source.Format{}
+		for _, p := range f.Files {
+			req.Formats[p] = format
+		}
+		for _, d := range req.Details {
+			for _, p := range d.Files {
+				req.Formats[p] = format
+			}
+		}
+	}
+	p, err := s.resolve(ctx, req, formMapper{preset: preset, maps: f.Maps})
+	if err != nil {
+		return Request{}, err
+	}
+	p.target.Close()
+	req.Object, req.Mapping, req.Details = p.object.APIName, p.mapping, p.details
+	return req, nil
+}
+
+// formPreset is the preset a form names (nil when none).
+func formPreset(ctx context.Context, st *store.Store, f Form) (*mapping.Preset, error) {
+	body := f.PresetBody
+	if f.Preset != "" && body == nil {
+		pr, err := presets.Load(ctx, st, f.Preset)
+		if err != nil {
+			return nil, err
+		}
+		return &pr, nil
+	}
+	if body == nil {
+		return nil, nil
+	}
+	pr, err := presets.Parse(body)
+	if err != nil {
+		return nil, err
+	}
+	return &pr, nil
+}
+
+// formMapper maps a form's files: the master's by the preset (or
+// auto-matching) with the maps on top, the details' by auto-matching.
+type formMapper struct {
+	preset *mapping.Preset
+	maps   []string
+}
+
+func (f formMapper) master(obj *catalog.Object, header []string, m mapping.Mapping) (mapping.Mapping, error) {
+	if err := checkMaps(obj, header, f.maps); err != nil {
+		return mapping.Mapping{}, err
+	}
+	return buildMapping(obj, header, f.preset, f.maps, string(m.Mode), m.Key)
+}
+
+func (formMapper) detail(obj *catalog.Object, header []string, _ mapping.Mapping) (mapping.Mapping, error) {
+	return buildMapping(obj, header, nil, nil, "insert", "")
+}
