@@ -99,6 +99,12 @@ type JobSummary struct {
 	// did), ScheduleTitle what it is called ("" once removed).
 	ScheduleID    string `json:"scheduleId,omitempty"`
 	ScheduleTitle string `json:"scheduleTitle,omitempty"`
+	// RestoreOf is, for an import job that restores a delete's backup, that
+	// delete job ("" for every other job).
+	RestoreOf string `json:"restoreOf,omitempty"`
+	// Cascaded is how many detail records a delete job took with it (0
+	// for other jobs).
+	Cascaded int64 `json:"cascaded,omitempty"`
 }
 
 // JobFilter filters the dashboard list.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"batchdesk/backend/apperr"
+	"batchdesk/backend/deletion"
 	"batchdesk/backend/destinations"
 	"batchdesk/backend/export"
 	"batchdesk/backend/imports"
@@ -27,6 +28,8 @@ type JobsAPI struct{ *App }
 type jobFlags struct {
 	ValidateOnly bool `json:"validateOnly"`
 	Rehearse     bool `json:"rehearse"`
+	// RestoreOf: an import restoring a delete's backup (imports.Settings).
+	RestoreOf string `json:"restoreOf"`
 }
 
 func rfc3339(t time.Time) string {
@@ -50,6 +53,9 @@ func jobSummary(j store.Job) JobSummary {
 	var fl jobFlags
 	_ = json.Unmarshal(j.Settings, &fl)
 	s.ValidateOnly, s.Rehearse = fl.ValidateOnly, fl.Rehearse
+	if j.Kind == store.JobImport {
+		s.RestoreOf = fl.RestoreOf
+	}
 	if j.Kind == store.JobExport {
 		s.Destination, s.DestinationKind = exportDestination(j.Settings)
 	}
@@ -97,28 +103,29 @@ func (a *App) withSchedule(ctx context.Context, s JobSummary, names map[string]s
 	return s
 }
 
-// restoreEvent starts the event a delete job gets for each import job of
-// its restore (backend/deletion Restore writes it).
-const restoreEvent = "restore: import job "
-
-// restoresOf are the import jobs that restored delete job d, from its log.
+// restoresOf are the import jobs that restored delete job d, oldest
+// first: those whose settings name it (imports.Settings.RestoreOf).
 func (a *App) restoresOf(ctx context.Context, d jobs.Detail) []JobRestore {
 	out := []JobRestore{}
 	if d.Job.Kind != store.JobDelete {
 		return out
 	}
-	for _, e := range d.Events {
-		id, ok := strings.CutPrefix(e.Message, restoreEvent)
-		if !ok {
-			continue
-		}
-		r := JobRestore{JobID: strings.TrimSpace(id)}
-		if rj, err := a.jobs.Get(ctx, r.JobID); err == nil {
-			r.Status, r.FinishedAt, r.Succeeded, r.Failed = rj.Job.Status, rfc3339(rj.Job.FinishedAt), rj.Job.Succeeded, rj.Job.Failed
-		}
-		out = append(out, r)
+	rs, err := a.ws.Store.ListRestoresOf(ctx, d.Job.ID)
+	if err != nil {
+		return out
+	}
+	for _, rj := range rs {
+		out = append(out, JobRestore{JobID: rj.ID, Status: rj.Status, FinishedAt: rfc3339(rj.FinishedAt), Succeeded: rj.Succeeded, Failed: rj.Failed})
 	}
 	return out
+}
+
+// withCascaded adds how many detail records a delete job took with it.
+func (a *App) withCascaded(s JobSummary) JobSummary {
+	if s.Kind == store.JobDelete {
+		s.Cascaded = deletion.New(a.ws, a.jobs, deletion.Options{}).CascadedOf(s.JobID)
+	}
+	return s
 }
 
 func fileExists(p string) bool {
@@ -140,7 +147,7 @@ func (a *JobsAPI) ListJobs(f JobFilter) ([]JobSummary, error) {
 	out := make([]JobSummary, 0, len(js))
 	names := map[string]string{}
 	for _, j := range js {
-		out = append(out, a.withSchedule(ctx, a.withBackup(jobSummary(j)), names))
+		out = append(out, a.withSchedule(ctx, a.withCascaded(a.withBackup(jobSummary(j))), names))
 	}
 	return out, nil
 }
@@ -153,7 +160,7 @@ func (a *JobsAPI) GetJob(id string) (JobDetail, error) {
 	if err != nil {
 		return JobDetail{}, fail(err)
 	}
-	out := JobDetail{JobSummary: a.withSchedule(ctx, a.withBackup(jobSummary(d.Job)), map[string]string{}), Events: []JobEvent{}, ErrorReports: []JobReport{},
+	out := JobDetail{JobSummary: a.withSchedule(ctx, a.withCascaded(a.withBackup(jobSummary(d.Job))), map[string]string{}), Events: []JobEvent{}, ErrorReports: []JobReport{},
 		Restores: a.restoresOf(ctx, d)}
 	if out.HasErrors {
 		out.ErrorReport = d.ErrorReport

@@ -101,6 +101,7 @@ func (s *Service) Restore(ctx context.Context, id, crm string, started func(jobI
 		if err != nil {
 			return store.Job{}, err
 		}
+		req.RestoreOf = j.ID // the job names the delete it restores
 		rid, err := svc.Start(ctx, req)
 		if err != nil {
 			return store.Job{}, err

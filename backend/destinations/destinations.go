@@ -70,6 +70,11 @@ type Input struct {
 	// AcceptHostKey pins the SFTP server's current host key (first use, or
 	// after the user checked a changed one).
 	AcceptHostKey bool `json:"acceptHostKey,omitempty"`
+	// AcceptFingerprint pins the server's host key only when its
+	// fingerprint is this one ("SHA256:…", the one the window showed and
+	// the user checked): a key that is new or changed again since is
+	// refused with its fingerprint, and the pinned one stays.
+	AcceptFingerprint string `json:"acceptFingerprint,omitempty"`
 }
 
 // Destination is a saved destination as people see it.
@@ -166,7 +171,7 @@ func (s *Service) Add(ctx context.Context, in Input) (Destination, error) {
 		return Destination{}, err
 	}
 	if sp.Kind == KindSFTP && sp.HostKeyHash == "" {
-		if err := s.pinHostKey(ctx, sp, in.AcceptHostKey); err != nil {
+		if err := s.pinHostKey(ctx, sp, in.AcceptHostKey, in.AcceptFingerprint); err != nil {
 			return Destination{}, err
 		}
 	}
@@ -206,7 +211,7 @@ func (s *Service) checkInput(ctx context.Context, st *settings, in Input) (secre
 	if st.Kind != KindOSS && (in.Endpoint != "" || in.Region != "" || in.AccessKeyID != "" || in.AccessKeySecret != "") {
 		return "", "", notFor("--endpoint, --region and the access key")
 	}
-	if st.Kind != KindSFTP && (in.KeyFile != "" || in.KeyPassphrase != "" || in.AcceptHostKey) {
+	if st.Kind != KindSFTP && (in.KeyFile != "" || in.KeyPassphrase != "" || in.AcceptHostKey || in.AcceptFingerprint != "") {
 		return "", "", notFor("--key, its passphrase and --accept-host-key")
 	}
 	if st.Kind == KindLocal || st.Kind == KindOSS {
@@ -249,21 +254,26 @@ func (s *Service) checkInput(ctx context.Context, st *settings, in Input) (secre
 	return in.Password, "", nil
 }
 
-// pinHostKey reads the server's key; with accept it is pinned, else an
-// unknown or changed key is refused with its fingerprint.
-func (s *Service) pinHostKey(ctx context.Context, sp Spec, accept bool) error {
+// pinHostKey reads the server's key; with accept, or acceptFP naming its
+// fingerprint, it is pinned (replacing an older one), else an unknown or
+// changed key is refused with its fingerprint.
+func (s *Service) pinHostKey(ctx context.Context, sp Spec, accept bool, acceptFP string) error {
 	port := portOr(sp.Port, sftp.DefaultPort)
 	key, fp, err := s.fetchHostKey(ctx, sp.Host, port)
 	if err != nil {
 		return err
 	}
 	known, err := s.store.GetKnownHost(ctx, sp.Host, port)
+	acceptFP = strings.TrimSpace(acceptFP)
 	switch {
 	case err == nil && known.Key == key:
 		return nil
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return err
-	case accept:
+	case acceptFP != "" && acceptFP != fp:
+		return apperr.New(apperr.Conflict, "the host key of %s:%d changed again: it is not the %s you accepted but %s — nothing was changed; check the new fingerprint with the server's administrator",
+			sp.Host, port, acceptFP, fp)
+	case accept || acceptFP != "":
 		return s.store.PutKnownHost(ctx, store.KnownHost{Host: sp.Host, Port: port, Key: key, Fingerprint: fp})
 	case err == nil:
 		return apperr.New(apperr.Conflict, "the host key of %s:%d changed: it was %s and is now %s — if the server was reinstalled, add again with --accept-host-key; otherwise someone may be intercepting the connection",
@@ -429,7 +439,7 @@ func (s *Service) Update(ctx context.Context, name string, in Input) (Destinatio
 		return Destination{}, err
 	}
 	if sp.Kind == KindSFTP && sp.HostKeyHash == "" {
-		if err := s.pinHostKey(ctx, sp, in.AcceptHostKey); err != nil {
+		if err := s.pinHostKey(ctx, sp, in.AcceptHostKey, in.AcceptFingerprint); err != nil {
 			return Destination{}, err
 		}
 	}

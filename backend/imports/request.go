@@ -50,6 +50,10 @@ type Request struct {
 	// MasterIDs is the file of masters an earlier job wrote, by key, that
 	// a restart of its failed details links to (set by Restart).
 	MasterIDs string `json:"masterIds,omitempty"`
+	// RestoreOf is the delete job whose backup this import restores ("" =
+	// a plain import; set by backend/deletion Restore, read by the job
+	// pages and store.ListRestoresOf).
+	RestoreOf string `json:"restoreOf,omitempty"`
 }
 
 // The settings a check error can name (apperr.Error.Setting): the window

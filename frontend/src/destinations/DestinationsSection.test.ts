@@ -68,3 +68,79 @@ describe('editing a destination', () => {
     expect(screen.getByRole('form', { name: 'Edit nightly' })).toBeInTheDocument();
   });
 });
+
+const box = { name: 'box', kind: 'sftp', url: 'sftp://exporter@sftp.acme.cn/exports', hasSecret: true, hostKey: 'SHA256:oldKey' };
+const changed = 'the host key of sftp.acme.cn:22 changed: it was SHA256:oldKey and is now SHA256:newKey — if the server was reinstalled, accept the new key again; otherwise someone may be intercepting the connection';
+
+describe('a test that fails', () => {
+  it('says what the problem code means, then Go’s detail capitalised', async () => {
+    const user = userEvent.setup();
+    const { AppError } = await import('$lib/api/errors');
+    const api = createFakeApi({
+      ListDestinations: async () => [ftp],
+      TestDestination: async () => {
+        throw new AppError('unavailable', 'cannot connect to files.acme.cn:2121: connection refused');
+      },
+    });
+    await renderPage(DestinationsSection, api);
+    await user.click(await screen.findByRole('button', { name: 'Test' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'The server cannot be reached. Cannot connect to files.acme.cn:2121: connection refused (code: unavailable)',
+    );
+    locale.set('zh');
+    await waitFor(() => expect(screen.getByRole('alert')).toHaveTextContent(/^无法连接到服务器。 Cannot connect/));
+  });
+
+  it('offers to show and accept a changed SFTP host key, accepting that key only', async () => {
+    const user = userEvent.setup();
+    const { AppError } = await import('$lib/api/errors');
+    let fails = true;
+    const api = createFakeApi({
+      ListDestinations: async () => [box],
+      TestDestination: async () => {
+        if (fails) throw new AppError('conflict', changed);
+        return null;
+      },
+      UpdateDestination: async (_n, input) => {
+        fails = false;
+        return { ...box, hostKey: input.acceptFingerprint ?? '' };
+      },
+    });
+    await renderPage(DestinationsSection, api);
+    await user.click(await screen.findByRole('button', { name: 'Test' }));
+    expect(await screen.findByText(/^That conflicts with something that already exists\. The host key of sftp\.acme\.cn:22 changed/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Show and accept the new key' }));
+    const form = screen.getByRole('form', { name: 'Edit box' });
+    expect(within(form).getByText(/key changed since you accepted it/)).toBeInTheDocument();
+    expect(within(form).getByText('SHA256:newKey')).toBeInTheDocument();
+    const accept = within(form).getByLabelText('I checked it: trust the new key');
+    expect(accept).not.toBeChecked();
+    await user.click(accept);
+    await user.click(within(form).getByRole('button', { name: 'Save changes and test' }));
+    expect(api.UpdateDestination).toHaveBeenCalledWith('box', expect.objectContaining({ url: box.url, acceptFingerprint: 'SHA256:newKey', password: '' }));
+    expect(api.UpdateDestination).not.toHaveBeenCalledWith('box', expect.objectContaining({ acceptHostKey: true }));
+    expect(await screen.findByRole('status')).toHaveTextContent('Works: a test file was written and removed');
+  });
+
+  it('asks again when the key changed once more before it was accepted', async () => {
+    const user = userEvent.setup();
+    const { AppError } = await import('$lib/api/errors');
+    const api = createFakeApi({
+      ListDestinations: async () => [box],
+      TestDestination: async () => {
+        throw new AppError('conflict', changed);
+      },
+      UpdateDestination: async () => {
+        throw new AppError('conflict', 'the host key of sftp.acme.cn:22 changed again: it is not the SHA256:newKey you accepted but SHA256:thirdKey — nothing was changed');
+      },
+    });
+    await renderPage(DestinationsSection, api);
+    await user.click(await screen.findByRole('button', { name: 'Test' }));
+    await user.click(await screen.findByRole('button', { name: 'Show and accept the new key' }));
+    const form = screen.getByRole('form', { name: 'Edit box' });
+    await user.click(within(form).getByLabelText('I checked it: trust the new key'));
+    await user.click(within(form).getByRole('button', { name: 'Save changes and test' }));
+    expect(await within(form).findByText('SHA256:thirdKey')).toBeInTheDocument();
+    expect(within(form).getByLabelText('I checked it: trust the new key')).not.toBeChecked();
+  });
+});

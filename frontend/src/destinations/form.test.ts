@@ -24,6 +24,8 @@ describe('destination form', () => {
   it('finds the host key fingerprint in an SFTP refusal', () => {
     expect(fingerprintIn('the server key SHA256:abc+/de= is not accepted yet')).toBe('SHA256:abc+/de=');
     expect(fingerprintIn('refused')).toBe('');
+    // A changed key: the server's key now, not the one accepted before.
+    expect(fingerprintIn('the host key of h:22 changed: it was SHA256:old and is now SHA256:new — accept it')).toBe('SHA256:new');
   });
 
   it('reads a saved destination back into the form, so its URL comes back the same', () => {

@@ -1,7 +1,8 @@
 // The destination form's values and the DEST URL Go reads from them
 // (backend/destinations ParseSpec): a folder, oss://bucket/prefix,
 // ftp://user@host[:port]/dir[?tls=explicit], sftp://user@host[:port]/dir.
-import type { DestinationInput, SavedDestination } from '$lib/api';
+import { AppError, toAppError, type DestinationInput, type SavedDestination } from '$lib/api';
+import { errorText } from '../shared/errorText';
 
 export type DestKind = 'local' | 'oss' | 'ftp' | 'sftp';
 export const DEST_KINDS: readonly DestKind[] = ['local', 'oss', 'ftp', 'sftp'];
@@ -123,7 +124,22 @@ export function fromSaved(d: SavedDestination): DestForm {
   };
 }
 
-/** The SHA256 fingerprint an SFTP refusal names, or "". */
+/**
+ * The SHA256 fingerprint an SFTP refusal names, or "": the server's key
+ * now, which Go names last ("it was OLD and is now NEW").
+ */
 export function fingerprintIn(message: string): string {
-  return /SHA256:[A-Za-z0-9+/=]+/.exec(message)?.[0] ?? '';
+  return message.match(/SHA256:[A-Za-z0-9+/=]+/g)?.at(-1) ?? '';
+}
+
+/** Whether err refuses an SFTP server whose key changed since it was accepted. */
+export function hostKeyChanged(err: AppError): boolean {
+  return err.code === 'conflict' && /host key of \S+ changed/.test(err.message) && !!fingerprintIn(err.message);
+}
+
+/** A refusal in plain words: what its code means, then Go's detail capitalised, then the code. */
+export function problemText(e: unknown): string {
+  const err = toAppError(e);
+  const detail = err.message ? err.message.charAt(0).toUpperCase() + err.message.slice(1) : err.message;
+  return errorText(new AppError(err.code, detail));
 }

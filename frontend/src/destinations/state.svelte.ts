@@ -1,14 +1,16 @@
 // The saved destinations and the form that adds one, with Test results.
 import type { Api, SavedDestination } from '$lib/api';
 import { toAppError, type AppError } from '$lib/api';
-import { emptyForm, fingerprintIn, fromSaved, missing, toInput, type DestForm, type DestKind } from './form';
+import { emptyForm, fingerprintIn, fromSaved, hostKeyChanged, missing, toInput, type DestForm, type DestKind } from './form';
 
 export type DestApi = Pick<Api, 'ListDestinations' | 'AddDestination' | 'UpdateDestination' | 'TestDestination' | 'RemoveDestination' | 'PickFolder'>;
 
-/** The outcome of a test: ok, or Go's plain words. */
+/** The outcome of a test: ok, or Go's words and the problem (shown with problemText); newKey is a changed SFTP host key's fingerprint, to accept. */
 export interface TestOutcome {
   ok: boolean;
   message: string;
+  error?: AppError;
+  newKey?: string;
 }
 
 export class DestinationsState {
@@ -19,6 +21,8 @@ export class DestinationsState {
   formError = $state<AppError | null>(null);
   /** An SFTP server's key to accept before saving (shown to the user). */
   fingerprint = $state('');
+  /** The fingerprint is a changed key's (the server's key is not the one accepted before). */
+  keyChanged = $state(false);
   saving = $state(false);
   outcomes = $state<Record<string, TestOutcome | 'testing'>>({});
   note = $state('');
@@ -46,6 +50,7 @@ export class DestinationsState {
     this.formOpen = true;
     this.formError = null;
     this.fingerprint = '';
+    this.keyChanged = false;
   }
 
   /** Opens the form on a saved destination: its fields filled, its secrets left empty (kept unless typed). */
@@ -55,6 +60,7 @@ export class DestinationsState {
     this.formOpen = true;
     this.formError = null;
     this.fingerprint = '';
+    this.keyChanged = false;
   }
 
   /** Whether an empty secret field keeps a stored secret (same kind as saved, one is stored). */
@@ -81,10 +87,15 @@ export class DestinationsState {
     this.saving = true;
     this.formError = null;
     try {
-      const d = this.editing ? await this.#api.UpdateDestination(this.editing.name, toInput(this.form)) : await this.#api.AddDestination(toInput(this.form));
+      const input = toInput(this.form);
+      // Accepting a shown key accepts that key only: one that changed again since is refused.
+      if (input.acceptHostKey && this.fingerprint) input.acceptFingerprint = this.fingerprint;
+      delete input.acceptHostKey;
+      const d = this.editing ? await this.#api.UpdateDestination(this.editing.name, input) : await this.#api.AddDestination(input);
       this.formOpen = false;
       this.editing = null;
       this.fingerprint = '';
+      this.keyChanged = false;
       this.note = d.name;
       await this.refresh();
       await this.test(d.name);
@@ -94,7 +105,12 @@ export class DestinationsState {
       this.formError = err;
       // An SFTP server whose key is not accepted yet: show its fingerprint to accept.
       const fp = this.form.kind === 'sftp' ? fingerprintIn(err.message) : '';
-      if (fp) this.fingerprint = fp;
+      if (fp && fp !== this.fingerprint) {
+        // A key not shown before: it must be checked (again) before it is accepted.
+        this.fingerprint = fp;
+        this.keyChanged = hostKeyChanged(err);
+        this.form.acceptHostKey = false;
+      }
       return '';
     } finally {
       this.saving = false;
@@ -107,8 +123,19 @@ export class DestinationsState {
       await this.#api.TestDestination(name);
       this.outcomes = { ...this.outcomes, [name]: { ok: true, message: '' } };
     } catch (e) {
-      this.outcomes = { ...this.outcomes, [name]: { ok: false, message: toAppError(e).message } };
+      const err = toAppError(e);
+      this.outcomes = { ...this.outcomes, [name]: { ok: false, message: err.message, error: err, newKey: hostKeyChanged(err) ? fingerprintIn(err.message) : undefined } };
     }
+  }
+
+  /** Opens the form on a destination whose SFTP host key changed, showing the new key to check and accept. */
+  acceptNewKey(name: string): void {
+    const d = this.list.find((x) => x.name === name);
+    const o = this.outcomes[name];
+    if (!d || !o || o === 'testing' || !o.newKey) return;
+    this.edit(d);
+    this.fingerprint = o.newKey;
+    this.keyChanged = true;
   }
 
   async remove(name: string): Promise<void> {

@@ -87,7 +87,7 @@ export interface ChartPoint {
 /** The recent finished jobs for the chart, oldest first (at most n). */
 export function chartPoints(jobs: JobSummary[], n = 20): ChartPoint[] {
   return jobs
-    .filter((j) => j.finishedAt && !j.validateOnly && !j.rehearse && j.total > 0)
+    .filter((j) => j.finishedAt && !j.validateOnly && !j.rehearse && j.total > 0 && j.kind !== 'delete' && !j.restoreOf)
     .slice(0, n)
     .reverse()
     .map((j) => ({ jobId: j.jobId, rowsPerSec: j.rowsPerSec, successRate: j.successRate, label: j.object || j.kind }));

@@ -262,6 +262,13 @@ export interface DestinationInput {
    * after the user checked a changed one).
    */
   acceptHostKey?: boolean;
+  /**
+   * AcceptFingerprint pins the server's host key only when its
+   * fingerprint is this one ("SHA256:…", the one the window showed and
+   * the user checked): a key that is new or changed again since is
+   * refused with its fingerprint, and the pinned one stays.
+   */
+  acceptFingerprint?: string;
 }
 
 /** Destination is a saved destination as people see it. */
@@ -549,6 +556,16 @@ export interface JobSummary {
    */
   scheduleId?: string;
   scheduleTitle?: string;
+  /**
+   * RestoreOf is, for an import job that restores a delete's backup, that
+   * delete job ("" for every other job).
+   */
+  restoreOf?: string;
+  /**
+   * Cascaded is how many detail records a delete job took with it (0
+   * for other jobs).
+   */
+  cascaded?: number;
 }
 
 /**

@@ -3,6 +3,7 @@ import { enWork } from './en.work';
 import { enDelete } from './en.delete';
 import { enExport } from './en.export';
 import { enEdit } from './en.edit';
+import { enPolish } from './en.polish';
 
 export const en = {
   'app.name': 'Batchdesk',
@@ -230,6 +231,7 @@ export const en = {
   ...enDelete,
   ...enExport,
   ...enEdit,
+  ...enPolish,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -4,6 +4,7 @@ import { zhWork } from './zh.work';
 import { zhDelete } from './zh.delete';
 import { zhExport } from './zh.export';
 import { zhEdit } from './zh.edit';
+import { zhPolish } from './zh.polish';
 
 export const zh: Record<MessageKey, string> = {
   'app.name': 'Batchdesk',
@@ -230,4 +231,5 @@ export const zh: Record<MessageKey, string> = {
   ...zhDelete,
   ...zhExport,
   ...zhEdit,
+  ...zhPolish,
 };

@@ -1,0 +1,15 @@
+package deletion
+
+// CascadedOf is how many detail records delete job id took with it (the
+// cascades of its captured preview); 0 before the capture, or when none.
+func (s *Service) CascadedOf(id string) int64 {
+	m, err := readManifest(s.jobDir(id))
+	if err != nil || m == nil {
+		return 0
+	}
+	var n int64
+	for _, c := range m.Preview.Cascades {
+		n += c.Rows
+	}
+	return n
+}

@@ -1,0 +1,31 @@
+import { screen, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { locale } from '$lib/i18n';
+import { createFakeApi, job } from '../test/fakeApi';
+import { renderPage } from '../test/render';
+import JobsPage from '../jobs/JobsPage.svelte';
+
+beforeEach(() => locale.set('en'));
+
+const dest = 'nightly (ftp://exporter@files.acme.cn/exports)';
+const exp = job({ jobId: 'e1', kind: 'export', files: ['Account.csv'], hasErrors: false, destination: dest, destinationKind: 'ftp', scheduleId: 's1', scheduleTitle: 'export Account to nightly' });
+
+describe('an export’s card on its job page', () => {
+  it('names the destination once and links its own schedule', async () => {
+    const user = userEvent.setup();
+    const api = createFakeApi({
+      GetJob: async () => ({ ...exp, events: [], errorReport: '', errorReports: [] }),
+      ExportJob: async () => ({ request: { object: 'Account' }, destination: dest, files: [], scheduleId: 's1', note: '' }),
+    });
+    const { ctx } = await renderPage(JobsPage, api, { page: 'jobs', sub: 'e1' });
+    const card = await screen.findByTestId('export-job');
+    expect(screen.getAllByText(dest)).toHaveLength(1);
+    expect(within(card).queryByText(dest)).toBeNull();
+    const link = within(card).getByRole('link', { name: /schedule/i });
+    expect(link).toHaveAttribute('href', '#/schedules/s1');
+    await user.click(link);
+    expect(ctx.nav.page).toBe('schedules');
+    expect(ctx.nav.sub).toBe('s1');
+  });
+});
