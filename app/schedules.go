@@ -255,7 +255,7 @@ func (a *SchedulesAPI) UpdateSchedule(id string, e ScheduleEdit, lang string) (S
 			if c.Settings, err = json.Marshal(set); err != nil {
 				return ScheduleSummary{}, fail(err)
 			}
-			c.Title = fmt.Sprintf("delete %s (at most %s)", set.Object, thousands(set.MaxCount))
+			c.Title = deletion.ScheduleTitle(set.Object, set.MaxCount)
 		}
 	}
 	sc, _, err = schedule.Update(ctx, a.ws.Store, id, c, time.Now().Round(0))
@@ -263,18 +263,6 @@ func (a *SchedulesAPI) UpdateSchedule(id string, e ScheduleEdit, lang string) (S
 		return ScheduleSummary{}, fail(err)
 	}
 	return a.summary(sc, lang), nil
-}
-
-// thousands writes n with thousands separators (1,234,567).
-func thousands(n int64) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + thousands(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 // PauseSchedule stops a schedule from running until it is resumed.

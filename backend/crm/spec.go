@@ -182,3 +182,22 @@ func quoteSafe(s string) string {
 	}
 	return fmt.Sprintf("%q", s)
 }
+
+// WithoutPassword drops the password of a CRM spec given as a URL (or of any
+// other URL, such as a destination's): settings and the job history are
+// saved, passwords are not (a resume takes it from PGPASSWORD, the keyring
+// or a new spec). A spec without "://" or without a password is returned as is.
+func WithoutPassword(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	if _, ok := u.User.Password(); !ok {
+		return s
+	}
+	u.User = url.User(u.User.Username())
+	return u.String()
+}

@@ -63,7 +63,7 @@ func (p *plan) refusal(pv Preview) error {
 	}
 	if p.req.MaxCount > 0 && pv.Total > p.req.MaxCount {
 		return apperr.New(apperr.Conflict, "matches %s records, more than the %s allowed when this schedule was made: nothing was deleted",
-			thousands(pv.Total), thousands(p.req.MaxCount))
+			Thousands(pv.Total), Thousands(p.req.MaxCount))
 	}
 	return nil
 }
@@ -96,11 +96,11 @@ func joinFields(fs []string) string {
 	return out
 }
 
-// thousands writes n with comma separators: 5,210.
-func thousands(n int64) string {
+// Thousands writes n with comma separators: 5,210.
+func Thousands(n int64) string {
 	s := fmt.Sprint(n)
 	if n < 0 {
-		return "-" + thousands(-n)
+		return "-" + Thousands(-n)
 	}
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]

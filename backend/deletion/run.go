@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"batchdesk/backend/apperr"
+	"batchdesk/backend/crm"
 	"batchdesk/backend/crm/fkgraph"
 	"batchdesk/backend/jobs"
 	"batchdesk/backend/store"
@@ -66,7 +66,7 @@ func (s *Service) start(ctx context.Context, req Request, confirm confirmFunc, n
 		return "", err
 	}
 	set := saved{Request: req, Check: check, Confirmed: pv.Total}
-	set.CRM = withoutPassword(req.CRM)
+	set.CRM = crm.WithoutPassword(req.CRM)
 	set.Object = p.obj.APIName
 	j, err := s.jobs.Create(ctx, jobs.Spec{Kind: store.JobDelete, Connection: set.CRM, Object: p.obj.APIName, Settings: set})
 	if err != nil {
@@ -320,19 +320,6 @@ func csvField(s string) string {
 		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 	}
 	return s
-}
-
-// withoutPassword drops the password of a postgres:// URL for the history.
-func withoutPassword(c string) string {
-	if !strings.Contains(c, "://") {
-		return c
-	}
-	u, err := url.Parse(c)
-	if err != nil || u.User == nil {
-		return c
-	}
-	u.User = url.User(u.User.Username())
-	return u.String()
 }
 
 // jobsSpec is the history record of a delete of p.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"batchdesk/backend/apperr"
+	"batchdesk/backend/crm"
 	"batchdesk/backend/crm/fkgraph"
 	"batchdesk/backend/schedule"
 	"batchdesk/backend/store"
@@ -66,7 +67,7 @@ func (s *Service) Schedule(ctx context.Context, req Request, c Confirmation, spe
 		return store.Schedule{}, s.refuseSchedule(ctx, p, pv, p.refusal(pv))
 	}
 	set := Scheduled{Request: req, CheckedAt: time.Now().UTC()}
-	set.CRM = withoutPassword(req.CRM)
+	set.CRM = crm.WithoutPassword(req.CRM)
 	set.Object = p.obj.APIName
 	set.MaxCount = maxCount
 	if maxCount == 0 {
@@ -77,14 +78,14 @@ func (s *Service) Schedule(ctx context.Context, req Request, c Confirmation, spe
 		return store.Schedule{}, err
 	}
 	sc, _, err := schedule.Create(ctx, s.ws.Store, schedule.New{Kind: store.JobDelete, Spec: spec, Zone: zone, Settings: b,
-		Title: fmt.Sprintf("delete %s (at most %s)", p.obj.APIName, thousands(set.MaxCount))}, time.Now())
+		Title: ScheduleTitle(p.obj.APIName, set.MaxCount)}, time.Now())
 	return sc, err
 }
 
 // refuseSchedule records a schedule whose checks refused as a failed
 // delete job, so the attempt is in the history.
 func (s *Service) refuseSchedule(ctx context.Context, p *plan, pv Preview, err error) error {
-	j, cerr := s.jobs.Create(ctx, jobsSpec(p, withoutPassword(p.req.CRM)))
+	j, cerr := s.jobs.Create(ctx, jobsSpec(p, crm.WithoutPassword(p.req.CRM)))
 	if cerr != nil {
 		return err
 	}
@@ -103,7 +104,7 @@ func (s *Service) StartScheduled(ctx context.Context, sc store.Schedule, note st
 	}
 	set.NoBackup = false
 	line := fmt.Sprintf("scheduled run of %s (checks passed %s; at most %s records)", sc.ID,
-		set.CheckedAt.Format(time.RFC3339), thousands(set.MaxCount))
+		set.CheckedAt.Format(time.RFC3339), Thousands(set.MaxCount))
 	if note != "" {
 		line += "; " + note
 	}
@@ -115,4 +116,9 @@ func (s *Service) Launcher() schedule.Launcher {
 	return schedule.LauncherFunc(func(ctx context.Context, sc store.Schedule, run schedule.RunInfo) (string, error) {
 		return s.StartScheduled(ctx, sc, run.Note)
 	})
+}
+
+// ScheduleTitle is the title of a delete schedule: its object and ceiling.
+func ScheduleTitle(object string, maxCount int64) string {
+	return fmt.Sprintf("delete %s (at most %s)", object, Thousands(maxCount))
 }

@@ -165,19 +165,9 @@ func (s *Service) Add(ctx context.Context, in Input) (Destination, error) {
 	if err != nil {
 		return Destination{}, err
 	}
-	st := settings{Spec: sp}
-	secret, passphrase, err := s.checkInput(ctx, &st, in)
+	body, secret, passphrase, err := s.settingsOf(ctx, name, sp, in)
 	if err != nil {
 		return Destination{}, err
-	}
-	if sp.Kind == KindSFTP && sp.HostKeyHash == "" {
-		if err := s.pinHostKey(ctx, sp, in.AcceptHostKey, in.AcceptFingerprint); err != nil {
-			return Destination{}, err
-		}
-	}
-	body, err := json.Marshal(st)
-	if err != nil {
-		return Destination{}, fmt.Errorf("encode the settings of %q: %w", name, err)
 	}
 	saved, err := s.store.AddDestination(ctx, store.Destination{Name: name, Kind: sp.Kind, Settings: body})
 	if err != nil {
@@ -201,6 +191,25 @@ func (s *Service) saveSecret(key, v string) error {
 		return s.secrets.Delete(key)
 	}
 	return s.secrets.Set(key, v)
+}
+
+// settingsOf checks in for a destination called name at sp (its secrets,
+// and for SFTP the host key, pinned on first use) and returns the settings
+// to save and the secrets to keep in the keyring.
+func (s *Service) settingsOf(ctx context.Context, name string, sp Spec, in Input) (body []byte, secret, passphrase string, err error) {
+	st := settings{Spec: sp}
+	if secret, passphrase, err = s.checkInput(ctx, &st, in); err != nil {
+		return nil, "", "", err
+	}
+	if sp.Kind == KindSFTP && sp.HostKeyHash == "" {
+		if err := s.pinHostKey(ctx, sp, in.AcceptHostKey, in.AcceptFingerprint); err != nil {
+			return nil, "", "", err
+		}
+	}
+	if body, err = json.Marshal(st); err != nil {
+		return nil, "", "", fmt.Errorf("encode the settings of %q: %w", name, err)
+	}
+	return body, secret, passphrase, nil
 }
 
 // checkInput puts the kind's flags into st and returns the secrets.
@@ -433,19 +442,9 @@ func (s *Service) Update(ctx context.Context, name string, in Input) (Destinatio
 			}
 		}
 	}
-	st := settings{Spec: sp}
-	secret, passphrase, err := s.checkInput(ctx, &st, in)
+	body, secret, passphrase, err := s.settingsOf(ctx, newName, sp, in)
 	if err != nil {
 		return Destination{}, err
-	}
-	if sp.Kind == KindSFTP && sp.HostKeyHash == "" {
-		if err := s.pinHostKey(ctx, sp, in.AcceptHostKey, in.AcceptFingerprint); err != nil {
-			return Destination{}, err
-		}
-	}
-	body, err := json.Marshal(st)
-	if err != nil {
-		return Destination{}, fmt.Errorf("encode the settings of %q: %w", newName, err)
 	}
 	if newName == old.Name {
 		if err := s.store.UpdateDestination(ctx, store.Destination{Name: old.Name, Kind: sp.Kind, Settings: body}); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -192,7 +191,7 @@ func (p *prepared) close() {
 // against the catalog.
 func (s *Service) prepare(ctx context.Context, set Settings) (*prepared, error) {
 	crmSpec, destSpec := strings.TrimSpace(set.CRM), strings.TrimSpace(set.Destination)
-	set.CRM, set.Destination = withoutPassword(crmSpec), withoutPassword(destSpec)
+	set.CRM, set.Destination = crm.WithoutPassword(crmSpec), crm.WithoutPassword(destSpec)
 	if destSpec == "" {
 		return nil, apperr.New(apperr.Invalid, "no destination: give a folder, a URL or a saved destination's name")
 	}
@@ -300,21 +299,4 @@ func countFiles(fs []File) int {
 		}
 	}
 	return n
-}
-
-// withoutPassword drops the password of a URL (a CRM or a destination):
-// settings are saved, passwords are not.
-func withoutPassword(s string) string {
-	if !strings.Contains(s, "://") {
-		return s
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
-		return s
-	}
-	if _, ok := u.User.Password(); !ok {
-		return s
-	}
-	u.User = url.User(u.User.Username())
-	return u.String()
 }

@@ -79,7 +79,7 @@ func (s *Service) prepare(ctx context.Context, req Request) (*prepared, error) {
 // the mappings (made by m) of a checked req. The caller closes p.target.
 func (s *Service) resolve(ctx context.Context, req Request, m mapper) (*prepared, error) {
 	p := &prepared{saved: req}
-	p.saved.CRM = withoutPassword(strings.TrimSpace(req.CRM))
+	p.saved.CRM = crm.WithoutPassword(strings.TrimSpace(req.CRM))
 	maxMB, err := p.readSettings(ctx, s.ws.Store, req)
 	if err != nil {
 		return nil, err

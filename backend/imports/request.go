@@ -1,7 +1,6 @@
 package imports
 
 import (
-	"net/url"
 	"slices"
 	"strings"
 
@@ -146,18 +145,4 @@ func checkReadable(path string) error {
 		return FileError(path, err)
 	}
 	return nil
-}
-
-// withoutPassword drops a password from a postgres:// URL so the history
-// never holds one (resume then takes it from PGPASSWORD or a new CRM).
-func withoutPassword(c string) string {
-	if !strings.Contains(c, "://") {
-		return c
-	}
-	u, err := url.Parse(c)
-	if err != nil || u.User == nil {
-		return c
-	}
-	u.User = url.User(u.User.Username())
-	return u.String()
 }
