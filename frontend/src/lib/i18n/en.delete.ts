@@ -48,7 +48,7 @@ export const enDelete = {
   'del.backupOff': 'The backup is off: these records cannot be restored.',
 
   'del.confirm': 'Confirm',
-  'del.typeObject': 'Type the object’s API name {object} to confirm',
+  'del.typeObject': 'Type the object’s API name {object} to confirm that {label} records go',
   'del.password': 'Password of the connection',
   'del.passwordHint': 'Checked by a fresh login to the server.',
   'del.typeCount': 'Type the exact count of records that go: {n}',
