@@ -143,7 +143,7 @@ describe('DeletePage confirmation', () => {
       { spec: 'daily 02:00', zone: expect.any(String), maxCount: 30 },
     );
     // The spec in words and the next run day first, as the Schedules page shows them.
-    expect(await screen.findByText(/Schedule saved: delete Opportunity, Words for daily 02:00\. Next run: 02\/12\/2026, 02:00:00\./)).toBeInTheDocument();
+    expect(await screen.findByText(/Schedule saved: delete Opportunity records, Words for daily 02:00\. Next run: 02\/12\/2026, 02:00:00\./)).toBeInTheDocument();
   });
 });
 

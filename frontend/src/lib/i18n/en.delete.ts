@@ -73,7 +73,7 @@ export const enDelete = {
   'del.check.password': 'type the password',
   'del.check.count': 'type the exact count',
   'del.check.spec': 'give the schedule',
-  'del.scheduled': 'Schedule saved: {title}, {spec}. Next run: {next}. A run matching more than {max} {max:record|records} refuses.',
+  'del.scheduled': 'Schedule saved: delete {object} records, {spec}. Next run: {next}. A run matching more than {max} {max:record|records} refuses.',
 
   'del.running': 'Deleting {object}',
   'del.progress': '{done} of {total}',

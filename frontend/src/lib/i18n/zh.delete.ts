@@ -75,7 +75,7 @@ export const zhDelete: Record<keyof typeof enDelete, string> = {
   'del.check.password': '输入密码',
   'del.check.count': '输入确切数量',
   'del.check.spec': '填写计划',
-  'del.scheduled': '计划已保存：{title}，{spec}。下次运行：{next}。某次运行匹配多于 {max} 条记录时将拒绝执行。',
+  'del.scheduled': '计划已保存：删除{object}记录，{spec}。下次运行：{next}。某次运行匹配多于 {max} 条记录时将拒绝执行。',
 
   'del.running': '正在删除{object}',
   'del.progress': '{done} / {total}',
