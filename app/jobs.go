@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -103,8 +104,15 @@ func (a *App) withSchedule(ctx context.Context, s JobSummary, names map[string]s
 	return s
 }
 
+// restoreLine starts the line a restore writes in its delete job's log
+// for each import it runs (deletion.Service.Restore), followed by that
+// import's ID. Restores made before imports.Settings had RestoreOf are
+// known only by it.
+const restoreLine = "restore: import job "
+
 // restoresOf are the import jobs that restored delete job d, oldest
-// first: those whose settings name it (imports.Settings.RestoreOf).
+// first: those whose settings name it (imports.Settings.RestoreOf), and
+// those its log names (restores made before RestoreOf existed).
 func (a *App) restoresOf(ctx context.Context, d jobs.Detail) []JobRestore {
 	out := []JobRestore{}
 	if d.Job.Kind != store.JobDelete {
@@ -114,10 +122,51 @@ func (a *App) restoresOf(ctx context.Context, d jobs.Detail) []JobRestore {
 	if err != nil {
 		return out
 	}
+	seen := map[string]bool{}
+	for _, rj := range rs {
+		seen[rj.ID] = true
+	}
+	for _, e := range d.Events {
+		rid, ok := strings.CutPrefix(e.Message, restoreLine)
+		if !ok || seen[rid] {
+			continue
+		}
+		if rj, err := a.ws.Store.GetJob(ctx, rid); err == nil && rj.Kind == store.JobImport {
+			seen[rid] = true
+			rs = append(rs, rj)
+		}
+	}
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].CreatedAt.Before(rs[j].CreatedAt) })
 	for _, rj := range rs {
 		out = append(out, JobRestore{JobID: rj.ID, Status: rj.Status, FinishedAt: rfc3339(rj.FinishedAt), Succeeded: rj.Succeeded, Failed: rj.Failed})
 	}
 	return out
+}
+
+// withOldRestoreOf sets RestoreOf of an import a restore made before
+// imports.Settings had it: such an import reads the backup unpacked in
+// its delete's folder (reports/DELETE/restore/), and that delete's log
+// names the import (restoreLine).
+func (a *App) withOldRestoreOf(ctx context.Context, s JobSummary, j store.Job) JobSummary {
+	if j.Kind != store.JobImport || s.RestoreOf != "" || len(j.Files) == 0 {
+		return s
+	}
+	dir := filepath.Dir(j.Files[0].Path)
+	if filepath.Base(dir) != "restore" {
+		return s
+	}
+	did := filepath.Base(filepath.Dir(dir))
+	d, err := a.jobs.Get(ctx, did)
+	if err != nil || d.Job.Kind != store.JobDelete {
+		return s
+	}
+	for _, e := range d.Events {
+		if e.Message == restoreLine+j.ID {
+			s.RestoreOf = did
+			break
+		}
+	}
+	return s
 }
 
 // withCascaded adds how many detail records a delete job took with it.
@@ -147,7 +196,7 @@ func (a *JobsAPI) ListJobs(f JobFilter) ([]JobSummary, error) {
 	out := make([]JobSummary, 0, len(js))
 	names := map[string]string{}
 	for _, j := range js {
-		out = append(out, a.withSchedule(ctx, a.withCascaded(a.withBackup(jobSummary(j))), names))
+		out = append(out, a.withSchedule(ctx, a.withCascaded(a.withBackup(a.withOldRestoreOf(ctx, jobSummary(j), j))), names))
 	}
 	return out, nil
 }
@@ -160,7 +209,7 @@ func (a *JobsAPI) GetJob(id string) (JobDetail, error) {
 	if err != nil {
 		return JobDetail{}, fail(err)
 	}
-	out := JobDetail{JobSummary: a.withSchedule(ctx, a.withCascaded(a.withBackup(jobSummary(d.Job))), map[string]string{}), Events: []JobEvent{}, ErrorReports: []JobReport{},
+	out := JobDetail{JobSummary: a.withSchedule(ctx, a.withCascaded(a.withBackup(a.withOldRestoreOf(ctx, jobSummary(d.Job), d.Job))), map[string]string{}), Events: []JobEvent{}, ErrorReports: []JobReport{},
 		Restores: a.restoresOf(ctx, d)}
 	if out.HasErrors {
 		out.ErrorReport = d.ErrorReport

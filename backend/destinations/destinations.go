@@ -285,7 +285,7 @@ func (s *Service) pinHostKey(ctx context.Context, sp Spec, accept bool, acceptFP
 	case accept || acceptFP != "":
 		return s.store.PutKnownHost(ctx, store.KnownHost{Host: sp.Host, Port: port, Key: key, Fingerprint: fp})
 	case err == nil:
-		return apperr.New(apperr.Conflict, "the host key of %s:%d changed: it was %s and is now %s — if the server was reinstalled, add again with --accept-host-key; otherwise someone may be intercepting the connection",
+		return apperr.New(apperr.Conflict, "the host key of %s:%d changed: it was %s and is now %s — if the server was reinstalled, accept the new key: open the destination's Edit on the Destinations page to see and accept it, or on the command line remove the destination and add it again with --accept-host-key; otherwise someone may be intercepting the connection",
 			sp.Host, port, known.Fingerprint, fp)
 	}
 	return apperr.New(apperr.Invalid, "the SFTP server %s:%d is not known yet: its host key is %s; check it with the server's administrator, then add again with --accept-host-key", sp.Host, port, fp)

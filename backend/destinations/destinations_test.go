@@ -206,6 +206,9 @@ func TestSFTPHostKeyPinnedOnFirstUse(t *testing.T) {
 	}
 	_, err = f.svc.Add(ctx, Input{Name: "box2", URL: url, Password: "pa55 word"})
 	wantCode(t, err, apperr.Conflict)
+	if !strings.Contains(err.Error(), "Edit on the Destinations page") || !strings.Contains(err.Error(), "--accept-host-key") {
+		t.Fatalf("the refusal does not say how to accept the new key: %v", err)
+	}
 
 	// An ad-hoc URL: password from the environment, key pinned by ?hostkey=.
 	f.env[EnvSFTPPassword] = "pa55 word"

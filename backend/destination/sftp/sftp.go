@@ -283,7 +283,7 @@ func (d *Dest) explainHandshake(ctx context.Context, err error, refused *HostKey
 		return apperr.Wrap(ctx.Err(), apperr.Canceled, "connecting to %s was canceled", d.addr())
 	case refused != nil && refused.Want != "":
 		return apperr.Wrap(refused, apperr.Conflict,
-			"the host key of %s changed: it was %s and is now %s — if the server was reinstalled, accept the new key again; otherwise someone may be intercepting the connection",
+			"the host key of %s changed: it was %s and is now %s — if the server was reinstalled, accept the new key: open the destination's Edit on the Destinations page to see and accept it, or on the command line remove the destination and add it again with --accept-host-key; otherwise someone may be intercepting the connection",
 			d.addr(), refused.Want, refused.Got)
 	case refused != nil:
 		return apperr.Wrap(refused, apperr.Invalid,

@@ -164,6 +164,16 @@ func TestHostKeys(t *testing.T) {
 		if apperr.CodeOf(err) != apperr.Conflict || !strings.Contains(err.Error(), was) || !strings.Contains(err.Error(), now) {
 			t.Fatalf("err = %v (%s)", err, apperr.CodeOf(err))
 		}
+		// It says how to accept the new key the ways there are: the page's
+		// Edit, or the CLI's remove and add --accept-host-key.
+		for _, how := range []string{"destination's Edit on the Destinations page", "add it again with --accept-host-key"} {
+			if !strings.Contains(err.Error(), how) {
+				t.Errorf("the refusal does not say %q: %v", how, err)
+			}
+		}
+		if strings.Contains(err.Error(), "accept the new key again") {
+			t.Errorf("old wording: %v", err)
+		}
 		if impostor.Logins() != 0 {
 			t.Fatal("the client logged in to a server with a changed key")
 		}

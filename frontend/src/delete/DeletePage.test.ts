@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '$lib/api';
 import { locale } from '$lib/i18n';
-import { createFakeApi, deletePreview, fakeEvents, jobEvent } from '../test/fakeApi';
+import { account, createFakeApi, deletePreview, fakeEvents, jobEvent } from '../test/fakeApi';
 import { renderPage } from '../test/render';
 import DeletePage from './DeletePage.svelte';
 
@@ -36,7 +36,7 @@ describe('DeletePage confirmation', () => {
     const { api } = await renderPage(DeletePage, createFakeApi(), { page: 'delete' });
     await chooseAll(user);
     expect(screen.getByTestId('del-total')).toHaveTextContent('25 records will be deleted');
-    expect(screen.getByTestId('del-cascades')).toHaveTextContent('60 OpportunityLine records');
+    expect(screen.getByTestId('del-cascades')).toHaveTextContent('60 Opportunity Line records');
     expect(await screen.findByRole('grid')).toBeInTheDocument();
     expect(screen.getByTestId('del-why-count')).toHaveTextContent('A sandbox has no password');
 
@@ -143,7 +143,42 @@ describe('DeletePage confirmation', () => {
       { spec: 'daily 02:00', zone: expect.any(String), maxCount: 30 },
     );
     // The spec in words and the next run day first, as the Schedules page shows them.
-    expect(await screen.findByText(/Schedule saved: delete Opportunity, Words for daily 02:00\. Next run: 02\/12\/2026, 02:00:00\./)).toBeInTheDocument();
+    expect(await screen.findByText(/Schedule saved: delete Opportunity records, Words for daily 02:00\. Next run: 02\/12\/2026, 02:00:00\./)).toBeInTheDocument();
+  });
+});
+
+describe('DeletePage preview words', () => {
+  it('names objects and lookups by their labels in the UI language, not by API names', async () => {
+    const user = userEvent.setup();
+    const contact = {
+      ...account,
+      apiName: 'Contact',
+      fields: [{ apiName: 'opportunity_id', labelEn: 'Opportunity', labelZh: '所属商机', type: 'lookup', column: 'opportunity_id', required: false, unique: false, system: false, target: 'Opportunity' } as const],
+    };
+    const api = createFakeApi({
+      DescribeObject: async (_c, o) => (o === 'Contact' ? contact : { ...account, apiName: o }),
+      PreviewDelete: async (req) => ({
+        ...deletePreview,
+        object: req.object,
+        emptied: [{ object: 'Contact', table: 'contact', fields: ['opportunity_id'], constraint: 'contact_opp_fk', rows: 4 }],
+        blocking: [{ object: 'Account', table: 'account', fields: ['parent_account_id'], constraint: 'acc_fk', rows: 1 }],
+      }),
+    });
+    await renderPage(DeletePage, api, { page: 'delete' });
+    await chooseAll(user);
+    expect(screen.getByTestId('del-cascades')).toHaveTextContent('60 Opportunity Line records');
+    await waitFor(() => expect(screen.getByTestId('del-emptied')).toHaveTextContent('4 Contact records lose their Opportunity'));
+    await waitFor(() => expect(screen.getByTestId('del-blocking')).toHaveTextContent('1 Account record refers to them by Parent Account'));
+    expect(screen.getByLabelText(/Type the object’s API name Opportunity/)).toBeInTheDocument();
+
+    locale.set('zh');
+    await waitFor(() => expect(screen.getByTestId('del-cascades')).toHaveTextContent('60 条商机明细记录'));
+    expect(screen.getByTestId('del-emptied')).toHaveTextContent('4 条联系人记录的所属商机将被清空');
+    expect(screen.getByTestId('del-blocking')).toHaveTextContent('1 条客户记录通过上级客户引用它们');
+    expect(screen.getByLabelText('输入对象的 API 名称 Opportunity，确认删除这些商机记录')).toBeInTheDocument();
+    for (const api of ['OpportunityLine', 'opportunity_id', 'parent_account_id']) {
+      expect(screen.getByTestId('del-preview')).not.toHaveTextContent(api);
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import {
   type DeleteBackup,
   type DeleteRequest,
   type DeleteScheduled,
+  type Field,
   type JobDetail,
   type JobEvent,
   type ObjectSummary,
@@ -16,6 +17,7 @@ import {
   type Sample,
 } from '$lib/api';
 import { JobEvents, JobRun } from '$lib/jobs/events.svelte';
+import { locale } from '$lib/i18n';
 import { FilterBuilder } from '../shared/filter/builder.svelte';
 import { SpecForm } from '../schedules/specForm.svelte';
 import { parseCount, unmetChecks, type Unmet } from './confirm';
@@ -68,6 +70,8 @@ export class DeleteFlow {
   askBackupOff = $state(false);
 
   preview = $state<Preview | null>(null);
+  /** The fields of the objects the preview names, by API name: their labels name the lookups. */
+  relatedFields = $state<Record<string, Field[]>>({});
   previewing = $state(false);
   previewError = $state<AppError | null>(null);
   sample = $state<Sample | null>(null);
@@ -103,6 +107,7 @@ export class DeleteFlow {
     this.#api = api;
     this.events = events ?? new JobEvents(api);
     this.builder = new FilterBuilder(api);
+    this.builder.objectLabel = (name) => this.objectLabel(name);
     this.specForm = new SpecForm(api);
   }
 
@@ -113,6 +118,37 @@ export class DeleteFlow {
 
   get zone(): string {
     return this.specForm.zone;
+  }
+
+  /** An object's label in the UI language (its API name when the catalog does not have it). */
+  objectLabel(name: string): string {
+    const o = this.objects.find((x) => x.apiName === name);
+    return o ? locale.label(o) : name;
+  }
+
+  /** The labels of an object's columns, as the preview names them (a column stays as it is when unknown). */
+  fieldLabels(object: string, columns: readonly string[] = []): string {
+    const fields = this.relatedFields[object] ?? (object === this.object ? this.builder.fields : []);
+    return columns
+      .map((c) => {
+        const f = fields.find((x) => x.column === c || x.apiName === c);
+        return f ? locale.label(f) : c;
+      })
+      .join(', ');
+  }
+
+  /** Reads the fields of the catalog objects the preview names but the page has not described yet. */
+  async #describeRelated(pv: Preview): Promise<void> {
+    const names = new Set([...pv.emptied, ...pv.blocking].map((r) => r.object));
+    for (const name of names) {
+      if (this.relatedFields[name] || !this.objects.some((o) => o.apiName === name)) continue;
+      try {
+        const m = await this.#api.DescribeObject(this.connection, name);
+        this.relatedFields = { ...this.relatedFields, [name]: m.fields };
+      } catch {
+        // the labels are a help: the column names still say it
+      }
+    }
   }
 
   /** Follows the job events; returns the function that stops it. */
@@ -175,6 +211,7 @@ export class DeleteFlow {
     this.object = '';
     this.#clearPreview();
     if (!connection) return;
+    this.relatedFields = {};
     try {
       this.objects = await this.#api.ListObjects(connection);
     } catch (e) {
@@ -251,6 +288,7 @@ export class DeleteFlow {
       const pv = await this.#api.PreviewDelete(req);
       if (seq !== this.#seq) return;
       this.preview = pv;
+      void this.#describeRelated(pv);
     } catch (e) {
       if (seq === this.#seq) this.previewError = toAppError(e);
       return;

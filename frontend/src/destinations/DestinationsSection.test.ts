@@ -70,7 +70,7 @@ describe('editing a destination', () => {
 });
 
 const box = { name: 'box', kind: 'sftp', url: 'sftp://exporter@sftp.acme.cn/exports', hasSecret: true, hostKey: 'SHA256:oldKey' };
-const changed = 'the host key of sftp.acme.cn:22 changed: it was SHA256:oldKey and is now SHA256:newKey — if the server was reinstalled, accept the new key again; otherwise someone may be intercepting the connection';
+const changed = "the host key of sftp.acme.cn:22 changed: it was SHA256:oldKey and is now SHA256:newKey — if the server was reinstalled, accept the new key: open the destination's Edit on the Destinations page to see and accept it, or on the command line remove the destination and add it again with --accept-host-key; otherwise someone may be intercepting the connection";
 
 describe('a test that fails', () => {
   it('says what the problem code means, then Go’s detail capitalised', async () => {

@@ -28,4 +28,19 @@ describe('an export’s card on its job page', () => {
     expect(ctx.nav.page).toBe('schedules');
     expect(ctx.nav.sub).toBe('s1');
   });
+
+  it('names the exported object and its files’ objects by their labels in the UI language', async () => {
+    locale.set('zh');
+    const file = { name: 'Account.csv', object: 'Account', rows: 3, bytes: 90, sha256: '', location: '/out/Account.csv' };
+    const api = createFakeApi({
+      GetJob: async () => ({ ...exp, scheduleId: '', scheduleTitle: '', events: [], errorReport: '', errorReports: [] }),
+      ExportJob: async () => ({ request: { object: 'Account' }, destination: dest, files: [file], scheduleId: '', note: '' }),
+    });
+    await renderPage(JobsPage, api, { page: 'jobs', sub: 'e1' });
+    const card = await screen.findByTestId('export-job');
+    await within(card).findAllByText('客户');
+    expect(within(card).getByRole('table')).toHaveTextContent('客户');
+    expect(within(card).queryByText('Account')).toBeNull();
+    expect(screen.getByTestId('job-what')).toHaveTextContent(/^导出 · 客户 · /);
+  });
 });

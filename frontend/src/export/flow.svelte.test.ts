@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createFakeApi, account } from '../test/fakeApi';
 import { JobEvents } from '$lib/jobs/events.svelte';
 import { ExportFlow } from './flow.svelte';
+import { locale } from '$lib/i18n';
 
 function setup() {
   const api = createFakeApi();
@@ -88,5 +89,30 @@ describe('ExportFlow', () => {
     await flow.start();
     expect(flow.run.finished?.status).toBe('done');
     await vi.waitFor(() => expect(flow.result?.destination).toBe('/out'));
+  });
+});
+
+describe('ExportFlow’s API type', () => {
+  it('names the record search the condition builder uses, so a client without it does not compile', async () => {
+    const { api, events } = setup();
+    const { SearchRecords: _s, RecordNames: _r, ...withoutSearch } = api;
+    // @ts-expect-error: the lookup search (SearchRecords, RecordNames) is part of ExportApi
+    const blind = new ExportFlow(withoutSearch, events);
+    expect(blind.builder.canSearch).toBe(false);
+
+    const flow = new ExportFlow(api, events);
+    await flow.load('sandbox');
+    await flow.chooseObject('Account');
+    expect(flow.builder.canSearch).toBe(true);
+    // The builder's words name a lookup's target by its label.
+    locale.set('zh');
+    expect(flow.builder.objectLabel('Account')).toBe('客户');
+    expect(flow.fieldLabel('account_no')).toBe('客户编号');
+    locale.set('en');
+    expect(flow.builder.objectLabel('Account')).toBe('Account');
+    expect(flow.builder.objectLabel('User')).toBe('User');
+    const found = await flow.builder.searchRecords('Account', 'Acme');
+    expect(api.SearchRecords).toHaveBeenCalledWith('sandbox', 'Account', 'Acme');
+    expect(found?.records.length).toBeGreaterThan(0);
   });
 });

@@ -5,6 +5,7 @@
 import type { Api, CrmObject, ExportCount, ExportFile, ExportJobInfo, ExportRequest, Field, JobEvent, ObjectSummary, SavedDestination } from '$lib/api';
 import { toAppError, type AppError } from '$lib/api';
 import { JobRun, type JobEvents } from '$lib/jobs/events.svelte';
+import { locale } from '$lib/i18n';
 import { FilterBuilder } from '../shared/filter/builder.svelte';
 
 export type ExportApi = Pick<
@@ -20,6 +21,10 @@ export type ExportApi = Pick<
   | 'PickFolder'
   | 'ScheduleExport'
   | 'CancelJob'
+  // The condition builder's lookup search finds records by name and names
+  // the IDs of a filter read from text (FilterApi leaves them optional).
+  | 'SearchRecords'
+  | 'RecordNames'
   | 'transport'
 >;
 
@@ -69,9 +74,22 @@ export class ExportFlow {
     this.#api = api;
     this.#events = events;
     this.builder = new FilterBuilder(api);
+    this.builder.objectLabel = (name) => this.objectLabel(name);
     events.listen((e, final) => {
       if (this.run.take(e, final) && final) void this.#loadResult(e);
     });
+  }
+
+  /** An object's label in the UI language (its API name when the catalog does not have it). */
+  objectLabel(name: string): string {
+    const o = this.objects.find((x) => x.apiName === name);
+    return o ? locale.label(o) : name;
+  }
+
+  /** A chosen field's label in the UI language (its API name when unknown). */
+  fieldLabel(name: string): string {
+    const f = this.meta?.fields.find((x) => x.apiName === name);
+    return f ? locale.label(f) : name;
   }
 
   /** Loads the objects and destinations of a connection (again when it changes). */

@@ -52,7 +52,7 @@ describe('restore and delete jobs read as what they are', () => {
     expect(screen.queryByText('Success rate')).toBeNull();
     expect(screen.queryByText('Throughput')).toBeNull();
     locale.set('zh');
-    await vi.waitFor(() => expect(screen.getByTestId('job-what')).toHaveTextContent(/^恢复 · Opportunity · sandbox · 来自任务 d1 的备份$/));
+    await vi.waitFor(() => expect(screen.getByTestId('job-what')).toHaveTextContent(/^恢复 · 商机 · sandbox · 来自任务 d1 的备份$/));
     locale.set('en');
 
     ctx.nav.go('jobs', 'd1');

@@ -89,3 +89,18 @@ describe('editing a schedule', () => {
     expect((await screen.findByText("industry = 'Retail'")).closest('tr')).not.toHaveAttribute('aria-current');
   });
 });
+
+describe('the last run', () => {
+  it('is told in words in both languages, never as a raw status or outcome code', async () => {
+    const skipped: ScheduleSummary = { ...base, id: 's3', where: "industry = 'Energy'", lastOutcome: 'skipped', lastJobId: 'e8', lastStatus: '' };
+    await renderPage(SchedulesPage, createFakeApi({ ListSchedules: async () => [base, skipped] }), { page: 'schedules' });
+    const done = (await screen.findByText("industry = 'Retail'")).closest('tr')!;
+    const held = screen.getByText("industry = 'Energy'").closest('tr')!;
+    expect(within(done).getByText('Done')).toBeInTheDocument();
+    expect(within(held).getByText('skipped: the previous run was still going')).toBeInTheDocument();
+    locale.set('zh');
+    await waitFor(() => expect(within(done).getByText('已完成')).toBeInTheDocument());
+    expect(within(held).getByText('已跳过：上一次运行尚未结束')).toBeInTheDocument();
+    expect(within(done).queryByText('done')).toBeNull();
+  });
+});

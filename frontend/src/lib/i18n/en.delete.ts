@@ -48,7 +48,7 @@ export const enDelete = {
   'del.backupOff': 'The backup is off: these records cannot be restored.',
 
   'del.confirm': 'Confirm',
-  'del.typeObject': 'Type the object’s API name {object} to confirm',
+  'del.typeObject': 'Type the object’s API name {object} to confirm that {label} records go',
   'del.password': 'Password of the connection',
   'del.passwordHint': 'Checked by a fresh login to the server.',
   'del.typeCount': 'Type the exact count of records that go: {n}',
@@ -73,7 +73,7 @@ export const enDelete = {
   'del.check.password': 'type the password',
   'del.check.count': 'type the exact count',
   'del.check.spec': 'give the schedule',
-  'del.scheduled': 'Schedule saved: {title}, {spec}. Next run: {next}. A run matching more than {max} {max:record|records} refuses.',
+  'del.scheduled': 'Schedule saved: delete {object} records, {spec}. Next run: {next}. A run matching more than {max} {max:record|records} refuses.',
 
   'del.running': 'Deleting {object}',
   'del.progress': '{done} of {total}',

@@ -7,7 +7,7 @@ export const enPolish = {
   'jobs.del.deleted': 'Deleted',
   'jobs.del.notDeleted': 'Not deleted',
   'jobs.del.cascaded': 'Details deleted with them',
-  'jobs.del.cascadedShort': '+{n} details',
+  'jobs.del.cascadedShort': '+{n} {n:detail|details}',
   'jobs.res.inBackup': 'In the backup',
   'jobs.res.restored': 'Restored',
   'jobs.res.notRestored': 'Not restored',

@@ -2,6 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { en } from './en';
 import { zh } from './zh';
 import { format, Locale } from './i18n.svelte';
+import { enPolish } from './en.polish';
+import { zhPolish } from './zh.polish';
+import { enEdit } from './en.edit';
+import { zhEdit } from './zh.edit';
+import { enExport } from './en.export';
+import { zhExport } from './zh.export';
+import { enDelete } from './en.delete';
+import { zhDelete } from './zh.delete';
+
+/** The texts of the export, delete, schedules, destinations and edit work, file by file. */
+const parts: [string, Record<string, string>, Record<string, string>][] = [
+  ['polish', enPolish, zhPolish],
+  ['edit', enEdit, zhEdit],
+  ['export', enExport, zhExport],
+  ['delete', enDelete, zhDelete],
+];
 
 /** The parameters a text uses, plain ({n}) or as a plural ({n:row|rows}). */
 const placeholders = (s: string) => [...new Set([...s.matchAll(/\{(\w+)(?::[^{}]*)?\}/g)].map((m) => m[1]))].sort();
@@ -23,9 +39,42 @@ describe('dictionaries', () => {
 
   it('no English text puts a plural noun after a count without a plural form', () => {
     // "1 rows with problems": a count is followed by {n:row|rows}, never by a fixed plural.
-    const nouns = 'rows|records|files|columns|objects|fields|values|jobs|decimals|problems|lines|presets|schedules';
-    const fixed = new RegExp(`\\{(?!object\\}|name\\}|title\\})\\w+\\}( \\{?\\w+\\}?){0,2} (${nouns})\\b`);
+    const nouns = 'rows|records|files|columns|objects|fields|values|jobs|decimals|problems|lines|presets|schedules|details';
+    const fixed = new RegExp(`\\{(?!object\\}|name\\}|title\\}|label\\})\\w+\\}( \\{?\\w+\\}?){0,2} (${nouns})\\b`);
     const bad = (Object.keys(en) as (keyof typeof en)[]).filter((k) => fixed.test(en[k])).map((k) => `${k}: ${en[k]}`);
+    expect(bad).toEqual([]);
+  });
+
+  it('each new file pairs its English and Chinese keys one to one', () => {
+    for (const [name, e, z] of parts) {
+      expect(Object.keys(z).sort(), `zh.${name}.ts`).toEqual(Object.keys(e).sort());
+    }
+  });
+
+  it('the Chinese of the new files has no leftover English besides product names, codes of the filter language and placeholders', () => {
+    // Words that stay as they are in Chinese: product and protocol names,
+    // Aliyun's own console terms, the filter language's keywords, a date pattern.
+    const kept = new Set(['OSS', 'FTP', 'SFTP', 'FTPS', 'TLS', 'CRM', 'CSV', 'ID', 'API', 'URL', 'UTF-8', 'BOM', 'Excel', 'Batchdesk', 'zip',
+      'AccessKey', 'Secret', 'Endpoint', 'trust', 'AND', 'OR', 'NOT', 'YYYY-MM-DD']);
+    const examples = new Set(['filter.textHint', 'exp.dest.folderPath']); // an example in the filter language, a path
+    const bad: string[] = [];
+    for (const [, , z] of parts) {
+      for (const [k, v] of Object.entries(z)) {
+        if (examples.has(k)) continue;
+        const words = v.replace(/\{[^{}]*\}/g, '').match(/[A-Za-z][A-Za-z0-9-]*/g) ?? [];
+        const left = words.filter((w) => !kept.has(w));
+        if (left.length) bad.push(`${k}: ${left.join(' ')}`);
+        if (!/[\u4e00-\u9fff]/.test(v) && !/^(FTP|SFTP|AccessKey ID|AccessKey Secret|\{\w+\} \/ \{\w+\})$/.test(v)) bad.push(`${k}: no Chinese in “${v}”`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('English counts in the new files choose their noun by the count', () => {
+    // "{n} records" reads "1 records": after a count comes {n:record|records}.
+    const counts = /\{(n|rows|max|total|done|shown|bad)\}( \{?\w+\}?)? (records?|rows?|objects?|files?|details?|fields?|values?|jobs?)\b/;
+    const bad: string[] = [];
+    for (const [, e] of parts) for (const [k, v] of Object.entries(e)) if (counts.test(v)) bad.push(`${k}: ${v}`);
     expect(bad).toEqual([]);
   });
 

@@ -93,6 +93,22 @@ describe('lookup values by name', () => {
     expect(await screen.findByText('没有名称含“qq”的Account记录')).toBeInTheDocument();
   });
 
+  it('names the target by the label the page gives it, not its API name', async () => {
+    locale.set('zh');
+    const user = userEvent.setup();
+    const api = createFakeApi();
+    const b = new FilterBuilder(api);
+    b.objectLabel = (name) => (name === 'Account' ? '客户' : name);
+    b.reset('sandbox', 'Account', fields);
+    const c = b.addCondition()!;
+    b.setField(c.id, 'parent_account_id');
+    render(ConditionBuilder, { props: { b } });
+    const box = screen.getByRole('combobox', { name: '按名称查找客户记录' });
+    await user.type(box, 'qq');
+    expect(await screen.findByText('没有名称含“qq”的客户记录')).toBeInTheDocument();
+    expect(api.SearchRecords).toHaveBeenCalledWith('sandbox', 'Account', 'qq');
+  });
+
   it('keeps the ID field without a search when the API has none', async () => {
     const api = { FilterFromText: vi.fn(), FilterFromJSON: vi.fn() };
     const b = new FilterBuilder(api);

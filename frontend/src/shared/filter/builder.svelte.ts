@@ -51,6 +51,12 @@ export class FilterBuilder {
   /** Names of the records lookup values refer to ("" when no record has the ID). */
   names = $state<Record<string, string>>({});
 
+  /**
+   * An object's label in the UI language, by API name, for the words about
+   * a lookup's target (the page that has the catalog sets it).
+   */
+  objectLabel: (apiName: string) => string = (apiName) => apiName;
+
   #api: FilterApi;
   #connection = '';
   #object = '';
