@@ -99,7 +99,7 @@ export async function deleteSteps({ page, link, step, log }) {
     want = await countOf(page, req);
     if (want <= 0) throw new Error(`the filter matches ${want} opportunities`);
     await page.getByTestId('del-total').getByText(`${want} records will be deleted`).waitFor();
-    await page.getByTestId('del-cascades').getByText(/OpportunityLine records/).waitFor();
+    await page.getByTestId('del-cascades').getByText(/Opportunity Line records/).waitFor();
     const grid = page.getByRole('grid', { name: 'Records that will be deleted' });
     await grid.waitFor();
     const rows = await grid.getByRole('row').count();
