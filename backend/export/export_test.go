@@ -30,15 +30,15 @@ func addTricky(t *testing.T, c *crmtest.Target) {
 	}
 	c.MustExec(`INSERT INTO crm.account (id, name, account_no, industry, annual_revenue, employees, phone, email,
 			website, founded_on, is_key_account, owner_id, created_at, last_modified_at)
-		VALUES ('`+acct+`', '=SUM(A1)', 'A-9001', 'Retail', '-12.5', 0, '+86 21 1234 5678', 'x@y.example',
-			'https://x.example', '2024-02-29', `+bTrue+`, '`+user+`', `+at+`, `+at+`)`)
+		VALUES ('` + acct + `', '=SUM(A1)', 'A-9001', 'Retail', '-12.5', 0, '+86 21 1234 5678', 'x@y.example',
+			'https://x.example', '2024-02-29', ` + bTrue + `, '` + user + `', ` + at + `, ` + at + `)`)
 	c.MustExec(`INSERT INTO crm.team_member (object, record_id, user_id, role) VALUES
-		('Account', '`+acct+`', '`+demo.ID("User", 3)+`', 'read_write'),
-		('Account', '`+acct+`', '`+demo.ID("User", 1)+`', 'read_write'),
-		('Account', '`+acct+`', '`+demo.ID("User", 4)+`', 'read_only')`)
+		('Account', '` + acct + `', '` + demo.ID("User", 3) + `', 'read_write'),
+		('Account', '` + acct + `', '` + demo.ID("User", 1) + `', 'read_write'),
+		('Account', '` + acct + `', '` + demo.ID("User", 4) + `', 'read_only')`)
 	c.MustExec(`INSERT INTO crm.contact (id, name, account_id, title, lead_source, created_at, last_modified_at) VALUES
-		('9a0b6d7e-0000-4000-8000-000000000002', 'Zoë 张', '`+acct+`', 'CEO, "Big"
-Boss', 'Cold Call', `+at+`, `+at+`)`)
+		('9a0b6d7e-0000-4000-8000-000000000002', 'Zoë 张', '` + acct + `', 'CEO, "Big"
+Boss', 'Cold Call', ` + at + `, ` + at + `)`)
 }
 
 // TestBothTargetsWriteTheSameBytes: the demo CRM plus records with every
