@@ -98,13 +98,10 @@ func runImport(env *Env, cmd *cobra.Command, f *importFlags, files []string, val
 	form := f.form(files)
 	form.ValidateOnly = validateOnly
 	return runJob(env, cmd.Context(), r, f.asJSON, func(ctx context.Context) (string, error) {
-		// The same complete request the window sends: a mapping for each
-		// file set, each detail with its master column.
-		req, err := svc.Complete(ctx, form)
-		if err != nil {
-			return "", err
-		}
-		return svc.Start(ctx, req)
+		// The same complete request the window sends (a mapping for each
+		// file set, each detail with its master column), started with the
+		// CRM opened and the headers read once.
+		return svc.StartForm(ctx, form)
 	})
 }
 

@@ -116,7 +116,7 @@ func (f *Form) detailsWith(preset *mapping.Preset) []pipeline.Detail {
 	}
 	for _, d := range f.DetailFiles {
 		if d.MasterColumn == "" {
-			d.MasterColumn = f.MasterKey
+			d.MasterColumn = f.masterKey(preset)
 		}
 		out = append(out, d)
 	}
