@@ -2,7 +2,6 @@ package app
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 
 	"batchdesk/backend/appdir"
 	"batchdesk/backend/crm"
+	"batchdesk/backend/crm/crmtest"
 	"batchdesk/backend/crm/demo"
 	"batchdesk/backend/export"
 	"batchdesk/backend/filter"
@@ -91,16 +91,8 @@ func TestFilterFixture(t *testing.T) {
 func demoApp(t *testing.T) *testApp {
 	t.Helper()
 	a := newApp(t)
-	ctx := context.Background()
 	path, _ := appdir.SandboxPath()
-	tg, err := crm.Open(ctx, crm.Spec{Kind: crm.KindSandbox, Path: path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tg.Close()
-	if err := crm.InstallDemo(ctx, tg); err != nil {
-		t.Fatal(err)
-	}
+	crmtest.Open(t, crm.Spec{Kind: crm.KindSandbox, Path: path})
 	return a
 }
 

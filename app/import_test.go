@@ -12,12 +12,11 @@ import (
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/connections"
 	"batchdesk/backend/crm"
-	"batchdesk/backend/crm/postgres"
+	"batchdesk/backend/crm/crmtest"
 	"batchdesk/backend/crm/sandbox"
 	"batchdesk/backend/imports/load"
 	"batchdesk/backend/imports/mapping"
 	"batchdesk/backend/imports/validate"
-	"batchdesk/backend/pgtest"
 	"batchdesk/backend/store"
 )
 
@@ -227,17 +226,8 @@ func TestCancelThenResume(t *testing.T) {
 
 func TestImportPostgres(t *testing.T) {
 	a := newApp(t)
-	dsn := pgtest.NewDatabase(t)
-	ctx := context.Background()
-	tg, err := crm.Open(ctx, crm.Spec{Kind: crm.KindPostgres, DSN: dsn})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tg.Close()
-	if err := crm.InstallDemo(ctx, tg); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.AddConnection(connections.Input{Name: "pg", DSN: dsn}); err != nil {
+	tg := crmtest.Demo(t, crm.KindPostgres)
+	if _, err := a.AddConnection(connections.Input{Name: "pg", DSN: tg.Spec.DSN}); err != nil {
 		t.Fatal(err)
 	}
 	file := writeCSV(t, "acc.csv", "Name,No,Owner\nPG A,PGA-1,System\nPG B,PGA-2,nobody\nPG C,PGA-1,\n")
@@ -259,8 +249,7 @@ func TestImportPostgres(t *testing.T) {
 	if p, err = a.GetProblems(id, ProblemQuery{Limit: 10}); err != nil || p.Total != 2 || !p.Done {
 		t.Fatalf("import problems = %+v, %v", p, err)
 	}
-	var n int
-	if err := tg.(*postgres.Target).Pool().QueryRow(ctx, "SELECT count(*) FROM crm.account WHERE account_no LIKE 'PGA-%'").Scan(&n); err != nil || n != 1 {
-		t.Fatalf("%d rows, %v", n, err)
+	if n := tg.Strings("SELECT count(*)::text FROM crm.account WHERE account_no LIKE 'PGA-%'"); n[0] != "1" {
+		t.Fatalf("%s rows", n[0])
 	}
 }

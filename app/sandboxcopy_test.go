@@ -1,13 +1,12 @@
 package app
 
 import (
-	"context"
 	"testing"
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/connections"
 	"batchdesk/backend/crm"
-	"batchdesk/backend/pgtest"
+	"batchdesk/backend/crm/crmtest"
 	"batchdesk/backend/store"
 )
 
@@ -16,16 +15,7 @@ import (
 // copy of the same name is refused.
 func TestCopyToSandbox(t *testing.T) {
 	a := newApp(t)
-	dsn := pgtest.NewDatabase(t)
-	ctx := context.Background()
-	tg, err := crm.Open(ctx, crm.Spec{Kind: crm.KindPostgres, DSN: dsn})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tg.Close()
-	if err := crm.InstallDemo(ctx, tg); err != nil {
-		t.Fatal(err)
-	}
+	dsn := crmtest.Demo(t, crm.KindPostgres).Spec.DSN
 	if _, err := a.AddConnection(connections.Input{Name: "pg", DSN: dsn}); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"batchdesk/backend/httpapi"
 	"batchdesk/backend/imports/mapping"
 	"batchdesk/backend/imports/pipeline"
+	"batchdesk/backend/imports/source"
 	"batchdesk/backend/imports/validate"
 	"batchdesk/backend/jobs"
 	"batchdesk/backend/store"
@@ -60,6 +61,7 @@ func TypeScript(root string) (string, error) {
 			t(export.Request{}): "ExportRequest", t(export.File{}): "ExportFile", t(export.Counted{}): "ExportCount",
 			t(destinations.Destination{}): "SavedDestination", t(destinations.Input{}): "DestinationInput",
 			t(validate.Problem{}): "CellProblem", t(pipeline.FailedRow{}): "ProblemRow",
+			t(source.Info{}): "SourceInfo",
 		},
 		Fields: map[string]string{
 			"Settings.Language":   "Language",

@@ -44,8 +44,8 @@ func (f *importFlags) bind(fs *pflag.FlagSet, job bool) {
 	fs.StringVar(&f.delimiter, "delimiter", "", `use this delimiter instead of sniffing it ("," ";" tab "|")`)
 	fs.IntVar(&f.batchSize, "batch-size", 0, "rows per batch (default: the setting, 5000)")
 	fs.IntVar(&f.maxFileMB, "max-file-mb", 0, "largest accepted file in MiB (default: the setting, 100)")
-	fs.StringVar(&f.masterKey, "master-key", "", "the detail files' column that holds the master's key (with --detail)")
-	fs.StringArrayVar(&f.details, "detail", nil, "a detail file imported with the master, OBJECT=FILE (repeatable)")
+	fs.StringVar(&f.masterKey, "master-key", "", "the detail files' column that holds the master's key (with --detail; default: a master–detail preset's)")
+	fs.StringArrayVar(&f.details, "detail", nil, "a detail file imported with the master, OBJECT=FILE (repeatable; mapped by the preset's detail of OBJECT when it has one)")
 	if job {
 		fs.BoolVar(&f.rehearse, "rehearse", false, "run the whole load in a transaction on the CRM and roll it back")
 		fs.StringVar(&f.errors, "errors", "", "write the failing rows here (default: the data folder's reports/<jobId>/<file>-errors.csv)")
@@ -98,13 +98,10 @@ func runImport(env *Env, cmd *cobra.Command, f *importFlags, files []string, val
 	form := f.form(files)
 	form.ValidateOnly = validateOnly
 	return runJob(env, cmd.Context(), r, f.asJSON, func(ctx context.Context) (string, error) {
-		// The same complete request the window sends: a mapping for each
-		// file set, each detail with its master column.
-		req, err := svc.Complete(ctx, form)
-		if err != nil {
-			return "", err
-		}
-		return svc.Start(ctx, req)
+		// The same complete request the window sends (a mapping for each
+		// file set, each detail with its master column), started with the
+		// CRM opened and the headers read once.
+		return svc.StartForm(ctx, form)
 	})
 }
 

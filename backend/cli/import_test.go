@@ -247,4 +247,24 @@ func TestUpsertSummarySplitsAddedUpdated(t *testing.T) {
 	if s.Succeeded != 5 || s.Added != 3 || s.Updated != 2 {
 		t.Fatalf("summary = %+v", s)
 	}
+	r = runCLI(t, ctx, "jobs", "show", s.JobID)
+	if r.code != 0 || !strings.Contains(r.stdout, "Added:      3\n") || !strings.Contains(r.stdout, "Updated:    2\n") {
+		t.Fatalf("jobs show: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, ctx, "jobs", "show", s.JobID, "--json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"added":3,"updated":2`) {
+		t.Fatalf("jobs show --json: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	// An upsert that only added still says so; an insert does not.
+	data = writeFile(t, "more.csv", "Account No,Name\nN-0009,Newer\n")
+	r = runCLI(t, ctx, "import", data, "--crm", c, "--object", "Account", "--mode", "upsert", "--key", "account_no", "--json")
+	added := decodeSummary(t, r.lastLine())
+	r = runCLI(t, ctx, "import", writeFile(t, "ins.csv", "Account No,Name\nI-0001,Inserted\n"), "--crm", c, "--object", "Account", "--json")
+	inserted := decodeSummary(t, r.lastLine())
+	if r = runCLI(t, ctx, "jobs", "show", added.JobID); !strings.Contains(r.stdout, "Added:      1\nUpdated:    0\n") {
+		t.Errorf("jobs show of an upsert that only added:\n%s", r.stdout)
+	}
+	if r = runCLI(t, ctx, "jobs", "show", inserted.JobID); inserted.Succeeded != 1 || strings.Contains(r.stdout, "Added:") {
+		t.Errorf("jobs show of an insert (%+v):\n%s", inserted, r.stdout)
+	}
 }

@@ -71,14 +71,19 @@ func withRegistry(env *Env, run func(cmd *cobra.Command, args []string, r *jobs.
 
 // jobView is a job as `jobs list --json` and `jobs show --json` print it.
 type jobView struct {
-	JobID       string          `json:"jobId"`
-	Kind        string          `json:"kind"`
-	Status      string          `json:"status"`
-	Connection  string          `json:"connection"`
-	Object      string          `json:"object"`
-	Total       int64           `json:"total"`
-	Succeeded   int64           `json:"succeeded"`
-	Failed      int64           `json:"failed"`
+	JobID      string `json:"jobId"`
+	Kind       string `json:"kind"`
+	Status     string `json:"status"`
+	Connection string `json:"connection"`
+	Object     string `json:"object"`
+	Total      int64  `json:"total"`
+	Succeeded  int64  `json:"succeeded"`
+	Failed     int64  `json:"failed"`
+	Added      int64  `json:"added"`   // of an import's succeeded: records inserted
+	Updated    int64  `json:"updated"` // of an import's succeeded: records updated
+	// Upsert: an import that adds and updates (text output splits
+	// Succeeded into Added and Updated).
+	Upsert      bool            `json:"-"`
 	SuccessRate *float64        `json:"successRate"`
 	CreatedAt   string          `json:"createdAt"`
 	StartedAt   *string         `json:"startedAt"`
@@ -122,7 +127,7 @@ func rfc3339(t time.Time) *string {
 func viewOf(j store.Job) jobView {
 	f := jobs.Summarize(j, time.Now())
 	v := jobView{JobID: j.ID, Kind: j.Kind, Status: j.Status, Connection: j.Connection, Object: j.Object,
-		Total: j.Total, Succeeded: j.Succeeded, Failed: j.Failed,
+		Total: j.Total, Succeeded: j.Succeeded, Failed: j.Failed, Added: j.Added, Updated: j.Updated, Upsert: isUpsert(j),
 		CreatedAt: *rfc3339(j.CreatedAt), StartedAt: rfc3339(j.StartedAt), FinishedAt: rfc3339(j.FinishedAt),
 		Seconds: f.Seconds, RowsPerSec: f.RowsPerSec, Message: j.Message, ErrorsFiles: reportsOf(j)}
 	if f.HasRate {
@@ -133,6 +138,22 @@ func viewOf(j store.Job) jobView {
 		v.ErrorsFile = &p
 	}
 	return v
+}
+
+// isUpsert reports whether j is an import in mode upsert, as its saved
+// settings say (a request's mapping, or the command line's older form).
+func isUpsert(j store.Job) bool {
+	if j.Kind != store.JobImport {
+		return false
+	}
+	var set struct {
+		Mode    string `json:"mode"`
+		Mapping struct {
+			Mode string `json:"mode"`
+		} `json:"mapping"`
+	}
+	_ = json.Unmarshal(j.Settings, &set)
+	return set.Mapping.Mode == "upsert" || set.Mode == "upsert" || j.Added > 0 && j.Updated > 0
 }
 
 func newJobsListCmd(env *Env) *cobra.Command {
@@ -226,6 +247,10 @@ func printJob(env *Env, v jobView) {
 	fmt.Fprintf(w, "CRM:        %s\n", dash(v.Connection))
 	fmt.Fprintf(w, "Object:     %s\n", dash(v.Object))
 	fmt.Fprintf(w, "Rows:       %d total, %d succeeded, %d failed\n", v.Total, v.Succeeded, v.Failed)
+	if v.Upsert {
+		fmt.Fprintf(w, "Added:      %d\n", v.Added)
+		fmt.Fprintf(w, "Updated:    %d\n", v.Updated)
+	}
 	if v.SuccessRate != nil {
 		fmt.Fprintf(w, "Success:    %.1f%%\n", *v.SuccessRate*100)
 	}

@@ -3,8 +3,12 @@ package cli
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"testing"
+
+	"batchdesk/backend/crm"
+	"batchdesk/backend/crm/crmtest"
 )
 
 // A master–detail import whose masters and lines fail lists every
@@ -66,5 +70,41 @@ func TestMasterKeyFindsTheDetailsOwnMasterColumn(t *testing.T) {
 	}
 	if s := decodeSummary(t, r.lastLine()); s.Total != 3 || s.Succeeded != 3 {
 		t.Fatalf("summary %+v", s)
+	}
+}
+
+// A master–detail preset maps the detail files given with --detail by its
+// own detail mappings and links them by its key columns: no --master-key,
+// no repeated mapping, headers that auto-matching would not place.
+func TestMasterDetailPreset(t *testing.T) {
+	isolateHome(t)
+	ctx := context.Background()
+	c := sandboxCRM(t)
+	preset := writeFile(t, "deals.json", `{"version": 1, "object": "Opportunity",
+		"columns": {"Deal": {"field": "name"}, "Client": {"field": "account_id", "lookupBy": "account_no"},
+		            "Phase": {"field": "stage"}},
+		"masterKey": "Deal ref",
+		"details": [{"object": "OpportunityLine", "masterColumn": "Belongs to",
+		             "columns": {"Item": {"field": "product_id", "lookupBy": "sku"}, "How many": {"field": "quantity"}}}]}`)
+	opps := writeFile(t, "opps.csv", "Deal ref,Deal,Client,Phase\nD1,Preset Deal 1,A-0001,Prospecting\nD2,Preset Deal 2,A-0002,Prospecting\n")
+	lines := writeFile(t, "lines.csv", "Belongs to,Item,How many\nD1,SKU-1001,2\nD1,SKU-1002,1\nD2,SKU-1001,5\n")
+	r := runCLI(t, ctx, "import", opps, "--crm", c, "--preset", preset, "--detail", "OpportunityLine="+lines, "--json")
+	if r.code != 0 {
+		t.Fatalf("import: exit %d: %s %s", r.code, r.stderr, r.stdout)
+	}
+	if s := decodeSummary(t, r.lastLine()); s.Total != 5 || s.Succeeded != 5 {
+		t.Fatalf("summary %+v", s)
+	}
+	tg := crmtest.Open(t, crm.Spec{Kind: crm.KindSandbox, Path: strings.TrimPrefix(c, "sandbox:")})
+	got := tg.Strings(`SELECT o.name || ':' || p.sku || ':' || CAST(CAST(l.quantity AS INTEGER) AS TEXT) FROM opportunity_line l
+		JOIN opportunity o ON o.id = l.opportunity_id JOIN product p ON p.id = l.product_id WHERE o.name LIKE 'Preset Deal %'`)
+	if want := []string{"Preset Deal 1:SKU-1001:2", "Preset Deal 1:SKU-1002:1", "Preset Deal 2:SKU-1001:5"}; !slices.Equal(got, want) {
+		t.Errorf("lines %q, want %q", got, want)
+	}
+
+	// Without the preset the same files need --master-key, as before.
+	r = runCLI(t, ctx, "import", opps, "--crm", c, "--object", "Opportunity", "--detail", "OpportunityLine="+lines)
+	if r.code != ExitCannot || !strings.Contains(r.stderr, "master key column") {
+		t.Errorf("without a preset: exit %d: %s", r.code, r.stderr)
 	}
 }

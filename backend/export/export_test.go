@@ -15,37 +15,38 @@ import (
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/crm"
+	"batchdesk/backend/crm/crmtest"
 	"batchdesk/backend/crm/demo"
 	"batchdesk/backend/destination"
 	"batchdesk/backend/jobs"
 )
 
 // addTricky adds records whose values test the writing of every type.
-func addTricky(t *testing.T, c demoCRM) {
+func addTricky(t *testing.T, c *crmtest.Target) {
 	acct, user := "9a0b6d7e-0000-4000-8000-000000000001", demo.ID("User", 2)
 	bTrue, at := "true", "'2025-07-01 12:34:56.123456+00'"
-	if c.name == "sandbox" {
+	if !c.PG() {
 		bTrue, at = "1", "'2025-07-01T12:34:56.123456Z'"
 	}
-	c.exec(t, `INSERT INTO $S.account (id, name, account_no, industry, annual_revenue, employees, phone, email,
+	c.MustExec(`INSERT INTO crm.account (id, name, account_no, industry, annual_revenue, employees, phone, email,
 			website, founded_on, is_key_account, owner_id, created_at, last_modified_at)
-		VALUES ('`+acct+`', '=SUM(A1)', 'A-9001', 'Retail', '-12.5', 0, '+86 21 1234 5678', 'x@y.example',
-			'https://x.example', '2024-02-29', `+bTrue+`, '`+user+`', `+at+`, `+at+`)`)
-	c.exec(t, `INSERT INTO $S.team_member (object, record_id, user_id, role) VALUES
-		('Account', '`+acct+`', '`+demo.ID("User", 3)+`', 'read_write'),
-		('Account', '`+acct+`', '`+demo.ID("User", 1)+`', 'read_write'),
-		('Account', '`+acct+`', '`+demo.ID("User", 4)+`', 'read_only')`)
-	c.exec(t, `INSERT INTO $S.contact (id, name, account_id, title, lead_source, created_at, last_modified_at) VALUES
-		('9a0b6d7e-0000-4000-8000-000000000002', 'Zoë 张', '`+acct+`', 'CEO, "Big"
-Boss', 'Cold Call', `+at+`, `+at+`)`)
+		VALUES ('` + acct + `', '=SUM(A1)', 'A-9001', 'Retail', '-12.5', 0, '+86 21 1234 5678', 'x@y.example',
+			'https://x.example', '2024-02-29', ` + bTrue + `, '` + user + `', ` + at + `, ` + at + `)`)
+	c.MustExec(`INSERT INTO crm.team_member (object, record_id, user_id, role) VALUES
+		('Account', '` + acct + `', '` + demo.ID("User", 3) + `', 'read_write'),
+		('Account', '` + acct + `', '` + demo.ID("User", 1) + `', 'read_write'),
+		('Account', '` + acct + `', '` + demo.ID("User", 4) + `', 'read_only')`)
+	c.MustExec(`INSERT INTO crm.contact (id, name, account_id, title, lead_source, created_at, last_modified_at) VALUES
+		('9a0b6d7e-0000-4000-8000-000000000002', 'Zoë 张', '` + acct + `', 'CEO, "Big"
+Boss', 'Cold Call', ` + at + `, ` + at + `)`)
 }
 
 // TestBothTargetsWriteTheSameBytes: the demo CRM plus records with every
 // kind of value, exported from PostgreSQL and from the sandbox, gives the
 // same files: two renderings of one contract.
 func TestBothTargetsWriteTheSameBytes(t *testing.T) {
-	pg, sb := pgDemo(t), sandboxDemo(t)
-	for _, c := range []demoCRM{pg, sb} {
+	pg, sb := crmtest.Demo(t, crm.KindPostgres), crmtest.Demo(t, crm.KindSandbox)
+	for _, c := range []*crmtest.Target{pg, sb} {
 		addTricky(t, c)
 	}
 	for _, req := range []Request{
@@ -109,7 +110,7 @@ func diffLine(a, b string) string {
 // TestHeadersAndBOM: API names by default, labels with en and zh; the
 // BOM unless NoBOM.
 func TestHeadersAndBOM(t *testing.T) {
-	eachTarget(t, func(t *testing.T, c demoCRM) {
+	crmtest.EachParallel(t, func(t *testing.T, c *crmtest.Target) {
 		for _, tc := range []struct {
 			req  Request
 			head string
@@ -130,7 +131,7 @@ func TestHeadersAndBOM(t *testing.T) {
 // in _key and writes that key in the details' master column, only for the
 // details of the exported masters; with IDs the details refer by ID.
 func TestRelated(t *testing.T) {
-	eachTarget(t, func(t *testing.T, c demoCRM) {
+	crmtest.EachParallel(t, func(t *testing.T, c *crmtest.Target) {
 		res, _ := run(t, c, Request{Object: "Opportunity", Related: true, Where: "stage IN ('Won', 'Lost')"})
 		if len(res.Files) != 3 || !strings.HasPrefix(res.Files[0].Name, "Opportunity-") || res.Files[1].Archive != res.Files[0].Name {
 			t.Fatalf("files %+v", res.Files)
@@ -181,8 +182,8 @@ func TestRelated(t *testing.T) {
 
 // TestChoosingRecords: filters, IDs and voided records.
 func TestChoosingRecords(t *testing.T) {
-	eachTarget(t, func(t *testing.T, c demoCRM) {
-		c.exec(t, "UPDATE $S.account SET life_status = 'invalid' WHERE account_no IN ('A-0001', 'A-0002', 'A-0003')")
+	crmtest.EachParallel(t, func(t *testing.T, c *crmtest.Target) {
+		c.MustExec("UPDATE crm.account SET life_status = 'invalid' WHERE account_no IN ('A-0001', 'A-0002', 'A-0003')")
 		count := func(req Request) int {
 			res, _ := run(t, c, req)
 			if res.Rows != int64(len(lines(content(t, res)["Account.csv"]))-1) {
@@ -216,7 +217,7 @@ func TestChoosingRecords(t *testing.T) {
 
 // TestRequestErrors: what cannot run is a clear *apperr.Error.
 func TestRequestErrors(t *testing.T) {
-	c := sandboxDemo(t)
+	c := crmtest.Demo(t, crm.KindSandbox)
 	for _, tc := range []struct {
 		req  Request
 		code string
@@ -248,7 +249,7 @@ func TestRequestErrors(t *testing.T) {
 // TestZipListsEveryFile: an export of every object is one zip whose
 // entries match the listed rows, bytes and SHA-256.
 func TestZipListsEveryFile(t *testing.T) {
-	c := sandboxDemo(t)
+	c := crmtest.Demo(t, crm.KindSandbox)
 	res, _ := run(t, c, Request{All: true})
 	if !strings.HasPrefix(res.Files[0].Name, "export-") || res.Files[0].Archive != "" {
 		t.Fatalf("first file %+v", res.Files[0])
@@ -296,7 +297,7 @@ func (f *failing) Close() error               { return nil }
 // TestDestinationFails: the destination's failure is the export's, in its
 // words, and stops the export.
 func TestDestinationFails(t *testing.T) {
-	eachTarget(t, func(t *testing.T, c demoCRM) {
+	crmtest.EachParallel(t, func(t *testing.T, c *crmtest.Target) {
 		for _, req := range []Request{{Object: "Account"}, {All: true}} {
 			d := &failing{}
 			res, err := Run(context.Background(), c.Target, req, d, nil)
@@ -315,7 +316,7 @@ func TestDestinationFails(t *testing.T) {
 // TestCanceled: a canceled export returns the context's error and leaves
 // nothing at the final name.
 func TestCanceled(t *testing.T) {
-	eachTarget(t, func(t *testing.T, c demoCRM) {
+	crmtest.EachParallel(t, func(t *testing.T, c *crmtest.Target) {
 		ctx, cancel := context.WithCancel(context.Background())
 		d, dir := folder(t)
 		_, err := Run(ctx, c.Target, Request{All: true}, d, func(p jobs.Progress) {

@@ -3,93 +3,18 @@ package export
 import (
 	"archive/zip"
 	"context"
-	"database/sql"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 
 	"batchdesk/backend/crm"
-	"batchdesk/backend/crm/sandbox"
+	"batchdesk/backend/crm/crmtest"
 	"batchdesk/backend/destination/local"
 	"batchdesk/backend/pgtest"
 )
-
-// demoCRM is a demo CRM under test with raw SQL access; in statements,
-// "$S." stands for the schema of the CRM's tables.
-type demoCRM struct {
-	crm.Target
-	name string
-	exec func(t *testing.T, q string)
-}
-
-// eachTarget runs fn against the demo CRM on PostgreSQL (a throwaway
-// database) and in a sandbox file.
-func eachTarget(t *testing.T, fn func(t *testing.T, c demoCRM)) {
-	t.Run("postgres", func(t *testing.T) {
-		t.Parallel()
-		fn(t, pgDemo(t))
-	})
-	t.Run("sandbox", func(t *testing.T) {
-		t.Parallel()
-		fn(t, sandboxDemo(t))
-	})
-}
-
-func pgDemo(t *testing.T) demoCRM {
-	t.Helper()
-	dsn := pgtest.NewDatabase(t)
-	c := demoCRM{Target: openDemo(t, crm.Spec{Kind: crm.KindPostgres, DSN: dsn}), name: "postgres"}
-	c.exec = func(t *testing.T, q string) {
-		t.Helper()
-		ctx := context.Background()
-		conn, err := pgx.Connect(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, strings.ReplaceAll(q, "$S.", "crm.")); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	return c
-}
-
-func sandboxDemo(t *testing.T) demoCRM {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "crm.db")
-	c := demoCRM{Target: openDemo(t, crm.Spec{Kind: crm.KindSandbox, Path: path}), name: "sandbox"}
-	c.exec = func(t *testing.T, q string) {
-		t.Helper()
-		db, err := sql.Open("sqlite", sandbox.DSN(path))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		if _, err := db.Exec(strings.ReplaceAll(q, "$S.", "")); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	return c
-}
-
-// openDemo opens spec with the demo CRM installed.
-func openDemo(t *testing.T, spec crm.Spec) crm.Target {
-	t.Helper()
-	ctx := context.Background()
-	tg, err := crm.Open(ctx, spec)
-	if err != nil {
-		t.Fatalf("open %s: %v", spec, err)
-	}
-	t.Cleanup(func() { tg.Close() })
-	if err := crm.InstallDemo(ctx, tg); err != nil {
-		t.Fatal(err)
-	}
-	return tg
-}
 
 // folder is a local destination in a new temporary folder.
 func folder(t *testing.T) (*local.Dest, string) {
@@ -105,7 +30,7 @@ func folder(t *testing.T) (*local.Dest, string) {
 // run exports req from tg into a new folder; it fails the test on error.
 func run(t *testing.T, tg crm.Target, req Request) (Result, string) {
 	t.Helper()
-	if c, ok := tg.(demoCRM); ok {
+	if c, ok := tg.(*crmtest.Target); ok {
 		tg = c.Target
 	}
 	d, dir := folder(t)

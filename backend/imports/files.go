@@ -14,19 +14,13 @@ import (
 	"batchdesk/backend/imports/source"
 )
 
-// FileInfo is what the files step shows of one file.
+// FileInfo is what the files step shows of one file: where it is, its
+// size, the file as read (source.Info) and its file-level problems.
 type FileInfo struct {
-	Path      string   `json:"path"`
-	Name      string   `json:"name"`
-	Size      int64    `json:"size"`
-	Encoding  string   `json:"encoding"`
-	Delimiter string   `json:"delimiter"`
-	Header    []string `json:"header"`
-	RowCount  int      `json:"rowCount"`
-	// Sample is the first rows, fields in header order.
-	Sample [][]string `json:"sample"`
-	// SampleLines are the file lines the sample rows start on.
-	SampleLines []int `json:"sampleLines"`
+	Path string `json:"path"`
+	Name string `json:"name"`
+	Size int64  `json:"size"`
+	source.Info
 	// Warnings are file-level problems worth showing (ragged rows …).
 	Warnings []string `json:"warnings"`
 }
@@ -45,9 +39,7 @@ func Inspect(path string, opts source.Options, sampleRows int) (FileInfo, error)
 	if err != nil {
 		return FileInfo{}, FileError(path, err)
 	}
-	fi := FileInfo{Path: path, Name: filepath.Base(path), Size: st.Size(), Encoding: info.Encoding,
-		Delimiter: info.Delimiter, Header: info.Header, RowCount: info.RowCount,
-		Sample: info.Records, SampleLines: info.Lines, Warnings: []string{}}
+	fi := FileInfo{Path: path, Name: filepath.Base(path), Size: st.Size(), Info: info, Warnings: []string{}}
 	if fi.Delimiter == "\t" {
 		fi.Delimiter = "tab"
 	}

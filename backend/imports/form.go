@@ -75,8 +75,9 @@ func (f *Form) check() error {
 			return err
 		}
 	}
-	if len(f.Details) > 0 && f.MasterKey == "" {
-		return apperr.New(apperr.Invalid, "detail files need the master key column: the detail files' column that holds the master's key").For(SettingMasterKey)
+	// A preset may name the master key column (checked once it is loaded).
+	if len(f.Details) > 0 && f.MasterKey == "" && f.Preset == "" && f.PresetBody == nil {
+		return errNoMasterKey()
 	}
 	if f.MasterKey != "" && len(f.Details) == 0 && len(f.DetailFiles) == 0 {
 		return apperr.New(apperr.Invalid, "a master key column is given but no detail file").For(SettingDetails)
@@ -84,21 +85,55 @@ func (f *Form) check() error {
 	return checkFiles(f.Files)
 }
 
+func errNoMasterKey() error {
+	return apperr.New(apperr.Invalid, "detail files need the master key column: the detail files' column that holds the master's key").For(SettingMasterKey)
+}
+
 // details returns Details and DetailFiles as one list, each with its
 // master column.
-func (f *Form) details() []pipeline.Detail {
+func (f *Form) details() []pipeline.Detail { return f.detailsWith(nil) }
+
+// masterKey is the master file's key column: MasterKey, else the preset's.
+func (f *Form) masterKey(preset *mapping.Preset) string {
+	if f.MasterKey == "" && preset != nil {
+		return preset.MasterKey
+	}
+	return f.MasterKey
+}
+
+// detailsWith is details with the master column of each OBJECT=FILE
+// taken, when MasterKey is not given, from the preset's detail of that
+// object (else the preset's master key column).
+func (f *Form) detailsWith(preset *mapping.Preset) []pipeline.Detail {
 	var out []pipeline.Detail
 	for _, d := range f.Details {
 		obj, file, _ := splitDetail(d)
-		out = append(out, pipeline.Detail{Object: obj, Files: []string{file}, MasterColumn: f.MasterKey})
+		col := f.masterKey(preset)
+		if dp := presetDetail(preset, obj); f.MasterKey == "" && dp != nil {
+			col = dp.MasterColumn
+		}
+		out = append(out, pipeline.Detail{Object: obj, Files: []string{file}, MasterColumn: col})
 	}
 	for _, d := range f.DetailFiles {
 		if d.MasterColumn == "" {
-			d.MasterColumn = f.MasterKey
+			d.MasterColumn = f.masterKey(preset)
 		}
 		out = append(out, d)
 	}
 	return out
+}
+
+// presetDetail is the preset's detail of object (nil when none).
+func presetDetail(preset *mapping.Preset, object string) *mapping.DetailPreset {
+	if preset == nil {
+		return nil
+	}
+	for i := range preset.Details {
+		if strings.EqualFold(preset.Details[i].Object, object) {
+			return &preset.Details[i]
+		}
+	}
+	return nil
 }
 
 // parseMap reads one --map "Header=field" pair (mapping.ParseMapFlag: split at

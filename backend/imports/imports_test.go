@@ -2,9 +2,11 @@ package imports
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"batchdesk/backend/apperr"
@@ -70,9 +72,15 @@ func TestInspect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fi.Name != "acc.csv" || fi.Delimiter != ";" || fi.RowCount != 2 || len(fi.Sample) != 1 ||
-		fi.Sample[0][0] != "Acme" || fi.SampleLines[0] != 2 || fi.Encoding != "utf-8" {
+	if fi.Name != "acc.csv" || fi.Delimiter != ";" || fi.RowCount != 2 || len(fi.Records) != 1 ||
+		fi.Records[0][0] != "Acme" || fi.Lines[0] != 2 || fi.Encoding != "utf-8" {
 		t.Fatalf("Inspect = %+v", fi)
+	}
+	// The window's JSON: the file, then source.Info's fields, then the warnings.
+	b, _ := json.Marshal(fi)
+	if want := `{"path":` + strconv.Quote(p) + `,"name":"acc.csv","size":42,"encoding":"utf-8","delimiter":";",` +
+		`"header":["Name","Industry"],"rowCount":2,"sample":[["Acme","Tech"]],"sampleLines":[2],"warnings":[]}`; string(b) != want {
+		t.Errorf("JSON\n %s\nwant\n %s", b, want)
 	}
 	_, err = Inspect(filepath.Join(t.TempDir(), "missing.csv"), source.Options{}, 1)
 	if apperr.CodeOf(err) != apperr.NotFound {

@@ -199,9 +199,16 @@ func (p *prepared) open(ctx context.Context, conns *connections.Service, name st
 			return apperr.Wrap(err, apperr.Invalid, "the connection's time zone %q is unknown here", spec.Zone).For(SettingCRM)
 		}
 	}
+	if crmOpened != nil {
+		crmOpened()
+	}
 	p.target, err = crm.Open(ctx, spec)
 	return err
 }
+
+// crmOpened, when set (by tests), is called each time an import is about
+// to open its CRM.
+var crmOpened func()
 
 // addDetail checks one detail object and its files and adds it.
 func (p *prepared) addDetail(ctx context.Context, formats map[string]source.Format, d pipeline.Detail, maxMB int, m mapper) error {

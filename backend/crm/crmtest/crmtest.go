@@ -1,7 +1,8 @@
 // Package crmtest opens CRM targets for tests: the demo CRM on PostgreSQL
 // (a fresh database from backend/pgtest) and in a sandbox file, with raw
 // SQL access in each one's dialect, so one test body runs against both.
-// It is the one helper the crm, load and pipeline tests share.
+// It is the one helper the crm, lookup, load, pipeline and export tests
+// share.
 //
 // SQL is written for PostgreSQL: on the sandbox $n becomes ?n, and the
 // "crm." schema prefix and "::text" casts are dropped. Failures end the
@@ -27,6 +28,8 @@ import (
 // Target is an open CRM under test with raw SQL in its dialect.
 type Target struct {
 	crm.Target
+	// Spec is what was opened (Wrap leaves it empty).
+	Spec crm.Spec
 	// Dialect is crmdb.Postgres or crmdb.SQLite.
 	Dialect crmdb.Dialect
 	// Null is what Strings returns for a NULL ("" unless set).
@@ -88,7 +91,9 @@ func Open(t testing.TB, spec crm.Spec) *Target {
 		t.Fatalf("open %s: %v", spec, err)
 	}
 	t.Cleanup(func() { opened.Close() })
-	return Wrap(t, opened)
+	tg := Wrap(t, opened)
+	tg.Spec = spec
+	return tg
 }
 
 // Wrap gives an open target raw SQL access (the caller closes it).

@@ -2,7 +2,6 @@ package lookup
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,8 +9,7 @@ import (
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/crm"
-	"batchdesk/backend/crm/postgres"
-	"batchdesk/backend/crm/sandbox"
+	"batchdesk/backend/crm/crmtest"
 	"batchdesk/backend/pgtest"
 )
 
@@ -21,42 +19,16 @@ var hostile = []string{"100% Pure Ltd", "100 Pure Ltd", "a_b Trading", "axb Trad
 
 // targets open one CRM of each kind with the demo and the hostile accounts.
 func targets() map[string]func(t *testing.T) crm.Target {
-	return map[string]func(t *testing.T) crm.Target{
-		"postgres": func(t *testing.T) crm.Target {
-			ctx := context.Background()
-			dsn := pgtest.NewDatabase(t)
-			tg, err := crm.Open(ctx, crm.Spec{Kind: crm.KindPostgres, DSN: dsn})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { tg.Close() })
-			if err := crm.InstallDemo(ctx, tg); err != nil {
-				t.Fatal(err)
-			}
-			pool := tg.(*postgres.Target).Pool()
+	open := func(kind string) func(t *testing.T) crm.Target {
+		return func(t *testing.T) crm.Target {
+			tg := crmtest.Demo(t, kind)
 			for _, n := range hostile {
-				if _, err := pool.Exec(ctx, "INSERT INTO crm.account (name) VALUES ($1)", n); err != nil {
-					t.Fatal(err)
-				}
+				tg.MustExec("INSERT INTO crm.account (name) VALUES ($1)", n)
 			}
-			return tg
-		},
-		"sandbox": func(t *testing.T) crm.Target {
-			ctx := context.Background()
-			tg, err := sandbox.Open(ctx, filepath.Join(t.TempDir(), "crm.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { tg.Close() })
-			db := tg.DB()
-			for _, n := range hostile {
-				if _, err := db.Exec("INSERT INTO account (name) VALUES (?)", n); err != nil {
-					t.Fatal(err)
-				}
-			}
-			return tg
-		},
+			return tg.Target
+		}
 	}
+	return map[string]func(t *testing.T) crm.Target{"postgres": open(crm.KindPostgres), "sandbox": open(crm.KindSandbox)}
 }
 
 func names(rs []Record) []string {

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"net"
 	"net/textproto"
 	"strings"
 
@@ -16,18 +15,12 @@ import (
 // retryable reports whether an attempt's failure may pass on a new
 // connection: network trouble and the server's 4xx "try again" answers.
 func retryable(err error) bool {
-	var ae *apperr.Error
-	if errors.As(err, &ae) && ae.Code != apperr.Unavailable {
-		return false
-	}
 	var te *textproto.Error
 	if errors.As(err, &te) {
-		return te.Code >= 400 && te.Code < 500
+		var ae *apperr.Error
+		return !(errors.As(err, &ae) && ae.Code != apperr.Unavailable) && te.Code >= 400 && te.Code < 500
 	}
-	var ne net.Error
-	return errors.As(err, &ne) || errors.Is(err, net.ErrClosed) ||
-		strings.Contains(err.Error(), "connection reset") || strings.Contains(err.Error(), "broken pipe") ||
-		strings.Contains(err.Error(), "EOF")
+	return destination.Transient(err)
 }
 
 func (d *Dest) explainDial(ctx context.Context, err error) error {

@@ -47,11 +47,11 @@ var _ destination.Destination = (*Dest)(nil)
 const (
 	DefaultPort    = 21
 	DefaultTimeout = 30 * time.Second
-	DefaultRetries = 2
-	DefaultBackoff = time.Second
+	DefaultRetries = destination.DefaultRetries
+	DefaultBackoff = destination.DefaultBackoff
 	// ReplayWindow is how much of the stream is kept to resume a broken
 	// transfer.
-	ReplayWindow = 16 << 20
+	ReplayWindow = destination.ReplayWindow
 )
 
 // Options say where and how to connect.

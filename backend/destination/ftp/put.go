@@ -1,14 +1,11 @@
 package ftp
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"path"
 	"strings"
-	"time"
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/destination"
@@ -24,70 +21,58 @@ func (d *Dest) Put(ctx context.Context, name string, r io.Reader) (destination.P
 	}
 	final := d.remote(clean)
 	part := final + destination.PartSuffix
-	src := &replay{r: destination.ContextReader(ctx, r)}
-	wait := d.opts.Backoff
-	var last error
-	for attempt := 0; attempt <= d.opts.Retries; attempt++ {
-		if attempt > 0 {
-			if !sleep(ctx, wait) {
-				break
-			}
-			wait *= 2
-		}
-		var size int64
-		size, last = d.attempt(ctx, part, final, src)
-		if last == nil {
-			return destination.Published{Name: name, Location: d.location(final), Bytes: size}, nil
-		}
-		if !retryable(last) || ctx.Err() != nil || src.readErr != nil {
-			break
-		}
+	src := destination.NewReplay(destination.ContextReader(ctx, r))
+	var size int64
+	err = destination.Retry(ctx, d.opts.Retries, d.opts.Backoff, func(err error) bool {
+		return src.ReadErr() == nil && retryable(err)
+	}, func() (err error) {
+		size, err = d.attempt(ctx, part, final, src)
+		return err
+	})
+	if err == nil {
+		return destination.Published{Name: name, Location: d.location(final), Bytes: size}, nil
 	}
 	d.removePart(ctx, part)
 	switch {
 	case ctx.Err() != nil:
 		return destination.Published{}, apperr.Wrap(ctx.Err(), apperr.Canceled, "uploading %s was canceled", destination.Quote(clean))
-	case src.readErr != nil:
-		return destination.Published{}, fmt.Errorf("read %s: %w", destination.Quote(clean), src.readErr)
+	case src.ReadErr() != nil:
+		return destination.Published{}, fmt.Errorf("read %s: %w", destination.Quote(clean), src.ReadErr())
 	}
-	return destination.Published{}, last
+	return destination.Published{}, err
 }
 
 // attempt is one connection's try: resume or start NAME.part, finish the
 // stream, check the size, rename.
-func (d *Dest) attempt(ctx context.Context, part, final string, src *replay) (int64, error) {
+func (d *Dest) attempt(ctx context.Context, part, final string, src *destination.Replay) (int64, error) {
 	s, err := d.connect(ctx)
 	if err != nil {
 		return 0, err
 	}
 	defer s.close()
-	if src.sent == 0 {
+	if src.Sent() == 0 {
 		d.makeDirs(s, path.Dir(final))
 	}
 	var from int64
-	if src.sent > 0 {
+	if src.Sent() > 0 {
 		have, err := s.sc.FileSize(part)
-		switch {
-		case err != nil:
-			from = 0 // nothing there (or no SIZE): start over if the window allows
-		case have > src.sent:
-			from = 0
-		default:
-			from = have
+		if err != nil {
+			have = -1 // nothing there (or no SIZE): start over if the window allows
 		}
-		if from < src.start {
-			return 0, apperr.New(apperr.Unavailable, "the FTP transfer of %s broke after %d bytes and cannot be resumed (the server holds %d)", destination.Quote(path.Base(final)), src.sent, from)
+		var ok bool
+		if from, ok = src.ResumeAt(have); !ok {
+			return 0, apperr.New(apperr.Unavailable, "the FTP transfer of %s broke after %d bytes and cannot be resumed (the server holds %d)", destination.Quote(path.Base(final)), src.Sent(), from)
 		}
 	}
-	body := src.from(from)
+	body := src.From(from)
 	if from > 0 {
 		err = s.sc.StorFrom(part, body, uint64(from))
 	} else {
 		err = s.sc.Stor(part, body)
 	}
 	if err != nil {
-		if src.readErr != nil {
-			return 0, src.readErr
+		if src.ReadErr() != nil {
+			return 0, src.ReadErr()
 		}
 		return 0, explain(err, "upload "+destination.Quote(path.Base(final)))
 	}
@@ -95,8 +80,8 @@ func (d *Dest) attempt(ctx context.Context, part, final string, src *replay) (in
 	if err != nil {
 		return 0, explain(err, "read back the size of "+destination.Quote(path.Base(part)))
 	}
-	if have != src.sent {
-		return 0, apperr.New(apperr.Unavailable, "the FTP server holds %d bytes of %s after %d were sent", have, destination.Quote(path.Base(part)), src.sent)
+	if have != src.Sent() {
+		return 0, apperr.New(apperr.Unavailable, "the FTP server holds %d bytes of %s after %d were sent", have, destination.Quote(path.Base(part)), src.Sent())
 	}
 	if err := s.sc.Rename(part, final); err != nil {
 		// Some servers refuse to rename over an existing file.
@@ -104,7 +89,7 @@ func (d *Dest) attempt(ctx context.Context, part, final string, src *replay) (in
 			return 0, explain(err, "rename "+destination.Quote(path.Base(part))+" into place")
 		}
 	}
-	return src.sent, nil
+	return src.Sent(), nil
 }
 
 // makeDirs creates dir and its parents, ignoring errors (an existing folder
@@ -138,50 +123,4 @@ func (d *Dest) removePart(ctx context.Context, part string) {
 
 func (d *Dest) location(p string) string {
 	return fmt.Sprintf("ftp://%s@%s/%s", d.opts.User, d.addr(), strings.TrimPrefix(p, "/"))
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}
-
-// replay reads the source once and keeps the last ReplayWindow bytes sent,
-// so a broken transfer can resume from what the server holds.
-type replay struct {
-	r       io.Reader
-	window  []byte // bytes [start, sent) of the stream
-	start   int64
-	sent    int64 // bytes read from r so far
-	readErr error // the source's own failure (not retried)
-}
-
-// from returns a reader of the stream from offset off (start <= off <= sent).
-func (p *replay) from(off int64) io.Reader {
-	return io.MultiReader(bytes.NewReader(p.window[off-p.start:]), (*liveReader)(p))
-}
-
-type liveReader replay
-
-func (l *liveReader) Read(b []byte) (int, error) {
-	p := (*replay)(l)
-	n, err := p.r.Read(b)
-	if n > 0 {
-		p.window = append(p.window, b[:n]...)
-		p.sent += int64(n)
-		if len(p.window) > 2*ReplayWindow {
-			drop := len(p.window) - ReplayWindow
-			p.window = append(p.window[:0], p.window[drop:]...)
-			p.start += int64(drop)
-		}
-	}
-	if err != nil && !errors.Is(err, io.EOF) {
-		p.readErr = err
-	}
-	return n, err
 }

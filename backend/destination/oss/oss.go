@@ -239,22 +239,9 @@ func retryable(err error) bool {
 
 // withRetry runs op until it succeeds, fails for good, or the attempts run out.
 func (d *Dest) withRetry(ctx context.Context, op func() error) error {
-	wait := d.opts.Backoff
-	for attempt := 0; ; attempt++ {
-		err := op()
-		if err == nil || attempt >= d.opts.Retries || !retryable(err) || ctx.Err() != nil {
-			if err != nil && ctx.Err() != nil {
-				return ctx.Err()
-			}
-			return err
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
-		}
-		wait *= 2
+	err := destination.Retry(ctx, d.opts.Retries, d.opts.Backoff, retryable, op)
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err()
 	}
+	return err
 }

@@ -6,7 +6,11 @@
 // file, a name under the folder and a reader. Each file is written as
 // NAME.part, its size read back and compared, then renamed to NAME (with
 // posix-rename@openssh.com when the server has it, so an older NAME is
-// replaced atomically); a failed or canceled upload removes NAME.part.
+// replaced atomically); a failed or canceled upload removes NAME.part. A
+// transfer whose connection breaks (reset, closed, timed out) is retried on
+// a new connection (Options.Retries), resuming NAME.part from the size the
+// server holds while that point is still in the replay window
+// (destination.Replay); a refused login or host key is not retried.
 //
 // Host keys are pinned like OpenSSH's known_hosts: Options.HostKey is the
 // key the user accepted. A server showing another key is refused with
@@ -48,6 +52,8 @@ var _ destination.Destination = (*Dest)(nil)
 const (
 	DefaultPort    = 22
 	DefaultTimeout = 30 * time.Second
+	DefaultRetries = destination.DefaultRetries
+	DefaultBackoff = destination.DefaultBackoff
 )
 
 // Options say where and how to connect.
@@ -70,6 +76,8 @@ type Options struct {
 	AcceptNewHostKey bool
 
 	Timeout time.Duration // dial and handshake timeout; 0 = DefaultTimeout
+	Retries int           // extra attempts of a broken upload; 0 = DefaultRetries, negative = none
+	Backoff time.Duration // wait before the first retry, doubled each time; 0 = DefaultBackoff
 }
 
 // Dest is a folder on an SFTP server.
@@ -97,6 +105,14 @@ func New(o Options) (*Dest, error) {
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
+	}
+	if o.Retries == 0 {
+		o.Retries = DefaultRetries
+	} else if o.Retries < 0 {
+		o.Retries = 0
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = DefaultBackoff
 	}
 	o.Dir = strings.TrimRight(o.Dir, "/")
 	d := &Dest{opts: o}

@@ -1,6 +1,7 @@
 package sftp
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -27,7 +28,7 @@ func newFixture(t *testing.T) fixture {
 	dir := t.TempDir()
 	return fixture{srv: srv, dir: dir, key: sftptest.PrivatePEM(t, userPriv, ""),
 		opts: Options{Host: "127.0.0.1", Port: srv.Port, User: "exporter", Password: "pa55 word",
-			Dir: filepath.Join(dir, "exports"), HostKey: MarshalKey(hostKey.PublicKey())}}
+			Dir: filepath.Join(dir, "exports"), HostKey: MarshalKey(hostKey.PublicKey()), Backoff: 1}}
 }
 
 func mustNew(t *testing.T, o Options) *Dest {
@@ -119,6 +120,54 @@ func TestFailuresLeaveNothing(t *testing.T) {
 	}
 	if files := listFiles(f.dir); len(files) != 0 {
 		t.Fatalf("left: %v", files)
+	}
+}
+
+// TestDroppedConnectionResumes: the server drops the first connection in
+// the middle of the upload; Put logs in again, resumes NAME.part from what
+// the server holds and publishes the whole file. Without retries the drop
+// is the upload's failure (Unavailable) and leaves nothing; a refused login
+// is never retried.
+func TestDroppedConnectionResumes(t *testing.T) {
+	f := newFixture(t)
+	data := make([]byte, 3<<20)
+	for i := range data {
+		data[i] = byte(i*31 + i>>11)
+	}
+	f.srv.DropFirstAfter(1 << 20)
+	p, err := mustNew(t, f.opts).Put(context.Background(), "sub/big.bin", bytes.NewReader(data))
+	if err != nil || p.Bytes != int64(len(data)) {
+		t.Fatalf("put after a dropped connection: %+v %v", p, err)
+	}
+	got, err := os.ReadFile(filepath.Join(f.dir, "exports", "sub", "big.bin"))
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("published %d bytes (%v), want the %d sent", len(got), err, len(data))
+	}
+	if n := f.srv.Logins(); n != 2 {
+		t.Errorf("%d logins, want 2 (the dropped one and the resume)", n)
+	}
+	assertNoPart(t, f.dir)
+
+	o := f.opts
+	o.Retries = -1
+	f.srv.DropFirstAfter(1 << 20)
+	_, err = mustNew(t, o).Put(context.Background(), "once.bin", bytes.NewReader(data))
+	if apperr.CodeOf(err) != apperr.Unavailable {
+		t.Fatalf("without retries: %v (%s)", err, apperr.CodeOf(err))
+	}
+	if _, serr := os.Stat(filepath.Join(f.dir, "exports", "once.bin")); serr == nil {
+		t.Error("once.bin published after a failed upload")
+	}
+	assertNoPart(t, f.dir)
+
+	o = f.opts
+	o.Password = "wrong-password-x"
+	before := f.srv.Conns()
+	if _, err := mustNew(t, o).Put(context.Background(), "x.csv", strings.NewReader("x\n")); apperr.CodeOf(err) != apperr.AuthFailed {
+		t.Fatalf("wrong password: %v", err)
+	}
+	if n := f.srv.Conns() - before; n != 1 {
+		t.Errorf("a refused login was tried %d times, want once", n)
 	}
 }
 

@@ -359,7 +359,7 @@ func (l *Loader) matchKeys(ctx context.Context, rows []prow, bad map[int]bool, f
 		}
 		k := canon(rows[i].vals[l.keyIdx])
 		if k == "" {
-			fail(i, f.APIName, CodeNoMatch, fmt.Sprintf("the key %s is empty", f.APIName))
+			fail(i, f.APIName, CodeNoMatch, fmt.Sprintf("the key %s is empty", fieldLabel(f)))
 			continue
 		}
 		if isIDType(f.Type) || f.Type == catalog.UUID {
@@ -386,11 +386,11 @@ func (l *Loader) matchKeys(ctx context.Context, rows []prow, bad map[int]bool, f
 		case len(ids) == 1:
 			rows[i].id = ids[0]
 		case len(ids) > 1:
-			fail(i, f.APIName, CodeAmbiguous, fmt.Sprintf("%d %s records have %s %q: the row is not applied to any of them", len(ids), l.obj.APIName, f.APIName, k))
+			fail(i, f.APIName, CodeAmbiguous, fmt.Sprintf("%d %s records have %s %q: the row is not applied to any of them", len(ids), objectName(l.obj), fieldLabel(f), k))
 		case l.plan.Mode == Upsert:
 			rows[i].insert = true
 		default:
-			fail(i, f.APIName, CodeNoMatch, fmt.Sprintf("no %s record has %s %q", l.obj.APIName, f.APIName, k))
+			fail(i, f.APIName, CodeNoMatch, fmt.Sprintf("no %s record has %s %q", objectName(l.obj), fieldLabel(f), k))
 		}
 	}
 	return nil

@@ -140,7 +140,7 @@ func (r *resolver) resolve(ctx context.Context, obj *catalog.Object, mode string
 			case len(ids) == 1:
 				out[v] = match{id: ids[0]}
 			case len(ids) > 1:
-				out[v] = match{code: CodeAmbiguous, msg: fmt.Sprintf("%q matches %d %s records by %s: give a unique value", v, len(ids), obj.APIName, f.APIName)}
+				out[v] = match{code: CodeAmbiguous, msg: fmt.Sprintf("%q matches %d %s records by %s: give a unique value", v, len(ids), objectName(obj), fieldName(f))}
 			default:
 				next = append(next, v)
 			}
@@ -148,7 +148,7 @@ func (r *resolver) resolve(ctx context.Context, obj *catalog.Object, mode string
 		left = next
 	}
 	for _, v := range left {
-		out[v] = match{code: CodeNoMatch, msg: fmt.Sprintf("no %s record matches %q (looked up by %s)", obj.APIName, v, names(fields))}
+		out[v] = match{code: CodeNoMatch, msg: fmt.Sprintf("no %s record matches %q: looked up by %s", objectName(obj), v, fieldNames(fields))}
 	}
 	r.mu.Lock()
 	if len(c) > maxCache {
@@ -162,14 +162,6 @@ func (r *resolver) resolve(ctx context.Context, obj *catalog.Object, mode string
 	}
 	r.mu.Unlock()
 	return out, nil
-}
-
-func names(fs []*catalog.Field) string {
-	s := make([]string, len(fs))
-	for i, f := range fs {
-		s[i] = f.APIName
-	}
-	return strings.Join(s, ", ")
 }
 
 // splitList splits a multi-value cell ("a; b") into trimmed, non-empty items.

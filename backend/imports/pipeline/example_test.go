@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"batchdesk/backend/crm"
+	"batchdesk/backend/crm/crmtest"
 	"batchdesk/backend/imports/mapping"
 	"batchdesk/backend/imports/pipeline"
 )
@@ -35,15 +36,7 @@ func ExampleRun() {
 	// Output: 2 1 1 map[not_number:1] <nil>
 }
 
-func sandboxTarget(t testing.TB) crm.Target {
-	t.Helper()
-	tg, err := crm.Open(context.Background(), crm.Spec{Kind: crm.KindSandbox, Path: filepath.Join(t.TempDir(), "crm.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tg.Close() })
-	return tg
-}
+func sandboxTarget(t testing.TB) crm.Target { return crmtest.Demo(t, crm.KindSandbox).Target }
 
 func accountFile(t testing.TB, rows int) string {
 	var b strings.Builder

@@ -10,6 +10,7 @@ import (
 
 	"batchdesk/backend/crm"
 	"batchdesk/backend/crm/crmdb"
+	"batchdesk/backend/crm/crmtest"
 	"batchdesk/backend/crm/postgres"
 	"batchdesk/backend/imports/load"
 	"batchdesk/backend/imports/mapping"
@@ -20,20 +21,14 @@ import (
 
 func openPG(t testing.TB, demo bool) *postgres.Target {
 	t.Helper()
-	ctx := context.Background()
-	dsn := pgtest.NewDatabase(t)
-	tg, err := crm.Open(ctx, crm.Spec{Kind: crm.KindPostgres, DSN: dsn})
-	if err != nil {
-		t.Fatal(err)
-	}
-	killDSN[tg.Describe()] = dsn
-	t.Cleanup(func() { tg.Close() })
+	var tg *crmtest.Target
 	if demo {
-		if err := crm.InstallDemo(ctx, tg); err != nil {
-			t.Fatal(err)
-		}
+		tg = crmtest.Demo(t, crm.KindPostgres)
+	} else {
+		tg = crmtest.Open(t, crm.Spec{Kind: crm.KindPostgres, DSN: pgtest.NewDatabase(t)})
 	}
-	return tg.(*postgres.Target)
+	killDSN[tg.Describe()] = tg.Spec.DSN
+	return tg.Target.(*postgres.Target)
 }
 
 func write(t *testing.T, name, content string) string {

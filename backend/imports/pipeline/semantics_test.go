@@ -102,8 +102,9 @@ func TestLookups(t *testing.T) {
 			t.Errorf("contacts = %q, want %q", got, want)
 		}
 		lines := reportLines(t, rep)
-		if len(lines) != 2 || !strings.Contains(lines[0], "C4,Twin Co,,5,") || !strings.Contains(lines[0], "matches 2 Account records") ||
-			!strings.Contains(lines[1], "C5,Nowhere,,6,") || !strings.Contains(lines[1], "no Account record matches") {
+		if len(lines) != 2 || !strings.Contains(lines[0], "C4,Twin Co,,5,") || !strings.Contains(lines[0], `matches 2 Account records by Account Name (name): give a unique value`) ||
+			!strings.Contains(lines[1], "C5,Nowhere,,6,") ||
+			!strings.Contains(lines[1], `no Account record matches ""Nowhere"": looked up by ID, Account No. (account_no) or Account Name (name)`) {
 			t.Errorf("report = %q", lines)
 		}
 

@@ -27,10 +27,14 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, _ := json.MarshalIndent(struct {
-				Info
-				Lines   []int      `json:"lines"`
-				Records [][]string `json:"records"`
-			}{info, info.Lines, info.Records}, "", "  ")
+				Encoding  string              `json:"encoding"`
+				Delimiter string              `json:"delimiter"`
+				Header    []string            `json:"header"`
+				RowCount  int                 `json:"rowCount"`
+				Rows      []map[string]string `json:"rows"`
+				Lines     []int               `json:"lines"`
+				Records   [][]string          `json:"records"`
+			}{info.Encoding, info.Delimiter, info.Header, info.RowCount, info.Rows, info.Lines, info.Records}, "", "  ")
 			golden := strings.TrimSuffix(p, filepath.Ext(p)) + ".golden.json"
 			if *update {
 				if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {

@@ -7,20 +7,21 @@ import (
 	"unicode/utf8"
 )
 
-// Info is what `batchdesk inspect` prints (DESIGN §4): the detected
-// encoding and delimiter, the header, the number of data records and the
-// first of them.
+// Info describes a file as read (DESIGN §4): the detected encoding and
+// delimiter, the header, the number of data records and the first of them.
+// `batchdesk inspect` prints it; inside imports.FileInfo it is what the
+// window's files step shows.
 type Info struct {
-	Encoding  string              `json:"encoding"`
-	Delimiter string              `json:"delimiter"`
-	Header    []string            `json:"header"`
-	RowCount  int                 `json:"rowCount"`
-	Rows      []map[string]string `json:"rows"`
-	// Records holds the same first rows as Rows, as fields in column order
-	// (Rows, being maps, lose the order in Go).
-	Records [][]string `json:"-"`
-	// Lines holds the file line each of Records starts on.
-	Lines []int `json:"-"`
+	Encoding  string   `json:"encoding"`
+	Delimiter string   `json:"delimiter"`
+	Header    []string `json:"header"`
+	RowCount  int      `json:"rowCount"`
+	// Records is the first rows, fields in header order.
+	Records [][]string `json:"sample"`
+	// Lines are the file lines the sample rows start on.
+	Lines []int `json:"sampleLines"`
+	// Rows holds the same first rows as Records, by header name.
+	Rows []map[string]string `json:"-"`
 	// Problems lists the ragged, badly quoted or invalid-text records of
 	// the whole file (at most 100); ProblemRows counts them all.
 	Problems    []*Error `json:"-"`

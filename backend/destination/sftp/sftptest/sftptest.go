@@ -30,9 +30,54 @@ type Server struct {
 	UserKey  ssh.PublicKey // nil = no key login; set before connecting
 	Dir      string        // the login folder relative paths start from; "" = the process's
 
-	l      net.Listener
-	mu     sync.Mutex
-	logins int
+	l         net.Listener
+	mu        sync.Mutex
+	logins    int
+	conns     int
+	dropAfter int64
+}
+
+// Conns counts the connections accepted so far (logins or not).
+func (s *Server) Conns() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns
+}
+
+// DropFirstAfter makes the server close the connection of the next login
+// (the first one from now) once it has received n bytes after the login,
+// as a network that drops a connection mid-upload does.
+func (s *Server) DropFirstAfter(n int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dropAfter = n
+}
+
+// dropping is a connection closed once limit bytes were read after arm.
+type dropping struct {
+	net.Conn
+	mu    sync.Mutex
+	limit int64 // 0 = never
+	read  int64
+}
+
+func (d *dropping) arm(limit int64) {
+	d.mu.Lock()
+	d.limit, d.read = limit, 0
+	d.mu.Unlock()
+}
+
+func (d *dropping) Read(b []byte) (int, error) {
+	n, err := d.Conn.Read(b)
+	d.mu.Lock()
+	d.read += int64(n)
+	drop := d.limit > 0 && d.read >= d.limit
+	d.mu.Unlock()
+	if drop {
+		d.Conn.Close()
+		return 0, net.ErrClosed
+	}
+	return n, err
 }
 
 // Logins counts the successful logins so far.
@@ -136,14 +181,22 @@ func (refusedError) Error() string { return "refused" }
 
 var errRefused = refusedError{}
 
-func (s *Server) serve(c net.Conn, cfg *ssh.ServerConfig) {
+func (s *Server) serve(raw net.Conn, cfg *ssh.ServerConfig) {
+	c := &dropping{Conn: raw}
 	defer c.Close()
+	s.mu.Lock()
+	s.conns++
+	s.mu.Unlock()
 	_, chans, reqs, err := ssh.NewServerConn(c, cfg)
 	if err != nil {
 		return
 	}
 	s.mu.Lock()
 	s.logins++
+	if s.dropAfter > 0 {
+		c.arm(s.dropAfter)
+		s.dropAfter = 0
+	}
 	s.mu.Unlock()
 	go ssh.DiscardRequests(reqs)
 	for nc := range chans {

@@ -436,19 +436,14 @@ export interface ProblemPage {
   done: boolean;
 }
 
-/** FileInfo is what the files step shows of one file. */
-export interface FileInfo {
+/**
+ * FileInfo is what the files step shows of one file: where it is, its
+ * size, the file as read (source.Info) and its file-level problems.
+ */
+export interface FileInfo extends SourceInfo {
   path: string;
   name: string;
   size: number;
-  encoding: string;
-  delimiter: string;
-  header: string[];
-  rowCount: number;
-  /** Sample is the first rows, fields in header order. */
-  sample: string[][];
-  /** SampleLines are the file lines the sample rows start on. */
-  sampleLines: number[];
   /** Warnings are file-level problems worth showing (ragged rows …). */
   warnings: string[];
 }
@@ -844,6 +839,23 @@ export interface ProblemRow {
    * the base name of File, Line the row's).
    */
   problems: CellProblem[];
+}
+
+/**
+ * Info describes a file as read (DESIGN §4): the detected encoding and
+ * delimiter, the header, the number of data records and the first of them.
+ * `batchdesk inspect` prints it; inside imports.FileInfo it is what the
+ * window's files step shows.
+ */
+export interface SourceInfo {
+  encoding: string;
+  delimiter: string;
+  header: string[];
+  rowCount: number;
+  /** Records is the first rows, fields in header order. */
+  sample: string[][];
+  /** Lines are the file lines the sample rows start on. */
+  sampleLines: number[];
 }
 
 /**
