@@ -193,7 +193,9 @@ async function sftpSteps({ page, link, step, home, bin }) {
       const err = row.getByRole('alert');
       await err.waitFor({ timeout: 30_000 });
       const text = await err.innerText();
-      if (!/host key of .* changed/.test(text) || !text.includes(fingerprint) || !text.includes(other)) throw new Error(`refusal: ${text}`);
+      // The refusal in plain words with the new key; the accepted one stays in the Where column.
+      if (!/different host key/.test(text) || !text.includes(other)) throw new Error(`refusal: ${text}`);
+      if (!(await row.innerText()).includes(fingerprint)) throw new Error('the accepted key is not shown beside the refusal');
       await row.scrollIntoViewIfNeeded();
     });
   } finally {

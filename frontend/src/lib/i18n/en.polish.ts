@@ -15,4 +15,5 @@ export const enPolish = {
     "This SFTP server's key changed since you accepted it. Accept the new key only if the server's administrator confirms it was reinstalled and gives you this fingerprint — otherwise someone may be intercepting the connection:",
   'dest.showNewKey': 'Show and accept the new key',
   'dest.acceptNewKey': 'I checked it: trust the new key',
+  'dest.hostKeyChanged': 'The server answered with a different host key ({key}) from the one accepted before. If it was reinstalled, check the new key with its administrator and accept it; otherwise someone may be intercepting the connection: send nothing.',
 } as const;

@@ -15,4 +15,5 @@ export const zhPolish: Record<keyof typeof enPolish, string> = {
   'dest.keyChanged': '此 SFTP 服务器的密钥与您接受时不同。只有在服务器管理员确认服务器已重装并提供此指纹时才接受新密钥——否则可能有人在截取连接：',
   'dest.showNewKey': '显示并接受新密钥',
   'dest.acceptNewKey': '已核对：信任新密钥',
+  'dest.hostKeyChanged': '服务器返回的主机密钥（{key}）与之前接受的不同。如果服务器重装过，请与其管理员核对新密钥后再接受；否则可能有人在截取连接，请不要发送任何文件。',
 };
