@@ -65,11 +65,12 @@ async function disabled(page) {
 /**
  * Runs the delete steps. t: { page, link, step, log }.
  */
-export async function deleteSteps({ page, link, step, log }) {
+export async function deleteSteps({ page, link, step, log, server }) {
   const where = "stage in ('Won', 'Lost')";
   const req = { connection: 'sandbox', object: 'Opportunity', where };
   let want = 0;
   let jobId = '';
+  let restoreId = '';
 
   await step('delete-account-preview', page, async () => {
     await openDelete(page, link, 'sandbox');
@@ -153,6 +154,7 @@ export async function deleteSteps({ page, link, step, log }) {
     await page.getByTestId('del-restored').waitFor();
     const id = (await page.getByTestId('del-restored').innerText()).match(/job ([0-9a-f-]+)/)?.[1];
     if (!id) throw new Error('no restore job id shown');
+    restoreId = id;
     const j = await waitJob(page, id);
     if (j.status !== 'done') throw new Error(`restore job ${id}: ${j.status} ${j.message}`);
     const back = await countOf(page, req);
@@ -164,10 +166,14 @@ export async function deleteSteps({ page, link, step, log }) {
     await page.goto(`${new URL(page.url()).origin}/#/jobs/${jobId}`);
     await page.getByRole('heading', { name: /^Job / }).waitFor();
     await page.getByTestId('job-backup').waitFor();
-    await page.getByRole('button', { name: 'Restore' }).waitFor();
+    // Restored already: the page says when and by which job, and offers no second Restore.
+    await page.getByTestId('restored').getByRole('link', { name: new RegExp(restoreId) }).waitFor();
+    if (await page.getByRole('button', { name: 'Restore' }).count()) throw new Error('Restore is offered again after the restore');
   });
 
   await scheduledDeleteSteps({ page, link, step });
+  if (server) await resumeSteps({ page, link, step, server });
+  else log('     (no server control: the interrupted delete is not resumed)');
 
   const pgUrl = process.env.BATCHDESK_E2E_PGPASS || '';
   const pgPass = process.env.BATCHDESK_E2E_PGPASS_PASSWORD || '';
@@ -296,6 +302,71 @@ async function scheduledDeleteSteps({ page, link, step }) {
   await step('delete-scheduled-restore', page, async () => {
     await page.getByRole('button', { name: 'Restore' }).click();
     // The page goes to the restore job.
+    await page.waitForFunction((id) => /#\/jobs\/./.test(location.hash) && !location.hash.includes(id), jobId);
+    const id = /#\/jobs\/([^/?#]+)/.exec(await page.evaluate(() => location.hash))?.[1];
+    const j = await waitJob(page, id);
+    if (j.status !== 'done') throw new Error(`restore job ${id}: ${j.status} ${j.message}`);
+    const back = await countOf(page, req);
+    if (back !== want) throw new Error(`${back} opportunities after the restore, want ${want}`);
+  });
+}
+
+/**
+ * A delete interrupted as by `kill -9` and resumed from its job page:
+ * `batchdesk serve` runs with BATCHDESK_FAILPOINT=delete-mid-batch:0 (it
+ * kills itself inside the first batch's transaction, after the backup), is
+ * started again without it, the job shows as interrupted with Resume, which
+ * deletes exactly the captured records; Restore brings them back.
+ */
+async function resumeSteps({ page, link, step, server }) {
+  const req = { connection: 'sandbox', object: 'Opportunity', where: "stage = 'Won'" };
+  let want = 0;
+  let jobId = '';
+
+  await step('delete-killed-mid-batch', page, async () => {
+    await page.goto(await server.restart({ BATCHDESK_FAILPOINT: 'delete-mid-batch:0' }));
+    await link('Delete').waitFor();
+    await openDelete(page, link, 'sandbox');
+    await page.getByRole('combobox', { name: 'Object' }).selectOption('Opportunity');
+    await page.getByRole('radio', { name: 'Those a filter selects' }).check();
+    await typeFilter(page, req.where);
+    want = await countOf(page, req);
+    if (want <= 0) throw new Error(`the filter matches ${want} opportunities`);
+    await page.getByTestId('del-total').getByText(`${want} records will be deleted`).waitFor();
+    await page.getByLabel(/Type the object’s API name/).fill('Opportunity');
+    await page.getByLabel(/Type the exact count/).fill(String(want));
+    await page.getByTestId('del-run').click();
+    await Promise.race([server.exited(), page.waitForTimeout(30_000).then(() => Promise.reject(new Error('serve did not stop at the failpoint')))]);
+  });
+
+  await step('delete-interrupted-job-page', page, async () => {
+    await page.goto(await server.restart());
+    await link('Jobs').waitFor();
+    const [j] = await apiCall(page, 'ListJobs', { kind: 'delete', status: '', limit: 1 });
+    jobId = j?.jobId ?? '';
+    if (!j || j.status !== 'interrupted' || !j.resumable) throw new Error(`last delete job: ${JSON.stringify(j)}`);
+    // The batch's transaction was rolled back: nothing is gone yet.
+    const left = await countOf(page, req);
+    if (left !== want) throw new Error(`${left} opportunities match after the kill, want ${want}`);
+    await page.goto(`${new URL(page.url()).origin}/#/jobs/${jobId}`);
+    await page.getByRole('heading', { name: /^Job / }).waitFor();
+    await page.getByText(/Batchdesk stopped while the job was running/).first().waitFor();
+    await page.getByTestId('job-backup').waitFor();
+    await page.getByRole('button', { name: 'Resume' }).waitFor();
+  });
+
+  await step('delete-resumed', page, async () => {
+    await page.getByRole('button', { name: 'Resume' }).click();
+    const j = await waitJob(page, jobId);
+    if (j.status !== 'done') throw new Error(`resumed job ${jobId}: ${j.status} ${j.message}`);
+    const left = await countOf(page, req);
+    if (left !== 0) throw new Error(`${left} opportunities still match after the resumed delete`);
+    await page.getByRole('main').getByText('Done', { exact: true }).first().waitFor();
+    if (await page.getByRole('button', { name: 'Resume' }).count()) throw new Error('Resume is still offered after the job ended');
+  });
+
+  await step('delete-resumed-restore', page, async () => {
+    await page.getByRole('button', { name: 'Restore' }).click();
     await page.waitForFunction((id) => /#\/jobs\/./.test(location.hash) && !location.hash.includes(id), jobId);
     const id = /#\/jobs\/([^/?#]+)/.exec(await page.evaluate(() => location.hash))?.[1];
     const j = await waitJob(page, id);
