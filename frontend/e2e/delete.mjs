@@ -3,6 +3,9 @@
 // `batchdesk serve`'s runner), and — when BATCHDESK_E2E_PGPASS is set — on a
 // PostgreSQL that checks passwords: a wrong password is refused and deletes
 // nothing, the right one deletes with a backup, Restore brings them back.
+// A delete killed mid-batch (BATCHDESK_FAILPOINT, serve restarted) is resumed
+// from its job page. In Chinese: the page's preview, its confirmation and a
+// delete job's page with its backup.
 //
 //   BATCHDESK_E2E_PGPASS           URL (no password) of a cluster with the demo CRM that checks passwords
 //   BATCHDESK_E2E_PGPASS_PASSWORD  its password
@@ -266,6 +269,7 @@ async function scheduledDeleteSteps({ page, link, step }) {
     const at = new Date(Date.now() + 12_000);
     const pad = (n) => String(n).padStart(2, '0');
     await page.getByLabel('Time zone').fill('UTC');
+    if ((await page.getByLabel('Time zone').inputValue()) !== 'UTC') throw new Error(`time zone: ${await page.getByLabel('Time zone').inputValue()}`);
     await page.getByLabel('Date', { exact: true }).fill(`${at.getUTCFullYear()}-${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())}`);
     await page.getByLabel('Time', { exact: true }).fill(`${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())}:${pad(at.getUTCSeconds())}`);
     await page.getByTestId('spec-preview').getByText(/UTC/).first().waitFor();
@@ -282,7 +286,7 @@ async function scheduledDeleteSteps({ page, link, step }) {
     const row = page.getByRole('table', { name: 'Schedules' }).getByRole('row').filter({ hasText: "stage = 'Lost'" });
     await row.waitFor();
     await row.getByText('Delete', { exact: true }).waitFor();
-    await row.getByText('done', { exact: true }).waitFor({ timeout: 60_000 });
+    await row.getByText('Done', { exact: true }).waitFor({ timeout: 60_000 });
     const left = await countOf(page, req);
     if (left !== 0) throw new Error(`${left} opportunities still match after the scheduled delete`);
     jobId = /#\/jobs\/([^/?#]+)/.exec((await row.getByRole('link').first().getAttribute('href')) ?? '')?.[1] ?? '';
@@ -376,14 +380,45 @@ async function resumeSteps({ page, link, step, server }) {
   });
 }
 
-/** The Delete page in Chinese (after the language switch). */
+/** The Delete page and a delete job's page in Chinese (after the language switch). */
 export async function deleteChineseStep({ page, link, step }) {
   await step('delete-chinese', page, async () => {
     await link('删除').click();
     await page.getByRole('heading', { name: '删除', exact: true }).waitFor();
+    await page.getByRole('combobox', { name: '连接' }).selectOption('sandbox');
     await page.getByRole('combobox', { name: '对象' }).selectOption('Opportunity');
     await page.getByRole('radio', { name: '全部记录' }).check();
     await page.getByText(/将删除 \d+ 条记录/).waitFor();
     await page.getByLabel(/输入对象的 API 名称/).waitFor();
+  });
+
+  await step('delete-chinese-preview', page, async () => {
+    await page.getByRole('radio', { name: '按条件筛选的记录' }).check();
+    const toText = page.getByRole('checkbox', { name: '以文本显示' });
+    if (!(await toText.isChecked())) await toText.check();
+    const box = page.getByRole('textbox', { name: '筛选条件（筛选语言）' });
+    await box.fill("stage in ('Won', 'Lost')");
+    await box.press('Tab');
+    await toText.uncheck();
+    await page.getByTestId('filter-cond').first().waitFor();
+    await page.getByTestId('del-cascades').waitFor();
+    await page.getByRole('grid').first().waitFor();
+  });
+
+  await step('delete-chinese-confirm', page, async () => {
+    await page.getByLabel(/输入对象的 API 名称/).fill('Opportunity');
+    await page.getByTestId('del-backup').uncheck();
+    await page.getByRole('alertdialog').waitFor();
+    await page.getByTestId('del-run').scrollIntoViewIfNeeded();
+  });
+
+  await step('delete-job-chinese', page, async () => {
+    await page.getByRole('button', { name: '保留备份' }).click();
+    const jobs = await apiCall(page, 'ListJobs', { kind: 'delete', status: '', limit: 20 });
+    const j = jobs.find((x) => x.status === 'done' && x.backup);
+    if (!j) throw new Error('no finished delete job with a backup');
+    await page.goto(`${new URL(page.url()).origin}/#/jobs/${j.jobId}`);
+    await page.getByRole('heading', { name: /^任务 / }).waitFor();
+    await page.getByTestId('job-backup').waitFor();
   });
 }
