@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"batchdesk/backend/appdir"
@@ -145,6 +146,11 @@ func TestSchedulesArea(t *testing.T) {
 	p, err := sa.PreviewSpec("weekly mon,thu 02:00", "Asia/Shanghai", "en", 3)
 	if err != nil || p.Words != "Every Monday and Thursday at 02:00 (Asia/Shanghai)" || len(p.Next) != 3 {
 		t.Fatalf("preview %+v, %v", p, err)
+	}
+	// In Chinese the next runs name their weekday in Chinese too.
+	zp, err := sa.PreviewSpec("weekly mon 02:00", "Asia/Shanghai", "zh", 1)
+	if err != nil || len(zp.NextWords) != 1 || !strings.Contains(zp.NextWords[0], "（周一）") {
+		t.Fatalf("preview in Chinese %+v, %v", zp, err)
 	}
 	if _, err := sa.PreviewSpec("fortnightly", "", "en", 3); err == nil {
 		t.Fatal("a bad spec was accepted")

@@ -100,7 +100,7 @@ func (a *SchedulesAPI) PreviewSpec(spec, zone, lang string, n int) (SpecPreview,
 	out := SpecPreview{Spec: sp.String(), Words: sp.Describe(lang), Next: []string{}, NextWords: []string{}}
 	for _, t := range sp.Upcoming(time.Now(), n) {
 		out.Next = append(out.Next, rfc3339(t))
-		out.NextWords = append(out.NextWords, sp.FormatRun(t))
+		out.NextWords = append(out.NextWords, sp.FormatRunIn(t, lang))
 	}
 	return out, nil
 }
@@ -171,7 +171,7 @@ func (a *App) summary(sc store.Schedule, lang string) ScheduleSummary {
 	if sp, err := schedule.Parse(sc.Spec, sc.Zone); err == nil {
 		s.Words = sp.Describe(lang)
 		if !sc.NextRun.IsZero() {
-			s.NextWords = sp.FormatRun(sc.NextRun)
+			s.NextWords = sp.FormatRunIn(sc.NextRun, lang)
 		}
 	}
 	var w scheduledWhat

@@ -189,15 +189,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) authorized(r *http.Request) bool {
-	var got string
-	if c, err := r.Cookie(CookieName); err == nil {
-		got = c.Value
-	} else if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
-		got = strings.TrimPrefix(h, "Bearer ")
-	} else if r.URL.Path == "/" {
-		got = r.URL.Query().Get("token")
+	ok := func(got string) bool {
+		return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(s.token)) == 1
 	}
-	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(s.token)) == 1
+	// The printed URL's token opens the page whatever cookie the browser
+	// sends: it may be an earlier run's (cookies do not tell ports apart).
+	if r.URL.Path == "/" && ok(r.URL.Query().Get("token")) {
+		return true
+	}
+	if c, err := r.Cookie(CookieName); err == nil {
+		return ok(c.Value)
+	}
+	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+		return ok(strings.TrimPrefix(h, "Bearer "))
+	}
+	return false
 }
 
 // knownHost reports whether the request's Host is one the server listens

@@ -106,6 +106,44 @@ func TestPageTokenSetsCookie(t *testing.T) {
 	}
 }
 
+// A browser keeps the cookie of an earlier run (cookies do not tell ports
+// apart): the URL a new run printed still opens the page, and sets the
+// cookie to the new token.
+func TestPageTokenReplacesAnEarlierRunsCookie(t *testing.T) {
+	s, ts := newTestServer(t)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/?token="+s.Token(), nil)
+	req.AddCookie(&http.Cookie{Name: CookieName, Value: "token-of-an-earlier-run"})
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the printed URL with an old cookie: status %d, want %d", res.StatusCode, http.StatusSeeOther)
+	}
+	var got string
+	for _, c := range res.Cookies() {
+		if c.Name == CookieName {
+			got = c.Value
+		}
+	}
+	if got != s.Token() {
+		t.Fatalf("cookie set to %q, want the new token", got)
+	}
+	// The old cookie alone still opens nothing.
+	req, _ = http.NewRequest(http.MethodGet, ts.URL+"/", nil)
+	req.AddCookie(&http.Cookie{Name: CookieName, Value: "token-of-an-earlier-run"})
+	res, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("an old cookie without the token: status %d", res.StatusCode)
+	}
+}
+
 func TestCalls(t *testing.T) {
 	s, ts := newTestServer(t)
 	cases := []struct {

@@ -234,6 +234,21 @@ func TestDescribe(t *testing.T) {
 	}
 }
 
+func TestFormatRunIn(t *testing.T) {
+	s := mustParse(t, "daily 02:00 Asia/Shanghai")
+	run := utc("2026-12-06T18:00:00Z") // Mon 7 Dec 02:00 in Shanghai
+	for _, c := range []struct{ lang, want string }{
+		{"en", "Mon 2026-12-07 02:00 CST"},
+		{"", "Mon 2026-12-07 02:00 CST"},
+		{"zh", "2026-12-07（周一）02:00 CST"},
+		{"zh-CN", "2026-12-07（周一）02:00 CST"},
+	} {
+		if got := s.FormatRunIn(run, c.lang); got != c.want {
+			t.Errorf("FormatRunIn(%q) = %q, want %q", c.lang, got, c.want)
+		}
+	}
+}
+
 func TestMissedNote(t *testing.T) {
 	s := mustParse(t, "daily 02:00 UTC")
 	now := utc("2026-12-01T09:00:00Z")

@@ -105,6 +105,16 @@ func (s Spec) FormatRun(t time.Time) string {
 	return t.In(s.Location()).Format("Mon 2006-01-02 15:04 MST")
 }
 
+// FormatRunIn is FormatRun in lang ("en", the default, or "zh"): in
+// Chinese "2026-12-07（周一）02:00 CST", the weekday in Chinese.
+func (s Spec) FormatRunIn(t time.Time, lang string) string {
+	if !strings.HasPrefix(strings.ToLower(lang), "zh") {
+		return s.FormatRun(t)
+	}
+	l := t.In(s.Location())
+	return l.Format("2006-01-02") + "（" + zhWeekday[l.Weekday()] + "）" + l.Format("15:04 MST")
+}
+
 // MissedNote is the note a caught-up run carries: "missed 02:00 on Mon 30
 // Nov while the computer was off", or for several missed runs "missed 3
 // runs, 02:00 on Sat 28 Nov to 02:00 on Mon 30 Nov, while the computer was

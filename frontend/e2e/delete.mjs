@@ -3,6 +3,9 @@
 // `batchdesk serve`'s runner), and — when BATCHDESK_E2E_PGPASS is set — on a
 // PostgreSQL that checks passwords: a wrong password is refused and deletes
 // nothing, the right one deletes with a backup, Restore brings them back.
+// A delete killed mid-batch (BATCHDESK_FAILPOINT, serve restarted) is resumed
+// from its job page. In Chinese: the page's preview, its confirmation and a
+// delete job's page with its backup.
 //
 //   BATCHDESK_E2E_PGPASS           URL (no password) of a cluster with the demo CRM that checks passwords
 //   BATCHDESK_E2E_PGPASS_PASSWORD  its password
@@ -65,11 +68,12 @@ async function disabled(page) {
 /**
  * Runs the delete steps. t: { page, link, step, log }.
  */
-export async function deleteSteps({ page, link, step, log }) {
+export async function deleteSteps({ page, link, step, log, server }) {
   const where = "stage in ('Won', 'Lost')";
   const req = { connection: 'sandbox', object: 'Opportunity', where };
   let want = 0;
   let jobId = '';
+  let restoreId = '';
 
   await step('delete-account-preview', page, async () => {
     await openDelete(page, link, 'sandbox');
@@ -153,6 +157,7 @@ export async function deleteSteps({ page, link, step, log }) {
     await page.getByTestId('del-restored').waitFor();
     const id = (await page.getByTestId('del-restored').innerText()).match(/job ([0-9a-f-]+)/)?.[1];
     if (!id) throw new Error('no restore job id shown');
+    restoreId = id;
     const j = await waitJob(page, id);
     if (j.status !== 'done') throw new Error(`restore job ${id}: ${j.status} ${j.message}`);
     const back = await countOf(page, req);
@@ -164,13 +169,14 @@ export async function deleteSteps({ page, link, step, log }) {
     await page.goto(`${new URL(page.url()).origin}/#/jobs/${jobId}`);
     await page.getByRole('heading', { name: /^Job / }).waitFor();
     await page.getByTestId('job-backup').waitFor();
-    // This delete was restored just before: its page says so and links the
-    // restore job, and offers no second Restore.
-    await page.getByTestId('restored').waitFor();
-    if (await page.getByRole('button', { name: 'Restore' }).count()) throw new Error('Restore offered again after a restore');
+    // Restored already: the page says when and by which job, and offers no second Restore.
+    await page.getByTestId('restored').getByRole('link', { name: new RegExp(restoreId) }).waitFor();
+    if (await page.getByRole('button', { name: 'Restore' }).count()) throw new Error('Restore is offered again after the restore');
   });
 
   await scheduledDeleteSteps({ page, link, step });
+  if (server) await resumeSteps({ page, link, step, server });
+  else log('     (no server control: the interrupted delete is not resumed)');
 
   const pgUrl = process.env.BATCHDESK_E2E_PGPASS || '';
   const pgPass = process.env.BATCHDESK_E2E_PGPASS_PASSWORD || '';
@@ -263,6 +269,7 @@ async function scheduledDeleteSteps({ page, link, step }) {
     const at = new Date(Date.now() + 12_000);
     const pad = (n) => String(n).padStart(2, '0');
     await page.getByLabel('Time zone').fill('UTC');
+    if ((await page.getByLabel('Time zone').inputValue()) !== 'UTC') throw new Error(`time zone: ${await page.getByLabel('Time zone').inputValue()}`);
     await page.getByLabel('Date', { exact: true }).fill(`${at.getUTCFullYear()}-${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())}`);
     await page.getByLabel('Time', { exact: true }).fill(`${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())}:${pad(at.getUTCSeconds())}`);
     await page.getByTestId('spec-preview').getByText(/UTC/).first().waitFor();
@@ -279,7 +286,7 @@ async function scheduledDeleteSteps({ page, link, step }) {
     const row = page.getByRole('table', { name: 'Schedules' }).getByRole('row').filter({ hasText: "stage = 'Lost'" });
     await row.waitFor();
     await row.getByText('Delete', { exact: true }).waitFor();
-    await row.getByText('done', { exact: true }).waitFor({ timeout: 60_000 });
+    await row.getByText('Done', { exact: true }).waitFor({ timeout: 60_000 });
     const left = await countOf(page, req);
     if (left !== 0) throw new Error(`${left} opportunities still match after the scheduled delete`);
     jobId = /#\/jobs\/([^/?#]+)/.exec((await row.getByRole('link').first().getAttribute('href')) ?? '')?.[1] ?? '';
@@ -308,14 +315,110 @@ async function scheduledDeleteSteps({ page, link, step }) {
   });
 }
 
-/** The Delete page in Chinese (after the language switch). */
+/**
+ * A delete interrupted as by `kill -9` and resumed from its job page:
+ * `batchdesk serve` runs with BATCHDESK_FAILPOINT=delete-mid-batch:0 (it
+ * kills itself inside the first batch's transaction, after the backup), is
+ * started again without it, the job shows as interrupted with Resume, which
+ * deletes exactly the captured records; Restore brings them back.
+ */
+async function resumeSteps({ page, link, step, server }) {
+  const req = { connection: 'sandbox', object: 'Opportunity', where: "stage = 'Won'" };
+  let want = 0;
+  let jobId = '';
+
+  await step('delete-killed-mid-batch', page, async () => {
+    await page.goto(await server.restart({ BATCHDESK_FAILPOINT: 'delete-mid-batch:0' }));
+    await link('Delete').waitFor();
+    await openDelete(page, link, 'sandbox');
+    await page.getByRole('combobox', { name: 'Object' }).selectOption('Opportunity');
+    await page.getByRole('radio', { name: 'Those a filter selects' }).check();
+    await typeFilter(page, req.where);
+    want = await countOf(page, req);
+    if (want <= 0) throw new Error(`the filter matches ${want} opportunities`);
+    await page.getByTestId('del-total').getByText(`${want} records will be deleted`).waitFor();
+    await page.getByLabel(/Type the object’s API name/).fill('Opportunity');
+    await page.getByLabel(/Type the exact count/).fill(String(want));
+    await page.getByTestId('del-run').click();
+    await Promise.race([server.exited(), page.waitForTimeout(30_000).then(() => Promise.reject(new Error('serve did not stop at the failpoint')))]);
+  });
+
+  await step('delete-interrupted-job-page', page, async () => {
+    await page.goto(await server.restart());
+    await link('Jobs').waitFor();
+    const [j] = await apiCall(page, 'ListJobs', { kind: 'delete', status: '', limit: 1 });
+    jobId = j?.jobId ?? '';
+    if (!j || j.status !== 'interrupted' || !j.resumable) throw new Error(`last delete job: ${JSON.stringify(j)}`);
+    // The batch's transaction was rolled back: nothing is gone yet.
+    const left = await countOf(page, req);
+    if (left !== want) throw new Error(`${left} opportunities match after the kill, want ${want}`);
+    await page.goto(`${new URL(page.url()).origin}/#/jobs/${jobId}`);
+    await page.getByRole('heading', { name: /^Job / }).waitFor();
+    await page.getByText(/Batchdesk stopped while the job was running/).first().waitFor();
+    await page.getByTestId('job-backup').waitFor();
+    await page.getByRole('button', { name: 'Resume' }).waitFor();
+  });
+
+  await step('delete-resumed', page, async () => {
+    await page.getByRole('button', { name: 'Resume' }).click();
+    const j = await waitJob(page, jobId);
+    if (j.status !== 'done') throw new Error(`resumed job ${jobId}: ${j.status} ${j.message}`);
+    const left = await countOf(page, req);
+    if (left !== 0) throw new Error(`${left} opportunities still match after the resumed delete`);
+    await page.getByRole('main').getByText('Done', { exact: true }).first().waitFor();
+    if (await page.getByRole('button', { name: 'Resume' }).count()) throw new Error('Resume is still offered after the job ended');
+  });
+
+  await step('delete-resumed-restore', page, async () => {
+    await page.getByRole('button', { name: 'Restore' }).click();
+    await page.waitForFunction((id) => /#\/jobs\/./.test(location.hash) && !location.hash.includes(id), jobId);
+    const id = /#\/jobs\/([^/?#]+)/.exec(await page.evaluate(() => location.hash))?.[1];
+    const j = await waitJob(page, id);
+    if (j.status !== 'done') throw new Error(`restore job ${id}: ${j.status} ${j.message}`);
+    const back = await countOf(page, req);
+    if (back !== want) throw new Error(`${back} opportunities after the restore, want ${want}`);
+  });
+}
+
+/** The Delete page and a delete job's page in Chinese (after the language switch). */
 export async function deleteChineseStep({ page, link, step }) {
   await step('delete-chinese', page, async () => {
     await link('删除').click();
     await page.getByRole('heading', { name: '删除', exact: true }).waitFor();
+    await page.getByRole('combobox', { name: '连接' }).selectOption('sandbox');
     await page.getByRole('combobox', { name: '对象' }).selectOption('Opportunity');
     await page.getByRole('radio', { name: '全部记录' }).check();
     await page.getByText(/将删除 \d+ 条记录/).waitFor();
     await page.getByLabel(/输入对象的 API 名称/).waitFor();
+  });
+
+  await step('delete-chinese-preview', page, async () => {
+    await page.getByRole('radio', { name: '按条件筛选的记录' }).check();
+    const toText = page.getByRole('checkbox', { name: '以文本显示' });
+    if (!(await toText.isChecked())) await toText.check();
+    const box = page.getByRole('textbox', { name: '筛选条件（筛选语言）' });
+    await box.fill("stage in ('Won', 'Lost')");
+    await box.press('Tab');
+    await toText.uncheck();
+    await page.getByTestId('filter-cond').first().waitFor();
+    await page.getByTestId('del-cascades').waitFor();
+    await page.getByRole('grid').first().waitFor();
+  });
+
+  await step('delete-chinese-confirm', page, async () => {
+    await page.getByLabel(/输入对象的 API 名称/).fill('Opportunity');
+    await page.getByTestId('del-backup').uncheck();
+    await page.getByRole('alertdialog').waitFor();
+    await page.getByTestId('del-run').scrollIntoViewIfNeeded();
+  });
+
+  await step('delete-job-chinese', page, async () => {
+    await page.getByRole('button', { name: '保留备份' }).click();
+    const jobs = await apiCall(page, 'ListJobs', { kind: 'delete', status: '', limit: 20 });
+    const j = jobs.find((x) => x.status === 'done' && x.backup);
+    if (!j) throw new Error('no finished delete job with a backup');
+    await page.goto(`${new URL(page.url()).origin}/#/jobs/${j.jobId}`);
+    await page.getByRole('heading', { name: /^任务 / }).waitFor();
+    await page.getByTestId('job-backup').waitFor();
   });
 }

@@ -71,8 +71,8 @@ async function step(name, page, fn) {
   }
 }
 
-/** Starts `batchdesk serve` and returns the URL of its first stdout line. */
-function startServer() {
+/** Starts `batchdesk serve` (with extra environment variables) and returns the URL of its first stdout line. */
+function startServer(extraEnv = {}) {
   return new Promise((resolveUrl, reject) => {
     server = spawn(bin, ['serve'], {
       env: {
@@ -80,6 +80,7 @@ function startServer() {
         BATCHDESK_HOME: home,
         BATCHDESK_SECRETS: 'file',
         BATCHDESK_PASSPHRASE: 'e2e-pass',
+        ...extraEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -101,6 +102,24 @@ function startServer() {
     lines.on('line', (l) => serverLog.push(l));
   });
 }
+
+/**
+ * The server's controls for steps that stop it: restart(env) stops it (if it
+ * still runs) and starts it again on the same home, with env added, and
+ * returns its new URL; exited() resolves when the running one has exited.
+ */
+const serverControl = {
+  async restart(extraEnv = {}) {
+    await stopServer();
+    const url = await startServer(extraEnv);
+    log(`serve: restarted at ${new URL(url).origin}${Object.keys(extraEnv).length ? ` with ${JSON.stringify(extraEnv)}` : ''}`);
+    return url;
+  },
+  exited() {
+    if (!server || server.exitCode !== null || server.signalCode !== null) return Promise.resolve();
+    return new Promise((r) => server.once('exit', r));
+  },
+};
 
 async function stopServer() {
   if (!server || server.exitCode !== null || server.signalCode !== null) return;
@@ -223,7 +242,7 @@ async function main() {
   if (part('remote')) await remoteSteps({ page, link, step, log, home });
 
   // Delete on the sandbox (typed count, now and scheduled) and on a server that checks passwords.
-  if (part('delete')) await deleteSteps({ page, link, step, log });
+  if (part('delete')) await deleteSteps({ page, link, step, log, server: serverControl });
 
   if (!part('chinese')) return ctx.close();
   // (e) Chinese, at once and after a reload (saved).

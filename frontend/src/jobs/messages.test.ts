@@ -16,6 +16,20 @@ describe('jobMessage', () => {
     expect(jobMessage('canceled after 1 rows (0 failed); resume to continue')).toBe('Canceled after 1 row (0 failed); resume to continue.');
   });
 
+  it('tells the delete, export and interrupted summaries again', () => {
+    locale.set('zh');
+    expect(jobMessage('4 Opportunity records deleted')).toBe('已删除 4 条 Opportunity 记录');
+    expect(jobMessage('exported 1234 rows in 2 file(s) to ftp://exporter@h:21/exports in 0.4 s')).toBe(
+      '已导出 1,234 行（2 个文件）到 ftp://exporter@h:21/exports，用时 0.4 秒',
+    );
+    expect(jobMessage('interrupted: Batchdesk stopped while the job was running; resume to continue')).toBe('已中断：任务运行时 Batchdesk 停止了；可继续执行。');
+    // A delete summary with more to say is kept as it came.
+    expect(jobMessage('4 Opportunity records deleted (1 of the captured were already gone)')).toBe('4 Opportunity records deleted (1 of the captured were already gone)');
+    locale.set('en');
+    expect(jobMessage('1 Account records deleted')).toBe('1 Account record deleted');
+    expect(jobMessage('exported 1 rows in 1 file(s) to /tmp/x in 0.0 s')).toBe('Exported 1 row in 1 file to /tmp/x in 0.0 s');
+  });
+
   it('keeps any other message as it came', () => {
     locale.set('zh');
     expect(jobMessage('COPY failed: disk full')).toBe('COPY failed: disk full');
@@ -26,5 +40,9 @@ describe('jobMessage', () => {
     const src = readFileSync(resolve(__dirname, '../../../backend/jobs/registry.go'), 'utf8');
     expect(src).toContain('"%d of %d rows succeeded, %d failed"');
     expect(src).toContain('"canceled after %d rows (%d failed); resume to continue"');
+    const read = (p: string) => readFileSync(resolve(__dirname, '../../..', p), 'utf8');
+    expect(read('backend/deletion/run.go')).toContain('"%d %s records deleted"');
+    expect(read('backend/export/service.go')).toContain('"exported %d rows in %d file(s) to %s in %.1f s"');
+    expect(read('backend/jobs/history.go')).toContain('"interrupted: Batchdesk stopped while the job was running; resume to continue"');
   });
 });

@@ -28,6 +28,22 @@ describe('parseSpec', () => {
   });
 });
 
+describe('the last run', () => {
+  it('says its job status and a run without a job in the UI language, not as codes', async () => {
+    locale.set('zh');
+    const skipped: ScheduleSummary = { ...base, id: 's3', object: 'Product', where: '', lastJobId: '', lastStatus: '', lastOutcome: 'skipped', lastNote: 'the previous run was still going' };
+    const api = createFakeApi({ ListSchedules: async () => [base, skipped] });
+    await renderPage(SchedulesPage, api, { page: 'schedules' });
+    const done = (await screen.findByText("industry = 'Retail'")).closest('tr')!;
+    expect(within(done).getByText('已完成')).toBeInTheDocument();
+    expect(within(done).queryByText('done')).toBeNull();
+    const row = screen.getByText('Product').closest('tr')!;
+    expect(within(row).getByText('已跳过：上一次运行尚未结束')).toBeInTheDocument();
+    // Go's English note stays in the tooltip, not beside the Chinese words.
+    expect(within(row).queryByText(/skipped|the previous run/)).toBeNull();
+  });
+});
+
 describe('editing a schedule', () => {
   it('opens the schedule form prefilled and saves the same schedule', async () => {
     const user = userEvent.setup();

@@ -42,6 +42,17 @@ describe('SpecForm', () => {
     expect(f.error?.message).toBe('that time has passed');
   });
 
+  it('keeps a zone typed while the computer’s was being asked for', async () => {
+    let answer: (z: string) => void = () => {};
+    const LocalZone = vi.fn(() => new Promise<string>((r) => (answer = r)));
+    const f = new SpecForm({ PreviewSpec: vi.fn(async () => ({ spec: 'daily 02:00 UTC', words: '', next: [], nextWords: [] })), LocalZone });
+    const done = f.init();
+    f.zone = 'UTC'; // typed before the answer came
+    answer('Etc/UTC');
+    await done;
+    expect(f.zone).toBe('UTC');
+  });
+
   it('sets a once a few seconds ahead in UTC', () => {
     const f = new SpecForm({ PreviewSpec: vi.fn(), LocalZone: vi.fn() });
     f.inSeconds(10, new Date('2026-12-01T23:59:55Z'));

@@ -88,9 +88,12 @@ export class SpecForm {
     this.#api = api;
   }
 
-  /** Fills the zone with the computer's. */
+  /** Fills the zone with the computer's, unless one was typed meanwhile. */
   async init(): Promise<void> {
-    if (!this.zone) this.zone = await this.#api.LocalZone().catch(() => 'UTC');
+    if (!this.zone) {
+      const local = await this.#api.LocalZone().catch(() => 'UTC');
+      if (!this.zone) this.zone = local;
+    }
     await this.refresh();
   }
 

@@ -13,6 +13,14 @@ export const enEdit = {
   'schs.editWhat': 'To change the object or the fields, make a new export.',
   'schs.save': 'Save',
   'schs.saved': 'Schedule saved: next run {next}.',
+  // A schedule run's outcome when its job's status is not known (shown like a status).
+  'status.started': 'Started',
+  'status.skipped': 'Skipped',
+  'status.claimed': 'Starting',
+  // Job summaries Go words in English, told again in the UI's language (jobs/messages.ts).
+  'jobs.msg.deleted': '{n} {object} {n:record|records} deleted',
+  'jobs.msg.exported': 'Exported {rows} {rows:row|rows} in {files} {files:file|files} to {where} in {s} s',
+  'jobs.msg.interrupted': 'Interrupted: Batchdesk stopped while the job was running; resume to continue.',
   'jobs.col.destination': 'Destination',
   'jobs.schedule': 'Schedule',
   'jobs.fromSchedule': 'Started by schedule “{title}”',
