@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -33,8 +34,13 @@ func init() {
 		}
 		defer ws.Close()
 		a := New(ws, Options{Version: "test", Mode: "browser"})
-		id, err := (&DeleteAPI{a}).service().Start(a.ctx, deletion.Request{CRM: "sandbox", Object: "Account",
-			Where: "name LIKE 'Kill %'", BatchSize: 100}, deletion.Confirmation{Object: "Account", Count: 1000})
+		req, conf := deletion.Request{CRM: "sandbox", Object: "Account", Where: "name LIKE 'Kill %'", BatchSize: 100},
+			deletion.Confirmation{Object: "Account", Count: 1000}
+		if n, err := strconv.ParseInt(os.Getenv("BD_APP_DELETE_OPPS"), 10, 64); err == nil {
+			// TestKilledDeleteCascadedNothing: the demo's opportunities with an amount.
+			req, conf = deletion.Request{CRM: "sandbox", Object: "Opportunity", Where: "amount > 0"}, deletion.Confirmation{Object: "Opportunity", Count: n}
+		}
+		id, err := (&DeleteAPI{a}).service().Start(a.ctx, req, conf)
 		if err != nil {
 			return err
 		}
@@ -144,4 +150,48 @@ func backupRows(t *testing.T, path, object string) int {
 	}
 	t.Fatalf("no %s file in the backup %s", object, path)
 	return 0
+}
+
+// TestKilledDeleteCascadedNothing: a delete killed before its first batch
+// committed took no detail records with it (the rollback undid the batch),
+// so its page and the dashboard say 0 cascaded, not the preview's count;
+// once resumed and done they say the preview's.
+func TestKilledDeleteCascadedNothing(t *testing.T) {
+	a := demoApp(t)
+	d := &DeleteAPI{a.App}
+	pv, err := d.PreviewDelete(DeleteRequest{Connection: "sandbox", Object: "Opportunity", Where: "amount > 0"})
+	if err != nil || pv.Total == 0 || len(pv.Cascades) == 0 {
+		t.Fatalf("preview %+v, %v", pv, err)
+	}
+	var cascaded int64
+	for _, c := range pv.Cascades {
+		cascaded += c.Rows
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "BD_APP_DELETE_CHILD=1", "BD_APP_DELETE_OPPS="+strconv.FormatInt(pv.Total, 10),
+		deletion.FailpointEnv+"="+deletion.FailMidBatch+":0")
+	out, err := cmd.CombinedOutput()
+	if ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus); !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		t.Fatalf("the delete was not killed (err %v): %s", err, out)
+	}
+	if _, err := a.jobs.Recover(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	js, err := a.ListJobs(JobFilter{Kind: store.JobDelete})
+	if err != nil || len(js) != 1 || js[0].Status != store.StatusInterrupted {
+		t.Fatalf("dashboard = %+v, %v; want one interrupted delete", js, err)
+	}
+	if js[0].Cascaded != 0 {
+		t.Errorf("dashboard: interrupted delete cascaded %d, want 0 (nothing was deleted)", js[0].Cascaded)
+	}
+	if page, err := a.GetJob(js[0].JobID); err != nil || page.Cascaded != 0 || page.Succeeded != 0 {
+		t.Errorf("job page: %+v, %v; want 0 deleted, 0 cascaded", page.JobSummary, err)
+	}
+	id, err := a.ResumeJob(js[0].JobID)
+	if j := waitJob(t, a, id, err); j.Status != store.StatusDone {
+		t.Fatalf("resumed job = %+v", j)
+	}
+	if page, err := a.GetJob(id); err != nil || page.Cascaded != cascaded {
+		t.Errorf("done job page: %+v, %v; want %d cascaded", page.JobSummary, err, cascaded)
+	}
 }

@@ -103,7 +103,7 @@ type JobSummary struct {
 	// delete job ("" for every other job).
 	RestoreOf string `json:"restoreOf,omitempty"`
 	// Cascaded is how many detail records a delete job took with it (0
-	// for other jobs).
+	// for other jobs, and for a delete that is not done).
 	Cascaded int64 `json:"cascaded,omitempty"`
 }
 

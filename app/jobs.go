@@ -169,9 +169,12 @@ func (a *App) withOldRestoreOf(ctx context.Context, s JobSummary, j store.Job) J
 	return s
 }
 
-// withCascaded adds how many detail records a delete job took with it.
+// withCascaded adds how many detail records a delete job took with it,
+// once it is done: the figure is the captured preview's, and before the
+// last batch commits (running, interrupted — the rollback undid the batch —,
+// canceled, failed) it is not what went, so it stays 0 (the page says —).
 func (a *App) withCascaded(s JobSummary) JobSummary {
-	if s.Kind == store.JobDelete {
+	if s.Kind == store.JobDelete && s.Status == store.StatusDone {
 		s.Cascaded = deletion.New(a.ws, a.jobs, deletion.Options{}).CascadedOf(s.JobID)
 	}
 	return s

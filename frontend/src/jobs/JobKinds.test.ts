@@ -67,6 +67,15 @@ describe('restore and delete jobs read as what they are', () => {
     expect(screen.queryByText('Throughput')).toBeNull();
   });
 
+  it('says — for the details of a delete that is not done (the rollback undid its batch)', async () => {
+    const stopped = { ...del, status: 'interrupted', succeeded: 0, failed: 0, cascaded: undefined, resumable: true };
+    await renderPage(JobsPage, createFakeApi({ GetJob: async () => page(stopped) }), { page: 'jobs', sub: 'd1' });
+    await screen.findByTestId('job-what');
+    const stats = (label: string) => screen.getByText(label, { selector: 'dt' }).nextElementSibling;
+    expect(stats('Details deleted with them')).toHaveTextContent(/^—$/);
+    expect(stats('Deleted')).toHaveTextContent('0');
+  });
+
   it('shows event times with the one 24-hour formatter', async () => {
     await renderPage(JobsPage, createFakeApi({ GetJob: async () => page(job()) }), { page: 'jobs', sub: 'j1' });
     const cell = await screen.findByText(formatTime('2026-01-03T15:04:05Z'));

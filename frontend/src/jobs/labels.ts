@@ -39,7 +39,8 @@ export function jobFigures(j: JobSummary, live: JobEvent | null = null): JobStat
       return [
         { label: t('jobs.del.matched'), value: total },
         { label: t('jobs.del.deleted'), value: ok, tone: 'ok' },
-        { label: t('jobs.del.cascaded'), value: (j.cascaded ?? 0).toLocaleString() },
+        // The preview's figure is what went only once the job is done (Go sends 0 before).
+        { label: t('jobs.del.cascaded'), value: (live?.status ?? j.status) === 'done' ? (j.cascaded ?? 0).toLocaleString() : t('common.none') },
         { label: t('jobs.del.notDeleted'), value: failed, tone: (live?.failed ?? j.failed) > 0 ? 'bad' : undefined },
         { label: t('del.backupAt'), value: j.backup ? baseName(j.backup) : t('del.noBackupShort') },
         duration,
