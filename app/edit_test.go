@@ -25,6 +25,9 @@ func TestEditScheduleAndDestination(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if sc.Connection != "sandbox" {
+		t.Errorf("schedule connection %q, want sandbox (the page names its object by that CRM's labels)", sc.Connection)
+	}
 	first, err := sa.RunScheduleNow(sc.ID)
 	waitJob(t, a, first, err)
 
@@ -114,6 +117,9 @@ func TestDeleteJobPageRestoreState(t *testing.T) {
 	ds, err := d.ScheduleDelete(req, DeleteConfirmation{Object: "Opportunity", Count: pv.Total}, DeleteSchedule{Spec: "daily 01:00", Zone: "UTC"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if list, err := sa.ListSchedules("en"); err != nil || len(list) != 1 || list[0].Connection != "sandbox" || list[0].Object != "Opportunity" {
+		t.Errorf("schedules %+v, %v; want the delete's on sandbox", list, err)
 	}
 	id, err := sa.RunScheduleNow(ds.ScheduleID)
 	if j := waitJob(t, a, id, err); j.Status != store.StatusDone {

@@ -50,6 +50,8 @@ type ScheduleSummary struct {
 	Where       string `json:"where"`
 	Destination string `json:"destination"`
 	MaxCount    int64  `json:"maxCount"`
+	// Connection is the CRM it runs against (the saved connection's name).
+	Connection string `json:"connection"`
 	// The last run: its outcome, job, status and whether it was caught up.
 	LastOutcome  string `json:"lastOutcome"`
 	LastJobID    string `json:"lastJobId"`
@@ -67,6 +69,7 @@ type scheduledWhat struct {
 	MaxCount    int64          `json:"maxCount"`
 	Request     export.Request `json:"request"`
 	Destination string         `json:"destination"`
+	CRM         string         `json:"crm"`
 }
 
 // startScheduler runs due schedules in this process (the window, `batchdesk
@@ -176,7 +179,7 @@ func (a *App) summary(sc store.Schedule, lang string) ScheduleSummary {
 	}
 	var w scheduledWhat
 	if json.Unmarshal(sc.JobSettings, &w) == nil {
-		s.Object, s.All, s.Where, s.MaxCount, s.Destination = w.Object, w.All, w.Where, w.MaxCount, w.Destination
+		s.Object, s.All, s.Where, s.MaxCount, s.Destination, s.Connection = w.Object, w.All, w.Where, w.MaxCount, w.Destination, w.CRM
 		if w.Request.Object != "" || w.Request.All {
 			s.Object, s.All, s.Where = w.Request.Object, w.Request.All, w.Request.Where
 		}

@@ -14,7 +14,7 @@ beforeEach(() => locale.set('en'));
 const base: ScheduleSummary = {
   id: 's1', kind: 'export', title: 'export Account to nightly', spec: 'weekly mon,thu 02:30 Asia/Shanghai', words: 'Every Monday and Thursday at 02:30 (Asia/Shanghai)',
   enabled: true, nextRun: '2026-12-03T18:30:00Z', nextWords: 'Thu 2026-12-03 02:30 CST', lastRun: '2026-11-30T18:30:00Z', object: 'Account', all: false,
-  where: "industry = 'Retail'", destination: 'nightly', maxCount: 0, lastOutcome: 'started', lastJobId: 'e7', lastStatus: 'done', lastCaughtUp: false, lastNote: '',
+  where: "industry = 'Retail'", destination: 'nightly', maxCount: 0, lastOutcome: 'started', lastJobId: 'e7', lastStatus: 'done', lastCaughtUp: false, lastNote: '', connection: 'sandbox',
 };
 const del: ScheduleSummary = { ...base, id: 's2', kind: 'delete', title: 'delete Opportunity (at most 25)', spec: 'daily 01:00 UTC', where: 'amount > 0', destination: '', maxCount: 25 };
 
@@ -37,10 +37,25 @@ describe('the last run', () => {
     const done = (await screen.findByText("industry = 'Retail'")).closest('tr')!;
     expect(within(done).getByText('已完成')).toBeInTheDocument();
     expect(within(done).queryByText('done')).toBeNull();
-    const row = screen.getByText('Product').closest('tr')!;
+    const row = (await screen.findByText('产品')).closest('tr')!;
     expect(within(row).getByText('已跳过：上一次运行尚未结束')).toBeInTheDocument();
     // Go's English note stays in the tooltip, not beside the Chinese words.
     expect(within(row).queryByText(/skipped|the previous run/)).toBeNull();
+  });
+});
+
+describe('the object a schedule runs on', () => {
+  it('is named by its label in the UI language on the current connection, the API name in its tooltip; elsewhere by its API name', async () => {
+    locale.set('zh');
+    const other: ScheduleSummary = { ...del, id: 's4', connection: 'prod', object: 'Contact', where: 'name = 1' };
+    const opps: ScheduleSummary = { ...del, object: 'Opportunity' };
+    await renderPage(SchedulesPage, createFakeApi({ ListSchedules: async () => [base, opps, other] }), { page: 'schedules' });
+    const row = (where: string) => within(screen.getByText(where).closest('tr')!);
+    await waitFor(() => expect(row("industry = 'Retail'").getByText('客户')).toHaveAttribute('title', 'Account'));
+    expect(row('amount > 0').getByText('商机')).toHaveAttribute('title', 'Opportunity');
+    // Another CRM's objects are not loaded: its API name, never a wrong label.
+    expect(row('name = 1').getByText('Contact')).toBeInTheDocument();
+    expect(screen.queryByText('联系人')).toBeNull();
   });
 });
 

@@ -232,7 +232,7 @@ export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
     LocalZone: async () => 'UTC',
     ScheduleExport: async () => ({
       id: 's1', kind: 'export', title: 'export Account', spec: 'daily 02:00 UTC', words: 'Every day at 02:00 (UTC)', enabled: true, nextRun: '', nextWords: '',
-      lastRun: '', object: 'Account', all: false, where: '', destination: '', maxCount: 0, lastOutcome: '', lastJobId: '', lastStatus: '', lastCaughtUp: false, lastNote: '',
+      lastRun: '', object: 'Account', all: false, where: '', destination: '', maxCount: 0, lastOutcome: '', lastJobId: '', lastStatus: '', lastCaughtUp: false, lastNote: '', connection: 'sandbox',
     }),
     ListSchedules: async () => [],
     PauseSchedule: async () => null,
@@ -241,7 +241,7 @@ export function createFakeApi(overrides: Partial<Api> = {}): FakeApi {
     RemoveSchedule: async () => null,
     UpdateSchedule: async (id, edit) => ({
       id, kind: 'export', title: 'export Account', spec: `${edit.spec} ${edit.zone}`, words: `Words for ${edit.spec}`, enabled: true, nextRun: '', nextWords: '',
-      lastRun: '', object: 'Account', all: false, where: edit.where, destination: edit.destination, maxCount: edit.maxCount, lastOutcome: '', lastJobId: '', lastStatus: '', lastCaughtUp: false, lastNote: '',
+      lastRun: '', object: 'Account', all: false, where: edit.where, destination: edit.destination, maxCount: edit.maxCount, lastOutcome: '', lastJobId: '', lastStatus: '', lastCaughtUp: false, lastNote: '', connection: 'sandbox',
     }),
     CancelJob: async () => null,
     ListJobs: async () => [

@@ -558,7 +558,7 @@ export interface JobSummary {
   restoreOf?: string;
   /**
    * Cascaded is how many detail records a delete job took with it (0
-   * for other jobs).
+   * for other jobs, and for a delete that is not done).
    */
   cascaded?: number;
 }
@@ -641,6 +641,8 @@ export interface ScheduleSummary {
   where: string;
   destination: string;
   maxCount: number;
+  /** Connection is the CRM it runs against (the saved connection's name). */
+  connection: string;
   /** The last run: its outcome, job, status and whether it was caught up. */
   lastOutcome: string;
   lastJobId: string;
