@@ -41,3 +41,27 @@ describe('where a job went and which schedule started it', () => {
     expect(ctx.nav.sub).toBe('s2');
   });
 });
+
+describe('in Chinese', () => {
+  it('names the object by its label and says the schedule link in Chinese, Go’s English title in the tooltip', async () => {
+    locale.set('zh');
+    const other = job({ jobId: 'o1', connection: 'prod', object: 'Contact', files: ['c.csv'], createdAt: '2026-01-03T10:00:00Z' });
+    await renderPage(JobsPage, createFakeApi({ ListJobs: async () => [other, exp, del] }), { page: 'jobs' });
+    const rows = within(await screen.findByRole('table', { name: '任务' })).getAllByRole('row').slice(1);
+    expect(await within(rows[1]).findByText('客户')).toHaveAttribute('title', 'Account');
+    // Another CRM's job keeps the API name: its objects are not loaded.
+    expect(within(rows[0]).getByText('Contact')).toBeInTheDocument();
+    const link = within(rows[1]).getByRole('link', { name: '◷ 计划任务' });
+    expect(link).toHaveAttribute('title', 'export Account to nightly');
+    expect(screen.queryByText(/export Account to nightly/)).toBeNull();
+  });
+
+  it('says “started by a schedule” on the job page in Chinese words', async () => {
+    locale.set('zh');
+    const api = createFakeApi({ GetJob: async () => ({ ...exp, events: [], errorReport: '', errorReports: [] }) });
+    await renderPage(JobsPage, api, { page: 'jobs', sub: 'e1' });
+    const link = within(await screen.findByTestId('job-schedule')).getByRole('link');
+    expect(link).toHaveTextContent(/^由计划任务启动$/);
+    expect(link).toHaveAttribute('title', 'export Account to nightly');
+  });
+});
