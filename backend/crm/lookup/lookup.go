@@ -252,15 +252,7 @@ func pgRecords(ctx context.Context, t *postgres.Target, q string, args ...any) (
 		return nil, err
 	}
 	defer rows.Close()
-	out := []Record{}
-	for rows.Next() {
-		var r Record
-		if err := rows.Scan(&r.ID, &r.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return scanRecords(rows)
 }
 
 func sqlRecords(ctx context.Context, db *sql.DB, q string, args ...any) ([]Record, error) {
@@ -269,6 +261,17 @@ func sqlRecords(ctx context.Context, db *sql.DB, q string, args ...any) ([]Recor
 		return nil, err
 	}
 	defer rows.Close()
+	return scanRecords(rows)
+}
+
+// rowScanner is what pgx.Rows and *sql.Rows share for reading (id, name) rows.
+type rowScanner interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+func scanRecords(rows rowScanner) ([]Record, error) {
 	out := []Record{}
 	for rows.Next() {
 		var r Record
