@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,55 +12,10 @@ import (
 	"testing"
 	"time"
 
-	ftpserver "goftp.io/server/v2"
-	"goftp.io/server/v2/driver/file"
-
+	"batchdesk/backend/destination/ftp/ftptest"
 	"batchdesk/backend/store"
 	"batchdesk/backend/workspace"
 )
-
-// ftpServer runs goftp.io/server in this process, serving a temp folder to
-// the user "exporter" with password "pa55 word"; it returns the folder and
-// the server's port.
-func ftpServer(t *testing.T) (string, int) {
-	t.Helper()
-	root := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(root, "exports"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	drv, err := file.NewDriver(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	srv, err := ftpserver.NewServer(&ftpserver.Options{
-		Driver:   drv,
-		Auth:     &ftpserver.SimpleAuth{Name: "exporter", Password: "pa55 word"},
-		Perm:     ftpserver.NewSimplePerm("exporter", "exporter"),
-		Hostname: "127.0.0.1",
-		PublicIP: "127.0.0.1",
-		Port:     port,
-		Logger:   &ftpserver.DiscardLogger{},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.ListenAndServe() }()
-	t.Cleanup(func() { _ = srv.Shutdown() })
-	waitFor(t, "the FTP server to listen", 10*time.Second, func() bool {
-		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-		if err == nil {
-			c.Close()
-		}
-		return err == nil
-	})
-	return root, port
-}
 
 // startSchedulerEnv is startScheduler with extra environment.
 func startSchedulerEnv(t *testing.T, extra ...string) (*exec.Cmd, func() string, *strings.Builder) {
@@ -91,7 +45,8 @@ func TestScheduledExportToFTP(t *testing.T) {
 	if r := runCLI(t, ctx, "demo-crm", "--crm", "sandbox"); r.code != 0 {
 		t.Fatalf("demo-crm: %d %s", r.code, r.stderr)
 	}
-	root, port := ftpServer(t)
+	ftp := ftptest.Start(t, ftptest.Options{})
+	root, port := ftp.Root, ftp.Port
 	to := fmt.Sprintf("ftp://exporter@127.0.0.1:%d/exports", port)
 	t.Setenv("BATCHDESK_FTP_PASSWORD", "pa55 word")
 	schedule := func(spec string) string {

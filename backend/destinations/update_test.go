@@ -10,56 +10,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
-
-	ftpserver "goftp.io/server/v2"
-	"goftp.io/server/v2/driver/file"
 
 	"batchdesk/backend/apperr"
+	"batchdesk/backend/destination/ftp/ftptest"
 	"batchdesk/backend/destination/sftp/sftptest"
 )
-
-// ftpServer runs goftp.io/server in this process, serving a temp folder
-// (with an "exports" folder) to "exporter" / "pa55 word"; it returns the
-// folder and the port.
-func ftpServer(t *testing.T) (string, int) {
-	t.Helper()
-	root := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(root, "exports"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	drv, err := file.NewDriver(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := freePort(t)
-	srv, err := ftpserver.NewServer(&ftpserver.Options{
-		Driver:   drv,
-		Auth:     &ftpserver.SimpleAuth{Name: "exporter", Password: "pa55 word"},
-		Perm:     ftpserver.NewSimplePerm("exporter", "exporter"),
-		Hostname: "127.0.0.1",
-		PublicIP: "127.0.0.1",
-		Port:     port,
-		Logger:   &ftpserver.DiscardLogger{},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.ListenAndServe() }()
-	t.Cleanup(func() { _ = srv.Shutdown() })
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-		if err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the FTP server does not listen: %v", err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return root, port
-}
 
 // freePort is a TCP port nothing listens on (just now).
 func freePort(t *testing.T) int {
@@ -93,7 +48,8 @@ func assertNoSecret(t *testing.T, v any, secrets ...string) {
 func TestUpdateKeepsTheSecret(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	root, port := ftpServer(t)
+	ftp := ftptest.Start(t, ftptest.Options{})
+	root, port := ftp.Root, ftp.Port
 	const pw = "pa55 word"
 	// Saved against a port nothing listens on, and by name not address.
 	d, err := f.svc.Add(ctx, Input{Name: "files", URL: fmt.Sprintf("ftp://exporter@localhost:%d/exports", freePort(t)), Password: pw})
