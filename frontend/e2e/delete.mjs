@@ -81,8 +81,8 @@ export async function deleteSteps({ page, link, step, log, server }) {
     await page.getByTestId('del-all').check();
     await page.getByTestId('del-total').waitFor();
     await page.getByTestId('del-blocked').waitFor();
-    await page.getByTestId('del-emptied').getByText(/Contact records lose their account_id/).waitFor();
-    await page.getByTestId('del-blocking').getByText(/Opportunity records refer to them by account_id/).waitFor();
+    await page.getByTestId('del-emptied').getByText(/Contact records lose their Account\b/).waitFor();
+    await page.getByTestId('del-blocking').getByText(/Opportunity records refer to them by Account\b/).waitFor();
     if (!(await disabled(page))) throw new Error('the delete button is enabled while records are blocked');
   });
 
