@@ -7,7 +7,7 @@ import (
 
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/imports/mapping"
-	"batchdesk/backend/presets"
+	"batchdesk/backend/imports/presets"
 	"batchdesk/backend/store"
 )
 

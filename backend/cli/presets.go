@@ -14,7 +14,7 @@ import (
 	"batchdesk/backend/crm"
 	"batchdesk/backend/imports"
 	"batchdesk/backend/imports/mapping"
-	"batchdesk/backend/presets"
+	"batchdesk/backend/imports/presets"
 	"batchdesk/backend/store"
 	"batchdesk/backend/workspace"
 )

@@ -6,8 +6,8 @@ import (
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/catalog"
 	"batchdesk/backend/imports/mapping"
+	"batchdesk/backend/imports/presets"
 	"batchdesk/backend/imports/source"
-	"batchdesk/backend/presets"
 	"batchdesk/backend/store"
 )
 

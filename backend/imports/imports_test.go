@@ -12,8 +12,8 @@ import (
 	"batchdesk/backend/apperr"
 	"batchdesk/backend/crm/demo"
 	"batchdesk/backend/imports/mapping"
+	"batchdesk/backend/imports/presets"
 	"batchdesk/backend/imports/source"
-	"batchdesk/backend/presets"
 	"batchdesk/backend/store"
 )
 

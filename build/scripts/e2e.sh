@@ -25,7 +25,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 tools=$(mktemp -d)
 cluster_pid=
 trap 'kill "$cluster_pid" 2>/dev/null || true; wait "$cluster_pid" 2>/dev/null || true; rm -rf "$tools"; psql -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true' EXIT
-(cd "$root" && go build -o "$tools/" ./build/e2eftp ./build/e2eoss ./build/e2esftp && go build -o "$tools/pgcluster" ./backend/pgtest/clustercmd)
+(cd "$root" && go build -o "$tools/" ./build/e2eftp ./build/e2eoss ./build/e2esftp && go build -o "$tools/pgcluster" ./build/e2epg)
 mkfifo "$tools/in"
 "$tools/pgcluster" <"$tools/in" >"$tools/cluster.json" 2>"$tools/cluster.log" &
 cluster_pid=$!

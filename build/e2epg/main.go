@@ -1,4 +1,4 @@
-// Command clustercmd starts a throwaway PostgreSQL cluster that checks
+// Command e2epg starts a throwaway PostgreSQL cluster that checks
 // passwords (pgtest.PasswordCluster) with the demo CRM installed, for the
 // end-to-end tests of the delete checks. It prints one JSON line,
 // {"url": …, "password": …} (the URL without the password), then keeps the
@@ -42,7 +42,7 @@ func (t *tb) cleanup() {
 }
 
 func (t *tb) exit(code int, msg string) {
-	fmt.Fprintln(os.Stderr, "clustercmd:", msg)
+	fmt.Fprintln(os.Stderr, "e2epg:", msg)
 	t.cleanup()
 	os.Exit(code)
 }
